@@ -1,0 +1,575 @@
+"""Validate a parsed clinic file into a `Clinic`, collecting every error.
+
+The input is a `booking.tree.Mapping` (parsed YAML that remembers lines);
+the output a frozen `booking.model.Clinic`. Every problem becomes a
+`ConfigIssue` naming file, line and key with a sentence on how to fix it; all
+of them are collected before `ConfigError` is raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from datetime import date, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from booking.errors import ConfigError, ConfigIssue
+from booking.model import (
+    CHANNELS,
+    LANGUAGES,
+    RULE_KEYS,
+    WEEKDAYS,
+    AppointmentType,
+    Block,
+    BookingLink,
+    Calendar,
+    Clinic,
+    Rules,
+    ScheduleException,
+    Tracking,
+)
+from booking.tree import Mapping, Sequence, line_of
+
+SLUG_RE = re.compile(r"^[a-z0-9-]+$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+GA_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
+UA_RE = re.compile(r"^UA-\d{4,10}-\d{1,4}$")
+ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$")
+
+#: folder names under a clinic that the build uses itself
+RESERVED_LINK_IDS = {"avbestill", "snippets", "lenker", "index", "assets"}
+
+CLINIC_KEYS = {
+    "name", "timezone", "language", "address", "phone", "email", "pages_url",
+    "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
+    "calendars", "appointment_types", "dialogs", "booking_links",
+}
+TRACKING_KEYS = {"ga_measurement_id", "script", "consent", "send_names"}
+CALENDAR_KEYS = {"id", "name", "title", "online", "week", "exceptions"}
+BLOCK_KEYS = {"start", "end", "types", "online", "smart", "slot_minutes", "step_minutes"}
+EXCEPTION_KEYS = {"date", "from", "to", "closed", "blocks", "reason"}
+TYPE_KEYS = {
+    "id", "name", "duration", "online", "price", "address", "info", "notify",
+    "reminder_hours", "dialog", "online_rules",
+}
+LINK_KEYS = {"id", "title", "type", "calendar"}
+
+#: every key a clinic file may hold, by section; the README documents each
+CONTENT_KEYS = {
+    "clinic": CLINIC_KEYS,
+    "tracking": TRACKING_KEYS,
+    "online": set(RULE_KEYS),
+    "calendars": CALENDAR_KEYS,
+    "week blocks": BLOCK_KEYS,
+    "exceptions": EXCEPTION_KEYS,
+    "appointment_types": TYPE_KEYS,
+    "booking_links": LINK_KEYS,
+}
+
+
+class _Checker:
+    """Collects issues for one file while values are converted."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.issues: list[ConfigIssue] = []
+
+    def error(self, line: int, key: str, message: str) -> None:
+        self.issues.append(ConfigIssue(self.file, line, key, message))
+
+    def warn(self, line: int, key: str, message: str) -> None:
+        self.issues.append(ConfigIssue(self.file, line, key, message, warning=True))
+
+    # -- shapes -------------------------------------------------------------
+
+    def mapping(self, value: Any, key: str, line: int, allowed: set[str]) -> Mapping:
+        if value is None:
+            return Mapping(line=line)
+        if not isinstance(value, dict):
+            self.error(line, key, f"must be a mapping of keys ({', '.join(sorted(allowed))}).")
+            return Mapping(line=line)
+        if not isinstance(value, Mapping):
+            value = Mapping(value, line=line)
+        for k in value:
+            if k not in allowed:
+                hint = _closest(str(k), allowed)
+                more = f" Did you mean '{hint}'?" if hint else ""
+                self.error(
+                    value.line_of(k), _join(key, k),
+                    f"unknown key.{more} Allowed here: {', '.join(sorted(allowed))}.",
+                )
+        return value
+
+    def sequence(self, value: Any, key: str, line: int) -> Sequence:
+        if value is None:
+            return Sequence(line=line)
+        if not isinstance(value, list):
+            self.error(line, key, "must be a list (items starting with '- ').")
+            return Sequence(line=line)
+        if not isinstance(value, Sequence):
+            value = Sequence(value, line=line)
+        return value
+
+    # -- scalars ------------------------------------------------------------
+
+    def text(self, m: Mapping, k: str, key: str, *, required=False, default=None):
+        if k not in m or m[k] is None:
+            if required:
+                self.error(m.line, _join(key, k), "is required: add it.")
+            return default
+        v = m[k]
+        if isinstance(v, bool) or not isinstance(v, str | int | float):
+            self.error(m.line_of(k), _join(key, k), "must be text.")
+            return default
+        v = str(v).strip()
+        if required and not v:
+            self.error(m.line_of(k), _join(key, k), "must not be empty.")
+        return v
+
+    def flag(self, m: Mapping, k: str, key: str, default: bool) -> bool:
+        if k not in m or m[k] is None:
+            return default
+        if not isinstance(m[k], bool):
+            self.error(m.line_of(k), _join(key, k), "must be true or false.")
+            return default
+        return m[k]
+
+    def number(self, m, k, key, *, default, minimum=0, maximum=None, integer=True):
+        if k not in m or m[k] is None:
+            return default
+        v = m[k]
+        ok = isinstance(v, int) if integer else isinstance(v, int | float)
+        if isinstance(v, bool) or not ok:
+            kind = "a whole number" if integer else "a number"
+            self.error(m.line_of(k), _join(key, k), f"must be {kind}, like {default or 1}.")
+            return default
+        if v < minimum or (maximum is not None and v > maximum):
+            rng = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            self.error(m.line_of(k), _join(key, k), f"must be {rng} (it is {v}).")
+            return default
+        return v
+
+    def clock(self, m: Mapping, k: str, key: str) -> time | None:
+        if k not in m or m[k] is None:
+            self.error(m.line, _join(key, k), 'is required: a time like "08:00".')
+            return None
+        v = m[k]
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
+            # YAML 1.1 reads an unquoted 12:30 as sexagesimal 12*60+30
+            return time(v // 60, v % 60)
+        if isinstance(v, str) and (match := TIME_RE.match(v.strip())):
+            return time(int(match[1]), int(match[2]))
+        self.error(m.line_of(k), _join(key, k), f'must be a time like "08:00" (got {v!r}).')
+        return None
+
+    def day(self, m: Mapping, k: str, key: str) -> date | None:
+        v = m.get(k)
+        if isinstance(v, date):
+            return v
+        if isinstance(v, str):
+            try:
+                return date.fromisoformat(v.strip())
+            except ValueError:
+                pass
+        self.error(m.line_of(k), _join(key, k), f"must be a date like 2026-12-24 (got {v!r}).")
+        return None
+
+    def ident(self, m: Mapping, key: str, seen: dict[str, int]) -> str | None:
+        v = self.text(m, "id", key, required=True)
+        if v is None:
+            return None
+        if not ID_RE.match(v):
+            self.error(
+                m.line_of("id"), _join(key, "id"),
+                f"'{v}' must use lower-case letters, digits, '-' and '_' (it appears in URLs).",
+            )
+        if v in seen:
+            self.error(
+                m.line_of("id"), _join(key, "id"),
+                f"'{v}' is used twice (first on line {seen[v]}); ids must be unique.",
+            )
+        else:
+            seen[v] = m.line_of("id")
+        return v
+
+
+def _join(prefix: str, k: object) -> str:
+    return f"{prefix}.{k}" if prefix else str(k)
+
+
+def _closest(word: str, choices: set[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def content_version(data: bytes) -> str:
+    """A short, stable version of a clinic file's bytes."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def parse_clinic(tree: Any, *, slug: str, file: str, version: str = "") -> Clinic:
+    """Validate a parsed clinic file; raise `ConfigError` with every issue found."""
+    clinic, issues = check_clinic(tree, slug=slug, file=file, version=version)
+    errors = [i for i in issues if not i.warning]
+    if errors or clinic is None:
+        raise ConfigError(errors)
+    return clinic
+
+
+def check_clinic(
+    tree: Any, *, slug: str, file: str, version: str = ""
+) -> tuple[Clinic | None, list[ConfigIssue]]:
+    """Validate a parsed clinic file: the clinic (None if any error) and all issues."""
+    c = _Checker(file)
+    if not SLUG_RE.match(slug):
+        c.error(1, "(file name)", f"'{slug}' is not a valid slug: use a-z, 0-9 and '-' only.")
+    root = c.mapping(tree, "", 1, CLINIC_KEYS)
+    if not isinstance(tree, dict):
+        return None, c.issues
+
+    name = c.text(root, "name", "", required=True, default="")
+    tz = c.text(root, "timezone", "", default="Europe/Oslo")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        c.error(root.line_of("timezone"), "timezone",
+                f"'{tz}' is not an IANA timezone name; use e.g. Europe/Oslo.")
+    language = c.text(root, "language", "", default="nb")
+    if language not in LANGUAGES:
+        c.error(root.line_of("language"), "language",
+                f"'{language}' is not supported; use one of {', '.join(LANGUAGES)}.")
+    pages_url = c.text(root, "pages_url", "", default="") or ""
+    endpoint_url = c.text(root, "endpoint_url", "", default="") or ""
+    for k, v in (("pages_url", pages_url), ("endpoint_url", endpoint_url)):
+        if v and not URL_RE.match(v):
+            c.error(root.line_of(k), k, f"'{v}' must be an http(s) URL like https://example.no/.")
+    origins = []
+    seq = c.sequence(root.get("embed_origins"), "embed_origins", root.line_of("embed_origins"))
+    for i, o in enumerate(seq):
+        o = str(o).rstrip("/")
+        if not ORIGIN_RE.match(o):
+            c.error(seq.line_of(i), f"embed_origins[{i}]",
+                    f"'{o}' must be an origin: scheme and host, no path (https://www.example.no).")
+        origins.append(o)
+
+    rules = _rules(c, root.get("online"), "online", root.line_of("online"), Rules())
+    tracking = _tracking(c, root.get("tracking"), root.line_of("tracking"))
+    dialogs = _dialogs(c, root.get("dialogs"), root.line_of("dialogs"))
+    types = _types(c, root.get("appointment_types"), root.line_of("appointment_types"),
+                   rules, dict(dialogs))
+    type_by_id = {t.id: t for t in types}
+    calendars = _calendars(c, root.get("calendars"), root.line_of("calendars"), type_by_id)
+    links = _links(c, root.get("booking_links"), root.line_of("booking_links"),
+                   {k.id: k for k in calendars}, type_by_id)
+    if not calendars:
+        c.error(root.line_of("calendars"), "calendars", "add at least one calendar (timebok).")
+    if not types:
+        c.error(root.line_of("appointment_types"), "appointment_types",
+                "add at least one appointment type (timetype).")
+
+    clinic = Clinic(
+        slug=slug,
+        name=name or "",
+        timezone=tz or "Europe/Oslo",
+        language=language or "nb",
+        address=c.text(root, "address", "", default="") or "",
+        phone=c.text(root, "phone", "", default="") or "",
+        email=c.text(root, "email", "", default="") or "",
+        pages_url=pages_url,
+        endpoint_url=endpoint_url.rstrip("/"),
+        embed_origins=tuple(origins),
+        test_mode=c.flag(root, "test_mode", "", False),
+        tracking=tracking,
+        online=rules,
+        calendars=tuple(calendars),
+        types=tuple(types),
+        dialogs=tuple(dialogs),
+        booking_links=tuple(links),
+        source=file,
+        version=version,
+    )
+    if any(not i.warning for i in c.issues):
+        return None, c.issues
+    return clinic, c.issues
+
+
+def _rules(c: _Checker, value: Any, key: str, line: int, base: Rules) -> Rules:
+    m = c.mapping(value, key, line, set(RULE_KEYS))
+    return replace(
+        base,
+        first_available_only=c.flag(m, "first_available_only", key, base.first_available_only),
+        max_self_booked=c.number(m, "max_self_booked", key, default=base.max_self_booked,
+                                 minimum=1, maximum=100),
+        days_ahead=c.number(m, "days_ahead", key, default=base.days_ahead, maximum=730),
+        booking_deadline_hours=c.number(m, "booking_deadline_hours", key,
+                                        default=base.booking_deadline_hours, maximum=24 * 90,
+                                        integer=False),
+        cancellation_deadline_hours=c.number(m, "cancellation_deadline_hours", key,
+                                             default=base.cancellation_deadline_hours,
+                                             maximum=24 * 90, integer=False),
+        closed_on_public_holidays=c.flag(m, "closed_on_public_holidays", key,
+                                         base.closed_on_public_holidays),
+    )
+
+
+def _tracking(c: _Checker, value: Any, line: int) -> Tracking:
+    m = c.mapping(value, "tracking", line, TRACKING_KEYS)
+    ga = c.text(m, "ga_measurement_id", "tracking")
+    if ga and not GA_RE.match(ga):
+        if UA_RE.match(ga):
+            c.warn(m.line_of("ga_measurement_id"), "tracking.ga_measurement_id",
+                   f"'{ga}' is a Universal Analytics id, which Google stopped processing in 2023; "
+                   "create a GA4 property and use its G-… measurement id.")
+        else:
+            c.error(m.line_of("ga_measurement_id"), "tracking.ga_measurement_id",
+                    f"'{ga}' is not a GA4 measurement id like G-ABC123DEF4.")
+    consent = c.text(m, "consent", "tracking", default="banner")
+    if consent not in ("banner", "none"):
+        c.error(m.line_of("consent"), "tracking.consent",
+                f"'{consent}' is not allowed; use banner or none.")
+    script = m.get("script")
+    if script is not None and not isinstance(script, str):
+        c.error(m.line_of("script"), "tracking.script", "must be text (use 'script: |').")
+        script = None
+    return Tracking(
+        ga_measurement_id=ga or None,
+        script=script or None,
+        consent=consent or "banner",
+        send_names=c.flag(m, "send_names", "tracking", False),
+    )
+
+
+def _dialogs(c: _Checker, value: Any, line: int) -> list[tuple[str, str]]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        c.error(line, "dialogs", "must be a mapping of template name to template text.")
+        return []
+    m = value if isinstance(value, Mapping) else Mapping(value, line=line)
+    out = []
+    for k, v in m.items():
+        if not isinstance(v, str) or not v.strip():
+            c.error(m.line_of(k), f"dialogs.{k}", "must be the template's text (use '|').")
+            continue
+        if not ID_RE.match(str(k)):
+            c.error(m.line_of(k), f"dialogs.{k}", "use lower-case letters, digits, '-', '_'.")
+        out.append((str(k), v))
+    return out
+
+
+def _types(c, value, line, clinic_rules: Rules, dialogs: dict) -> list[AppointmentType]:
+    seq = c.sequence(value, "appointment_types", line)
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(seq):
+        key = f"appointment_types[{i}]"
+        m = c.mapping(item, key, seq.line_of(i), TYPE_KEYS)
+        tid = c.ident(m, key, seen)
+        if tid:
+            key = f"appointment_types.{tid}"
+        duration = c.number(m, "duration", key, default=None, minimum=5, maximum=8 * 60)
+        if "duration" not in m:
+            c.error(m.line, f"{key}.duration", "is required: the length in minutes, like 20.")
+        notify_seq = c.sequence(m.get("notify"), f"{key}.notify", m.line_of("notify"))
+        notify = []
+        for j, ch in enumerate(notify_seq):
+            if ch not in CHANNELS:
+                c.error(notify_seq.line_of(j), f"{key}.notify",
+                        f"'{ch}' is not a channel; use email and/or sms.")
+            elif ch not in notify:
+                notify.append(ch)
+        dialog = c.text(m, "dialog", key)
+        if dialog and dialog not in dialogs:
+            c.error(m.line_of("dialog"), f"{key}.dialog",
+                    f"dialog '{dialog}' is not defined; add it under dialogs: or fix the name.")
+        rules = _rules(c, m.get("online_rules"), f"{key}.online_rules",
+                       m.line_of("online_rules"), clinic_rules)
+        price = c.number(m, "price", key, default=None, maximum=1_000_000)
+        if tid is None or duration is None:
+            continue
+        out.append(AppointmentType(
+            id=tid,
+            name=c.text(m, "name", key, required=True, default=tid) or tid,
+            duration=duration,
+            rules=rules,
+            online=c.flag(m, "online", key, False),
+            price=price,
+            address=c.text(m, "address", key),
+            info=c.text(m, "info", key),
+            notify=tuple(notify),
+            reminder_hours=c.number(m, "reminder_hours", key, default=None, minimum=1,
+                                    maximum=24 * 30, integer=False),
+            dialog=dialog,
+            line=m.line,
+        ))
+    return out
+
+
+def _blocks(c, value, key, line, types: dict) -> tuple[Block, ...]:
+    seq = c.sequence(value, key, line)
+    blocks = []
+    for i, item in enumerate(seq):
+        bkey = f"{key}[{i}]"
+        m = c.mapping(item, bkey, seq.line_of(i), BLOCK_KEYS)
+        start, end = c.clock(m, "start", bkey), c.clock(m, "end", bkey)
+        tseq = c.sequence(m.get("types"), f"{bkey}.types", m.line_of("types"))
+        tids = []
+        for j, t in enumerate(tseq):
+            if str(t) not in types:
+                hint = _closest(str(t), set(types))
+                more = f" Did you mean '{hint}'?" if hint else ""
+                c.error(tseq.line_of(j), f"{bkey}.types",
+                        f"appointment type '{t}' does not exist.{more} "
+                        "Define it under appointment_types or fix the id.")
+            else:
+                tids.append(str(t))
+        if not tseq:
+            c.error(m.line, f"{bkey}.types", "list the appointment types this block offers.")
+        slot_minutes = c.number(m, "slot_minutes", bkey, default=None, minimum=5, maximum=480)
+        step = c.number(m, "step_minutes", bkey, default=5, minimum=1, maximum=120)
+        if start is None or end is None:
+            continue
+        length = _minutes(end) - _minutes(start)
+        if length <= 0:
+            c.error(m.line_of("end"), f"{bkey}.end",
+                    f"ends at {end:%H:%M}, not after its start {start:%H:%M}; "
+                    "the end must be later than the start.")
+            continue
+        for t in tids:
+            if types[t].duration > length:
+                c.error(m.line, bkey,
+                        f"the block is {length} minutes, shorter than '{t}' "
+                        f"({types[t].duration} minutes): lengthen the block or remove the type.")
+        if slot_minutes and any(types[t].duration > slot_minutes for t in tids):
+            c.error(m.line_of("slot_minutes"), f"{bkey}.slot_minutes",
+                    f"{slot_minutes} is shorter than a type the block allows; "
+                    "a slot must fit every type booked in it.")
+        blocks.append(Block(
+            start=start, end=end, types=tuple(tids),
+            online=c.flag(m, "online", bkey, True),
+            smart=c.flag(m, "smart", bkey, False),
+            slot_minutes=slot_minutes, step_minutes=step, line=m.line,
+        ))
+    ordered = sorted(blocks, key=lambda b: b.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end:
+            c.error(b.line, key,
+                    f"the block {b.start:%H:%M}–{b.end:%H:%M} overlaps the block "
+                    f"{a.start:%H:%M}–{a.end:%H:%M} (line {a.line}); blocks of one day must not "
+                    "overlap.")
+    return tuple(ordered)
+
+
+def _calendars(c, value, line, types: dict) -> list[Calendar]:
+    seq = c.sequence(value, "calendars", line)
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(seq):
+        key = f"calendars[{i}]"
+        m = c.mapping(item, key, seq.line_of(i), CALENDAR_KEYS)
+        cid = c.ident(m, key, seen)
+        if cid:
+            key = f"calendars.{cid}"
+        week_m = c.mapping(m.get("week"), f"{key}.week", m.line_of("week"), set(WEEKDAYS))
+        week = tuple(
+            _blocks(c, week_m.get(d), f"{key}.week.{d}", week_m.line_of(d), types)
+            for d in WEEKDAYS
+        )
+        exceptions = _exceptions(c, m.get("exceptions"), f"{key}.exceptions",
+                                 m.line_of("exceptions"), types)
+        if cid is None:
+            continue
+        out.append(Calendar(
+            id=cid,
+            name=c.text(m, "name", key, required=True, default=cid) or cid,
+            title=c.text(m, "title", key, default="") or "",
+            online=c.flag(m, "online", key, False),
+            week=week,
+            exceptions=exceptions,
+            line=m.line,
+        ))
+    return out
+
+
+def _exceptions(c, value, key, line, types) -> tuple[ScheduleException, ...]:
+    seq = c.sequence(value, key, line)
+    out = []
+    for i, item in enumerate(seq):
+        ekey = f"{key}[{i}]"
+        m = c.mapping(item, ekey, seq.line_of(i), EXCEPTION_KEYS)
+        if "date" in m and ("from" in m or "to" in m):
+            c.error(m.line, ekey, "give either date: or from:/to:, not both.")
+            continue
+        if "date" in m:
+            first = last = c.day(m, "date", ekey)
+        elif "from" in m and "to" in m:
+            first, last = c.day(m, "from", ekey), c.day(m, "to", ekey)
+            if first and last and last < first:
+                c.error(m.line_of("to"), f"{ekey}.to",
+                        f"{last} is before from: {first}; the range must run forward.")
+                continue
+        else:
+            c.error(m.line, ekey, "needs date: (one day) or both from: and to: (a range).")
+            continue
+        closed = c.flag(m, "closed", ekey, False)
+        has_blocks = "blocks" in m
+        blocks = _blocks(c, m.get("blocks"), f"{ekey}.blocks", m.line_of("blocks"), types)
+        if closed and has_blocks:
+            c.error(m.line_of("blocks"), ekey,
+                    "a closed day has no blocks: remove closed: true or the blocks.")
+        elif not closed and not has_blocks:
+            c.error(m.line, ekey,
+                    "say what changes: closed: true, or blocks: [...] that replace the week's.")
+        if first is None or last is None:
+            continue
+        out.append(ScheduleException(first=first, last=last, closed=closed, blocks=blocks,
+                                     reason=c.text(m, "reason", ekey, default="") or "",
+                                     line=m.line))
+    return tuple(out)
+
+
+def _links(c, value, line, calendars: dict, types: dict) -> list[BookingLink]:
+    seq = c.sequence(value, "booking_links", line)
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(seq):
+        key = f"booking_links[{i}]"
+        m = c.mapping(item, key, seq.line_of(i), LINK_KEYS)
+        lid = c.ident(m, key, seen)
+        if lid in RESERVED_LINK_IDS:
+            c.error(m.line_of("id"), f"{key}.id", f"'{lid}' is a page the build makes itself "
+                    f"({', '.join(sorted(RESERVED_LINK_IDS))}); choose another id.")
+            continue
+        if lid:
+            key = f"booking_links.{lid}"
+        tid, cid = c.text(m, "type", key), c.text(m, "calendar", key)
+        if tid is not None:
+            if tid not in types:
+                c.error(m.line_of("type"), f"{key}.type", f"appointment type '{tid}' does not "
+                        "exist; use an id from appointment_types.")
+            elif not types[tid].online:
+                c.error(m.line_of("type"), f"{key}.type", f"appointment type '{tid}' is not "
+                        "online; set online: true on it or choose another type.")
+        if cid is not None:
+            if cid not in calendars:
+                c.error(m.line_of("calendar"), f"{key}.calendar", f"calendar '{cid}' does not "
+                        "exist; use an id from calendars.")
+            elif not calendars[cid].online:
+                c.error(m.line_of("calendar"), f"{key}.calendar", f"calendar '{cid}' is not "
+                        "online; set online: true on it or choose another calendar.")
+        if lid is None:
+            continue
+        out.append(BookingLink(id=lid, title=c.text(m, "title", key, required=True,
+                                                     default=lid) or lid,
+                               type=tid, calendar=cid, line=m.line))
+    return out

@@ -1,0 +1,147 @@
+"""The clinic's configuration as frozen values.
+
+Everything here is data: the loader (`booking.config`) builds these from a
+clinic file, the engine reads them. Times of day are local wall-clock times in
+the clinic's timezone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHANNELS = ("email", "sms")
+LANGUAGES = ("nb", "nn", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Online restrictions: the clinic's defaults, or a type's effective rules."""
+
+    first_available_only: bool = False
+    max_self_booked: int = 2
+    days_ahead: int = 30
+    booking_deadline_hours: float = 2
+    cancellation_deadline_hours: float = 24
+    closed_on_public_holidays: bool = True
+
+
+RULE_KEYS = tuple(Rules.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A stretch of a working day that offers some appointment types."""
+
+    start: time
+    end: time
+    types: tuple[str, ...]
+    online: bool = True
+    smart: bool = False
+    slot_minutes: int | None = None
+    step_minutes: int = 5
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleException:
+    """A change to the week: closed days, or days whose blocks replace the week's."""
+
+    first: date
+    last: date
+    closed: bool = False
+    blocks: tuple[Block, ...] = ()
+    reason: str = ""
+    line: int = 0
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A timebok: one practitioner's or one room's appointments."""
+
+    id: str
+    name: str
+    title: str = ""
+    online: bool = False
+    week: tuple[tuple[Block, ...], ...] = ((),) * 7  # Monday first
+    exceptions: tuple[ScheduleException, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentType:
+    """A timetype: what the patient books, how long it takes, what they are told."""
+
+    id: str
+    name: str
+    duration: int
+    rules: Rules
+    online: bool = False
+    price: int | None = None
+    address: str | None = None
+    info: str | None = None
+    notify: tuple[str, ...] = ()
+    reminder_hours: float | None = None
+    dialog: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BookingLink:
+    id: str
+    title: str
+    type: str | None = None
+    calendar: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    ga_measurement_id: str | None = None
+    script: str | None = None
+    consent: str = "banner"
+    send_names: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Clinic:
+    slug: str
+    name: str
+    timezone: str = "Europe/Oslo"
+    language: str = "nb"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    pages_url: str = ""
+    endpoint_url: str = ""
+    embed_origins: tuple[str, ...] = ()
+    test_mode: bool = False
+    tracking: Tracking = field(default_factory=Tracking)
+    online: Rules = field(default_factory=Rules)
+    calendars: tuple[Calendar, ...] = ()
+    types: tuple[AppointmentType, ...] = ()
+    dialogs: tuple[tuple[str, str], ...] = ()
+    booking_links: tuple[BookingLink, ...] = ()
+    source: str = ""
+    version: str = ""
+
+    def calendar(self, calendar_id: str) -> Calendar | None:
+        return next((c for c in self.calendars if c.id == calendar_id), None)
+
+    def type(self, type_id: str) -> AppointmentType | None:
+        return next((t for t in self.types if t.id == type_id), None)
+
+    def dialog(self, name: str) -> str | None:
+        return dict(self.dialogs).get(name)
+
+    @property
+    def online_calendars(self) -> tuple[Calendar, ...]:
+        return tuple(c for c in self.calendars if c.online)
+
+    @property
+    def online_types(self) -> tuple[AppointmentType, ...]:
+        return tuple(t for t in self.types if t.online)

@@ -1,0 +1,179 @@
+"""What a patient may see, book and cancel online, and why not.
+
+`visible_slots` is the one definition of "visible online" (SPEC §3);
+`check_booking` and `check_cancellation` answer with a `Slot` or a `Refusal`
+carrying a stable code. `now` is always passed in, timezone-aware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from booking.model import AppointmentType, Calendar, Clinic, Rules
+from booking.schedule import blocks_on
+from booking.slots import NO_BUSY, Busy, Slot, block_slots
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why something cannot be done online: a stable `code` and a plain sentence."""
+
+    code: str
+    message: str
+
+
+BOOKING_DEADLINE = "booking_deadline"
+OUTSIDE_BOOKING_WINDOW = "outside_booking_window"
+SLOT_UNAVAILABLE = "slot_unavailable"
+MAX_SELF_BOOKED = "max_self_booked"
+CANCELLATION_DEADLINE = "cancellation_deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class DaySlots:
+    date: date
+    slots: tuple[Slot, ...]
+
+
+@lru_cache(maxsize=128)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_today(clinic: Clinic, now: datetime) -> date:
+    return now.astimezone(zone(clinic.timezone)).date()
+
+
+def last_bookable_day(clinic: Clinic, rules: Rules, now: datetime) -> date:
+    """Today plus `days_ahead`, in the clinic's time."""
+    return local_today(clinic, now) + timedelta(days=rules.days_ahead)
+
+
+def _online_calendars(clinic: Clinic, calendar_id: str | None) -> tuple[Calendar, ...]:
+    if calendar_id is None:
+        return clinic.online_calendars
+    cal = clinic.calendar(calendar_id)
+    return (cal,) if cal is not None and cal.online else ()
+
+
+def calendar_day_slots(
+    clinic: Clinic, calendar: Calendar, kind: AppointmentType, day: date, busy: Busy,
+    *, online_only: bool = True,
+) -> list[Slot]:
+    """A calendar's free slots of one type on one day, before deadline and window."""
+    tz = zone(clinic.timezone)
+    out: list[Slot] = []
+    blocks = blocks_on(calendar, day,
+                       closed_on_public_holidays=kind.rules.closed_on_public_holidays)
+    for block in blocks:
+        if online_only and not block.online:
+            continue
+        out.extend(block_slots(clinic, block, kind, day, tz, busy, calendar.id))
+    return out
+
+
+def visible_slots(
+    clinic: Clinic,
+    type_id: str,
+    now: datetime,
+    busy: Mapping[str, Busy],
+    *,
+    calendar_id: str | None = None,
+    first_day: date | None = None,
+    last_day: date | None = None,
+) -> list[DaySlots]:
+    """Slots a patient sees online for a type, day by day (days without slots left out).
+
+    `busy` maps a calendar id to its active bookings. The range is clipped to
+    today .. today + days_ahead; `first_available_only` keeps each
+    calendar's earliest slot per day.
+    """
+    kind = clinic.type(type_id)
+    if kind is None or not kind.online:
+        return []
+    rules = kind.rules
+    today = local_today(clinic, now)
+    day = max(first_day or today, today)
+    stop = min(last_day or date.max, today + timedelta(days=rules.days_ahead))
+    earliest = now + timedelta(hours=rules.booking_deadline_hours)
+    calendars = _online_calendars(clinic, calendar_id)
+    days = []
+    while day <= stop:
+        found: list[Slot] = []
+        for cal in calendars:
+            slots = [
+                s for s in calendar_day_slots(clinic, cal, kind, day, busy.get(cal.id, NO_BUSY))
+                if s.start >= earliest
+            ]
+            if rules.first_available_only:
+                slots = slots[:1]
+            found.extend(slots)
+        if found:
+            found.sort(key=lambda s: (s.start, s.calendar))
+            days.append(DaySlots(day, tuple(found)))
+        day += timedelta(days=1)
+    return days
+
+
+def check_booking(
+    clinic: Clinic,
+    calendar_id: str,
+    type_id: str,
+    start: datetime,
+    now: datetime,
+    busy: Mapping[str, Busy],
+    self_booked: int,
+) -> Slot | Refusal:
+    """The slot if a patient with `self_booked` future bookings may book it now.
+
+    Checked in the order a patient can act on: deadline, window, the slot
+    itself, then the patient's limit.
+    """
+    kind = clinic.type(type_id)
+    cal = clinic.calendar(calendar_id)
+    if kind is None or cal is None or not kind.online or not cal.online:
+        return Refusal(SLOT_UNAVAILABLE, "This appointment cannot be booked online.")
+    rules = kind.rules
+    if start < now + timedelta(hours=rules.booking_deadline_hours):
+        return Refusal(BOOKING_DEADLINE, f"Appointments must be booked at least "
+                       f"{_hours(rules.booking_deadline_hours)} before they start.")
+    day = start.astimezone(zone(clinic.timezone)).date()
+    if day < local_today(clinic, now) or day > last_bookable_day(clinic, rules, now):
+        return Refusal(OUTSIDE_BOOKING_WINDOW, f"Appointments can be booked at most "
+                       f"{rules.days_ahead} days ahead.")
+    for days in visible_slots(clinic, type_id, now, busy, calendar_id=calendar_id,
+                              first_day=day, last_day=day):
+        for slot in days.slots:
+            if slot.start == start:
+                if self_booked >= rules.max_self_booked:
+                    return Refusal(MAX_SELF_BOOKED, f"You already have "
+                                   f"{rules.max_self_booked} appointments booked online, "
+                                   "the most this clinic allows.")
+                return slot
+    return Refusal(SLOT_UNAVAILABLE, "This time is no longer available; please pick another.")
+
+
+def check_cancellation(
+    clinic: Clinic, type_id: str, start: datetime, now: datetime
+) -> Refusal | None:
+    """None if the patient may still cancel an appointment starting at `start`."""
+    kind = clinic.type(type_id)
+    rules = kind.rules if kind is not None else clinic.online
+    if start - now >= timedelta(hours=rules.cancellation_deadline_hours):
+        return None
+    return Refusal(CANCELLATION_DEADLINE, f"Appointments can be cancelled online until "
+                   f"{_hours(rules.cancellation_deadline_hours)} before they start; "
+                   "please call the clinic.")
+
+
+def can_cancel(clinic: Clinic, type_id: str, start: datetime, now: datetime) -> bool:
+    return check_cancellation(clinic, type_id, start, now) is None
+
+
+def _hours(hours: float) -> str:
+    h = int(hours) if float(hours).is_integer() else hours
+    return f"{h} hour" if h == 1 else f"{h} hours"

@@ -1,0 +1,144 @@
+"""Free slots: plain blocks cut into back-to-back slots, smart blocks compacted.
+
+All functions are pure. Bookings come in as `Busy`, a calendar's occupied
+intervals; times are aware datetimes, the schedule is wall-clock in the
+clinic's timezone.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
+from zoneinfo import ZoneInfo
+
+from booking.model import AppointmentType, Block, Clinic
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    calendar: str
+    start: datetime
+    end: datetime
+
+
+class Busy:
+    """A calendar's occupied intervals, searchable for overlap in O(log n)."""
+
+    __slots__ = ("_starts", "_ends", "_max_end", "_max_len")
+
+    def __init__(self, intervals: Iterable[Interval] = ()):
+        pairs = sorted((s.timestamp(), e.timestamp()) for s, e in intervals)
+        self._starts = [s for s, _ in pairs]
+        self._ends = [e for _, e in pairs]
+        self._max_end = list(accumulate(self._ends, max))
+        self._max_len = max((e - s for s, e in pairs), default=0.0)
+
+    def overlaps(self, start: float, end: float) -> bool:
+        """Whether any interval overlaps [start, end) (epoch seconds)."""
+        i = bisect_left(self._starts, end)
+        return i > 0 and self._max_end[i - 1] > start
+
+    def within(self, start: float, end: float) -> list[tuple[float, float]]:
+        """Intervals that overlap or touch [start, end]."""
+        lo = bisect_left(self._starts, start - self._max_len)
+        hi = bisect_left(self._starts, end + 1e-9)
+        return [(self._starts[i], self._ends[i]) for i in range(lo, hi) if self._ends[i] >= start]
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+
+NO_BUSY = Busy()
+
+
+def local_instant(day: date, minute: int, tz: ZoneInfo) -> datetime | None:
+    """The aware instant of a wall-clock minute on `day`, None if the clock skips it."""
+    naive = datetime(day.year, day.month, day.day) + timedelta(minutes=minute)
+    aware = naive.replace(tzinfo=tz)
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        return None  # in the hour that the spring change skips
+    return aware
+
+
+def _minute(t) -> int:
+    return t.hour * 60 + t.minute
+
+
+def cell_minutes(block: Block, clinic: Clinic) -> int:
+    """Length of a plain block's slots: `slot_minutes`, else its longest type."""
+    if block.slot_minutes:
+        return block.slot_minutes
+    durations = [t.duration for tid in block.types if (t := clinic.type(tid))]
+    return max(durations, default=15)
+
+
+def plain_slots(
+    block: Block, kind: AppointmentType, day: date, tz: ZoneInfo, busy: Busy, cell: int,
+    calendar: str,
+) -> list[Slot]:
+    """Free slots of `kind` in a plain block: one per free back-to-back cell."""
+    out = []
+    length = timedelta(minutes=kind.duration)
+    span = max(cell, kind.duration) * 60
+    minute, end = _minute(block.start), _minute(block.end)
+    while minute + cell <= end:
+        start = local_instant(day, minute, tz)
+        if start is not None:
+            ts = start.timestamp()
+            if not busy.overlaps(ts, ts + span):
+                out.append(Slot(calendar, start, (start + length).astimezone(tz)))
+        minute += cell
+    return out
+
+
+def smart_slots(
+    block: Block, kind: AppointmentType, day: date, tz: ZoneInfo, busy: Busy, calendar: str,
+) -> list[Slot]:
+    """Free slots of `kind` in a smart block, only at starts that keep the day compact.
+
+    A start is offered where the appointment touches the block's start, the end
+    of a booking, or (ending exactly) the block's end or a booking's start;
+    starts lie on the block's `step_minutes` grid (anchors off the grid are
+    moved inward to it).
+    """
+    first = local_instant(day, _minute(block.start), tz)
+    last = local_instant(day, _minute(block.end), tz)
+    if first is None or last is None:
+        return []
+    b0, b1 = first.timestamp(), last.timestamp()
+    step, dur = block.step_minutes * 60, kind.duration * 60
+    anchors = {b0, _floor(b1 - dur, b0, step)}
+    for s, e in busy.within(b0, b1):
+        anchors.add(_ceil(e, b0, step))
+        anchors.add(_floor(s - dur, b0, step))
+    out = []
+    for ts in sorted(anchors):
+        if b0 <= ts and ts + dur <= b1 and not busy.overlaps(ts, ts + dur):
+            start = datetime.fromtimestamp(ts, tz)
+            out.append(Slot(calendar, start, datetime.fromtimestamp(ts + dur, tz)))
+    return out
+
+
+def _floor(ts: float, origin: float, step: int) -> float:
+    return origin + ((ts - origin) // step) * step
+
+
+def _ceil(ts: float, origin: float, step: int) -> float:
+    return origin - ((origin - ts) // step) * step
+
+
+def block_slots(
+    clinic: Clinic, block: Block, kind: AppointmentType, day: date, tz: ZoneInfo, busy: Busy,
+    calendar: str,
+) -> list[Slot]:
+    """Free slots of `kind` in one block (online or not), ignoring deadlines."""
+    if kind.id not in block.types:
+        return []
+    if block.smart:
+        return smart_slots(block, kind, day, tz, busy, calendar)
+    return plain_slots(block, kind, day, tz, busy, cell_minutes(block, clinic), calendar)

@@ -1,0 +1,1 @@
+"""sitegen: turns clinic files in `content/` into static booking pages (and checks them)."""

@@ -1,0 +1,109 @@
+"""The `sitegen` command: build, check and link (SPEC §1)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from booking import Clinic, bookability
+from sitegen.content import Content, load_content
+from sitegen.urls import iframe_code, page_url
+
+
+def _report_issues(content: Content) -> None:
+    for issue in content.issues:
+        print(issue, file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    _report_issues(content)
+    if content.errors:
+        print(f"{len(content.errors)} error(s): nothing is valid until they are fixed.",
+              file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    for clinic in content.clinics.values():
+        print(format_check(clinic, now))
+    return 0
+
+
+def format_check(clinic: Clinic, now: datetime) -> str:
+    """The admin's checklist for one clinic, answered."""
+    lines = [f"{clinic.slug}: {clinic.name}" + ("  [TEST MODE]" if clinic.test_mode else "")]
+    reports = bookability(clinic, now)
+    for r in reports:
+        cal, kind = clinic.calendar(r.calendar), clinic.type(r.type)
+        label = f"{cal.name if cal else r.calendar} / {kind.name if kind else r.type}"
+        if r.bookable and r.next_slot is not None:
+            first = r.next_slot.start.strftime("%Y-%m-%d %H:%M")
+            lines.append(f"  ok    {label}: {r.slot_count} slots, first {first}")
+        else:
+            lines.append(f"  no    {label}: " + "; ".join(r.reasons))
+    unused = [t for t in clinic.types if t.online and not any(r.type == t.id for r in reports)]
+    for kind in unused:
+        lines.append(f"  no    {kind.name}: the type is online but no calendar's schedule "
+                     "offers it; add it to a block's types")
+    bookable = sum(r.bookable for r in reports)
+    lines.append(f"  {bookable} of {len(reports)} calendar/type pairs bookable online")
+    return "\n".join(lines)
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    clinic = content.clinics.get(args.clinic)
+    if clinic is None:
+        _report_issues(content)
+        print(f"no valid clinic '{args.clinic}' in {args.content}/clinics/", file=sys.stderr)
+        return 1
+    for flag, value, found in (("--calendar", args.calendar, clinic.calendar),
+                               ("--type", args.type, clinic.type)):
+        item = found(value) if value else None
+        if value and (item is None or not item.online):
+            print(f"{flag}: '{value}' is not an online {flag[2:]} of {clinic.slug}",
+                  file=sys.stderr)
+            return 1
+    link = next((b for b in clinic.booking_links
+                 if (b.calendar, b.type) == (args.calendar, args.type)), None)
+    if link is not None:
+        url, title = page_url(clinic, link.id), link.title
+    else:
+        url = page_url(clinic, calendar=args.calendar, type_id=args.type)
+        title = f"Timebestilling – {clinic.name}"
+    print(url)
+    print()
+    print(iframe_code(clinic, url, title), end="")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from sitegen.build import build
+
+    return build(Path(args.content), Path(args.out), clinic=args.clinic)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sitegen", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="validate, then render the pages (incremental)")
+    b.add_argument("--content", default="content")
+    b.add_argument("--out", default="_site")
+    b.add_argument("--clinic", default=None, help="build only this clinic")
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="validate; say what is bookable online and why not")
+    c.add_argument("--content", default="content")
+    c.set_defaults(func=cmd_check)
+    ln = sub.add_parser("link", help="print a booking URL and its iframe embed code")
+    ln.add_argument("--clinic", required=True)
+    ln.add_argument("--calendar")
+    ln.add_argument("--type")
+    ln.add_argument("--content", default="content")
+    ln.set_defaults(func=cmd_link)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,132 @@
+"""Reading clinic files: YAML with line numbers, validated into `Clinic` values.
+
+The one place that turns `content/clinics/*.yaml` into clinics; both `sitegen`
+and `endpoint` call `load_content`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from booking import Clinic, ConfigIssue, check_clinic, content_version
+from booking.tree import Mapping, Sequence
+from sitegen.dialogs import check_template
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader whose mappings and lists remember their lines (1-based)."""
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)
+        self.flatten_mapping(node)
+        key_lines = {}
+        items = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be plain text", key_node.start_mark)
+            if isinstance(key, bool):  # YAML 1.1 reads `on:`/`no:` as booleans
+                key = key_node.value
+            key = str(key)
+            if key in items:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark)
+            items[key] = self.construct_object(value_node, deep=True)
+            key_lines[key] = key_node.start_mark.line + 1
+        return Mapping(items, line=node.start_mark.line + 1, key_lines=key_lines)
+
+    def construct_sequence(self, node, deep=False):
+        items = [self.construct_object(child, deep=True) for child in node.value]
+        lines = [child.start_mark.line + 1 for child in node.value]
+        return Sequence(items, line=node.start_mark.line + 1, item_lines=lines)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+
+
+@dataclass
+class Content:
+    """What a content folder holds: the valid clinics and every issue found."""
+
+    clinics: dict[str, Clinic] = field(default_factory=dict)
+    issues: list[ConfigIssue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ConfigIssue]:
+        return [i for i in self.issues if not i.warning]
+
+    @property
+    def warnings(self) -> list[ConfigIssue]:
+        return [i for i in self.issues if i.warning]
+
+
+def clinic_files(content_dir: Path) -> list[Path]:
+    folder = Path(content_dir) / "clinics"
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def read_yaml(data: bytes, file: str) -> tuple[object, list[ConfigIssue]]:
+    """Parse YAML that remembers lines; a syntax error becomes one issue with its line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [ConfigIssue(file, 1, "(file)", f"is not UTF-8 text ({exc.reason}); "
+                                  "save it as UTF-8.")]
+    try:
+        return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [ConfigIssue(file, line, "(yaml)", f"{problem}; fix the YAML syntax "
+                                  "(indentation, quotes, ':' after keys).")]
+    except yaml.YAMLError as exc:
+        return None, [ConfigIssue(file, 1, "(yaml)", f"{exc}; fix the YAML syntax.")]
+
+
+def load_clinic_bytes(data: bytes, *, slug: str, file: str) -> tuple[Clinic | None, list]:
+    """Validate one clinic file's bytes: the clinic (or None) and every issue."""
+    tree, issues = read_yaml(data, file)
+    if issues:
+        return None, issues
+    if tree is None:
+        return None, [ConfigIssue(file, 1, "(file)", "is empty; start with name: and "
+                                  "calendars:.")]
+    clinic, issues = check_clinic(tree, slug=slug, file=file, version=content_version(data))
+    issues = issues + _dialog_issues(tree, file)
+    if any(not i.warning for i in issues):
+        return None, issues
+    return clinic, issues
+
+
+def _dialog_issues(tree: object, file: str) -> list[ConfigIssue]:
+    dialogs = tree.get("dialogs") if isinstance(tree, dict) else None
+    if not isinstance(dialogs, Mapping):
+        return []
+    out = []
+    for name, source in dialogs.items():
+        if isinstance(source, str) and (problem := check_template(source)):
+            out.append(ConfigIssue(file, dialogs.line_of(name), f"dialogs.{name}",
+                                   f"the template does not parse: {problem}."))
+    return out
+
+
+def load_content(content_dir: Path | str) -> Content:
+    """Read and validate every clinic file under `content_dir/clinics/`."""
+    content = Content()
+    files = clinic_files(Path(content_dir))
+    if not files:
+        content.issues.append(ConfigIssue(str(Path(content_dir) / "clinics"), 0, "(folder)",
+                                          "holds no clinic files (*.yaml); add one."))
+    for path in files:
+        clinic, issues = load_clinic_bytes(path.read_bytes(), slug=path.stem, file=str(path))
+        content.issues.extend(issues)
+        if clinic is not None:
+            content.clinics[clinic.slug] = clinic
+    return content
