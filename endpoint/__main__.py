@@ -1,0 +1,3 @@
+from endpoint.cli import main
+
+raise SystemExit(main())

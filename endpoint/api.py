@@ -1,0 +1,122 @@
+"""The public JSON API (SPEC §5): clinic info, slots, bookings, cancellation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from booking import last_bookable_day, local_today
+from endpoint import bookings
+from endpoint.parsing import bearer_token, booking_request, slot_range
+from endpoint.problems import Problem, validation
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def now() -> datetime:
+    """The request's clock (tests may set `LEDIG_NOW` in the app's config)."""
+    fixed = current_app.config.get("LEDIG_NOW")
+    return fixed() if callable(fixed) else datetime.now(UTC)
+
+
+def clinic_or_404(slug: str):
+    clinic = current_app.extensions["ledig"].registry.get(slug)
+    if clinic is None:
+        raise Problem("not_found", f"No clinic '{slug[:100]}'.")
+    g.clinic = clinic
+    return clinic
+
+
+@bp.get("/clinics/<slug>")
+def clinic_info(slug: str):
+    clinic = clinic_or_404(slug)
+    rules = clinic.online
+    return jsonify({
+        "clinic": clinic.slug,
+        "name": clinic.name,
+        "timezone": clinic.timezone,
+        "language": clinic.language,
+        "address": clinic.address,
+        "phone": clinic.phone,
+        "test_mode": clinic.test_mode,
+        "version": clinic.version,
+        "calendars": [{"id": c.id, "name": c.name, "title": c.title}
+                      for c in clinic.online_calendars],
+        "types": [{"id": t.id, "name": t.name, "duration": t.duration, "price": t.price,
+                   "address": t.address or clinic.address, "info": t.info,
+                   "rules": _rules(t.rules)} for t in clinic.online_types],
+        "restrictions": _rules(rules),
+    })
+
+
+def _rules(rules) -> dict:
+    return {"first_available_only": rules.first_available_only,
+            "max_self_booked": rules.max_self_booked, "days_ahead": rules.days_ahead,
+            "booking_deadline_hours": rules.booking_deadline_hours,
+            "cancellation_deadline_hours": rules.cancellation_deadline_hours}
+
+
+@bp.get("/clinics/<slug>/slots")
+def slots(slug: str):
+    clinic = clinic_or_404(slug)
+    type_id, calendar = request.args.get("type"), request.args.get("calendar")
+    if not type_id:
+        raise validation([("type", "is required: the appointment type's id")])
+    kind = clinic.type(type_id)
+    if kind is None or not kind.online:
+        raise Problem("not_found", "No appointment type with that id is open for online booking.")
+    if calendar is not None:
+        cal = clinic.calendar(calendar)
+        if cal is None or not cal.online:
+            raise Problem("not_found", "No calendar with that id is open for online booking.")
+    current = now()
+    first, last = slot_range(request.args, local_today(clinic, current),
+                             last_bookable_day(clinic, kind.rules, current))
+    days = bookings.slots_for(clinic, type_id, calendar, first, last, current)
+    return jsonify({
+        "clinic": clinic.slug,
+        "type": type_id,
+        "timezone": clinic.timezone,
+        "version": clinic.version,
+        "days": [{"date": d.date.isoformat(),
+                  "slots": [{"start": s.start.isoformat(), "end": s.end.isoformat(),
+                             "calendar": s.calendar} for s in d.slots]} for d in days],
+    })
+
+
+@bp.post("/clinics/<slug>/bookings")
+def create_booking(slug: str):
+    clinic = clinic_or_404(slug)
+    req = booking_request(json_body(), clinic)
+    state = current_app.extensions["ledig"]
+    booking, token = bookings.create_booking(clinic, req, now(), state.settings.secret_key)
+    response = jsonify({"booking": bookings.booking_json(clinic, booking),
+                        "cancel_token": token})
+    response.status_code = 201
+    return response
+
+
+@bp.get("/clinics/<slug>/bookings/<booking_id>")
+def get_booking(slug: str, booking_id: str):
+    clinic = clinic_or_404(slug)
+    token = bearer_token(request.headers.get("Authorization"))
+    booking = bookings.find_booking(clinic, booking_id, token)
+    return jsonify({"booking": bookings.booking_json(clinic, booking, now())})
+
+
+@bp.delete("/clinics/<slug>/bookings/<booking_id>")
+def cancel_booking(slug: str, booking_id: str):
+    clinic = clinic_or_404(slug)
+    token = bearer_token(request.headers.get("Authorization"))
+    booking = bookings.cancel_booking(clinic, booking_id, token, now())
+    return jsonify({"booking": bookings.booking_json(clinic, booking, now())})
+
+
+def json_body() -> object:
+    if not request.is_json:
+        raise Problem("unsupported_media_type", "Send the body as application/json.")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise validation([("", "the body is not valid JSON")])
+    return data

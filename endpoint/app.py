@@ -1,0 +1,219 @@
+"""The Flask app factory: routes, errors as problem+json, CORS, limits, headers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, jsonify, request, send_from_directory
+from peewee import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from endpoint import ratelimit
+from endpoint.db import db, open_database, ping
+from endpoint.problems import Problem, problem_response
+from endpoint.registry import Registry
+from endpoint.settings import Settings, ensure_secret_key
+
+log = logging.getLogger("ledig.endpoint")
+
+API_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}
+
+
+@dataclass
+class State:
+    settings: Settings
+    registry: Registry
+
+
+def create_app(settings: Settings) -> Flask:
+    settings = ensure_secret_key(settings)
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    open_database(settings.database_url)
+    state = State(settings, Registry(settings.content, settings.reload_interval))
+    app.extensions["ledig"] = state
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies)
+
+    from endpoint.api import bp as api_bp
+    from endpoint.openapi import bp as openapi_bp
+    from endpoint.staff import bp as staff_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(openapi_bp)
+    app.register_blueprint(staff_bp)
+
+    @app.before_request
+    def _open():
+        g.started = time.perf_counter()
+        if request.method == "OPTIONS":
+            return _preflight(state)
+        try:
+            db.connect(reuse_if_open=True)
+        except (OperationalError, InterfaceError) as exc:
+            log.error("database unreachable: %s", type(exc).__name__)
+            raise Problem("unavailable", "The booking database is unreachable; try again "
+                                         "shortly.", headers={"Retry-After": "5"}) from exc
+        if request.method in ("POST", "DELETE") and request.path.startswith("/api/"):
+            _limit(state)
+        return None
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        if request.path.startswith(("/api/", "/healthz", "/openapi.json")):
+            for k, v in API_HEADERS.items():
+                response.headers.setdefault(k, v)
+            _cors(state, response)
+        return response
+
+    @app.errorhandler(Problem)
+    def _problem(problem: Problem):
+        return problem_response(problem)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "payload_too_large",
+                415: "unsupported_media_type", 429: "rate_limited"}.get(exc.code or 0)
+        if code is None:
+            code = "validation" if (exc.code or 500) < 500 else "internal"
+            if code == "validation":
+                return problem_response(Problem("validation", exc.description or "",
+                                                errors=[{"field": "", "message":
+                                                         exc.description or "bad request"}]))
+        return problem_response(Problem(code, exc.description or ""))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _db_down(exc):
+        log.error("database error: %s", type(exc).__name__)
+        return problem_response(Problem("unavailable", "The booking database is unreachable; "
+                                        "try again shortly.", headers={"Retry-After": "5"}))
+
+    @app.errorhandler(Exception)
+    def _crash(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem_response(Problem("internal", "Something went wrong on our side."))
+
+    @app.get("/healthz")
+    def healthz():
+        ok = ping()
+        errors = state.registry.errors()
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "database": "ok" if ok else "unreachable",
+            "clinics": sorted(state.registry.clinics()),
+            "content": "ok" if not errors else "invalid change refused; serving last valid",
+            "content_errors": [str(e) for e in errors],
+        }
+        return jsonify(body), 200 if ok else 503
+
+    if settings.site is not None:
+        _serve_site(app, Path(settings.site), state)
+    return app
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _limit(state: State) -> None:
+    rate = state.settings.rate
+    if rate is None:
+        return
+    retry = ratelimit.hit(f"ip:{_client()}", *rate)
+    if retry is not None:
+        raise Problem("rate_limited", "Too many requests from your address; wait a moment.",
+                      headers={"Retry-After": str(retry)})
+
+
+def allowed_origins(state: State, slug: str | None) -> set[str]:
+    clinics = state.registry.clinics()
+    chosen = [clinics[slug]] if slug in clinics else ([] if slug else list(clinics.values()))
+    origins = set()
+    for clinic in chosen:
+        origins.update(clinic.embed_origins)
+        if clinic.pages_url:
+            parts = urlsplit(clinic.pages_url)
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+def _slug_of(path: str) -> str | None:
+    parts = path.split("/")
+    if len(parts) > 4 and parts[1:4] == ["api", "v1", "clinics"]:
+        return parts[4]
+    return None
+
+
+def _cors(state: State, response: Response) -> None:
+    origin = request.headers.get("Origin")
+    response.vary.add("Origin")
+    if not origin:
+        return
+    if request.path == "/openapi.json":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return
+    if origin in allowed_origins(state, _slug_of(request.path)):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+
+
+def _preflight(state: State) -> Response:
+    response = Response(status=204)
+    origin = request.headers.get("Origin")
+    if origin and origin in allowed_origins(state, _slug_of(request.path)):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.vary.add("Origin")
+    return response
+
+
+def _serve_site(app: Flask, site: Path, state: State) -> None:
+    """Local preview of the generated pages (production serves them from the clinic's host)."""
+
+    @app.get("/")
+    def site_index():
+        clinics = sorted(state.registry.clinics())
+        if len(clinics) == 1 and (site / clinics[0] / "index.html").exists():
+            from flask import redirect
+            return redirect(f"/{clinics[0]}/")
+        links = "".join(f'<li><a href="/{s}/">{s}</a></li>' for s in clinics)
+        return Response(f"<!doctype html><html lang=nb><meta charset=utf-8>"
+                        f"<title>ledig</title><h1>ledig</h1><ul>{links}</ul>",
+                        mimetype="text/html")
+
+    @app.get("/<path:path>")
+    def site_file(path: str):
+        target = site / path
+        if path.endswith("/") or target.is_dir():
+            if not path.endswith("/"):
+                from flask import redirect
+                return redirect(f"/{path}/")
+            path += "index.html"
+        response = send_from_directory(site, path, max_age=0)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        return response

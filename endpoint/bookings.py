@@ -1,0 +1,191 @@
+"""Booking and cancellation: the endpoint's services.
+
+Each write re-checks the rules inside one transaction that holds the
+calendar's and the patient's locks (`endpoint.db.write_transaction`), so the
+invariants of SPEC §6 hold across threads, processes and hosts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from peewee import IntegrityError
+
+from booking import Busy, Clinic, Refusal, check_booking, check_cancellation, visible_slots
+from booking.restrictions import zone
+from endpoint import notify
+from endpoint.db import Booking, from_db, to_db, utcnow, write_transaction
+from endpoint.problems import Problem
+
+
+@dataclass(frozen=True)
+class Patient:
+    id_type: str
+    national_id: str
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    calendar: str
+    type: str
+    start: datetime
+    patient: Patient
+    note: str = ""
+
+
+def patient_key(secret_key: str, national_id: str) -> str:
+    """A keyed hash that counts a patient's bookings without exposing the number."""
+    return hmac.new(secret_key.encode(), b"patient:" + national_id.encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _day_bounds(clinic: Clinic, first, last) -> tuple[datetime, datetime]:
+    tz = zone(clinic.timezone)
+    start = datetime.combine(first, time(), tz)
+    end = datetime.combine(last + timedelta(days=1), time(), tz)
+    return start, end
+
+
+def busy_between(clinic: Clinic, first, last, calendar: str | None = None) -> dict[str, Busy]:
+    """Active bookings per calendar that overlap the days first..last (clinic time)."""
+    lo, hi = _day_bounds(clinic, first, last)
+    query = (Booking.select(Booking.calendar, Booking.start, Booking.end)
+             .where((Booking.clinic == clinic.slug) & (Booking.status == "active")
+                    & (Booking.start < to_db(hi)) & (Booking.end > to_db(lo))))
+    if calendar is not None:
+        query = query.where(Booking.calendar == calendar)
+    intervals: dict[str, list] = defaultdict(list)
+    for cal, start, end in query.tuples():
+        intervals[cal].append((from_db(start), from_db(end)))
+    return {cal: Busy(items) for cal, items in intervals.items()}
+
+
+def slots_for(clinic: Clinic, type_id: str, calendar: str | None, first, last, now: datetime):
+    busy = busy_between(clinic, first, last, calendar)
+    return visible_slots(clinic, type_id, now, busy, calendar_id=calendar,
+                         first_day=first, last_day=last)
+
+
+def count_self_booked(clinic: Clinic, key: str, now: datetime) -> int:
+    return (Booking.select()
+            .where((Booking.clinic == clinic.slug) & (Booking.patient_key == key)
+                   & (Booking.status == "active") & Booking.self_booked
+                   & (Booking.start > to_db(now)))
+            .count())
+
+
+def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
+                   secret_key: str) -> tuple[Booking, str]:
+    """Book a slot for a patient; the stored booking and its one-time cancel token."""
+    key = patient_key(secret_key, req.patient.national_id)
+    token = secrets.token_urlsafe(32)
+    day = req.start.astimezone(zone(clinic.timezone)).date()
+    locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}"]
+    try:
+        with write_transaction(locks):
+            busy = busy_between(clinic, day, day, req.calendar)
+            decision = check_booking(clinic, req.calendar, req.type, req.start, now, busy,
+                                     count_self_booked(clinic, key, now))
+            if isinstance(decision, Refusal):
+                raise Problem(decision.code, decision.message)
+            p = req.patient
+            booking = Booking.create(
+                public_id=uuid.uuid4().hex,
+                clinic=clinic.slug, calendar=req.calendar, type=req.type,
+                start=to_db(decision.start), end=to_db(decision.end),
+                status="active", self_booked=True, patient_key=key,
+                id_type=p.id_type, national_id=p.national_id,
+                first_name=p.first_name, last_name=p.last_name, phone=p.phone,
+                email=p.email, note=req.note, cancel_token_hash=token_hash(token),
+                config_version=clinic.version, created_at=to_db(now),
+            )
+            notify.enqueue_booked(clinic, booking, now)
+    except IntegrityError as exc:
+        # the database's own constraint caught a race the checks did not see
+        raise Problem("slot_unavailable", "This time was just booked; please pick another.") \
+            from exc
+    return booking, token
+
+
+def find_booking(clinic: Clinic, public_id: str, token: str) -> Booking:
+    """The booking whose id and cancel token match; one 404 for every kind of miss."""
+    booking = Booking.get_or_none((Booking.public_id == public_id)
+                                  & (Booking.clinic == clinic.slug))
+    expected = booking.cancel_token_hash if booking is not None else "0" * 64
+    matches = hmac.compare_digest(token_hash(token), expected)
+    if booking is None or not matches or not booking.cancel_token_hash:
+        raise Problem("not_found", "No booking with that id and token.")
+    return booking
+
+
+def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime) -> Booking:
+    """Cancel as the patient; cancelling again changes nothing."""
+    booking = find_booking(clinic, public_id, token)
+    if booking.status == "cancelled":
+        return booking
+    refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
+    if refusal is not None:
+        raise Problem(refusal.code, refusal.message)
+    with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
+        updated = (Booking.update(status="cancelled", cancelled_at=to_db(now),
+                                  cancelled_by="patient")
+                   .where((Booking.id == booking.id) & (Booking.status == "active"))
+                   .execute())
+        booking = Booking.get_by_id(booking.id)
+        if updated:
+            notify.enqueue_cancelled(clinic, booking, now)
+    return booking
+
+
+def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime) -> Booking:
+    """Cancel on the clinic's side (no deadline); the patient is told."""
+    with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
+        updated = (Booking.update(status="cancelled", cancelled_at=to_db(now),
+                                  cancelled_by="staff", cancel_reason=reason)
+                   .where((Booking.id == booking.id) & (Booking.status == "active"))
+                   .execute())
+        booking = Booking.get_by_id(booking.id)
+        if updated:
+            notify.enqueue_cancelled(clinic, booking, now)
+    return booking
+
+
+def booking_json(clinic: Clinic, booking: Booking, now: datetime | None = None) -> dict:
+    """A booking as the API shows it; never the national id or the patient's data."""
+    tz = zone(clinic.timezone)
+    cal, kind = clinic.calendar(booking.calendar), clinic.type(booking.type)
+    start = from_db(booking.start).astimezone(tz)
+    out = {
+        "id": booking.public_id,
+        "calendar": booking.calendar,
+        "type": booking.type,
+        "start": start.isoformat(),
+        "end": from_db(booking.end).astimezone(tz).isoformat(),
+        "status": booking.status,
+        "calendar_name": cal.name if cal else booking.calendar,
+        "type_name": kind.name if kind else booking.type,
+        "address": (kind.address if kind and kind.address else clinic.address),
+    }
+    if now is not None:
+        out["cancellable"] = (booking.status == "active"
+                              and check_cancellation(clinic, booking.type, start, now) is None)
+    return out
+
+
+__all__ = ["BookingRequest", "Patient", "booking_json", "busy_between", "cancel_booking",
+           "cancel_by_staff", "count_self_booked", "create_booking", "find_booking",
+           "patient_key", "slots_for", "utcnow"]

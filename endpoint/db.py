@@ -1,0 +1,252 @@
+"""The endpoint's storage: Peewee models, connection from a URL, forward migrations.
+
+SQLite by default (WAL, `BEGIN IMMEDIATE` for writes), PostgreSQL through a
+`postgresql://` URL. The database is the last line of defence: a unique
+index forbids two active bookings starting together in one calendar
+(both databases) and, on PostgreSQL, an exclusion constraint forbids any
+overlap; `write_transaction` serialises booking writes per calendar and per
+patient across processes and hosts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peewee import (
+    SQL,
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    TextField,
+)
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+#: bump when the schema changes, and add a step to MIGRATIONS
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as every timestamp is stored."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_db(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_db(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+    applied_at = DateTimeField(default=utcnow)
+
+
+class Booking(BaseModel):
+    id = AutoField()
+    public_id = CharField(max_length=40, unique=True)
+    clinic = CharField(max_length=100, index=True)
+    calendar = CharField(max_length=100)
+    type = CharField(max_length=100)
+    start = DateTimeField()
+    end = DateTimeField()
+    status = CharField(max_length=16, default="active")  # active | cancelled
+    self_booked = BooleanField(default=True)
+    patient_key = CharField(max_length=64, index=True)  # keyed hash of the national id
+    id_type = CharField(max_length=8, default="")
+    national_id = CharField(max_length=16, default="")  # for the clinic; never returned
+    first_name = CharField(max_length=200, default="")
+    last_name = CharField(max_length=200, default="")
+    phone = CharField(max_length=32, default="")
+    email = CharField(max_length=320, default="")
+    note = TextField(default="")
+    cancel_token_hash = CharField(max_length=64, default="")
+    config_version = CharField(max_length=32, default="")
+    created_at = DateTimeField(default=utcnow)
+    cancelled_at = DateTimeField(null=True)
+    cancelled_by = CharField(max_length=16, default="")  # patient | staff
+    cancel_reason = TextField(default="")
+    purged_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("clinic", "calendar", "start"), False),)
+
+
+class Outbox(BaseModel):
+    """A message to deliver; written in the same transaction as its booking."""
+
+    id = AutoField()
+    booking = ForeignKeyField(Booking, null=True, backref="messages", on_delete="SET NULL")
+    clinic = CharField(max_length=100)
+    kind = CharField(max_length=24)  # confirmation | cancellation | reminder | dialog
+    channel = CharField(max_length=8)  # email | sms
+    recipient = CharField(max_length=320, default="")
+    subject = TextField(default="")
+    body = TextField(default="")
+    attachment = TextField(default="")  # the .ics, for email
+    due_at = DateTimeField(index=True)
+    status = CharField(max_length=16, default="pending", index=True)  # pending|sent|failed|cancelled
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    claimed_by = CharField(max_length=64, default="")
+    claimed_until = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class StaffUser(BaseModel):
+    id = AutoField()
+    clinic = CharField(max_length=100)
+    username = CharField(max_length=100)
+    password_hash = CharField(max_length=255)
+    feed_token_hash = CharField(max_length=64, default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("clinic", "username"), True),)
+
+
+class RateHit(BaseModel):
+    """Fixed-window request counters per client, shared by every process."""
+
+    key = CharField(max_length=128)
+    window = IntegerField()
+    count = IntegerField(default=0)
+
+    class Meta:
+        primary_key = False
+        indexes = ((("key", "window"), True),)
+
+
+class Lock(BaseModel):
+    """Rows that serialise writes per calendar and per patient on PostgreSQL."""
+
+    name = CharField(max_length=200, primary_key=True)
+
+
+MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit, Lock)
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, PostgresqlDatabase)
+
+
+def open_database(url: str) -> None:
+    """Point the models at the database of `url` and bring its schema up to date."""
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        database = SqliteDatabase(
+            path,
+            pragmas={"journal_mode": "wal", "busy_timeout": 15000, "foreign_keys": 1,
+                     "synchronous": "normal"},
+            check_same_thread=False,
+            timeout=15,
+        )
+    else:
+        database = connect(url, **({"connect_timeout": 5} if "postgres" in url else {}))
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+    db.initialize(database)
+    migrate()
+
+
+_migrate_lock = threading.Lock()
+
+
+def migrate() -> int:
+    """Create the schema on first start and apply forward migrations; the version."""
+    with _migrate_lock, db.connection_context():
+        if is_postgres():
+            db.execute_sql("SELECT pg_advisory_lock(4242)")
+        try:
+            with db.atomic():
+                db.create_tables([SchemaVersion])
+                row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+                current = row.version if row else 0
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[version]()
+                    SchemaVersion.create(version=version)
+                return SCHEMA_VERSION
+        finally:
+            if is_postgres():
+                db.execute_sql("SELECT pg_advisory_unlock(4242)")
+
+
+def _v1() -> None:
+    db.create_tables([Booking, Outbox, StaffUser, RateHit, Lock])
+    # the database itself forbids two active bookings at one start in one calendar
+    db.execute_sql(
+        'CREATE UNIQUE INDEX IF NOT EXISTS booking_active_start ON booking '
+        "(clinic, calendar, start) WHERE status = 'active'"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_patient_active ON booking "
+                   "(clinic, patient_key) WHERE status = 'active'")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at)")
+    if is_postgres():
+        db.execute_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        db.execute_sql(
+            "ALTER TABLE booking ADD CONSTRAINT booking_no_overlap EXCLUDE USING gist "
+            "(clinic WITH =, calendar WITH =, tsrange(start, \"end\") WITH &&) "
+            "WHERE (status = 'active')"
+        )
+
+
+MIGRATIONS = {1: _v1}
+
+
+@contextmanager
+def write_transaction(lock_names: Sequence[str] = ()) -> Iterator[None]:
+    """A write transaction that holds the named locks until it ends.
+
+    SQLite: `BEGIN IMMEDIATE` takes the database's write lock, which
+    serialises every writer on the file. PostgreSQL: one row lock per name
+    (`SELECT … FOR UPDATE`), taken in sorted order so that two transactions
+    never deadlock, holds across processes and hosts.
+    """
+    if is_postgres():
+        with db.atomic():
+            for name in sorted(set(lock_names)):
+                key = hashlib.sha256(name.encode()).hexdigest()[:60]
+                Lock.insert(name=key).on_conflict_ignore().execute()
+                list(Lock.select().where(Lock.name == key).for_update())
+            yield
+    else:
+        with db.atomic("IMMEDIATE"):
+            yield
+
+
+def ping() -> bool:
+    """Whether the database answers."""
+    try:
+        db.execute_sql("SELECT 1").fetchone()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "unreachable"
+        return False
+
+
+__all__ = ["SQL", "Booking", "Lock", "Outbox", "RateHit", "SchemaVersion", "StaffUser", "db",
+           "from_db", "is_postgres", "migrate", "open_database", "ping", "to_db", "utcnow",
+           "write_transaction"]

@@ -1,0 +1,223 @@
+"""`GET /openapi.json`: an OpenAPI 3.1 description of the public API, exact enough to fuzz."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+bp = Blueprint("openapi", __name__)
+
+SLUG = {"name": "slug", "in": "path", "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 100}}
+BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
+              "schema": {"type": "string", "maxLength": 64}}
+AUTH = {"name": "Authorization", "in": "header", "required": False,
+        "schema": {"type": "string"}, "description": "Bearer <cancel_token>"}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _json(description: str, ref: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+DATETIME = {"type": "string", "format": "date-time"}
+RULES = {
+    "type": "object",
+    "required": ["first_available_only", "max_self_booked", "days_ahead",
+                 "booking_deadline_hours", "cancellation_deadline_hours"],
+    "properties": {
+        "first_available_only": {"type": "boolean"},
+        "max_self_booked": {"type": "integer"},
+        "days_ahead": {"type": "integer"},
+        "booking_deadline_hours": {"type": "number"},
+        "cancellation_deadline_hours": {"type": "number"},
+    },
+}
+BOOKING = {
+    "type": "object",
+    "required": ["id", "calendar", "type", "start", "end", "status"],
+    "properties": {
+        "id": {"type": "string"}, "calendar": {"type": "string"}, "type": {"type": "string"},
+        "start": DATETIME, "end": DATETIME,
+        "status": {"type": "string", "enum": ["active", "cancelled"]},
+        "calendar_name": {"type": "string"}, "type_name": {"type": "string"},
+        "address": {"type": "string"}, "cancellable": {"type": "boolean"},
+    },
+}
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "ledig booking endpoint", "version": "1",
+             "description": "Live free slots, bookings and cancellations for the pages that "
+                            "`sitegen` builds. Errors are RFC 9457 problem details."},
+    "paths": {
+        "/api/v1/clinics/{slug}": {
+            "get": {"operationId": "getClinic", "parameters": [SLUG], "responses": {
+                "200": _json("Public clinic information", "Clinic"),
+                "404": _problem("Unknown clinic")}},
+        },
+        "/api/v1/clinics/{slug}/slots": {
+            "get": {
+                "operationId": "getSlots",
+                "parameters": [
+                    SLUG,
+                    {"name": "type", "in": "query", "required": True,
+                     "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "calendar", "in": "query", "required": False,
+                     "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "from", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}},
+                ],
+                "responses": {
+                    "200": _json("Visible slots, day by day", "Slots"),
+                    "404": _problem("Unknown clinic, or unknown/offline type or calendar"),
+                    "422": _problem("Invalid dates, or a range over 92 days"),
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/bookings": {
+            "post": {
+                "operationId": "createBooking",
+                "parameters": [SLUG],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
+                "responses": {
+                    "201": _json("Booked; the cancel token is returned only here", "Created"),
+                    "404": _problem("Unknown clinic"),
+                    "409": _problem("slot_unavailable, max_self_booked, booking_deadline or "
+                                    "outside_booking_window"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields (all listed in errors)"),
+                    "429": _problem("Rate limited"),
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/bookings/{booking_id}": {
+            "get": {
+                "operationId": "getBooking",
+                "parameters": [SLUG, BOOKING_ID, AUTH],
+                "responses": {
+                    "200": _json("The booking and whether it can be cancelled", "BookingEnvelope"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, unknown id or wrong token"),
+                },
+            },
+            "delete": {
+                "operationId": "cancelBooking",
+                "parameters": [SLUG, BOOKING_ID, AUTH],
+                "responses": {
+                    "200": _json("Cancelled (or already cancelled)", "BookingEnvelope"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, unknown id or wrong token"),
+                    "409": _problem("cancellation_deadline"),
+                    "429": _problem("Rate limited"),
+                },
+            },
+        },
+        "/healthz": {
+            "get": {"operationId": "health", "responses": {
+                "200": _json("Healthy", "Health"), "503": _json("Database unreachable", "Health")}},
+        },
+    },
+    "components": {"schemas": {
+        "Problem": {
+            "type": "object", "required": ["type", "title", "status", "code"],
+            "properties": {
+                "type": {"type": "string"}, "title": {"type": "string"},
+                "status": {"type": "integer"}, "detail": {"type": "string"},
+                "code": {"type": "string", "enum": [
+                    "validation", "not_found", "slot_unavailable", "max_self_booked",
+                    "booking_deadline", "outside_booking_window", "cancellation_deadline",
+                    "rate_limited", "unauthorized", "forbidden", "method_not_allowed",
+                    "payload_too_large", "unsupported_media_type", "unavailable"]},
+                "errors": {"type": "array", "items": {
+                    "type": "object", "required": ["field", "message"],
+                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+            },
+        },
+        "Rules": RULES,
+        "Clinic": {
+            "type": "object",
+            "required": ["clinic", "name", "timezone", "version", "calendars", "types",
+                         "restrictions"],
+            "properties": {
+                "clinic": {"type": "string"}, "name": {"type": "string"},
+                "timezone": {"type": "string"}, "language": {"type": "string"},
+                "address": {"type": "string"}, "phone": {"type": "string"},
+                "test_mode": {"type": "boolean"}, "version": {"type": "string"},
+                "calendars": {"type": "array", "items": {
+                    "type": "object", "required": ["id", "name"],
+                    "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                   "title": {"type": "string"}}}},
+                "types": {"type": "array", "items": {
+                    "type": "object", "required": ["id", "name", "duration"],
+                    "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                   "duration": {"type": "integer"},
+                                   "price": {"type": ["integer", "null"]},
+                                   "address": {"type": ["string", "null"]},
+                                   "info": {"type": ["string", "null"]},
+                                   "rules": {"$ref": "#/components/schemas/Rules"}}}},
+                "restrictions": {"$ref": "#/components/schemas/Rules"},
+            },
+        },
+        "Slots": {
+            "type": "object", "required": ["clinic", "type", "timezone", "version", "days"],
+            "properties": {
+                "clinic": {"type": "string"}, "type": {"type": "string"},
+                "timezone": {"type": "string"}, "version": {"type": "string"},
+                "days": {"type": "array", "items": {
+                    "type": "object", "required": ["date", "slots"],
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "slots": {"type": "array", "items": {
+                            "type": "object", "required": ["start", "end", "calendar"],
+                            "properties": {"start": DATETIME, "end": DATETIME,
+                                           "calendar": {"type": "string"}}}}}}},
+            },
+        },
+        "BookingRequest": {
+            "type": "object", "required": ["calendar", "type", "start", "patient"],
+            "properties": {
+                "calendar": {"type": "string"}, "type": {"type": "string"},
+                "start": DATETIME,
+                "note": {"type": "string", "maxLength": 1000},
+                "patient": {
+                    "type": "object",
+                    "required": ["id_type", "national_id", "first_name", "last_name", "phone"],
+                    "properties": {
+                        "id_type": {"type": "string", "enum": ["fnr", "dnr"]},
+                        "national_id": {"type": "string"},
+                        "first_name": {"type": "string", "maxLength": 100},
+                        "last_name": {"type": "string", "maxLength": 100},
+                        "phone": {"type": "string", "maxLength": 32},
+                        "email": {"type": "string", "maxLength": 254},
+                    },
+                },
+            },
+        },
+        "Booking": BOOKING,
+        "BookingEnvelope": {"type": "object", "required": ["booking"],
+                            "properties": {"booking": {"$ref": "#/components/schemas/Booking"}}},
+        "Created": {"type": "object", "required": ["booking", "cancel_token"],
+                    "properties": {"booking": {"$ref": "#/components/schemas/Booking"},
+                                   "cancel_token": {"type": "string", "minLength": 22}}},
+        "Health": {"type": "object", "required": ["status"],
+                   "properties": {"status": {"type": "string"}, "database": {"type": "string"},
+                                  "clinics": {"type": "array", "items": {"type": "string"}},
+                                  "content": {"type": "string"},
+                                  "content_errors": {"type": "array",
+                                                     "items": {"type": "string"}}}},
+    }},
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(SPEC)

@@ -1,0 +1,65 @@
+"""RFC 9457 problem details: the one place where error responses are built."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response
+
+TITLES = {
+    "validation": (422, "The request is not valid"),
+    "not_found": (404, "Not found"),
+    "slot_unavailable": (409, "The time is no longer available"),
+    "max_self_booked": (409, "Too many appointments booked online"),
+    "booking_deadline": (409, "Too late to book this time online"),
+    "outside_booking_window": (409, "This time cannot be booked yet"),
+    "cancellation_deadline": (409, "Too late to cancel online"),
+    "rate_limited": (429, "Too many requests"),
+    "unauthorized": (401, "Authentication required"),
+    "forbidden": (403, "Forbidden"),
+    "method_not_allowed": (405, "Method not allowed"),
+    "payload_too_large": (413, "The request body is too large"),
+    "unsupported_media_type": (415, "Send JSON"),
+    "unavailable": (503, "Service unavailable"),
+    "internal": (500, "Internal error"),
+}
+
+PROBLEM_TYPE = "https://ledig.example/problems/"
+
+
+class Problem(Exception):
+    """An error answer: raise it anywhere in a request; the app renders it."""
+
+    def __init__(self, code: str, detail: str = "", *, errors: list[dict] | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(detail or code)
+        self.code = code
+        self.status, self.title = TITLES[code]
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+
+
+def problem_body(code: str, detail: str = "", errors: list[dict] | None = None) -> dict:
+    status, title = TITLES[code]
+    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "code": code}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(problem: Problem) -> Response:
+    body = problem_body(problem.code, problem.detail, problem.errors)
+    response = Response(json.dumps(body, ensure_ascii=False), status=problem.status,
+                        mimetype="application/problem+json")
+    for k, v in problem.headers.items():
+        response.headers[k] = v
+    return response
+
+
+def validation(errors: list[tuple[str, str]]) -> Problem:
+    """A 422 listing every field error at once."""
+    return Problem("validation", "Some fields need attention.",
+                   errors=[{"field": f, "message": m} for f, m in errors])

@@ -1,0 +1,25 @@
+"""Running the app on waitress, a production WSGI server, with its background work."""
+
+from __future__ import annotations
+
+import logging
+
+from waitress import serve as waitress_serve
+
+from endpoint.app import create_app
+from endpoint.settings import Settings
+
+log = logging.getLogger("ledig.server")
+
+
+def serve(settings: Settings, *, host: str, port: int, threads: int = 8) -> None:
+    app = create_app(settings)
+    try:
+        from endpoint.outbox import start_worker
+    except ImportError:
+        start_worker = None
+    if start_worker is not None and settings.outbox_worker:
+        start_worker(app)
+    log.info("serving on http://%s:%d/ (%d threads)", host, port, threads)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="ledig",
+                   clear_untrusted_proxy_headers=True, channel_timeout=30)

@@ -1,0 +1,100 @@
+"""The endpoint's settings, from flags or `LEDIG_*` environment variables (SPEC §1)."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting has a value the endpoint cannot use."""
+
+
+RATE_RE = re.compile(r"^(\d+)\s*/\s*(second|minute|hour)$")
+PERIODS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///var/ledig.sqlite3"
+    secret_key: str = ""
+    smtp_url: str | None = None
+    sms_url: str | None = None
+    sms_from: str = "ledig"
+    content: Path = Path("content")
+    site: Path | None = None
+    var: Path = Path("var")
+    rate_limit: str = "20/minute"
+    trusted_proxies: int = 0
+    reload_interval: float = 1.0
+    max_body_bytes: int = 16 * 1024
+    outbox_worker: bool = True
+    outbox_interval: float = 5.0
+    purge_after_days: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def rate(self) -> tuple[int, int] | None:
+        """(requests, seconds) per client address on POST/DELETE, or None when off."""
+        if self.rate_limit.strip().lower() == "off":
+            return None
+        match = RATE_RE.match(self.rate_limit.strip().lower())
+        if not match:
+            raise SettingsError(f"LEDIG_RATE_LIMIT '{self.rate_limit}' must look like 20/minute "
+                                "or be off")
+        return int(match[1]), PERIODS[match[2]]
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def from_env(env: dict[str, str] | None = None) -> Settings:
+    """Settings from `LEDIG_*` variables; a missing secret key gets a per-var file."""
+    env = dict(os.environ if env is None else env)
+    s = Settings()
+    var = Path(env.get("LEDIG_VAR", "var"))
+    purge = env.get("LEDIG_PURGE_AFTER_DAYS")
+    settings = s.with_(
+        database_url=env.get("LEDIG_DATABASE_URL"),
+        secret_key=env.get("LEDIG_SECRET_KEY"),
+        smtp_url=env.get("LEDIG_SMTP_URL") or None,
+        sms_url=env.get("LEDIG_SMS_URL") or None,
+        sms_from=env.get("LEDIG_SMS_FROM"),
+        content=Path(env["LEDIG_CONTENT"]) if env.get("LEDIG_CONTENT") else None,
+        var=var,
+        rate_limit=env.get("LEDIG_RATE_LIMIT"),
+        trusted_proxies=_int(env, "LEDIG_TRUSTED_PROXIES"),
+        purge_after_days=int(purge) if purge and purge.isascii() and purge.isdigit() else None,
+    )
+    settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early
+    return settings
+
+
+def _int(env: dict[str, str], name: str) -> int | None:
+    value = env.get(name)
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise SettingsError(f"{name} must be a whole number (got '{value}')")
+    return int(value)
+
+
+def ensure_secret_key(settings: Settings) -> Settings:
+    """Use LEDIG_SECRET_KEY, or a random key kept in `var/secret_key` across restarts."""
+    if settings.secret_key:
+        return settings
+    path = settings.var / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(secrets.token_hex(32))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # first process wins; the others read its key
+        except FileExistsError:
+            pass
+        tmp.unlink(missing_ok=True)
+    return replace(settings, secret_key=path.read_text().strip())
