@@ -1,0 +1,270 @@
+"""Fixtures shared by every test package: content, apps on SQLite and PostgreSQL,
+a live server process, a fixed clock, and headless Chromium.
+
+Components a test needs (PostgreSQL, Chromium) make it skip only when they are
+missing and `CI` is not set; under CI a missing component fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONTENT = ROOT / "content"
+POSTGRES_ADMIN_URL = os.environ.get("LEDIG_TEST_POSTGRES_URL",
+                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+CHROMIUM = os.environ.get("LEDIG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def need(component: str, reason: str) -> None:
+    """Skip for a missing component, except under CI where it must be there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{component} is required under CI: {reason}")
+    pytest.skip(f"{component} not available: {reason}")
+
+
+# -- content ------------------------------------------------------------------
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A private copy of the demo content that a test may change."""
+    target = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, target)
+    return target
+
+
+def write_clinic(content: Path, slug: str, text: str) -> Path:
+    path = content / "clinics" / f"{slug}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- clock ----------------------------------------------------------------------
+
+class Clock:
+    """A settable clock for the app (`app.config['LEDIG_NOW']`)."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # a Tuesday, 07:00 in Oslo
+
+
+# -- databases ------------------------------------------------------------------
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'var' / 'ledig.sqlite3'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    try:
+        import psycopg2
+        admin = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=3)
+    except Exception as exc:  # noqa: BLE001
+        need("PostgreSQL", f"{POSTGRES_ADMIN_URL}: {exc}")
+    admin.autocommit = True
+    name = f"ledig_test_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        from endpoint.db import db
+        if db.obj is not None and not db.obj.is_closed():
+            db.obj.close()
+        with admin.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request) -> str:
+    """Run a test on both databases."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+# -- the app ----------------------------------------------------------------------
+
+@pytest.fixture
+def make_app(tmp_path: Path, content_dir: Path, clock: Clock):
+    """Build an app: `make_app(database_url=..., **settings)`; rate limit off by default."""
+    from endpoint.app import create_app
+    from endpoint.settings import Settings
+
+    def factory(database_url: str | None = None, **overrides):
+        settings = Settings(
+            database_url=database_url or f"sqlite:///{tmp_path / 'var' / 'ledig.sqlite3'}",
+            secret_key="test-secret-key",
+            content=content_dir,
+            var=tmp_path / "var",
+            rate_limit="off",
+            reload_interval=0.0,
+            outbox_worker=False,
+        )
+        settings = settings.with_(**overrides)
+        app = create_app(settings)
+        app.config["LEDIG_NOW"] = clock
+        app.config["TESTING"] = True
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# -- a live server process ------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`endpoint serve` in a child process, on a free loopback port."""
+
+    def __init__(self, *, content: Path, database_url: str, var: Path, site: Path | None = None,
+                 env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = [sys.executable, "-m", "endpoint", "serve", "--content", str(content),
+                     "--database", database_url, "--port", str(self.port)]
+        if site is not None:
+            self.args += ["--site", str(site)]
+        self.env = {**os.environ, "LEDIG_SECRET_KEY": "test-secret-key",
+                    "LEDIG_RATE_LIMIT": "off", "LEDIG_VAR": str(var), **(env or {})}
+        self.log = var / f"server-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 20) -> LiveServer:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(self.log, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(self.args, env=self.env, stdout=self._log_file,
+                                     stderr=subprocess.STDOUT, cwd=self.log.parent)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if getattr(self, "_log_file", None):
+            self._log_file.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, content_dir: Path):
+    """Start servers: `live_server(database_url=..., site=..., env=...)`; all stopped after."""
+    started: list[LiveServer] = []
+
+    def start(database_url: str | None = None, **kwargs) -> LiveServer:
+        server = LiveServer(content=kwargs.pop("content", content_dir),
+                            database_url=database_url
+                            or f"sqlite:///{tmp_path / 'var' / 'ledig.sqlite3'}",
+                            var=tmp_path / "var", **kwargs)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+# -- the browser --------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium driven by Playwright (no browser downloads)."""
+    if not Path(CHROMIUM).exists():
+        need("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        need("Playwright", str(exc))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where browser tests save screenshots for a person to look at."""
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from npm (installed by .ci/run / `npm install`)."""
+    path = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        need("axe-core", "run `npm install` in the project root")
+    return path.read_text()
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)

@@ -1,0 +1,25 @@
+"""Smoke test of the endpoint: a booking end to end through the test client."""
+
+from __future__ import annotations
+
+
+def test_book_and_cancel(client):
+    slots = client.get("/api/v1/clinics/fjordlegene/slots?type=konsultasjon&calendar=hansen")
+    assert slots.status_code == 200
+    first = slots.get_json()["days"][3]["slots"][0]  # beyond the 24 h cancel deadline
+    body = {"calendar": "hansen", "type": "konsultasjon", "start": first["start"],
+            "patient": {"id_type": "fnr", "national_id": "15108695088", "first_name": "Kari",
+                        "last_name": "Nordmann", "phone": "40612345",
+                        "email": "kari@example.no"}}
+    created = client.post("/api/v1/clinics/fjordlegene/bookings", json=body)
+    assert created.status_code == 201, created.get_json()
+    data = created.get_json()
+    assert "15108695088" not in created.get_data(as_text=True)
+    again = client.post("/api/v1/clinics/fjordlegene/bookings", json=body)
+    assert again.status_code == 409 and again.get_json()["code"] == "slot_unavailable"
+    headers = {"Authorization": f"Bearer {data['cancel_token']}"}
+    url = f"/api/v1/clinics/fjordlegene/bookings/{data['booking']['id']}"
+    assert client.get(url, headers=headers).get_json()["booking"]["cancellable"] is True
+    assert client.delete(url, headers=headers).get_json()["booking"]["status"] == "cancelled"
+    assert client.delete(url).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 404
