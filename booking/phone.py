@@ -1,0 +1,63 @@
+"""Mobile phone numbers: parse what the patient typed, store E.164.
+
+``phonenumbers`` does the parsing (default region Norway). The number must be
+valid and of type mobile, or fixed-line-or-mobile where the numbering plan
+cannot tell (as in the US); any country's mobile is accepted, since patients
+with a D-number often have a foreign one. Extensions are refused.
+phonenumbers also reads non-ASCII digits (full-width and so on); the result is
+always ASCII E.164, so that is harmless here.
+
+This module is pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+__all__ = ["PhoneError", "normalize_mobile"]
+
+_MOBILE_TYPES = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+class PhoneError(ValueError):
+    """A phone number that cannot be used for SMS; ``code`` is stable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+def _format_error() -> PhoneError:
+    return PhoneError(
+        "format",
+        "Vi forstår ikke telefonnummeret. Skriv et mobilnummer, med landskode (+46 …) "
+        "hvis det ikke er norsk. / The phone number is not valid. Type a mobile number, "
+        "with the country code (+46 …) if it is not Norwegian.",
+    )
+
+
+def normalize_mobile(raw: str, default_region: str = "NO") -> str:
+    """Return ``raw`` as an E.164 mobile number (``+4740612345``).
+
+    Raises :class:`PhoneError` with code ``format`` when it is not a valid
+    phone number, ``not_mobile`` when it is valid but not a mobile.
+    """
+    if not isinstance(raw, str):
+        raise _format_error()
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        raise _format_error() from None
+    if number.extension or not phonenumbers.is_valid_number(number):
+        raise _format_error()
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        raise PhoneError(
+            "not_mobile",
+            "Dette ser ut som et fasttelefonnummer. Oppgi et mobilnummer, så vi kan "
+            "sende SMS. / This looks like a landline number. Give a mobile number so "
+            "we can send text messages.",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
