@@ -1,0 +1,79 @@
+"""The README documents every content key, command, route and setting (and its links work)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from booking.config import CONTENT_KEYS
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _documented_anywhere() -> str:
+    """The README plus the docs it links to."""
+    texts = [README]
+    for link in re.findall(r"\]\((docs/[^)#]+)\)", README):
+        path = ROOT / link
+        if path.exists():
+            texts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("section,key", sorted(
+    (section, key) for section, keys in CONTENT_KEYS.items() for key in keys))
+def test_every_content_key_is_in_the_readme(section, key):
+    assert f"`{key}`" in README, f"content key {section}.{key} is not documented in README.md"
+
+
+def _subcommands(parser) -> list[str]:
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return sorted(action.choices)
+    return []
+
+
+@pytest.mark.parametrize("program", ["sitegen", "endpoint"])
+def test_every_command_is_in_the_readme(program):
+    module = __import__(f"{program}.cli", fromlist=["parser"])
+    commands = _subcommands(module.parser())
+    assert commands
+    for command in commands:
+        assert f"`{program} {command}" in README, f"`{program} {command}` is not in README.md"
+
+
+def _normalise(route: str) -> str:
+    return re.sub(r"<[^>]+>", "<>", route)
+
+
+def test_every_route_is_documented(make_app):
+    app = make_app()
+    docs = _normalise(_documented_anywhere())
+    routes = {r.rule for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert "/api/v1/clinics/<slug>/slots" in routes
+    for route in sorted(routes):
+        assert _normalise(route) in docs, f"route {route} is not documented"
+
+
+def test_every_setting_is_in_the_readme():
+    source = (ROOT / "endpoint" / "settings.py").read_text()
+    names = set(re.findall(r"LEDIG_[A-Z_]+", source))
+    assert "LEDIG_DATABASE_URL" in names
+    for name in sorted(names):
+        assert f"`{name}`" in README, f"setting {name} is not in README.md"
+
+
+def test_readme_links_resolve():
+    for link in re.findall(r"\]\(((?!https?:)[^)#]+)\)", README):
+        assert (ROOT / link).exists(), f"README links to {link}, which does not exist"
+
+
+def test_quick_start_is_the_two_commands():
+    assert "make demo" in README and "make test" in README
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.M), ".ci/run must run the README's test command"
