@@ -36,7 +36,7 @@ from playhouse.db_url import connect
 db = DatabaseProxy()
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utcnow() -> datetime:
@@ -105,6 +105,7 @@ class Outbox(BaseModel):
     subject = TextField(default="")
     body = TextField(default="")
     attachment = TextField(default="")  # the .ics, for email
+    sender = TextField(default="")  # "Clinic name <clinic@email>": From's name and Reply-To
     due_at = DateTimeField(index=True)
     status = CharField(max_length=16, default="pending", index=True)  # pending|sent|failed|cancelled
     attempts = IntegerField(default=0)
@@ -214,7 +215,13 @@ def _v1() -> None:
         )
 
 
-MIGRATIONS = {1: _v1}
+def _v2() -> None:
+    # the clinic a message is from, so that the worker needs no clinic configuration
+    if "sender" not in {c.name for c in db.get_columns("outbox")}:
+        db.execute_sql("ALTER TABLE outbox ADD COLUMN sender TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS = {1: _v1, 2: _v2}
 
 
 @contextmanager
