@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -76,6 +76,63 @@ def calendar_day_slots(
     return out
 
 
+def free_slots(
+    clinic: Clinic,
+    kind: AppointmentType,
+    busy: Mapping[str, Busy],
+    first_day: date,
+    last_day: date,
+    calendar_id: str | None = None,
+) -> list[DaySlots]:
+    """Free online slots of a type per day, before deadline, window and first-available.
+
+    This part depends on the schedule and the bookings but not on the clock,
+    so a shell may cache it until the bookings or the configuration change.
+    """
+    calendars = _online_calendars(clinic, calendar_id)
+    days = []
+    day = first_day
+    while day <= last_day:
+        found: list[Slot] = []
+        for cal in calendars:
+            found.extend(calendar_day_slots(clinic, cal, kind, day, busy.get(cal.id, NO_BUSY)))
+        if found:
+            found.sort(key=lambda s: (s.start, s.calendar))
+            days.append(DaySlots(day, tuple(found)))
+        day += timedelta(days=1)
+    return days
+
+
+def visible_window(clinic: Clinic, kind: AppointmentType, now: datetime,
+                   first_day: date | None = None, last_day: date | None = None
+                   ) -> tuple[date, date]:
+    """The asked range clipped to today .. today + days_ahead (may come out empty)."""
+    today = local_today(clinic, now)
+    first = max(first_day or today, today)
+    last = min(last_day or date.max, today + timedelta(days=kind.rules.days_ahead))
+    return first, last
+
+
+def earliest_start(kind: AppointmentType, now: datetime) -> datetime:
+    """The booking deadline: the earliest start bookable now (real hours, DST-proof)."""
+    return now.astimezone(UTC) + timedelta(hours=kind.rules.booking_deadline_hours)
+
+
+def visible_day(day: DaySlots, kind: AppointmentType, now: datetime) -> DaySlots:
+    """A day's free slots as the patient sees them now: deadline, then first-available."""
+    earliest = earliest_start(kind, now)
+    if day.slots and day.slots[0].start < earliest:
+        day = DaySlots(day.date, tuple(s for s in day.slots if s.start >= earliest))
+    return first_available(day) if kind.rules.first_available_only else day
+
+
+def first_available(day: DaySlots) -> DaySlots:
+    """Only each calendar's earliest slot of the day."""
+    seen: set[str] = set()
+    return DaySlots(day.date, tuple(s for s in day.slots
+                                    if not (s.calendar in seen or seen.add(s.calendar))))
+
+
 def visible_slots(
     clinic: Clinic,
     type_id: str,
@@ -95,28 +152,10 @@ def visible_slots(
     kind = clinic.type(type_id)
     if kind is None or not kind.online:
         return []
-    rules = kind.rules
-    today = local_today(clinic, now)
-    day = max(first_day or today, today)
-    stop = min(last_day or date.max, today + timedelta(days=rules.days_ahead))
-    earliest = now + timedelta(hours=rules.booking_deadline_hours)
-    calendars = _online_calendars(clinic, calendar_id)
-    days = []
-    while day <= stop:
-        found: list[Slot] = []
-        for cal in calendars:
-            slots = [
-                s for s in calendar_day_slots(clinic, cal, kind, day, busy.get(cal.id, NO_BUSY))
-                if s.start >= earliest
-            ]
-            if rules.first_available_only:
-                slots = slots[:1]
-            found.extend(slots)
-        if found:
-            found.sort(key=lambda s: (s.start, s.calendar))
-            days.append(DaySlots(day, tuple(found)))
-        day += timedelta(days=1)
-    return days
+    first, last = visible_window(clinic, kind, now, first_day, last_day)
+    days = (visible_day(d, kind, now)
+            for d in free_slots(clinic, kind, busy, first, last, calendar_id))
+    return [d for d in days if d.slots]
 
 
 def check_booking(
@@ -138,7 +177,7 @@ def check_booking(
     if kind is None or cal is None or not kind.online or not cal.online:
         return Refusal(SLOT_UNAVAILABLE, "This appointment cannot be booked online.")
     rules = kind.rules
-    if start < now + timedelta(hours=rules.booking_deadline_hours):
+    if start < earliest_start(kind, now):
         return Refusal(BOOKING_DEADLINE, f"Appointments must be booked at least "
                        f"{_hours(rules.booking_deadline_hours)} before they start.")
     day = start.astimezone(zone(clinic.timezone)).date()
@@ -163,7 +202,7 @@ def check_cancellation(
     """None if the patient may still cancel an appointment starting at `start`."""
     kind = clinic.type(type_id)
     rules = kind.rules if kind is not None else clinic.online
-    if start - now >= timedelta(hours=rules.cancellation_deadline_hours):
+    if start - now.astimezone(UTC) >= timedelta(hours=rules.cancellation_deadline_hours):
         return None
     return Refusal(CANCELLATION_DEADLINE, f"Appointments can be cancelled online until "
                    f"{_hours(rules.cancellation_deadline_hours)} before they start; "

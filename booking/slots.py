@@ -11,6 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -65,6 +66,14 @@ def local_instant(day: date, minute: int, tz: ZoneInfo) -> datetime | None:
     return aware
 
 
+@lru_cache(maxsize=4096)
+def day_frame(day: date, tz: ZoneInfo) -> tuple[float, bool]:
+    """Epoch seconds of the day's local midnight, and whether its UTC offset holds all day."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=tz)
+    following = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
+    return midnight.timestamp(), midnight.utcoffset() == following.utcoffset()
+
+
 def _minute(t) -> int:
     return t.hour * 60 + t.minute
 
@@ -86,12 +95,22 @@ def plain_slots(
     length = timedelta(minutes=kind.duration)
     span = max(cell, kind.duration) * 60
     minute, end = _minute(block.start), _minute(block.end)
+    midnight, steady = day_frame(day, tz)
+    if steady:  # most days: wall-clock minutes map to instants by one offset
+        dur = kind.duration * 60
+        while minute + cell <= end:
+            ts = midnight + minute * 60
+            if not busy.overlaps(ts, ts + span):
+                out.append(Slot(calendar, datetime.fromtimestamp(ts, tz),
+                                datetime.fromtimestamp(ts + dur, tz)))
+            minute += cell
+        return out
     while minute + cell <= end:
         start = local_instant(day, minute, tz)
         if start is not None:
             ts = start.timestamp()
             if not busy.overlaps(ts, ts + span):
-                out.append(Slot(calendar, start, (start + length).astimezone(tz)))
+                out.append(Slot(calendar, start, (start.astimezone(UTC) + length).astimezone(tz)))
         minute += cell
     return out
 
