@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -168,7 +168,7 @@ class _Checker:
 
     def day(self, m: Mapping, k: str, key: str) -> date | None:
         v = m.get(k)
-        if isinstance(v, date):
+        if isinstance(v, date) and not isinstance(v, datetime):
             return v
         if isinstance(v, str):
             try:
@@ -459,6 +459,7 @@ def _blocks(c, value, key, line, types: dict) -> tuple[Block, ...]:
             online=c.flag(m, "online", bkey, True),
             smart=c.flag(m, "smart", bkey, False),
             slot_minutes=slot_minutes, step_minutes=step, line=m.line,
+            cell=slot_minutes or max((types[t].duration for t in tids), default=15),
         ))
     ordered = sorted(blocks, key=lambda b: b.start)
     for a, b in zip(ordered, ordered[1:], strict=False):

@@ -42,6 +42,7 @@ class Block:
     slot_minutes: int | None = None
     step_minutes: int = 5
     line: int = 0
+    cell: int = 15  # a plain block's slot length: slot_minutes, else its longest type
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,10 +80,7 @@ def _minute(t) -> int:
 
 def cell_minutes(block: Block, clinic: Clinic) -> int:
     """Length of a plain block's slots: `slot_minutes`, else its longest type."""
-    if block.slot_minutes:
-        return block.slot_minutes
-    durations = [t.duration for tid in block.types if (t := clinic.type(tid))]
-    return max(durations, default=15)
+    return block.cell
 
 
 def plain_slots(
@@ -125,11 +122,15 @@ def smart_slots(
     starts lie on the block's `step_minutes` grid (anchors off the grid are
     moved inward to it).
     """
-    first = local_instant(day, _minute(block.start), tz)
-    last = local_instant(day, _minute(block.end), tz)
-    if first is None or last is None:
-        return []
-    b0, b1 = first.timestamp(), last.timestamp()
+    midnight, steady = day_frame(day, tz)
+    if steady:
+        b0, b1 = midnight + _minute(block.start) * 60, midnight + _minute(block.end) * 60
+    else:
+        first = local_instant(day, _minute(block.start), tz)
+        last = local_instant(day, _minute(block.end), tz)
+        if first is None or last is None:
+            return []
+        b0, b1 = first.timestamp(), last.timestamp()
     step, dur = block.step_minutes * 60, kind.duration * 60
     anchors = {b0, _floor(b1 - dur, b0, step)}
     for s, e in busy.within(b0, b1):
