@@ -71,9 +71,13 @@ def slots(slug: str):
         if cal is None or not cal.online:
             raise Problem("not_found", "No calendar with that id is open for online booking.")
     current = now()
-    first, last = slot_range(request.args, local_today(clinic, current),
-                             last_bookable_day(clinic, kind.rules, current))
-    days = bookings.slots_for(clinic, type_id, calendar, first, last, current)
+    today, last_day = local_today(clinic, current), last_bookable_day(clinic, kind.rules, current)
+    first, last = slot_range(request.args, today, last_day)
+    # only today .. the last bookable day can have slots; clipping also keeps far-off
+    # dates (0001-01-01, 9999-12-31) away from time zone arithmetic that would overflow
+    first, last = max(first, today), min(last, last_day)
+    days = bookings.slots_for(clinic, type_id, calendar, first, last, current) \
+        if first <= last else []
     return jsonify({
         "clinic": clinic.slug,
         "type": type_id,
@@ -116,7 +120,10 @@ def cancel_booking(slug: str, booking_id: str):
 def json_body() -> object:
     if not request.is_json:
         raise Problem("unsupported_media_type", "Send the body as application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes
+        data = None
     if data is None:
         raise validation([("", "the body is not valid JSON")])
     return data

@@ -11,6 +11,7 @@ patient across processes and hosts.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,9 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    InterfaceError,
     Model,
+    OperationalError,
     PostgresqlDatabase,
     SqliteDatabase,
     TextField,
@@ -34,6 +37,23 @@ from peewee import (
 from playhouse.db_url import connect
 
 db = DatabaseProxy()
+log = logging.getLogger("ledig.db")
+
+
+class _WithoutParameters(logging.Filter):
+    """Peewee logs each query with its parameters at DEBUG: national ids among them.
+
+    Keep the SQL, drop the values, so that no log level ever writes personal data.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, tuple) and len(record.msg) == 2:
+            sql, params = record.msg
+            record.msg = (sql, f"<{len(params or ())} parameters>")
+        return True
+
+
+logging.getLogger("peewee").addFilter(_WithoutParameters())
 
 #: bump when the schema changes, and add a step to MIGRATIONS
 SCHEMA_VERSION = 2
@@ -167,11 +187,32 @@ def open_database(url: str) -> None:
             timeout=15,
         )
     else:
-        database = connect(url, **({"connect_timeout": 5} if "postgres" in url else {}))
+        # bounded waits: a dead host or a lock held by a stuck transaction gives an error
+        # (503) instead of a request that hangs
+        database = connect(url, **({"connect_timeout": 5,
+                                    "options": "-c lock_timeout=10000 "
+                                               "-c statement_timeout=30000"}
+                                   if "postgres" in url else {}))
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
     db.initialize(database)
-    migrate()
+    _schema["ready"] = False
+    try:
+        migrate()
+    except (OperationalError, InterfaceError) as exc:
+        # start anyway: /healthz says 503 and the schema is brought up on the first
+        # request that reaches the database
+        log.error("database unreachable at start (%s); retrying on later requests",
+                  type(exc).__name__)
+
+
+_schema = {"ready": False}
+
+
+def ensure_schema() -> None:
+    """Bring the schema up to date if that could not be done at start."""
+    if not _schema["ready"]:
+        migrate()
 
 
 _migrate_lock = threading.Lock()
@@ -190,7 +231,8 @@ def migrate() -> int:
                 for version in range(current + 1, SCHEMA_VERSION + 1):
                     MIGRATIONS[version]()
                     SchemaVersion.create(version=version)
-                return SCHEMA_VERSION
+            _schema["ready"] = True
+            return SCHEMA_VERSION
         finally:
             if is_postgres():
                 db.execute_sql("SELECT pg_advisory_unlock(4242)")
@@ -249,11 +291,12 @@ def ping() -> bool:
     """Whether the database answers."""
     try:
         db.execute_sql("SELECT 1").fetchone()
+        ensure_schema()
         return True
     except Exception:  # noqa: BLE001 - any failure means "unreachable"
         return False
 
 
 __all__ = ["SQL", "Booking", "Lock", "Outbox", "RateHit", "SchemaVersion", "StaffUser", "db",
-           "from_db", "is_postgres", "migrate", "open_database", "ping", "to_db", "utcnow",
-           "write_transaction"]
+           "ensure_schema", "from_db", "is_postgres", "migrate", "open_database", "ping",
+           "to_db", "utcnow", "write_transaction"]

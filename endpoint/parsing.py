@@ -14,6 +14,8 @@ MAX_RANGE_DAYS = 92
 NAME_MAX = 100
 EMAIL_MAX = 254
 NOTE_MAX = 1000
+#: dates outside these years cannot be converted between time zones safely
+MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
 def parse_day(value: str | None, field: str, errors: list) -> date | None:
@@ -92,6 +94,10 @@ def booking_request(body: object, clinic: Clinic) -> BookingRequest:
                 start = None
             elif abs(start.utcoffset()) > timedelta(hours=18):
                 raise ValueError
+            elif not MIN_YEAR <= start.year <= MAX_YEAR:
+                errors.append(("start", f"must be a date between the years {MIN_YEAR} and "
+                                        f"{MAX_YEAR}"))
+                start = None
         except (ValueError, OverflowError):
             errors.append(("start", "must be a date-time with offset, like "
                                     "2026-12-01T08:00:00+01:00"))
