@@ -113,7 +113,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
                 email=p.email, note=req.note, cancel_token_hash=token_hash(token),
                 config_version=clinic.version, created_at=to_db(now),
             )
-            notify.enqueue_booked(clinic, booking, now)
+            notify.enqueue_booked(clinic, booking, now, token)
     except IntegrityError as exc:
         # the database's own constraint caught a race the checks did not see
         raise Problem("slot_unavailable", "This time was just booked; please pick another.") \

@@ -1,16 +1,210 @@
-"""Queueing notifications in the booking's own transaction (filled in by the outbox work)."""
+"""Queueing notifications in the booking's own transaction (SPEC §7).
+
+`enqueue_booked` and `enqueue_cancelled` run inside the transaction that
+writes the booking or the cancellation, so a message exists exactly when its
+booking does. Every message is rendered here, completely (the cancel token is
+only known now, and the worker then needs no clinic configuration); the
+outbox worker (`endpoint.outbox`) only delivers.
+
+What a booking queues, per its appointment type:
+
+* for each channel in `notify` (`email` when the patient gave an address,
+  `sms` to the E.164 mobile): a confirmation, and a reminder due
+  `reminder_hours` before the start if that moment is still ahead;
+* the type's `dialog`, as its own message: by email when the type notifies by
+  email and the patient gave an address, else by SMS when it notifies by
+  SMS; a type whose `notify` is empty sends no dialog (only listed channels
+  send). A template that fails to render becomes a `failed` row with the
+  reason in `last_error`; the booking goes through regardless.
+
+A cancellation cancels the booking's pending reminders and queues a
+cancellation on each channel, the mail with an `.ics` `METHOD:CANCEL` for the
+same UID and a higher SEQUENCE.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import UTC, datetime, timedelta
+from email.utils import formataddr
+
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from booking import Clinic
-from endpoint.db import Booking
+from booking.model import AppointmentType
+from booking.restrictions import zone
+from endpoint import messages
+from endpoint.db import Booking, Outbox, from_db, to_db
+from sitegen.dialogs import DialogError, dialog_context, format_when, render_dialog
+
+log = logging.getLogger("ledig.notify")
+
+PRODID = "-//ledig//online booking//NO"
 
 
-def enqueue_booked(clinic: Clinic, booking: Booking, now: datetime) -> None:
+def enqueue_booked(clinic: Clinic, booking: Booking, now: datetime, cancel_token: str) -> None:
     """Queue the confirmation, reminder and dialog messages of a new booking."""
+    kind = clinic.type(booking.type)
+    if kind is None:
+        return
+    facts = _facts(clinic, kind, booking, cancel_url=cancel_url(clinic, booking, cancel_token))
+    start = from_db(booking.start)
+    for channel in _channels(kind.notify, booking):
+        _queue_standard(clinic, booking, "confirmation", channel, facts, now, now)
+        if kind.reminder_hours:
+            due = start - timedelta(hours=kind.reminder_hours)
+            if due > now:
+                _queue_standard(clinic, booking, "reminder", channel, facts, due, now)
+    if kind.dialog:
+        _queue_dialog(clinic, kind, booking, now)
 
 
 def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime) -> None:
-    """Queue the cancellation messages of a cancelled booking."""
+    """Cancel the booking's pending reminders and queue its cancellation messages."""
+    (Outbox.update(status="cancelled", last_error="the booking was cancelled")
+     .where((Outbox.booking == booking.id) & (Outbox.kind == "reminder")
+            & (Outbox.status == "pending"))
+     .execute())
+    kind = clinic.type(booking.type)
+    if kind is not None:
+        notify = kind.notify
+    else:  # the type left the configuration: tell the patient where they were told before
+        notify = tuple({row.channel for row in Outbox.select(Outbox.channel).where(
+            (Outbox.booking == booking.id) & (Outbox.kind == "confirmation"))})
+        kind = AppointmentType(id=booking.type, name=booking.type, duration=0,
+                               rules=clinic.online)
+    facts = _facts(clinic, kind, booking, by_staff=booking.cancelled_by == "staff")
+    for channel in _channels(notify, booking):
+        _queue_standard(clinic, booking, "cancellation", channel, facts, now, now)
+
+
+# -- building blocks ---------------------------------------------------------------------
+
+def cancel_url(clinic: Clinic, booking: Booking, token: str) -> str:
+    """The cancellation page, with id and token in the fragment (never sent to a server)."""
+    base = clinic.pages_url if clinic.pages_url.endswith("/") else clinic.pages_url + "/"
+    return f"{base}{clinic.slug}/avbestill/#{booking.public_id}.{token}"
+
+
+def _channels(notify: tuple[str, ...], booking: Booking) -> list[str]:
+    out = []
+    if "email" in notify and booking.email:
+        out.append("email")
+    if "sms" in notify and booking.phone.startswith("+"):
+        out.append("sms")
+    return out
+
+
+def _place(clinic: Clinic, kind: AppointmentType) -> str:
+    return kind.address or clinic.address
+
+
+def _hours(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _facts(clinic: Clinic, kind: AppointmentType, booking: Booking, *, cancel_url: str = "",
+           by_staff: bool = False) -> messages.Facts:
+    start = from_db(booking.start).astimezone(zone(clinic.timezone))
+    calendar = clinic.calendar(booking.calendar)
+    return messages.Facts(
+        language=clinic.language, clinic=clinic.name, clinic_phone=clinic.phone,
+        first_name=booking.first_name, type=kind.name,
+        calendar=calendar.name if calendar else "",
+        when=format_when(start, clinic.language), place=_place(clinic, kind),
+        price=kind.price, info=kind.info or "", cancel_url=cancel_url,
+        cancel_hours=_hours(kind.rules.cancellation_deadline_hours), by_staff=by_staff)
+
+
+def _sender(clinic: Clinic) -> str:
+    return formataddr((clinic.name, clinic.email)) if clinic.email else clinic.name
+
+
+def _queue_standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
+                    facts: messages.Facts, due: datetime, now: datetime) -> Outbox:
+    if channel == "email":
+        subject, body = messages.email(kind, facts)
+        attachment = ""
+        if kind in ("confirmation", "cancellation"):
+            attachment = appointment_ics(clinic, booking, facts,
+                                         cancelled=kind == "cancellation", now=now)
+        return Outbox.create(booking=booking.id, clinic=clinic.slug, kind=kind, channel=channel,
+                             recipient=booking.email, subject=subject, body=body,
+                             attachment=attachment, sender=_sender(clinic), due_at=to_db(due),
+                             created_at=to_db(now))
+    return Outbox.create(booking=booking.id, clinic=clinic.slug, kind=kind, channel=channel,
+                         recipient=booking.phone, body=messages.sms(kind, facts),
+                         sender=_sender(clinic), due_at=to_db(due), created_at=to_db(now))
+
+
+def _queue_dialog(clinic: Clinic, kind: AppointmentType, booking: Booking,
+                  now: datetime) -> Outbox | None:
+    channels = _channels(kind.notify, booking)
+    if not channels:
+        return None
+    channel = channels[0]  # email first when the type notifies by email
+    recipient = booking.email if channel == "email" else booking.phone
+    row = dict(booking=booking.id, clinic=clinic.slug, kind="dialog", channel=channel,
+               recipient=recipient, sender=_sender(clinic), due_at=to_db(now),
+               created_at=to_db(now),
+               subject=messages.dialog_subject(clinic.language, clinic.name)
+               if channel == "email" else "")
+    try:
+        source = clinic.dialog(kind.dialog)
+        if source is None:
+            raise DialogError(f"dialog '{kind.dialog}' is not defined in the clinic file")
+        body = render_dialog(source, _dialog_context(clinic, kind, booking), clinic.language)
+        if not body:
+            raise DialogError("the template rendered an empty message")
+    except Exception as exc:  # noqa: BLE001 - a clinic's template must never fail a booking
+        error = str(exc) if isinstance(exc, DialogError) else f"{type(exc).__name__}: {exc}"
+        log.warning("dialog '%s' of clinic %s failed to render: %s", kind.dialog, clinic.slug,
+                    error)
+        return Outbox.create(**row, status="failed", last_error=f"dialog template: {error}")
+    return Outbox.create(**row, body=body)
+
+
+def _dialog_context(clinic: Clinic, kind: AppointmentType, booking: Booking) -> dict:
+    tz = zone(clinic.timezone)
+    calendar = clinic.calendar(booking.calendar)
+    return dialog_context(clinic, kind, first_name=booking.first_name,
+                          last_name=booking.last_name,
+                          start=from_db(booking.start).astimezone(tz),
+                          end=from_db(booking.end).astimezone(tz),
+                          calendar_name=calendar.name if calendar else "",
+                          booking_id=booking.public_id)
+
+
+def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
+                    cancelled: bool, now: datetime) -> str:
+    """An RFC 5545 calendar with the appointment; a CANCEL of the same UID when cancelled."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", f"{booking.public_id}@ledig")
+    event.add("sequence", 1 if cancelled else 0)
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", from_db(booking.start))
+    event.add("dtend", from_db(booking.end))
+    event.add("summary", f"{facts.type} – {clinic.name}")
+    event.add("location", facts.place)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    description = [line for line in (facts.info, facts.cancel_url) if line]
+    if description:
+        event.add("description", "\n\n".join(description))
+    if clinic.email:
+        organizer = vCalAddress(f"mailto:{clinic.email}")
+        organizer.params["cn"] = vText(clinic.name)
+        event.add("organizer", organizer)
+    if booking.email:
+        attendee = vCalAddress(f"mailto:{booking.email}")
+        attendee.params["cn"] = vText(f"{booking.first_name} {booking.last_name}".strip())
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee)
+    cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
+
+
+__all__ = ["appointment_ics", "cancel_url", "enqueue_booked", "enqueue_cancelled"]

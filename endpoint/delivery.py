@@ -1,0 +1,54 @@
+"""What the outbox hands to a channel, and how a channel says it failed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered now.
+
+    `permanent` failures (a refused recipient, a request the gateway rejects
+    as malformed) mark the message failed; every other failure is transient:
+    the message stays pending and is retried with back-off. `channel_down`
+    says the server itself is unreachable, so the rest of the round does not
+    wait for it again.
+    """
+
+    permanent = False
+
+    def __init__(self, message: str, *, channel_down: bool = False):
+        super().__init__(message)
+        self.channel_down = channel_down
+
+
+class PermanentError(DeliveryError):
+    permanent = True
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    kind: str  # confirmation | cancellation | reminder | dialog
+    channel: str  # email | sms
+    recipient: str
+    subject: str
+    body: str
+    attachment: str  # .ics text, or ""
+    sender: str  # "Clinic <clinic@example>"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file in the folder, then `os.replace`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

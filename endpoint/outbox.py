@@ -1,0 +1,250 @@
+"""The outbox worker: delivers queued messages, retries, never loses one (SPEC §7).
+
+A round (`run_once`) claims due rows with a lease, so that several workers —
+threads, `endpoint serve` processes, hosts — never hold the same row:
+PostgreSQL picks rows with `FOR UPDATE SKIP LOCKED`, SQLite claims them with
+one `UPDATE … WHERE claimed_until < now` inside a `BEGIN IMMEDIATE`
+transaction. Each claimed row is then delivered outside any transaction and
+marked:
+
+* delivered → `sent`, with `sent_at`;
+* a transient failure (server down, timeout, 4xx SMTP, 5xx gateway) → stays
+  `pending`, due again after a back-off of 30 s doubling per attempt up to
+  1 h, for as long as it takes: a message is never dropped;
+* a permanent failure (recipient refused with 5xx, gateway 400/422) → `failed`;
+* a reminder of a cancelled booking, or one whose appointment has begun →
+  `cancelled`.
+
+`attempts` and `last_error` are kept on every row. Delivery is at least once:
+a worker that dies between sending and marking leaves the row to be sent
+again when its lease (5 min) runs out; in normal operation each message goes
+out once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from endpoint.db import Booking, Outbox, db, from_db, is_postgres, open_database, to_db
+from endpoint.delivery import DeliveryError, Outgoing
+from endpoint.mailer import Mailer
+from endpoint.settings import Settings
+from endpoint.sms import SmsSender
+
+log = logging.getLogger("ledig.outbox")
+
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=1)
+LEASE = timedelta(minutes=5)
+BATCH = 50
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed try: 30 s, 1 min, 2 min … 1 h."""
+    return min(BASE_DELAY * 2 ** min(max(attempts - 1, 0), 20), MAX_DELAY)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def claim(claimant: str, now: datetime, limit: int = BATCH) -> list[Outbox]:
+    """Lease up to `limit` due rows to `claimant` (unique per round); the rows."""
+    stamp = to_db(now)
+    due = ((Outbox.status == "pending") & (Outbox.due_at <= stamp)
+           & (Outbox.claimed_until.is_null() | (Outbox.claimed_until < stamp)))
+    picked = Outbox.select(Outbox.id).where(due).order_by(Outbox.due_at, Outbox.id).limit(limit)
+    lease = dict(claimed_by=claimant, claimed_until=to_db(now + LEASE))
+    if is_postgres():
+        with db.atomic():
+            ids = [row.id for row in picked.for_update("FOR UPDATE SKIP LOCKED")]
+            if ids:
+                Outbox.update(**lease).where(Outbox.id.in_(ids)).execute()
+    else:
+        with db.atomic("IMMEDIATE"):
+            Outbox.update(**lease).where(Outbox.id.in_(picked) & due).execute()
+    return list(Outbox.select()
+                .where((Outbox.claimed_by == claimant) & (Outbox.status == "pending"))
+                .order_by(Outbox.due_at, Outbox.id))
+
+
+def run_once(settings: Settings, *, now: datetime | None = None, worker: str | None = None,
+             limit: int = BATCH) -> Counter:
+    """One round: claim due messages and deliver them; counts by outcome.
+
+    `now` (timezone-aware) decides what is due; tests move it to see reminders.
+    """
+    now = now or datetime.now(UTC)
+    claimant = f"{worker or worker_name()}:{uuid.uuid4().hex[:8]}"
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    senders = {"email": Mailer(settings.smtp_url, settings.var),
+               "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var)}
+    outcomes: Counter = Counter()
+    try:
+        rows = claim(claimant, now, limit)
+        stop_at = time.monotonic() + (LEASE - timedelta(minutes=1)).total_seconds()
+        down: dict[str, DeliveryError] = {}
+        for row in rows:
+            if time.monotonic() > stop_at:  # the lease is running out: leave the rest
+                _finish(row, claimant)
+                outcomes["released"] += 1
+                continue
+            outcomes[_deliver(row, claimant, now, senders, down)] += 1
+    finally:
+        for sender in senders.values():
+            sender.close()
+        if opened:
+            db.close()
+    return outcomes
+
+
+def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
+             down: dict[str, DeliveryError]) -> str:
+    if row.kind == "reminder" and (reason := _stale_reminder(row, now)):
+        _finish(row, claimant, status="cancelled", last_error=reason)
+        return "cancelled"
+    message = Outgoing(id=row.id, kind=row.kind, channel=row.channel, recipient=row.recipient,
+                       subject=row.subject, body=row.body, attachment=row.attachment,
+                       sender=row.sender)
+    try:
+        if row.channel in down:  # the server was unreachable a moment ago: do not wait again
+            raise down[row.channel]
+        sender = senders.get(row.channel)
+        if sender is None:
+            raise DeliveryError(f"no channel '{row.channel}'")
+        sender.send(message)
+    except DeliveryError as exc:
+        attempts = row.attempts + 1
+        if exc.permanent:
+            _finish(row, claimant, status="failed", attempts=attempts, last_error=str(exc))
+            log.warning("outbox %d (%s by %s) failed for good: %s", row.id, row.kind,
+                        row.channel, exc)
+            return "failed"
+        if getattr(exc, "channel_down", False):
+            down[row.channel] = exc
+        delay = backoff(attempts)
+        _finish(row, claimant, attempts=attempts, last_error=str(exc),
+                due_at=to_db(now + delay))
+        log.warning("outbox %d (%s by %s) not delivered (attempt %d), retry in %ds: %s",
+                    row.id, row.kind, row.channel, attempts, delay.total_seconds(), exc)
+        return "retry"
+    except Exception as exc:  # noqa: BLE001 - a bug must delay a message, never lose it
+        attempts = row.attempts + 1
+        _finish(row, claimant, attempts=attempts, last_error=f"{type(exc).__name__}: {exc}",
+                due_at=to_db(now + backoff(attempts)))
+        log.exception("outbox %d (%s by %s): unexpected error", row.id, row.kind, row.channel)
+        return "retry"
+    _finish(row, claimant, status="sent", attempts=row.attempts + 1, last_error="",
+            sent_at=to_db(now))
+    log.info("outbox %d: %s by %s sent", row.id, row.kind, row.channel)
+    return "sent"
+
+
+def _stale_reminder(row: Outbox, now: datetime) -> str | None:
+    booking = Booking.get_or_none(Booking.id == row.booking_id) if row.booking_id else None
+    if booking is None:
+        return None
+    if booking.status != "active":
+        return "the booking was cancelled"
+    if from_db(booking.start) <= now:
+        return "the appointment had already begun"
+    return None
+
+
+def _finish(row: Outbox, claimant: str, **fields) -> None:
+    """Record the outcome and give the lease back (only if it is still ours)."""
+    (Outbox.update(claimed_by="", claimed_until=None, **fields)
+     .where((Outbox.id == row.id) & (Outbox.claimed_by == claimant))
+     .execute())
+
+
+def drain(settings: Settings, *, now: datetime | None = None) -> Counter:
+    """Rounds until nothing due is left (what `endpoint outbox --once` does)."""
+    total: Counter = Counter()
+    while True:
+        outcomes = run_once(settings, now=now)
+        total += outcomes
+        if sum(outcomes.values()) < BATCH:
+            return total
+
+
+# -- the background worker ------------------------------------------------------------
+
+class Worker(threading.Thread):
+    """Runs `drain` every `interval` seconds until `stop()`."""
+
+    def __init__(self, settings: Settings, interval: float | None = None):
+        super().__init__(name="ledig-outbox", daemon=True)
+        self.settings = settings
+        self.interval = settings.outbox_interval if interval is None else interval
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                drain(self.settings)
+            except Exception:  # noqa: BLE001 - e.g. the database is down; try again later
+                log.exception("outbox round failed; trying again in %ss", self.interval)
+                if not db.is_closed():
+                    db.close()
+            self._stop_event.wait(self.interval)
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop_event.set()
+        self.join(timeout)
+
+
+def start_worker(app) -> Worker:
+    """Deliver in a daemon thread of the serving process (`endpoint serve`)."""
+    worker = Worker(app.extensions["ledig"].settings)
+    app.extensions["ledig_outbox"] = worker
+    worker.start()
+    log.info("outbox worker started (every %ss)", worker.interval)
+    return worker
+
+
+# -- `endpoint outbox [--once]` --------------------------------------------------------------
+
+def add_command(sub) -> None:
+    p = sub.add_parser("outbox", help="deliver queued notifications (also runs inside serve)")
+    p.add_argument("--once", action="store_true",
+                   help="deliver what is due now, then exit (for cron)")
+    p.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
+    p.add_argument("--interval", type=float, help="seconds between rounds (default 5)")
+    p.set_defaults(func=cmd_outbox)
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from endpoint.settings import from_env
+
+    settings = from_env().with_(database_url=args.database, outbox_interval=args.interval)
+    try:
+        Mailer(settings.smtp_url, settings.var)
+        SmsSender(settings.sms_url, settings.sms_from, settings.var)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    open_database(settings.database_url)
+    if args.once:
+        outcomes = drain(settings)
+        print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
+        return 0
+    worker = Worker(settings)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(1)
+    except KeyboardInterrupt:
+        worker.stop()
+    return 0
