@@ -1,0 +1,266 @@
+"""`sitegen build`: load → validate → plan → render → write, incrementally.
+
+* **load/validate**: each clinic file is read as bytes; a clinic whose bytes,
+  slug and engine (templates, assets and the code of `sitegen` and `booking`)
+  are those of the last build, and whose outputs are still on disk as written,
+  is skipped without parsing — this is what makes a no-change rebuild of a
+  thousand clinics take a fraction of a second. Every other clinic is parsed
+  and validated; any error stops the build before anything is written.
+* **render**: `sitegen.pages.render_clinic`, in worker processes when many
+  clinics changed.
+* **write**: only the writer touches the build folder. It writes atomically
+  (a temporary file, then `os.replace`), skips files whose bytes did not
+  change, and removes outputs it no longer produces — only files it wrote,
+  as listed in the manifest `.ledig-build.json` in the build folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from booking import ConfigIssue
+from sitegen import pages
+from sitegen.content import clinic_files, load_clinic_bytes
+
+MANIFEST = ".ledig-build.json"
+FORMAT = 1
+PARALLEL_FROM = 48  # changed clinics; below this a process pool costs more than it saves
+PROGRESS_FROM = 50
+CODE = Path(__file__).resolve().parent.parent
+
+
+# -- plan -------------------------------------------------------------------------------
+
+def engine_hash() -> str:
+    """What every page depends on besides its clinic file: templates, assets, code."""
+    digest = hashlib.sha256(f"format {FORMAT}".encode())
+    sources = sorted(p for p in pages.TEMPLATES.rglob("*") if p.is_file())
+    for package in ("sitegen", "booking"):
+        sources += sorted((CODE / package).glob("*.py"))
+    for path in sources:
+        digest.update(str(path.relative_to(CODE)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Source:
+    slug: str
+    file: str
+    data: bytes
+    key: str
+
+
+@dataclass
+class Manifest:
+    engine: str = ""
+    assets: dict[str, list[int]] = field(default_factory=dict)
+    clinics: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, out: Path) -> Manifest:
+        try:
+            raw = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+            if raw.get("format") != FORMAT:
+                return cls()
+            return cls(raw["engine"], dict(raw["assets"]), dict(raw["clinics"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+
+    def to_bytes(self) -> bytes:
+        body = {"format": FORMAT, "engine": self.engine, "assets": self.assets,
+                "clinics": self.clinics}
+        return (json.dumps(body, sort_keys=True, indent=0) + "\n").encode()
+
+
+def intact(out: Path, files: dict[str, list[int]]) -> bool:
+    """Are these outputs still on disk exactly as the writer left them (size, mtime)?"""
+    for rel, (size, mtime) in files.items():
+        try:
+            st = os.stat(out / rel)
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    return True
+
+
+# -- render ---------------------------------------------------------------------------
+
+_ASSETS: pages.Assets | None = None
+
+
+def _assets() -> pages.Assets:
+    global _ASSETS
+    if _ASSETS is None:
+        _ASSETS = pages.load_assets()
+    return _ASSETS
+
+
+def render_source(source: Source) -> tuple[str, list[ConfigIssue], dict[str, bytes] | None]:
+    """Validate and render one clinic file: (slug, issues, outputs or None on errors)."""
+    clinic, issues = load_clinic_bytes(source.data, slug=source.slug, file=source.file)
+    if clinic is None:
+        return source.slug, issues, None
+    return source.slug, issues, pages.render_clinic(clinic, _assets())
+
+
+def render_all(todo: list[Source], jobs: int, progress: Progress) -> list[tuple]:
+    if len(todo) < PARALLEL_FROM or jobs < 2:
+        results = []
+        for source in todo:
+            results.append(render_source(source))
+            progress.step()
+        return results
+    # fork is fast and safe while this process runs no other thread
+    method = "fork" if threading.active_count() == 1 and "fork" in \
+        multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        results = []
+        for result in pool.map(render_source, todo, chunksize=max(1, len(todo) // (jobs * 8))):
+            results.append(result)
+            progress.step()
+        return results
+
+
+class Progress:
+    """`rendered 120/1000 clinics` on stderr when there are many (one line on a terminal)."""
+
+    def __init__(self, total: int, stream: TextIO):
+        self.total, self.done, self.stream = total, 0, stream
+        self.on = total >= PROGRESS_FROM
+        self.tty = self.on and stream.isatty()
+        self.every = max(1, total // (100 if self.tty else 10))
+
+    def step(self) -> None:
+        self.done += 1
+        if self.on and (self.done % self.every == 0 or self.done == self.total):
+            end = "\r" if self.tty and self.done < self.total else "\n"
+            print(f"sitegen: rendered {self.done}/{self.total} clinics", end=end,
+                  file=self.stream, flush=True)
+
+
+# -- write -----------------------------------------------------------------------------
+
+class Writer:
+    """The only code that changes the build folder."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.written = self.unchanged = self.removed = 0
+
+    def _path(self, rel: str) -> Path:
+        parts = Path(rel).parts
+        if not parts or Path(rel).is_absolute() or ".." in parts:
+            raise ValueError(f"refusing to touch {rel!r} outside {self.out}")
+        return self.out / rel
+
+    def write(self, rel: str, data: bytes) -> list[int]:
+        """Write `data` unless the file already holds it; its (size, mtime_ns) after."""
+        path = self._path(rel)
+        try:
+            st = path.stat()
+            if st.st_size == len(data) and path.read_bytes() == data:
+                self.unchanged += 1
+                return [st.st_size, st.st_mtime_ns]
+        except OSError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        self.written += 1
+        st = path.stat()
+        return [st.st_size, st.st_mtime_ns]
+
+    def remove(self, rels: Iterable[str]) -> None:
+        for rel in rels:
+            try:
+                path = self._path(rel)
+            except ValueError:
+                continue
+            try:
+                path.unlink()
+                self.removed += 1
+            except FileNotFoundError:
+                continue
+            parent = path.parent
+            while parent != self.out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+
+
+# -- the command ------------------------------------------------------------------------
+
+def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | None = None,
+          stream: TextIO | None = None) -> int:
+    """Build `content` into `out` (only `clinic` when given); the exit code (0 ok, 1 invalid)."""
+    stream = stream or sys.stderr
+    started = time.perf_counter()
+    content, out = Path(content), Path(out)
+    files = clinic_files(content)
+    if clinic is not None:
+        files = [p for p in files if p.stem == clinic]
+    if not files:
+        where = content / "clinics"
+        what = f"no clinic file {clinic}.yaml" if clinic else "no clinic files (*.yaml)"
+        print(f"{where}: {what}; add one, or pass --content.", file=stream)
+        return 1
+    engine = engine_hash()
+    manifest = Manifest.read(out)
+    sources = []
+    for path in files:
+        data = path.read_bytes()
+        key = hashlib.sha256(engine.encode() + path.stem.encode() + b"\0" + data).hexdigest()
+        sources.append(Source(path.stem, str(path), data, key))
+    todo = [s for s in sources
+            if manifest.clinics.get(s.slug, {}).get("key") != s.key
+            or not intact(out, manifest.clinics[s.slug].get("files", {}))]
+
+    progress = Progress(len(todo), stream)
+    results = render_all(todo, jobs or os.cpu_count() or 1, progress)
+    errors = 0
+    for _slug, issues, _outputs in results:
+        for issue in issues:
+            print(issue, file=stream)
+            errors += not issue.warning
+    if errors:
+        print(f"{errors} error(s): nothing was written; fix them and build again.", file=stream)
+        return 1
+
+    writer = Writer(out)
+    out.mkdir(parents=True, exist_ok=True)
+    assets = _assets()
+    new_assets = {rel: writer.write(rel, data) for rel, data in sorted(assets.files.items())}
+    for slug, _issues, outputs in results:
+        old = manifest.clinics.get(slug, {}).get("files", {})
+        files_now = {rel: writer.write(rel, data) for rel, data in sorted(outputs.items())}
+        writer.remove(sorted(set(old) - set(files_now)))
+        key = next(s.key for s in sources if s.slug == slug)
+        manifest.clinics[slug] = {"key": key, "files": files_now}
+    if clinic is None:
+        for slug in sorted(set(manifest.clinics) - {s.slug for s in sources}):
+            writer.remove(sorted(manifest.clinics.pop(slug).get("files", {})))
+    writer.remove(sorted(set(manifest.assets) - set(new_assets)))
+    manifest.assets, manifest.engine = new_assets, engine
+    writer.write(MANIFEST, manifest.to_bytes())
+
+    pages_built = sum(len(o) for _s, _i, o in results)
+    seconds = time.perf_counter() - started
+    print(f"sitegen: {len(sources)} clinic(s), {len(results)} rendered ({pages_built} files), "
+          f"{writer.written} written, {writer.unchanged} unchanged, {writer.removed} removed "
+          f"in {seconds:.2f} s → {out}", file=stream)
+    return 0

@@ -1,0 +1,260 @@
+"""Rendering one clinic's pages: plan its outputs, fill the templates, return bytes.
+
+Pure apart from reading `templates/` once per process: a `Clinic` and the
+shared `Assets` go in, `{relative path: bytes}` comes out, the same bytes for
+the same input (no clock, sorted JSON), so golden tests can hold them.
+
+Outputs per clinic (SPEC §4): `<slug>/index.html`, `<slug>/<link-id>/index.html`,
+`<slug>/avbestill/index.html`, `<slug>/lenker/index.html` (the admin's page)
+and `<slug>/snippets/<link-id or index>.html`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from booking import AppointmentType, BookingLink, Calendar, Clinic
+from sitegen.i18n import client_strings, strings
+from sitegen.urls import iframe_code, page_url
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ASSETS = TEMPLATES / "assets"
+GOOGLE = ("https://*.googletagmanager.com", "https://*.google-analytics.com",
+          "https://*.analytics.google.com")
+URL_MARK = "\x00URL\x00"
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The shared CSS/JS: logical name → content-hashed path, and their bytes."""
+
+    paths: dict[str, str]
+    files: dict[str, bytes]
+
+
+def load_assets(folder: Path = ASSETS) -> Assets:
+    paths, files = {}, {}
+    for source in sorted(folder.iterdir()):
+        if not source.is_file() or source.name.startswith("."):
+            continue
+        data = source.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        target = f"assets/{source.stem}.{digest}{source.suffix}"
+        paths[source.name] = target
+        files[target] = data
+    return Assets(paths, files)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                       autoescape=select_autoescape(["html"]), trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+
+
+def offers(clinic: Clinic) -> dict[str, list[str]]:
+    """Which online types each online calendar's online blocks offer (week and exceptions)."""
+    order = [t.id for t in clinic.online_types]
+    out = {}
+    for cal in clinic.online_calendars:
+        blocks = [b for day in cal.week for b in day]
+        blocks += [b for exc in cal.exceptions for b in exc.blocks]
+        found = {t for b in blocks if b.online for t in b.types}
+        ids = [t for t in order if t in found]
+        if ids:
+            out[cal.id] = ids
+    return out
+
+
+def json_script(value: object) -> Markup:
+    """JSON safe inside <script type="application/json"> (no `</script>` can close it)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above
+
+
+def clinic_script(script: str | None) -> tuple[Markup | None, str | None]:
+    """The clinic's own tracking script, baked in verbatim, and its CSP hash.
+
+    Plain JavaScript is wrapped in <script> (a `</script` inside it is written
+    `<\\/script`, which means the same to JavaScript) and allowed by its
+    sha256; HTML (text starting with `<`) is inserted as it is and needs
+    'unsafe-inline'.
+    """
+    if not script or not script.strip():
+        return None, None
+    if script.lstrip().startswith("<"):
+        return Markup(script), None  # noqa: S704 - the clinic's own markup, on purpose
+    body = re.sub(r"</(script)", r"<\\/\1", script.replace("\r\n", "\n"), flags=re.IGNORECASE)
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    return Markup(f"<script>{body}</script>"), digest  # noqa: S704
+
+
+def origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def csp(clinic: Clinic, page: str, script_hash: str | None) -> str:
+    """Content-Security-Policy for a page: our own files, the endpoint, GA, the clinic's script."""
+    script, connect, img, frame = ["'self'"], [origin(clinic.endpoint_url) or "'self'"], \
+        ["'self'", "data:"], ["'self'"] if page == "links" else []
+    if page != "links":
+        if clinic.tracking.ga_measurement_id:
+            script.append(GOOGLE[0])
+            connect.extend(GOOGLE)
+            img.extend(GOOGLE[:2])
+        if clinic.tracking.script and clinic.tracking.script.strip():
+            script.append(f"'sha256-{script_hash}'" if script_hash else "'unsafe-inline'")
+            for sources in (script, connect, img, frame):
+                sources.append("https:")
+    parts = ["default-src 'none'", "script-src " + " ".join(script),
+             "style-src 'self'", "img-src " + " ".join(img),
+             "connect-src " + " ".join(dict.fromkeys(connect)),
+             "frame-src " + (" ".join(frame) or "'none'"),
+             "base-uri 'none'", "form-action 'none'", "object-src 'none'"]
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The calendars and types a page lets the patient pick from."""
+
+    calendars: tuple[Calendar, ...]
+    types: tuple[AppointmentType, ...]
+
+
+def choices(clinic: Clinic, table: dict[str, list[str]], link: BookingLink | None) -> Choices:
+    cals = [c for c in clinic.online_calendars if c.id in table]
+    wanted = {t for ids in table.values() for t in ids}
+    if link is not None and link.type:
+        cals = [c for c in cals if link.type in table[c.id]]
+    if link is not None and link.calendar:
+        cals = [c for c in cals if c.id == link.calendar]
+        wanted = set(table.get(link.calendar, ()))
+    if link is not None and link.type:
+        wanted &= {link.type}
+    return Choices(tuple(cals), tuple(t for t in clinic.online_types if t.id in wanted))
+
+
+def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
+            lang: str) -> dict:
+    send_names = clinic.tracking.send_names
+    clinic_url = page_url(clinic)
+    here = page_url(clinic, link.id if link else None)
+    if page == "cancel":
+        here = clinic_url = clinic_url + "avbestill/"
+    index = clinic.booking_links.index(link) + 1 if link is not None else None
+    tracking = {
+        "ga": clinic.tracking.ga_measurement_id,
+        "consent": clinic.tracking.consent,
+        "send_names": send_names,
+        "page_location": here if send_names else clinic_url,
+        "page_title": clinic.name,
+        "link": (link.id if send_names else index) if link is not None else None,
+    }
+    return {
+        "page": page,
+        "slug": clinic.slug,
+        "name": clinic.name,
+        "address": clinic.address,
+        "phone": clinic.phone,
+        "tz": clinic.timezone,
+        "test_mode": clinic.test_mode,
+        "version": clinic.version,
+        "api": clinic.endpoint_url.rstrip("/") + f"/api/v1/clinics/{clinic.slug}",
+        "cancel_url": page_url(clinic) + "avbestill/",
+        "page_url": page_url(clinic),
+        "preset": {"calendar": link.calendar, "type": link.type} if link else {},
+        "offers": table,
+        "calendars": {c.id: {"name": c.name, "title": c.title} for c in clinic.online_calendars
+                      if c.id in table},
+        "types": {t.id: {"name": t.name, "duration": t.duration, "price": t.price,
+                         "address": t.address or clinic.address, "info": t.info or "",
+                         "notify": list(t.notify),
+                         "cancel_hours": t.rules.cancellation_deadline_hours}
+                  for t in clinic.online_types},
+        "tracking": tracking,
+        "t": client_strings(lang),
+        **({"iframe_template": iframe_code(clinic, URL_MARK, strings(lang)["title_booking"]
+                                           .format(clinic=clinic.name))}
+           if page == "links" else {}),
+    }
+
+
+def _describe(clinic: Clinic, link: BookingLink) -> str:
+    parts = []
+    if link.calendar and (cal := clinic.calendar(link.calendar)):
+        parts.append(cal.name)
+    if link.type and (kind := clinic.type(link.type)):
+        parts.append(kind.name)
+    return ", ".join(parts)
+
+
+def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
+    """Every output of one clinic, as `{path relative to the build folder: bytes}`."""
+    env = environment()
+    lang = clinic.language if clinic.language in ("nb", "nn", "en") else "nb"
+    t = strings(lang)
+    table = offers(clinic)
+    script, script_hash = clinic_script(clinic.tracking.script)
+    slug = clinic.slug
+    out: dict[str, bytes] = {}
+
+    def render(template: str, path: str, page: str, link: BookingLink | None = None,
+               **extra) -> None:
+        root = "../" * path.count("/")
+
+        def asset(name: str) -> str:
+            return root + assets.paths[name]
+
+        ctx = {
+            "lang": lang, "t": t, "clinic": clinic, "page": page, "asset": asset,
+            "csp": csp(clinic, page, script_hash), "noindex": page == "links",
+            "config": json_script(_config(clinic, page, table, link, lang)),
+            "clinic_script": script if page != "links" else None,
+            "send_names": clinic.tracking.send_names,
+            "cancel_url": page_url(clinic) + "avbestill/",
+            **extra,
+        }
+        out[path] = env.get_template(template).render(ctx).encode()
+
+    for link in (None, *clinic.booking_links):
+        pick = choices(clinic, table, link)
+        if link is None:
+            path, title, heading = f"{slug}/index.html", t["title_booking"].format(
+                clinic=clinic.name), t["heading_booking"]
+        else:
+            path, title, heading = (f"{slug}/{link.id}/index.html",
+                                    f"{link.title} – {clinic.name}", link.title)
+        render("booking.html", path, "booking", link, title=title, heading=heading,
+               calendars=pick.calendars, types=pick.types)
+    render("cancel.html", f"{slug}/avbestill/index.html", "cancel",
+           title=t["title_cancel"].format(clinic=clinic.name))
+
+    clinic_title = t["title_booking"].format(clinic=clinic.name)
+    items = [{"title": t["links_clinic_page"], "preset": "", "url": page_url(clinic),
+              "href": "../", "iframe": iframe_code(clinic, page_url(clinic), clinic_title)}]
+    out[f"{slug}/snippets/index.html"] = items[0]["iframe"].encode()
+    for link in clinic.booking_links:
+        url = page_url(clinic, link.id)
+        code = iframe_code(clinic, url, f"{link.title} – {clinic.name}")
+        out[f"{slug}/snippets/{link.id}.html"] = code.encode()
+        items.append({"title": link.title, "preset": _describe(clinic, link), "url": url,
+                      "href": f"../{link.id}/", "iframe": code})
+    pick = choices(clinic, table, None)
+    render("links.html", f"{slug}/lenker/index.html", "links",
+           title=t["title_links"].format(clinic=clinic.name), links=items,
+           calendars=pick.calendars, types=pick.types, page_url=page_url(clinic),
+           clinic_iframe=items[0]["iframe"])
+    return out
