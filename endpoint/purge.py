@@ -1,0 +1,174 @@
+"""Retention: erase patients' personal data once their appointments are long over.
+
+`purge(days, now)` blanks, for every booking that ended more than `days` days
+before `now`, what identifies the patient — names, phone, email, national id
+and its type, note, the keyed patient hash, the cancel token's hash and a
+staff member's cancellation reason — and stamps `purged_at`. Its outbox rows
+lose recipient, subject, body, attachment and last error (which may quote an
+address); a message still pending for such a booking is cancelled, since it
+could no longer be delivered. What stays is anonymous: clinic, calendar, type,
+start, end, status, who cancelled, when it was booked — enough to count.
+
+On SQLite the purge zeroes the erased bytes in the file (`secure_delete`) and
+cuts the write-ahead log, so the data is gone from disk, not just from
+queries; on PostgreSQL old row versions remain until (auto)vacuum reuses
+their space (docs/security.md).
+
+It is idempotent (a second run finds nothing to do), runs in batches so a
+large backlog never holds the write lock for long, and is available as
+`endpoint purge --older-than DAYS` and, with `LEDIG_PURGE_AFTER_DAYS`, as a
+daily thread of `endpoint serve` (`start_daily_purge`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from peewee import InterfaceError, OperationalError
+
+from endpoint.db import (
+    Booking,
+    Outbox,
+    db,
+    is_postgres,
+    open_database,
+    to_db,
+    write_transaction,
+)
+
+log = logging.getLogger("ledig.purge")
+
+BATCH = 500
+DAY = 24 * 3600.0
+ERASED_NOTE = "personal data erased by the retention purge"
+
+#: the booking's columns that can identify a patient, and what they become
+BOOKING_ERASED = {"first_name": "", "last_name": "", "phone": "", "email": "",
+                  "national_id": "", "id_type": "", "note": "", "patient_key": "",
+                  "cancel_token_hash": "", "cancel_reason": ""}
+#: the same for a message
+OUTBOX_ERASED = {"recipient": "", "subject": "", "body": "", "attachment": ""}
+
+
+@dataclass(frozen=True)
+class Purged:
+    bookings: int
+    messages: int
+
+    def __str__(self) -> str:
+        return f"purged {self.bookings} bookings and {self.messages} messages"
+
+
+def purge(days: int, now: datetime) -> Purged:
+    """Erase personal data of bookings that ended more than `days` days before `now`."""
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    cutoff = to_db(now - timedelta(days=days))
+    stamp = to_db(now)
+    bookings = messages = 0
+    if not is_postgres():
+        # SQLite keeps an updated row's old bytes in free space unless told to zero them
+        db.execute_sql("PRAGMA secure_delete = ON")
+    while True:
+        with write_transaction():
+            ids = [b.id for b in Booking.select(Booking.id)
+                   .where((Booking.end < cutoff) & Booking.purged_at.is_null())
+                   .order_by(Booking.id).limit(BATCH)]
+            if not ids:
+                break
+            messages += _erase_messages(ids)
+            bookings += (Booking.update(**BOOKING_ERASED, purged_at=stamp)
+                         .where(Booking.id.in_(ids)).execute())
+    if bookings and not is_postgres():
+        # and the write-ahead log keeps old page images until it is checkpointed and cut
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if bookings:
+        log.info("retention: erased personal data of %d bookings and %d messages that ended "
+                 "more than %d days ago", bookings, messages, days)
+    return Purged(bookings, messages)
+
+
+def _erase_messages(booking_ids: list[int]) -> int:
+    mine = Outbox.booking.in_(booking_ids)
+    (Outbox.update(status="cancelled", claimed_by="", claimed_until=None)
+     .where(mine & (Outbox.status == "pending")).execute())
+    return (Outbox.update(**OUTBOX_ERASED, last_error=ERASED_NOTE)
+            .where(mine).execute())
+
+
+# -- the daily thread of `endpoint serve` ---------------------------------------------
+
+class DailyPurge(threading.Thread):
+    """Runs `purge(days, now)` at start and then every `interval` seconds until `stop()`."""
+
+    def __init__(self, days: int, interval: float = DAY):
+        super().__init__(name="ledig-purge", daemon=True)
+        self.days, self.interval = days, interval
+        self._stop_event = threading.Event()
+        self.runs = 0
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                with db.connection_context():
+                    purge(self.days, datetime.now(UTC))
+                self.runs += 1
+            except Exception:  # noqa: BLE001 - e.g. the database is down; try again later
+                log.exception("retention purge failed; trying again in %ss", self.interval)
+            self._stop_event.wait(self.interval)
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop_event.set()
+        self.join(timeout)
+
+
+def start_daily_purge(app, interval: float = DAY) -> DailyPurge | None:
+    """Start the daily purge when `LEDIG_PURGE_AFTER_DAYS` is set; None when it is not."""
+    days = app.extensions["ledig"].settings.purge_after_days
+    if days is None:
+        return None
+    thread = DailyPurge(days, interval)
+    app.extensions["ledig_purge"] = thread
+    thread.start()
+    log.info("retention purge runs daily: personal data is erased %d days after the "
+             "appointment", days)
+    return thread
+
+
+# -- `endpoint purge --older-than DAYS` ----------------------------------------------------
+
+def _days(value: str) -> int:
+    if not (value.isascii() and value.isdigit()):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of days (0 or more)")
+    return int(value)
+
+
+def add_command(sub) -> None:
+    p = sub.add_parser("purge", help="erase patients' personal data from bookings that "
+                                     "ended more than DAYS days ago")
+    p.add_argument("--older-than", dest="days", type=_days, required=True, metavar="DAYS",
+                   help="erase bookings (and their messages) that ended more than DAYS ago")
+    p.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
+    p.set_defaults(func=cmd_purge)
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from endpoint.cli import _settings
+    settings = _settings(args)
+    open_database(settings.database_url)
+    try:
+        with db.connection_context():
+            result = purge(args.days, datetime.now(UTC))
+    except (OperationalError, InterfaceError) as exc:
+        print(f"error: the database is unreachable ({type(exc).__name__}); nothing was "
+              "purged", file=sys.stderr)
+        return 1
+    print(result)
+    return 0
