@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
@@ -64,6 +66,20 @@ dialogs:
 {{% elif patient.first_name == 'Stor' %}}{{% for i in range(1000) %}}{{{{ 'x' * 1000 }}}}\
 {{% endfor %}}{{% else %}}Hei {{{{ patient.first_name }}}}{{% endif %}}"
 """
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_clinic(content: Path, slug: str, text: str) -> Path:
+    """Like conftest's: imported from here, since `conftest` is ambiguous across packages."""
+    path = content / "clinics" / f"{slug}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def clinic_yaml(language: str = "nb") -> str:

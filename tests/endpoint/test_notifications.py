@@ -11,9 +11,17 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from conftest import free_port, write_clinic
 from icalendar import Calendar
-from notify_support import NATIONAL_ID, Gateway, Mailbox, book, clinic_yaml, slot
+from notify_support import (
+    NATIONAL_ID,
+    Gateway,
+    Mailbox,
+    book,
+    clinic_yaml,
+    free_port,
+    slot,
+    write_clinic,
+)
 
 from endpoint import outbox
 from endpoint.db import Outbox, db, from_db
