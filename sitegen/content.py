@@ -88,6 +88,9 @@ def read_yaml(data: bytes, file: str) -> tuple[object, list[ConfigIssue]]:
                                   "(indentation, quotes, ':' after keys).")]
     except yaml.YAMLError as exc:
         return None, [ConfigIssue(file, 1, "(yaml)", f"{exc}; fix the YAML syntax.")]
+    except RecursionError:  # PyYAML composes recursively: [[[[… a few thousand deep
+        return None, [ConfigIssue(file, 1, "(yaml)", "is nested too deeply; a clinic file "
+                                  "needs only a few levels of lists and mappings.")]
 
 
 def load_clinic_bytes(data: bytes, *, slug: str, file: str) -> tuple[Clinic | None, list]:
