@@ -231,7 +231,12 @@
         var done = $(".done", sec), body = $(".body", sec);
         sec.classList.toggle("active", i === at);
         sec.classList.toggle("complete", i < at);
-        if (step === "receipt") { sec.hidden = s !== "receipt"; return; }
+        if (step === "receipt") {
+          sec.hidden = s !== "receipt";
+          if (body) body.hidden = s !== "receipt";
+          if (done) done.hidden = true;
+          return;
+        }
         sec.hidden = i > at;
         if (body) body.hidden = i !== at;
         if (done) {
@@ -614,6 +619,7 @@
   /* ---- the cancellation page: the token stays in the fragment ---- */
   function cancelPage() {
     var status = $("#cancel-status"), dl = $("#cancel-summary"), btn = $("#cancel-button");
+    window.addEventListener("hashchange", function () { window.location.reload(); });
     var hash = window.location.hash.slice(1), dot = hash.indexOf(".");
     function done(text) { status.textContent = text; status.hidden = false; }
     if (dot < 1) return done(fmt(T.cancel_no_token, {phone: phoneLink()}));

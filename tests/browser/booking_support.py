@@ -1,0 +1,90 @@
+"""Helpers for the booking-page browser tests: the demo clinic pointed at a port,
+a WSGI server in a thread, a gtag.js recorder, and a patient to type in."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+SLUG = "fjordlegene"
+GTAG = "https://www.googletagmanager.com/gtag/js*"
+
+# Served instead of gtag.js (there is no internet): records what reaches the dataLayer.
+RECORDER = r"""
+(function () {
+  var m = (document.currentScript && document.currentScript.src || "").match(/[?&]id=([^&]+)/);
+  (window.__gtagLoads = window.__gtagLoads || []).push(m ? decodeURIComponent(m[1]) : "");
+  if (window.__recording) return;
+  window.__recording = true;
+  window.__events = [];
+  var dl = window.dataLayer = window.dataLayer || [];
+  function rec(item) {
+    var v = item && typeof item.length === "number" ? Array.prototype.slice.call(item) : item;
+    try { window.__events.push(JSON.parse(JSON.stringify(v))); }
+    catch (e) { window.__events.push(String(v)); }
+  }
+  dl.forEach(rec);
+  var push = dl.push;
+  dl.push = function () {
+    for (var i = 0; i < arguments.length; i++) rec(arguments[i]);
+    return push.apply(dl, arguments);
+  };
+})();
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ThreadServer:
+    """A WSGI app on a loopback port, served from a thread."""
+
+    def __init__(self, app, port: int = 0):
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(10)
+        self.server.server_close()
+
+
+def configure_clinic(content: Path, port: int, tracking: str | None = None) -> None:
+    """Point the demo clinic at `port`; replace its `tracking:` block when given."""
+    path = content / "clinics" / f"{SLUG}.yaml"
+    text = path.read_text(encoding="utf-8")
+    base = f"http://127.0.0.1:{port}"
+    text = re.sub(r"(?m)^pages_url: .*$", f"pages_url: {base}/", text)
+    text = re.sub(r"(?m)^endpoint_url: .*$", f"endpoint_url: {base}", text)
+    text = re.sub(r"(?m)^embed_origins: .*$", f'embed_origins: ["{base}"]', text)
+    if tracking is not None:
+        text = re.sub(r"(?ms)^tracking:\n(  .*?\n)+", tracking.rstrip("\n") + "\n", text)
+    path.write_text(text, encoding="utf-8")
+
+
+def recorded_events(page) -> list:
+    return page.evaluate("window.__events || []")
+
+
+def person() -> dict[str, str]:
+    """A patient for the forms (a valid fødselsnummer from the shared vectors)."""
+    return {"national_id": "15108695088", "first_name": "Kari", "last_name": "Nordmann",
+            "phone": "406 12 345", "email": "kari.nordmann@example.no"}
+
+
+def fill_details(frame, who: dict[str, str] | None = None) -> None:
+    who = who or person()
+    frame.locator("#national_id").fill(who["national_id"])
+    frame.locator("#first_name").fill(who["first_name"])
+    frame.locator("#last_name").fill(who["last_name"])
+    frame.locator("#phone").fill(who["phone"])
+    frame.locator("#email").fill(who["email"])

@@ -1,0 +1,173 @@
+"""The booking flow in Chromium: a whole booking from an iframe on another origin,
+the cancellation page, preselection by link and query, and the way forward when
+the endpoint refuses a slot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import requests
+from booking_support import SLUG, fill_details, person
+
+pytestmark = pytest.mark.browser
+
+HOST = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Fjordlegene</title>
+<h1>Fjordlegene legesenter</h1><p>Our own page with the booking embedded:</p>
+<script>window.__msgs = []; window.addEventListener("message", function (e) {
+  window.__msgs.push({origin: e.origin, data: e.data}); });</script>
+%s
+<p>Footer of the clinic's own site.</p></html>"""
+
+
+def bookings():
+    from endpoint.db import Booking, db
+
+    with db.connection_context():
+        return list(Booking.select().order_by(Booking.id).dicts())
+
+
+def choose_slot(frame, calendar: str = "Kari Hansen", kind: str = "Konsultasjon",
+                day: int = 2) -> None:
+    frame.get_by_role("button", name=calendar).click()
+    frame.get_by_role("button", name=kind).first.click()
+    frame.locator("#days button").nth(day).click()
+    frame.locator("#slots button").first.click()
+
+
+def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, browser_errors,
+                                                artifacts_dir: Path):
+    site = booking_site()
+    snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
+    host = host_page(HOST % snippet)
+    errors = browser_errors(page)
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(host)
+    frame = page.frame_locator(f"#ledig-{SLUG}")
+    choose_slot(frame)
+    heading = frame.get_by_role("heading", name="Dine opplysninger")
+    assert heading.evaluate("h => document.activeElement === h"), "focus moves to the step"
+    fill_details(frame)
+    frame.get_by_role("button", name="Gå videre").click()
+    frame.get_by_role("button", name="Bekreft bestilling").click()
+    frame.get_by_role("heading", name="Timen er bestilt").wait_for()
+    receipt = frame.locator("#step-receipt").inner_text()
+    assert "Kari Hansen" in receipt and "Strandkaien 2, 5013 Bergen" in receipt
+    assert re.search(r"desember 2026 \d\d:\d\d", receipt)
+    page.screenshot(path=str(artifacts_dir / "booking-iframe-receipt.png"), full_page=True)
+
+    [row] = bookings()
+    assert (row["calendar"], row["type"], row["status"]) == ("hansen", "konsultasjon", "active")
+    assert row["national_id"] == person()["national_id"] and row["phone"] == "+4740612345"
+
+    # the page told its parent about each step, and its height
+    page.wait_for_function("window.__msgs.some(m => m.data.type === 'ledig:booking_confirmed')")
+    msgs = page.evaluate("window.__msgs")
+    kinds = [m["data"]["type"] for m in msgs]
+    for step in ("booking_init", "select_calendar", "select_type", "select_date",
+                 "select_slot", "submit_details", "submit_booking", "booking_confirmed"):
+        assert f"ledig:{step}" in kinds
+    assert {m["origin"] for m in msgs} == {site.url}
+    assert "Nordmann" not in str(msgs) and person()["national_id"] not in str(msgs)
+    last = [m["data"]["height"] for m in msgs if m["data"]["type"] == "ledig:resize"][-1]
+    page.wait_for_function(f"document.getElementById('ledig-{SLUG}').style.height === '{last}px'")
+    inner = frame.locator("html").evaluate("h => Math.ceil(h.getBoundingClientRect().height)")
+    assert inner == last
+    assert errors == []
+
+    # the cancellation link works, with the token only in the fragment
+    link = frame.locator("#cancel-link").get_attribute("href")
+    assert link.startswith(f"{site.url}/{SLUG}/avbestill/#")
+    cancel = page.context.new_page()
+    requested = []
+    cancel.on("request", lambda r: requested.append(r.url))
+    cancel.goto(link)
+    cancel.get_by_role("button", name="Avbestill timen").click()
+    cancel.get_by_text("Timen er avbestilt.").wait_for()
+    assert bookings()[0]["status"] == "cancelled"
+    token = link.split(".")[-1]
+    assert not any(token in url for url in requested), "the token never goes in a URL"
+    cancel.reload()
+    cancel.get_by_text("Denne timen er allerede avbestilt.").wait_for()
+
+
+def test_cancellation_page_without_a_token_explains(booking_site, page):
+    site = booking_site()
+    page.goto(site.page("avbestill/"))
+    page.get_by_text("Lenken mangler koden").wait_for()
+    page.goto(site.page("avbestill/#abc.wrong"))
+    page.get_by_text("Vi fant ikke timen").wait_for()
+
+
+def test_a_taken_slot_offers_another(booking_site, page, browser_errors):
+    site = booking_site()
+    errors = browser_errors(page)
+    page.goto(site.page())
+    choose_slot(page)
+    fill_details(page)
+    page.get_by_role("button", name="Gå videre").click()
+    first = page.evaluate("document.querySelector('#summary dd').textContent")
+    # someone else takes the slot meanwhile
+    slots = requests.get(f"{site.url}/api/v1/clinics/{SLUG}/slots",
+                         params={"type": "konsultasjon", "calendar": "hansen"}, timeout=10).json()
+    start = slots["days"][2]["slots"][0]["start"]
+    other = {**person(), "national_id": "13097248022", "first_name": "Per"}
+    body = {"calendar": "hansen", "type": "konsultasjon", "start": start,
+            "patient": {"id_type": "fnr", **other}}
+    taken = requests.post(f"{site.url}/api/v1/clinics/{SLUG}/bookings", json=body, timeout=10)
+    assert taken.status_code == 201, taken.text
+    page.get_by_role("button", name="Bekreft bestilling").click()
+    page.get_by_text("Noen andre rakk å bestille denne tiden").wait_for()
+    page.get_by_role("button", name="Velg en annen tid").click()
+    page.get_by_role("heading", name="Velg tid").wait_for()
+    page.locator("#slots button").first.click()
+    # the details are kept: straight to confirmation with the new time
+    page.get_by_role("button", name="Bekreft bestilling").click()
+    page.get_by_role("heading", name="Timen er bestilt").wait_for()
+    assert first not in page.locator("#receipt-summary").inner_text()
+    assert len(bookings()) == 2
+    assert [e for e in errors if "409" not in e] == []
+
+
+def test_identity_number_is_checked_as_typed(booking_site, page):
+    site = booking_site()
+    page.goto(site.page("?calendar=berg&type=kort"))
+    page.locator("#days button").first.click()
+    page.locator("#slots button").first.click()
+    field, msg = page.locator("#national_id"), page.locator("#national_id-msg")
+    field.fill("151086")
+    assert msg.inner_text() == ""  # no nagging while typing
+    field.fill("151086 95077")
+    assert "Kontrollsifrene" in msg.inner_text()
+    assert field.get_attribute("aria-invalid") == "true"
+    field.fill("151086-95088")
+    assert msg.inner_text() == "Gyldig fødselsnummer."
+    page.select_option("#id_type", "dnr")
+    assert "Velg «Fødselsnummer»" in msg.inner_text()
+    page.select_option("#id_type", "fnr")
+    page.get_by_role("button", name="Gå videre").click()
+    assert page.locator("#details-error").inner_text().startswith("Noen felt")
+    assert page.evaluate("document.activeElement.id") == "first_name"
+
+
+def test_preselection_by_link_and_by_query(booking_site, page):
+    site = booking_site()
+    # the link preselects the type; only the nurse offers it, so the day comes first
+    page.goto(site.page("influensa/"))
+    page.locator("#days button").first.wait_for()
+    assert page.locator("#step-type .done-text").inner_text().startswith("Influensavaksine")
+    assert page.locator("#step-type .change").is_hidden(), "a link's choice is fixed"
+    assert page.locator("#step-calendar .done-text").inner_text().startswith("Sykepleier")
+    # a calendar link narrows the types to those the calendar offers
+    page.goto(site.page("fastlege-hansen/"))
+    types = page.locator("#step-type [data-value]:visible")
+    assert sorted(types.evaluate_all("bs => bs.map(b => b.dataset.value)")) == [
+        "konsultasjon", "kort", "samtale"]
+    # a query preselects on any page, and may be changed
+    page.goto(site.page("?calendar=berg&type=kort"))
+    page.locator("#days button").first.wait_for()
+    assert page.locator("#step-calendar .done-text").inner_text().startswith("Ole Berg")
+    page.locator("#step-calendar .change").click()
+    assert page.evaluate("document.activeElement.id") == "h-calendar"
+    assert page.locator("#step-calendar [data-value='']").is_visible(), "first available"
