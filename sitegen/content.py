@@ -45,9 +45,16 @@ class _LineLoader(yaml.SafeLoader):
         lines = [child.start_mark.line + 1 for child in node.value]
         return Sequence(items, line=node.start_mark.line + 1, item_lines=lines)
 
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # 2026-13-01 looks like a date but is none: validation says so
+            return self.construct_scalar(node)
+
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 @dataclass

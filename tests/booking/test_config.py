@@ -1,0 +1,767 @@
+"""Validation of clinic files (SPEC §2) through `sitegen.content.load_clinic_bytes`.
+
+Each case is a small clinic file. A line whose comment starts with `#!` is
+where an error must be reported, and the words after it are the keys of the
+errors on that line; the test compares the exact set of (file, line, key) of
+all errors, so a case fails if an error is missed, misplaced or extra — and
+files with several problems prove that all errors are reported at once.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from sitegen.content import load_clinic_bytes
+
+FILE = "test.yaml"
+DEMO = Path(__file__).resolve().parents[2] / "content" / "clinics" / "fjordlegene.yaml"
+
+
+def expected(text: str) -> set[tuple[str, int, str]]:
+    """(file, line, key) for every '#! key …' marker in the file."""
+    out = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "#!" in line:
+            for key in line.split("#!", 1)[1].split():
+                out.add((FILE, number, key))
+    return out
+
+
+def load(text: str, slug: str = "test"):
+    data = textwrap.dedent(text).lstrip("\n").encode("utf-8")
+    return load_clinic_bytes(data, slug=slug, file=FILE)
+
+
+def errors_of(text: str, slug: str = "test") -> set[tuple[str, int, str]]:
+    clinic, issues = load(text, slug)
+    errors = {(i.file, i.line, i.key) for i in issues if not i.warning}
+    if errors:
+        assert clinic is None
+    return errors
+
+
+def case(text: str):
+    text = textwrap.dedent(text).lstrip("\n")
+    return text
+
+
+# A valid clinic every case varies; appointment types and calendars are small.
+VALID = case("""
+    name: Testklinikken
+    calendars:
+      - id: lege
+        name: Lege
+        online: true
+        week:
+          mon:
+            - {start: "08:00", end: "10:00", types: [kons]}
+    appointment_types:
+      - id: kons
+        name: Konsultasjon
+        duration: 20
+        online: true
+    """)
+
+CASES = {
+    # -- unknown keys, at every level ------------------------------------------------
+    "unknown key at the top": """
+        name: Testklinikken
+        adress: Strandkaien 2             #! adress
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown key in tracking": """
+        name: Testklinikken
+        tracking:
+          ga_id: G-ABC123DEF4             #! tracking.ga_id
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown key in online": """
+        name: Testklinikken
+        online:
+          days_ahed: 30                   #! online.days_ahed
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown key in a calendar": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            titel: Fastlege               #! calendars[0].titel
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown weekday": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon: [{start: "08:00", end: "10:00", types: [kons]}]
+              tues: [{start: "08:00", end: "10:00", types: [kons]}]   #! calendars.lege.week.tues
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown key in a block": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - start: "08:00"
+                  end: "10:00"
+                  types: [kons]
+                  onlne: false            #! calendars.lege.week.mon[0].onlne
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown key in an exception": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - date: 2026-12-24
+                closed: true
+                reson: Julaften           #! calendars.lege.exceptions[0].reson
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown key in an appointment type": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - id: kons
+            name: Konsultasjon
+            duration: 20
+            pris: 350                     #! appointment_types[0].pris
+        """,
+    "unknown key in online_rules": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - id: kons
+            name: Konsultasjon
+            duration: 20
+            online_rules:
+              days: 60                    #! appointment_types.kons.online_rules.days
+        """,
+    "unknown key in a booking link": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            online: true
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20, online: true}
+        booking_links:
+          - id: time
+            title: Time
+            calender: lege                #! booking_links[0].calender
+        """,
+    # -- blocks ------------------------------------------------------------------------
+    "overlapping blocks in a week day": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              tue:
+                - {start: "08:00", end: "10:00", types: [kons]}
+                - {start: "11:00", end: "12:00", types: [kons]}
+                - {start: "09:40", end: "10:40", types: [kons]}   #! calendars.lege.week.tue
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "overlapping blocks in an exception day": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - date: 2026-12-02
+                blocks:
+                  - {start: "08:00", end: "10:00", types: [kons]}
+                  - start: "08:00"        #! calendars.lege.exceptions[0].blocks
+                    end: "09:00"
+                    types: [kons]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "touching blocks are fine, one minute more overlaps": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - {start: "08:00", end: "10:00", types: [kons]}
+                - {start: "10:00", end: "11:00", types: [kons]}
+                - {start: "10:59", end: "12:00", types: [kons]}   #! calendars.lege.week.mon
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "unknown type in a block": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - start: "08:00"
+                  end: "10:00"
+                  types:
+                    - kons
+                    - vaksine             #! calendars.lege.week.mon[0].types
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "block shorter than a type's duration": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - {start: "08:00", end: "08:15", types: [kons]}   #! calendars.lege.week.mon[0]
+                - {start: "09:00", end: "09:20", types: [kons]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "slot_minutes shorter than a type": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - start: "08:00"
+                  end: "10:00"
+                  types: [kons]
+                  slot_minutes: 15        #! calendars.lege.week.mon[0].slot_minutes
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "end equal to start": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              wed:
+                - start: "10:00"
+                  end: "10:00"            #! calendars.lege.week.wed[0].end
+                  types: [kons]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "end before start": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              wed:
+                - start: "10:00"
+                  end: "09:00"            #! calendars.lege.week.wed[0].end
+                  types: [kons]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "bad time format": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - start: "8.30"           #! calendars.lege.week.mon[0].start
+                  end: "25:00"            #! calendars.lege.week.mon[0].end
+                  types: [kons]
+                - start: "12:00"
+                  end: noon               #! calendars.lege.week.mon[1].end
+                  types: [kons]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "missing start": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - end: "10:00"            #! calendars.lege.week.mon[0].start
+                  types: [kons]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    # -- clinic-wide values -----------------------------------------------------------
+    "unknown timezone": """
+        name: Testklinikken
+        timezone: Europe/Bergen           #! timezone
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "bad language": """
+        name: Testklinikken
+        language: se                      #! language
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "missing name": """
+        timezone: Europe/Oslo             #! name
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "bad tracking id": """
+        name: Testklinikken
+        tracking:
+          ga_measurement_id: GA-12345     #! tracking.ga_measurement_id
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    # -- duplicate ids ----------------------------------------------------------------
+    "duplicate calendar ids": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+          - id: lege                      #! calendars[1].id
+            name: Lege to
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "duplicate type ids": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+          - {id: kons, name: Konsultasjon lang, duration: 40}   #! appointment_types[1].id
+        """,
+    "duplicate link ids": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            online: true
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20, online: true}
+        booking_links:
+          - {id: time, title: Time}
+          - {id: time, title: Time igjen}   #! booking_links[1].id
+        """,
+    # -- dialogs ----------------------------------------------------------------------
+    "dialog referenced but not defined": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - id: kons
+            name: Konsultasjon
+            duration: 20
+            dialog: velkomen              #! appointment_types.kons.dialog
+        dialogs:
+          velkommen: Hei {{ patient.first_name }}!
+        """,
+    "dialog template that does not parse": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20, dialog: velkommen}
+        dialogs:
+          velkommen: |                    #! dialogs.velkommen
+            Hei {{ patient.first_name }!
+            {% if booking %}Velkommen.
+        """,
+    # -- booking links ----------------------------------------------------------------
+    "booking links naming unknown or offline calendars and types": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            online: true
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons, resept]}]}
+          - id: vikar
+            name: Vikar
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20, online: true}
+          - {id: resept, name: Resept, duration: 10}
+        booking_links:
+          - id: ukjent-kalender
+            title: A
+            calendar: hansen              #! booking_links.ukjent-kalender.calendar
+          - id: stengt-kalender
+            title: B
+            calendar: vikar               #! booking_links.stengt-kalender.calendar
+          - id: ukjent-type
+            title: C
+            type: vaksine                 #! booking_links.ukjent-type.type
+          - id: stengt-type
+            title: D
+            type: resept                  #! booking_links.stengt-type.type
+          - {id: ok, title: E, calendar: lege, type: kons}
+        """,
+    "reserved link ids": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            online: true
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20, online: true}
+        booking_links:
+          - {id: avbestill, title: Avbestill}   #! booking_links[0].id
+          - {id: snippets, title: Snutter}      #! booking_links[1].id
+          - {id: assets, title: Filer}          #! booking_links[2].id
+          - {id: avbestilling, title: Ok}
+        """,
+    # -- exceptions -------------------------------------------------------------------
+    "bad dates": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - {date: 2026-13-01, closed: true}        #! calendars.lege.exceptions[0].date
+              - {date: 2026-02-30, closed: true}        #! calendars.lege.exceptions[1].date
+              - {date: "24.12.2026", closed: true}      #! calendars.lege.exceptions[2].date
+              - {date: 2026-12-24T10:00:00, closed: true}   #! calendars.lege.exceptions[3].date
+              - {from: 2027-07-05, to: snart, closed: true}  #! calendars.lege.exceptions[4].to
+              - {date: 2026-12-31, closed: true}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "exception with neither date nor from/to": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - {closed: true, reason: Kurs}           #! calendars.lege.exceptions[0]
+              - {from: 2027-07-05, closed: true}       #! calendars.lege.exceptions[1]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "exception with both date and from/to": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - date: 2027-07-05          #! calendars.lege.exceptions[0]
+                from: 2027-07-05
+                to: 2027-07-09
+                closed: true
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "from after to": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - from: 2027-07-23
+                to: 2027-07-05            #! calendars.lege.exceptions[0].to
+                closed: true
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "closed and blocks": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - date: 2026-12-02
+                closed: true
+                blocks:                   #! calendars.lege.exceptions[0]
+                  - {start: "08:00", end: "10:00", types: [kons]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "exception that changes nothing": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+            exceptions:
+              - {date: 2026-12-02, reason: Ingenting}   #! calendars.lege.exceptions[0]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    # -- appointment types ------------------------------------------------------------
+    "bad notify channel": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - id: kons
+            name: Konsultasjon
+            duration: 20
+            notify:
+              - email
+              - fax                       #! appointment_types.kons.notify
+        """,
+    "duration missing or out of range": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+          - {id: kort, name: Kort, duration: 2}      #! appointment_types.kort.duration
+          - {id: lang, name: Lang}                   #! appointment_types.lang.duration
+        """,
+    # -- YAML -------------------------------------------------------------------------
+    "YAML syntax error": """
+        name: Testklinikken
+        address: Strandkaien: 2           #! (yaml)
+        calendars: []
+        """,
+    "duplicate YAML key": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            name: Lege igjen              #! (yaml)
+        """,
+    # -- several problems in one file: all of them are reported ------------------------
+    "many problems at once": """
+        name: Testklinikken
+        timezone: Oslo                    #! timezone
+        langauge: nb                      #! langauge
+        calendars:
+          - id: lege
+            name: Lege
+            online: true
+            week:
+              mon:
+                - {start: "08:00", end: "10:00", types: [kons]}
+                - start: "09:00"          #! calendars.lege.week.mon
+                  end: "11:00"
+                  types: [kons, vaksine]  #! calendars.lege.week.mon[1].types
+              fri:
+                - {start: "14:00", end: "13:00", types: [kons]}   #! calendars.lege.week.fri[0].end
+            exceptions:
+              - {date: 2026-12-32, closed: true}                #! calendars.lege.exceptions[0].date
+          - id: lege                                            #! calendars[1].id
+            name: Lege
+        appointment_types:
+          - id: kons
+            name: Konsultasjon
+            duration: 20
+            online: true
+            dialog: mangler               #! appointment_types.kons.dialog
+            notify: [brev]                #! appointment_types.kons.notify
+        dialogs:
+          velkommen: "{{ oops"            #! dialogs.velkommen
+        booking_links:
+          - {id: index, title: Forside}   #! booking_links[0].id
+          - {id: x, title: X, type: ukjent}   #! booking_links.x.type
+        """,
+}
+
+
+@pytest.mark.parametrize("text", list(CASES.values()), ids=list(CASES))
+def test_errors_are_reported_with_file_line_and_key(text: str):
+    text = case(text)
+    want = expected(text)
+    assert want, "a case must mark at least one error"
+    assert errors_of(text) == want
+
+
+@pytest.mark.parametrize("text", list(CASES.values()), ids=list(CASES))
+def test_error_messages_are_sentences(text: str):
+    _, issues = load(case(text))
+    for issue in issues:
+        assert issue.message.strip().endswith((".", ")")), str(issue)
+        assert str(issue).startswith(f"{FILE}:{issue.line}: {issue.key}: ")
+
+
+def test_the_valid_base_case_loads():
+    clinic, issues = load(VALID)
+    assert issues == []
+    assert clinic is not None and clinic.calendar("lege") is not None
+
+
+def test_the_demo_clinic_loads_without_errors_or_warnings():
+    clinic, issues = load_clinic_bytes(DEMO.read_bytes(), slug="fjordlegene", file=str(DEMO))
+    assert issues == []
+    assert clinic is not None
+    assert {c.id for c in clinic.calendars} == {"hansen", "berg", "sykepleier"}
+    assert clinic.type("resept") is not None and not clinic.type("resept").online
+
+
+@pytest.mark.parametrize("slug", ["Fjordlegene", "fjord_legene", "fjord legene", "æøå", ""])
+def test_bad_slug_is_an_error_on_the_file_name(slug: str):
+    assert errors_of(VALID, slug=slug) == {(FILE, 1, "(file name)")}
+
+
+@pytest.mark.parametrize("slug", ["fjordlegene", "fjord-legene-2", "a"])
+def test_good_slugs(slug: str):
+    assert errors_of(VALID, slug=slug) == set()
+
+
+@pytest.mark.parametrize("text, where", [
+    ("name: Testklinikken\naddress: Strandkaien: 2\n", 2),
+    ("name: Testklinikken\ncalendars:\n  - id: lege\n    name: [Lege\n", 5),
+    ("name: Testklinikken\n  calendars: []\n", 2),
+    ("name: Testklinikken\ncalendars:\n\t- id: lege\n", 3),
+])
+def test_yaml_syntax_errors_name_their_line(text: str, where: int):
+    clinic, issues = load_clinic_bytes(text.encode(), slug="test", file=FILE)
+    assert clinic is None
+    assert [(i.file, i.line, i.key) for i in issues] == [(FILE, where, "(yaml)")]
+    assert "YAML" in issues[0].message
+
+
+def test_unquoted_times_are_read_as_clock_times():
+    quoted = VALID.replace('start: "08:00", end: "10:00"', 'start: "12:30", end: "13:30"')
+    unquoted = VALID.replace('start: "08:00", end: "10:00"', "start: 12:30, end: 13:30")
+    assert unquoted != quoted and "12:30," in unquoted
+    a, issues_a = load(quoted)
+    b, issues_b = load(unquoted)
+    assert issues_a == issues_b == []
+    block_a, block_b = a.calendar("lege").week[0][0], b.calendar("lege").week[0][0]
+    assert (block_b.start, block_b.end) == (block_a.start, block_a.end) == (time(12, 30),
+                                                                               time(13, 30))
+
+
+def test_unquoted_time_with_leading_zero_is_read_too():
+    clinic, issues = load(VALID.replace('start: "08:00", end: "10:00"', "start: 08:05, end: 9:40"))
+    assert issues == []
+    block = clinic.calendar("lege").week[0][0]
+    assert (block.start, block.end) == (time(8, 5), time(9, 40))
+
+
+def test_ua_tracking_id_is_a_warning_not_an_error():
+    text = VALID.replace("calendars:", "tracking:\n  ga_measurement_id: UA-12345678-1\ncalendars:")
+    clinic, issues = load(text)
+    assert clinic is not None
+    assert [(i.file, i.line, i.key, i.warning) for i in issues] == [
+        (FILE, 3, "tracking.ga_measurement_id", True)]
+    assert "G-" in issues[0].message
+    assert clinic.tracking.ga_measurement_id == "UA-12345678-1"
+
+
+def test_ga4_tracking_id_has_no_issue():
+    text = VALID.replace("calendars:", "tracking:\n  ga_measurement_id: G-ABC123DEF4\ncalendars:")
+    clinic, issues = load(text)
+    assert issues == [] and clinic.tracking.ga_measurement_id == "G-ABC123DEF4"
+
+
+@pytest.mark.parametrize("data", [
+    "name: Legesenter på Ås\n".encode("latin-1"),
+    b"name: \xff\xfe\n",
+    "name: Ås\n".encode("utf-16"),
+])
+def test_a_file_that_is_not_utf8(data: bytes):
+    clinic, issues = load_clinic_bytes(data, slug="test", file=FILE)
+    assert clinic is None
+    assert [(i.file, i.line, i.key, i.warning) for i in issues] == [(FILE, 1, "(file)", False)]
+    assert "UTF-8" in issues[0].message
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"# only a comment\n", b"---\n"])
+def test_an_empty_file(data: bytes):
+    clinic, issues = load_clinic_bytes(data, slug="test", file=FILE)
+    assert clinic is None
+    assert [(i.file, i.line, i.key) for i in issues] == [(FILE, 1, "(file)")]
+    assert "empty" in issues[0].message
+
+
+def test_a_file_that_is_not_a_mapping():
+    clinic, issues = load_clinic_bytes(b"- name: x\n", slug="test", file=FILE)
+    assert clinic is None
+    assert len(issues) == 1 and issues[0].line == 1 and not issues[0].warning
+
+
+def test_unknown_key_suggests_the_right_one():
+    _, issues = load(CASES["unknown key at the top"])
+    assert "Did you mean 'address'?" in issues[0].message
+
+
+def test_dates_and_ranges_become_exceptions():
+    text = VALID.replace("appointment_types:", (
+        "    exceptions:\n"
+        "      - {date: 2026-12-24, closed: true, reason: Julaften}\n"
+        "      - {from: 2027-07-05, to: 2027-07-23, closed: true}\n"
+        "      - {date: \"2026-12-02\", blocks: [{start: \"08:00\", end: \"09:00\","
+        " types: [kons]}]}\n"
+        "appointment_types:"))
+    clinic, issues = load(text)
+    assert issues == []
+    excs = clinic.calendar("lege").exceptions
+    assert [(str(e.first), str(e.last), e.closed, len(e.blocks)) for e in excs] == [
+        ("2026-12-24", "2026-12-24", True, 0),
+        ("2027-07-05", "2027-07-23", True, 0),
+        ("2026-12-02", "2026-12-02", False, 1),
+    ]
