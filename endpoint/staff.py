@@ -21,10 +21,11 @@ from flask import Blueprint, Response, current_app, g, redirect, request, url_fo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from booking import Clinic
 from booking.restrictions import zone
 from endpoint import bookings, ratelimit
 from endpoint.api import now
-from endpoint.db import RateHit, from_db
+from endpoint.db import Booking, RateHit, StaffUser, from_db
 from endpoint.staff_calendar import (
     booked_at_label,
     calendar_name,
@@ -89,7 +90,7 @@ def home(slug: str):
 
 @bp.get("/<slug>/calendar")
 def calendar(slug: str):
-    clinic, user = login(slug)
+    clinic, _ = login(slug)
     view = day_view(clinic, _date_arg(request.args.get("date"), clinic), now())
     notice = _cancelled_notice(clinic, request.args.get("cancelled"))
     return page("calendar.html", view.positions_css(), view=view, notice=notice)
@@ -97,8 +98,8 @@ def calendar(slug: str):
 
 @bp.get("/<slug>/bookings/<booking_id>")
 def booking_page(slug: str, booking_id: str):
-    clinic, user = login(slug)
-    return _booking_page(clinic, user, _booking(clinic, booking_id))
+    clinic, _ = login(slug)
+    return _booking_page(clinic, _booking(clinic, booking_id))
 
 
 @bp.post("/<slug>/bookings/<booking_id>/reveal")
@@ -108,7 +109,7 @@ def reveal(slug: str, booking_id: str):
     booking = _booking(clinic, booking_id)
     log.info("staff user '%s' of %s viewed the national id of booking %s", user.username,
              clinic.slug, booking.public_id)
-    return _booking_page(clinic, user, booking, revealed=True)
+    return _booking_page(clinic, booking, revealed=True)
 
 
 @bp.post("/<slug>/bookings/<booking_id>/cancel")
@@ -119,10 +120,10 @@ def cancel(slug: str, booking_id: str):
     reason = " ".join(request.form.get("reason", "").split())[:MAX_REASON]
     if booking.status == "active":
         if not reason:
-            return _booking_page(clinic, user, booking, error="Skriv en grunn til "
+            return _booking_page(clinic, booking, error="Skriv en grunn til "
                                  "avbestillingen; pasienten får den i meldingen.", status=400)
         if from_db(booking.end) <= now():
-            return _booking_page(clinic, user, booking, error="Timen er allerede over og kan "
+            return _booking_page(clinic, booking, error="Timen er allerede over og kan "
                                  "ikke avbestilles.", status=409)
         bookings.cancel_by_staff(clinic, booking, reason, now())
         log.info("staff user '%s' of %s cancelled booking %s", user.username, clinic.slug,
@@ -145,7 +146,7 @@ def bookings_feed(slug: str):
 
 # -- login, CSRF, rendering ------------------------------------------------------------------
 
-def login(slug: str):
+def login(slug: str) -> tuple[Clinic, StaffUser]:
     """The clinic and the staff user of this request's Basic credentials, or an error page."""
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username:
@@ -182,14 +183,14 @@ def _count_failure() -> None:
         ratelimit.hit(_failure_key(), LOGIN_FAILURES_PER_MINUTE, 60)
 
 
-def csrf_token(user) -> str:
+def csrf_token(user: StaffUser) -> str:
     secret = current_app.extensions["ledig"].settings.secret_key.encode()
     msg = "\0".join(("staff-csrf", str(user.id), user.clinic, user.username,
                      user.password_hash)).encode()
     return hmac.new(secret, msg, hashlib.sha256).hexdigest()
 
 
-def check_csrf(user) -> None:
+def check_csrf(user: StaffUser) -> None:
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         raise StaffError(403, "Skjemaet kom fra et annet nettsted og ble avvist.")
     sent = request.form.get("csrf", "")
@@ -235,7 +236,7 @@ def _headers(response: Response) -> Response:
 
 # -- helpers ----------------------------------------------------------------------------------
 
-def _date_arg(value: str | None, clinic) -> date:
+def _date_arg(value: str | None, clinic: Clinic) -> date:
     if not value:
         return now().astimezone(_tz(clinic)).date()
     try:
@@ -247,19 +248,19 @@ def _date_arg(value: str | None, clinic) -> date:
                           "eksempel 2026-12-03.")
 
 
-def _tz(clinic):
+def _tz(clinic: Clinic):
     return zone(clinic.timezone)
 
 
-def _booking(clinic, booking_id: str):
+def _booking(clinic: Clinic, booking_id: str) -> Booking:
     booking = find_booking(clinic, booking_id)
     if booking is None:
         raise not_found()
     return booking
 
 
-def _booking_page(clinic, user, booking, *, revealed: bool = False, error: str = "",
-                  status: int = 200) -> Response:
+def _booking_page(clinic: Clinic, booking: Booking, *,
+                  revealed: bool = False, error: str = "", status: int = 200) -> Response:
     tz = _tz(clinic)
     start, end = from_db(booking.start).astimezone(tz), from_db(booking.end).astimezone(tz)
     details = {
@@ -282,7 +283,7 @@ def _booking_page(clinic, user, booking, *, revealed: bool = False, error: str =
     return page("booking.html", status=status, clinic=clinic, b=details, error=error)
 
 
-def _cancelled_notice(clinic, public_id: str | None) -> str:
+def _cancelled_notice(clinic: Clinic, public_id: str | None) -> str:
     booking = find_booking(clinic, public_id or "")
     if booking is None or booking.status != "cancelled":
         return ""
