@@ -39,6 +39,17 @@ class Busy:
         self._max_end = list(accumulate(self._ends, max))
         self._max_len = max((e - s for s, e in pairs), default=0.0)
 
+    @classmethod
+    def from_epochs(cls, pairs: Iterable[tuple[float, float]]) -> Busy:
+        """From (start, end) epoch seconds, skipping datetime objects on hot paths."""
+        busy = cls()
+        ordered = sorted(pairs)
+        busy._starts = [s for s, _ in ordered]
+        busy._ends = [e for _, e in ordered]
+        busy._max_end = list(accumulate(busy._ends, max))
+        busy._max_len = max((e - s for s, e in ordered), default=0.0)
+        return busy
+
     def overlaps(self, start: float, end: float) -> bool:
         """Whether any interval overlaps [start, end) (epoch seconds)."""
         i = bisect_left(self._starts, end)

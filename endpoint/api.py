@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -76,17 +77,13 @@ def slots(slug: str):
     # only today .. the last bookable day can have slots; clipping also keeps far-off
     # dates (0001-01-01, 9999-12-31) away from time zone arithmetic that would overflow
     first, last = max(first, today), min(last, last_day)
-    days = bookings.slots_for(clinic, type_id, calendar, first, last, current) \
-        if first <= last else []
-    return jsonify({
-        "clinic": clinic.slug,
-        "type": type_id,
-        "timezone": clinic.timezone,
-        "version": clinic.version,
-        "days": [{"date": d.date.isoformat(),
-                  "slots": [{"start": s.start.isoformat(), "end": s.end.isoformat(),
-                             "calendar": s.calendar} for s in d.slots]} for d in days],
-    })
+    cache = current_app.extensions["ledig"].slot_cache
+    days = bookings.slots_json(cache, clinic, kind, calendar, first, last, current) \
+        if first <= last else "[]"
+    head = json.dumps({"clinic": clinic.slug, "type": type_id, "timezone": clinic.timezone,
+                       "version": clinic.version}, ensure_ascii=False)
+    return current_app.response_class(head[:-1] + ', "days": ' + days + "}",
+                                      mimetype="application/json")
 
 
 @bp.post("/clinics/<slug>/bookings")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +17,7 @@ from endpoint import ratelimit
 from endpoint.db import db, ensure_schema, open_database, ping
 from endpoint.problems import Problem, problem_response
 from endpoint.registry import Registry
+from endpoint.slotcache import SlotCache
 from endpoint.settings import Settings, ensure_secret_key
 
 log = logging.getLogger("ledig.endpoint")
@@ -35,6 +36,7 @@ API_HEADERS = {
 class State:
     settings: Settings
     registry: Registry
+    slot_cache: SlotCache = field(default_factory=SlotCache)
 
 
 def create_app(settings: Settings) -> Flask:

@@ -13,14 +13,14 @@ import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from peewee import IntegrityError
 
 from booking import Busy, Clinic, Refusal, check_booking, check_cancellation, visible_slots
 from booking.restrictions import zone
-from endpoint import notify
-from endpoint.db import Booking, from_db, to_db, utcnow, write_transaction
+from endpoint import notify, slotcache
+from endpoint.db import Booking, db, from_db, to_db, utcnow, write_transaction
 from endpoint.problems import Problem
 
 
@@ -60,24 +60,42 @@ def _day_bounds(clinic: Clinic, first, last) -> tuple[datetime, datetime]:
     return start, end
 
 
+#: no appointment is longer (config validation caps durations at 8 hours)
+LONGEST_BOOKING = timedelta(hours=8)
+
+
+def _epoch(value) -> float:
+    if not isinstance(value, datetime):  # SQLite hands back text
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC).timestamp()
+
+
 def busy_between(clinic: Clinic, first, last, calendar: str | None = None) -> dict[str, Busy]:
-    """Active bookings per calendar that overlap the days first..last (clinic time)."""
+    """Active bookings per calendar that overlap the days first..last (clinic time).
+
+    The query walks an index on (clinic, start) over the range only, and its
+    rows skip the ORM's per-row conversion: this is the slot route's hot path.
+    """
     lo, hi = _day_bounds(clinic, first, last)
     query = (Booking.select(Booking.calendar, Booking.start, Booking.end)
              .where((Booking.clinic == clinic.slug) & (Booking.status == "active")
+                    & (Booking.start >= to_db(lo - LONGEST_BOOKING))
                     & (Booking.start < to_db(hi)) & (Booking.end > to_db(lo))))
     if calendar is not None:
         query = query.where(Booking.calendar == calendar)
+    sql, params = query.sql()
     intervals: dict[str, list] = defaultdict(list)
-    for cal, start, end in query.tuples():
-        intervals[cal].append((from_db(start), from_db(end)))
-    return {cal: Busy(items) for cal, items in intervals.items()}
+    for cal, start, end in db.execute_sql(sql, params):
+        intervals[cal].append((_epoch(start), _epoch(end)))
+    return {cal: Busy.from_epochs(items) for cal, items in intervals.items()}
 
 
-def slots_for(clinic: Clinic, type_id: str, calendar: str | None, first, last, now: datetime):
-    busy = busy_between(clinic, first, last, calendar)
-    return visible_slots(clinic, type_id, now, busy, calendar_id=calendar,
-                         first_day=first, last_day=last)
+def slots_json(cache: slotcache.SlotCache, clinic: Clinic, kind, calendar: str | None,
+               first, last, now: datetime) -> str:
+    """The slot route's `days` array as JSON, from the cache when no booking changed."""
+    days = slotcache.cached_days(cache, clinic, kind, calendar, first, last,
+                                 lambda: busy_between(clinic, first, last, calendar))
+    return slotcache.slots_json(days, kind, now)
 
 
 def count_self_booked(clinic: Clinic, key: str, now: datetime) -> int:
@@ -114,6 +132,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
                 config_version=clinic.version, created_at=to_db(now),
             )
             notify.enqueue_booked(clinic, booking, now, token)
+            slotcache.bump(clinic.slug, req.calendar)
     except IntegrityError as exc:
         # the database's own constraint caught a race the checks did not see
         raise Problem("slot_unavailable", "This time was just booked; please pick another.") \
@@ -148,6 +167,7 @@ def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime) ->
         booking = Booking.get_by_id(booking.id)
         if updated:
             notify.enqueue_cancelled(clinic, booking, now)
+            slotcache.bump(clinic.slug, booking.calendar)
     return booking
 
 
@@ -161,6 +181,7 @@ def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime
         booking = Booking.get_by_id(booking.id)
         if updated:
             notify.enqueue_cancelled(clinic, booking, now)
+            slotcache.bump(clinic.slug, booking.calendar)
     return booking
 
 
@@ -188,4 +209,4 @@ def booking_json(clinic: Clinic, booking: Booking, now: datetime | None = None) 
 
 __all__ = ["BookingRequest", "Patient", "booking_json", "busy_between", "cancel_booking",
            "cancel_by_staff", "count_self_booked", "create_booking", "find_booking",
-           "patient_key", "slots_for", "utcnow"]
+           "patient_key", "slots_json", "utcnow"]
