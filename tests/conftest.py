@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support import write_clinic  # noqa: F401 - re-exported for older imports
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = ROOT / "content"
@@ -47,11 +48,6 @@ def content_dir(tmp_path: Path) -> Path:
     return target
 
 
-def write_clinic(content: Path, slug: str, text: str) -> Path:
-    path = content / "clinics" / f"{slug}.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # -- clock ----------------------------------------------------------------------
