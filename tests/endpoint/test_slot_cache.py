@@ -1,0 +1,116 @@
+"""What the slot route's speed relies on: the cache never serves a slot another
+process booked, and the route's query count does not grow with stored bookings."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import requests
+
+from endpoint.db import Booking, db
+
+SLOTS = "/api/v1/clinics/fjordlegene/slots?type=konsultasjon&calendar=hansen"
+
+
+def _starts(response) -> list[str]:
+    return [s["start"] for d in response.get_json()["days"] for s in d["slots"]]
+
+
+def _patient(national_id: str = "15108695088") -> dict:
+    return {"id_type": "fnr", "national_id": national_id, "first_name": "Kari",
+            "last_name": "Nordmann", "phone": "40612345", "email": "kari@example.no"}
+
+
+def test_a_booking_in_another_process_is_seen_at_once(make_app, clock, sqlite_url,
+                                                      live_server):
+    clock.now = datetime.now(UTC)
+    app = make_app(database_url=sqlite_url)
+    client = app.test_client()
+    before = _starts(client.get(SLOTS))
+    assert _starts(client.get(SLOTS)) == before  # served from this process's cache
+    assert app.extensions["ledig"].slot_cache.hits >= 1
+    target = before[len(before) // 2]
+
+    other = live_server(database_url=sqlite_url)
+    body = {"calendar": "hansen", "type": "konsultasjon", "start": target,
+            "patient": _patient()}
+    created = requests.post(f"{other.url}/api/v1/clinics/fjordlegene/bookings", json=body,
+                            timeout=10)
+    assert created.status_code == 201, created.text
+
+    after = _starts(client.get(SLOTS))
+    assert target not in after
+    assert set(after) < set(before)
+
+    token = created.json()["cancel_token"]
+    booking_id = created.json()["booking"]["id"]
+    cancelled = requests.delete(
+        f"{other.url}/api/v1/clinics/fjordlegene/bookings/{booking_id}",
+        headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    if cancelled.status_code == 200:  # beyond the cancellation deadline: the slot returns
+        assert target in _starts(client.get(SLOTS))
+
+
+def test_a_booking_in_this_process_invalidates_the_cache(client):
+    before = _starts(client.get(SLOTS))
+    target = before[5]
+    body = {"calendar": "hansen", "type": "konsultasjon", "start": target,
+            "patient": _patient()}
+    assert client.post("/api/v1/clinics/fjordlegene/bookings", json=body).status_code == 201
+    assert target not in _starts(client.get(SLOTS))
+
+
+def test_a_configuration_change_invalidates_the_cache(client, content_dir):
+    before = _starts(client.get(SLOTS))
+    path = content_dir / "clinics" / "fjordlegene.yaml"
+    path.write_text(path.read_text().replace('{start: "08:00", end: "11:00", '
+                                             "types: [konsultasjon, samtale]}",
+                                             '{start: "08:00", end: "09:00", '
+                                             "types: [konsultasjon, samtale]}"))
+    after = _starts(client.get(SLOTS))
+    assert len(after) < len(before)
+
+
+class _Queries(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def _queries_for(client, url: str) -> int:
+    handler = _Queries()
+    logger = logging.getLogger("peewee")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    return handler.count
+
+
+def _store_bookings(n: int, start: datetime) -> None:
+    rows = [{"public_id": uuid.uuid4().hex, "clinic": "fjordlegene", "calendar": "berg",
+             "type": "kort", "start": (start + timedelta(minutes=10 * i)).replace(tzinfo=None),
+             "end": (start + timedelta(minutes=10 * i + 10)).replace(tzinfo=None),
+             "status": "cancelled", "patient_key": f"p{i}"} for i in range(n)]
+    with db.connection_context(), db.atomic():
+        for i in range(0, len(rows), 500):
+            Booking.insert_many(rows[i:i + 500]).execute()
+
+
+def test_query_count_does_not_grow_with_stored_bookings(client, clock):
+    # a cold cache each time (the range differs), so the busy query runs too
+    few = _queries_for(client, SLOTS + "&from=2026-12-02&to=2026-12-20")
+    _store_bookings(3000, clock.now - timedelta(days=200))
+    many = _queries_for(client, SLOTS + "&from=2026-12-03&to=2026-12-20")
+    warm = _queries_for(client, SLOTS + "&from=2026-12-03&to=2026-12-20")
+    assert few == many
+    assert 1 <= warm < many  # a warm cache reads only the calendars' generations
