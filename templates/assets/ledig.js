@@ -438,11 +438,22 @@
       return true;
     }
 
+    // Check on leaving a field, and clear an error as soon as the typing fixes it; not
+    // when leaving for the submit button (the submit checks, and a message appearing
+    // or vanishing under the pointer would move the button away from the click).
     idInput.addEventListener("input", function () { checkId(false); });
-    idInput.addEventListener("blur", function () { if (idInput.value.trim()) checkId(true); });
     idType.addEventListener("change", function () { if (idInput.value.trim()) checkId(true); });
-    ["phone", "email"].forEach(function (n) {
-      $("#" + n).addEventListener("blur", function () { if ($("#" + n).value.trim()) checkField(n, true); });
+    fields.forEach(function (n) {
+      var input = $("#" + n);
+      input.addEventListener("blur", function (e) {
+        if (e.relatedTarget && e.relatedTarget.type === "submit") return;
+        if (input.value.trim()) checkField(n, true);
+      });
+      if (n !== "national_id") {
+        input.addEventListener("input", function () {
+          if (input.getAttribute("aria-invalid") === "true") checkField(n, false);
+        });
+      }
     });
 
     form.addEventListener("submit", function (e) {
@@ -489,7 +500,9 @@
       row(dl, T[d.id_type], d.national_id.replace(/[\s-]/g, "").slice(0, 6) + " *****");
       row(dl, T.mobile, d.phone);
       row(dl, T.email, d.email);
-      if (k.info) row(dl, "", k.info);
+      var info = $("#confirm-info");
+      info.textContent = k.info || "";
+      info.hidden = !k.info;
       confirmErr.hidden = true;
       confirmBtn.hidden = false;
     }
