@@ -42,13 +42,24 @@ class Outgoing:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file in the folder, then `os.replace`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    """Write a whole file or nothing: a temporary file in the folder, then `os.replace`.
+
+    A folder that cannot be written (a full disk, a read-only or broken `var/`)
+    is a transient `DeliveryError` that names the folder and the reason.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    except OSError as exc:
+        raise DeliveryError(f"cannot write to {path.parent}: {exc.strerror or exc}",
+                            channel_down=True) from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DeliveryError(f"cannot write to {path.parent}: {exc.strerror or exc}",
+                                channel_down=True) from exc
         raise

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import write_clinic
 from hardening_support import API, SLUG, booking_body, fnr, grenda_notifying, local
+from support import write_clinic
 
 from endpoint import cli
 from endpoint.db import Booking, Outbox, db, from_db, to_db

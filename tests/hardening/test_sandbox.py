@@ -5,6 +5,12 @@ clinic file is checked (`check_template`, which `sitegen check` and the
 endpoint's content loader run) and when a message is rendered at booking time
 (`render_dialog`) — quickly, with a `DialogError`, and never with a 500 or a
 lost booking.
+
+`tests/endpoint/test_outbox.py` already tries `''.__class__`, `__subclasses__`,
+`range(10**9)|list`, nested loops, `'x' * 10**9`, `10 ** 100000000`, wide `%`
+and `format` widths, `center(10**9)` and a recursive macro, and
+`tests/endpoint/test_notifications.py` books with such templates; the vectors
+here are the others.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ import time
 from datetime import date
 
 import pytest
-from conftest import write_clinic
 from hardening_support import API, SLUG, booking_body, grenda_notifying, local, patient
+from support import write_clinic
 
 from endpoint.db import Outbox, db
 from sitegen.content import load_clinic_bytes
@@ -22,7 +28,6 @@ from sitegen.dialogs import MAX_OUTPUT, DialogError, check_template, render_dial
 
 ESCAPES = {
     "mro": "{{ ''.__class__.__mro__ }}",
-    "subclasses": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "cycler-globals": "{{ cycler.__init__.__globals__ }}",
     "joiner-globals": "{{ joiner.__init__.__globals__.os }}",
     "namespace-globals": "{{ namespace.__init__.__globals__ }}",
@@ -41,22 +46,14 @@ ESCAPES = {
 }
 
 BOMBS = {
-    "range-list": "{{ range(10**9)|list }}",
     "range-big": "{% for i in range(100000000) %}x{% endfor %}",
-    "nested-loops": "{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}"
-                    "{% endfor %}",
-    "string-times": "{{ 'x' * 100000000 }}",
     "list-times": "{{ ([1] * 10000000)|length }}",
     "power": "{{ 9 ** 9 ** 9 }}",
-    "percent-width": "{{ '%999999999s' % 'x' }}",
-    "format-width": "{{ '{:>999999999}'.format('x') }}",
-    "center": "{{ 'x'|center(1000000000) }}",
     "indent": "{{ ('x\\n' * 5000)|indent(5000) }}",
     "replace": "{{ ('x' * 9000)|replace('x', 'yyyyyyyyyy') }}",
     "join-repeat": "{% set s = 'x' * 9000 %}{{ [s, s, s, s]|join }}",
     "doubling": "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
                 "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
-    "recursion": "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}",
     "output": "{% for i in range(1000) %}{{ 'x' * 100 }}{% endfor %}",
     "wordwrap": "{{ ('x ' * 4000)|wordwrap(1) }}",
     "strftime": "{{ booking.start.strftime('%Y' * 20000) }}",
