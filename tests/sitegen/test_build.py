@@ -1,0 +1,252 @@
+"""`sitegen build`: the outputs of SPEC §4, incremental rebuilds (nothing rewritten when
+nothing changed, only the changed clinic's files otherwise), removal of stale outputs
+(only files the build wrote), refusal of invalid content, progress, the asset budget,
+the pages' languages, CSP and the clinic's own script."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import MANIFEST, build
+from sitegen.i18n import CLIENT_KEYS, STRINGS
+from sitegen.pages import clinic_script
+
+SLUG = "fjordlegene"
+SMALL = """name: Klinikk {i}
+language: {lang}
+pages_url: https://example.no/booking/
+endpoint_url: https://api.example.no
+calendars:
+  - id: a
+    name: Lege A
+    online: true
+    week:
+      mon: [{{start: "08:00", end: "12:00", types: [time]}}]
+appointment_types:
+  - {{id: time, name: Time, duration: 20, online: true, price: 300}}
+booking_links:
+  - {{id: lenke, title: Lenke, type: time}}
+"""
+
+
+def small(i: int, lang: str = "nb") -> str:
+    return SMALL.format(i=i, lang=lang)
+
+
+def run(content: Path, out: Path, **kwargs) -> tuple[int, str]:
+    stream = io.StringIO()
+    code = build(content, out, stream=stream, **kwargs)
+    return code, stream.getvalue()
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int]]:
+    """Every file's (inode, mtime_ns): a rewrite (os.replace) changes the inode."""
+    return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_outputs_are_those_of_the_spec(content_dir, tmp_path):
+    out = tmp_path / "_site"
+    code, log = run(content_dir, out)
+    assert code == 0, log
+    files = set(snapshot(out))
+    pages = {f"{SLUG}/index.html", f"{SLUG}/avbestill/index.html", f"{SLUG}/lenker/index.html",
+             f"{SLUG}/snippets/index.html"}
+    for link in ("influensa", "fastlege-hansen", "blodprove"):
+        pages |= {f"{SLUG}/{link}/index.html", f"{SLUG}/snippets/{link}.html"}
+    assets = {f for f in files if f.startswith("assets/")}
+    assert files == pages | assets | {MANIFEST}
+    assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in assets} == {
+        "assets/ledig.js", "assets/ledig.css", "assets/identity.js"}
+    budget = sum((out / a).stat().st_size for a in assets)
+    assert budget <= 50 * 1024, f"assets are {budget} bytes; the budget is 50 KB"
+
+    html = (out / SLUG / "influensa" / "index.html").read_text()
+    assert "../../assets/ledig." in html and 'data-page="booking"' in html
+    config = json.loads(re.search(r'id="ledig-config">(.*?)</script>', html).group(1))
+    assert config["preset"] == {"calendar": None, "type": "influensavaksine"}
+    assert config["api"] == "http://127.0.0.1:8000/api/v1/clinics/fjordlegene"
+    assert config["cancel_url"] == "http://127.0.0.1:8000/fjordlegene/avbestill/"
+    assert "TEST" in html  # test_mode
+    admin = (out / SLUG / "lenker" / "index.html").read_text()
+    assert '<meta name="robots" content="noindex, nofollow">' in admin
+    assert "Klikk for å åpne lenken" in admin
+    assert "lenker" not in (out / SLUG / "index.html").read_text()
+    snippet = (out / SLUG / "snippets" / "influensa.html").read_text()
+    assert snippet.startswith('<iframe id="ledig-fjordlegene" '
+                              'src="http://127.0.0.1:8000/fjordlegene/influensa/"')
+    assert "ledig:resize" in snippet
+
+
+def test_a_rebuild_without_changes_rewrites_nothing(content_dir, tmp_path):
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    before = snapshot(out)
+    code, log = run(content_dir, out)
+    assert code == 0 and "0 rendered" in log and " 0 written" in log
+    assert snapshot(out) == before
+
+
+def test_a_change_to_one_clinic_rewrites_only_its_changed_files(content_dir, tmp_path,
+                                                                 write_clinic_file):
+    write_clinic_file(content_dir, "fjell", small(1))
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    before = snapshot(out)
+    write_clinic_file(content_dir, "fjell", small(1).replace("Lege A", "Lege Aa"))
+    code, log = run(content_dir, out)
+    assert code == 0 and "1 rendered" in log, log
+    after = snapshot(out)
+    changed = {f for f in after if after[f] != before.get(f)}
+    assert changed == {"fjell/index.html", "fjell/lenker/index.html", "fjell/lenke/index.html",
+                       "fjell/avbestill/index.html", MANIFEST}
+    # a change outside the pages (the title of the link only) touches only what shows it
+    before = after
+    write_clinic_file(content_dir, "fjell", small(1).replace("Lege A", "Lege Aa")
+                      .replace("title: Lenke", "title: Lenken"))
+    assert run(content_dir, out)[0] == 0
+    after = snapshot(out)
+    assert {f for f in after if after[f] != before.get(f)} == {
+        "fjell/lenke/index.html", "fjell/lenker/index.html", "fjell/snippets/lenke.html",
+        MANIFEST}
+
+
+def test_outputs_no_longer_produced_are_removed_but_not_other_files(content_dir, tmp_path,
+                                                                      write_clinic_file):
+    write_clinic_file(content_dir, "fjell", small(1))
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    (out / "robots.txt").write_text("User-agent: *\n")
+    (out / "fjell" / "lenke" / "notes.txt").write_text("the admin's own file\n")
+    write_clinic_file(content_dir, "fjell", small(1).split("booking_links:")[0])
+    code, log = run(content_dir, out)
+    assert code == 0 and "2 removed" in log, log
+    assert not (out / "fjell" / "lenke" / "index.html").exists()
+    assert not (out / "fjell" / "snippets" / "lenke.html").exists()
+    assert (out / "fjell" / "lenke" / "notes.txt").exists()
+    (content_dir / "clinics" / "fjell.yaml").unlink()
+    assert run(content_dir, out)[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "assets", "fjell", SLUG,
+                                                     "robots.txt"]
+    assert [str(p.relative_to(out)) for p in (out / "fjell").rglob("*") if p.is_file()] == [
+        "fjell/lenke/notes.txt"]
+
+
+def test_a_missing_or_edited_output_is_written_again(content_dir, tmp_path):
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    page = out / SLUG / "index.html"
+    good = page.read_bytes()
+    page.unlink()
+    (out / SLUG / "avbestill" / "index.html").write_text("edited by hand")
+    assert run(content_dir, out)[0] == 0
+    assert page.read_bytes() == good
+    assert b"edited by hand" not in (out / SLUG / "avbestill" / "index.html").read_bytes()
+
+
+def test_invalid_content_writes_nothing(content_dir, tmp_path, write_clinic_file):
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    before = snapshot(out)
+    write_clinic_file(content_dir, "fjell", small(1).replace("duration: 20", "duraton: 20"))
+    code, log = run(content_dir, out)
+    assert code == 1
+    assert re.search(r"fjell\.yaml:\d+", log) and "duraton" in log
+    assert snapshot(out) == before
+
+
+def test_clinic_option_builds_one_clinic_and_leaves_the_others(content_dir, tmp_path,
+                                                                write_clinic_file):
+    write_clinic_file(content_dir, "fjell", small(1))
+    out = tmp_path / "_site"
+    assert run(content_dir, out, clinic="fjell")[0] == 0
+    assert (out / "fjell" / "index.html").exists() and not (out / SLUG).exists()
+    assert run(content_dir, out)[0] == 0
+    before = snapshot(out)
+    assert run(content_dir, out, clinic="fjell")[0] == 0
+    assert snapshot(out) == before, "other clinics' outputs stay"
+    code, log = run(content_dir, out, clinic="nope")
+    assert code == 1 and "nope.yaml" in log
+
+
+def test_many_clinics_show_progress_and_build_alike_in_parallel(tmp_path, write_clinic_file):
+    content = tmp_path / "many"
+    for i in range(60):
+        write_clinic_file(content, f"klinikk-{i:02d}", small(i, ("nb", "nn", "en")[i % 3]))
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    code, log = run(content, serial, jobs=1)
+    assert code == 0 and "rendered 60/60 clinics" in log, log
+    assert run(content, parallel, jobs=2)[0] == 0
+    files = sorted(str(p.relative_to(serial)) for p in serial.rglob("*") if p.is_file())
+    assert len(files) == 60 * 6 + 3 + 1 and files[0] == MANIFEST
+    for rel in files[1:]:  # not the manifest: it holds mtimes
+        assert (serial / rel).read_bytes() == (parallel / rel).read_bytes(), rel
+
+
+def test_languages_have_the_same_strings(content_dir, tmp_path, write_clinic_file):
+    keys = set(STRINGS["nb"])
+    assert set(STRINGS["nn"]) == keys and set(STRINGS["en"]) == keys
+    assert set(CLIENT_KEYS) <= keys
+    for lang in ("nn", "en"):
+        write_clinic_file(content_dir, f"k-{lang}", small(1, lang))
+    assert run(content_dir, tmp_path / "_site")[0] == 0
+    for lang, word in (("nn", "Kva gjeld timen?"), ("en", "What is the appointment for?")):
+        html = (tmp_path / "_site" / f"k-{lang}" / "index.html").read_text()
+        assert f'<html lang="{lang}">' in html and word in html
+
+
+def test_clinic_script_is_baked_in_verbatim_and_allowed_by_hash(content_dir, tmp_path):
+    path = content_dir / "clinics" / f"{SLUG}.yaml"
+    script = 'window.seen = "<b>"; // </script> in a comment\nconsole.log(1 < 2 && 3 > 2);'
+    block = "tracking:\n  ga_measurement_id: G-ABC123DEF4\n  script: |\n" + "".join(
+        f"    {line}\n" for line in script.splitlines())
+    text = re.sub(r"(?ms)^tracking:\n(  .*?\n)+", block, path.read_text())
+    path.write_text(text)
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    html = (out / SLUG / "index.html").read_text()
+    baked, digest = clinic_script(script + "\n")
+    assert str(baked) in html and "<\\/script> in a comment" in html
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert f"&#39;sha256-{digest}&#39;" in csp and "googletagmanager" in csp
+    assert "unsafe-inline" not in csp
+    assert "sha256" not in (out / SLUG / "lenker" / "index.html").read_text(), \
+        "no tracking on the admin's page"
+
+
+def test_build_is_deterministic(content_dir, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run(content_dir, a)[0] == 0 and run(content_dir, b)[0] == 0
+    for path in a.rglob("*.html"):
+        assert path.read_bytes() == (b / path.relative_to(a)).read_bytes()
+
+
+def test_cli_build_and_link(content_dir, tmp_path, capsys):
+    from sitegen.cli import main
+
+    assert main(["build", "--content", str(content_dir), "--out", str(tmp_path / "s")]) == 0
+    assert (tmp_path / "s" / SLUG / "index.html").exists()
+    assert main(["link", "--clinic", SLUG, "--type", "influensavaksine", "--content",
+                 str(content_dir)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("http://127.0.0.1:8000/fjordlegene/influensa/\n")
+    assert '<iframe id="ledig-fjordlegene"' in printed
+
+
+@pytest.fixture
+def write_clinic_file():
+    def write(content: Path, slug: str, text: str) -> Path:
+        path = content / "clinics" / f"{slug}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        # a rewrite within the same clock tick must still count as a change
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
+        return path
+
+    return write
