@@ -16,7 +16,18 @@ AUTH = {"name": "Authorization", "in": "header", "required": False,
 
 def _problem(description: str) -> dict:
     return {"description": description,
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            "content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
+UNAVAILABLE = {"description": "The database is unreachable; try again after Retry-After",
+               "headers": RETRY_AFTER,
+               "content": {"application/problem+json": {
+                   "schema": {"$ref": "#/components/schemas/Problem"}}}}
+RATE_LIMITED = {**UNAVAILABLE, "description": "Rate limited (per client address); wait "
+                                               "Retry-After seconds"}
 
 
 def _json(description: str, ref: str) -> dict:
@@ -58,7 +69,7 @@ SPEC = {
         "/api/v1/clinics/{slug}": {
             "get": {"operationId": "getClinic", "parameters": [SLUG], "responses": {
                 "200": _json("Public clinic information", "Clinic"),
-                "404": _problem("Unknown clinic")}},
+                "404": _problem("Unknown clinic"), "503": UNAVAILABLE}},
         },
         "/api/v1/clinics/{slug}/slots": {
             "get": {
@@ -77,7 +88,8 @@ SPEC = {
                 "responses": {
                     "200": _json("Visible slots, day by day", "Slots"),
                     "404": _problem("Unknown clinic, or unknown/offline type or calendar"),
-                    "422": _problem("Invalid dates, or a range over 92 days"),
+                    "422": _problem("Missing type, invalid dates, or a range over 92 days"),
+                    "503": UNAVAILABLE,
                 },
             },
         },
@@ -95,7 +107,8 @@ SPEC = {
                     "413": _problem("Body too large"),
                     "415": _problem("Not JSON"),
                     "422": _problem("Invalid fields (all listed in errors)"),
-                    "429": _problem("Rate limited"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
                 },
             },
         },
@@ -107,6 +120,7 @@ SPEC = {
                     "200": _json("The booking and whether it can be cancelled", "BookingEnvelope"),
                     "401": _problem("No bearer token"),
                     "404": _problem("Unknown clinic, unknown id or wrong token"),
+                    "503": UNAVAILABLE,
                 },
             },
             "delete": {
@@ -117,7 +131,8 @@ SPEC = {
                     "401": _problem("No bearer token"),
                     "404": _problem("Unknown clinic, unknown id or wrong token"),
                     "409": _problem("cancellation_deadline"),
-                    "429": _problem("Rate limited"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
                 },
             },
         },

@@ -8,6 +8,7 @@ boundaries without the demo clinic's irregular week.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -68,6 +69,7 @@ _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
+@cache
 def fnr(n: int) -> str:
     """The n-th valid fødselsnummer of a fixed, distinct sequence (n >= 0)."""
     found = -1

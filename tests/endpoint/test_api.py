@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
-from conftest import write_clinic
 from endpoint_support import (
     OSLO,
     SLUG,
@@ -32,6 +31,7 @@ from endpoint_support import (
     local,
     patient,
 )
+from support import write_clinic
 
 API = f"/api/v1/clinics/{SLUG}"
 TODAY = date(2026, 12, 1)  # the `clock` fixture: Tuesday 2026-12-01 07:00 in Oslo
