@@ -30,7 +30,7 @@ from booking.model import (
     ScheduleException,
     Tracking,
 )
-from booking.tree import Mapping, Sequence, line_of
+from booking.tree import Mapping, Sequence
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -148,7 +148,8 @@ class _Checker:
             self.error(m.line_of(k), _join(key, k), f"must be {kind}, like {default or 1}.")
             return default
         if v < minimum or (maximum is not None and v > maximum):
-            rng = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            rng = (f"between {minimum} and {maximum}" if maximum is not None
+                   else f"at least {minimum}")
             self.error(m.line_of(k), _join(key, k), f"must be {rng} (it is {v}).")
             return default
         return v

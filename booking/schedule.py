@@ -31,7 +31,9 @@ def exception_on(calendar: Calendar, day: date) -> ScheduleException | None:
     return found
 
 
-def blocks_on(calendar: Calendar, day: date, *, closed_on_public_holidays: bool) -> tuple[Block, ...]:
+def blocks_on(
+    calendar: Calendar, day: date, *, closed_on_public_holidays: bool
+) -> tuple[Block, ...]:
     """The calendar's blocks on `day`: an exception wins, then holidays, then the week."""
     exc = exception_on(calendar, day)
     if exc is not None:

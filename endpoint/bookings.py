@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from peewee import IntegrityError
 
-from booking import Busy, Clinic, Refusal, check_booking, check_cancellation, visible_slots
+from booking import Busy, Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
 from endpoint import notify, slotcache
 from endpoint.db import Booking, db, from_db, to_db, utcnow, write_transaction

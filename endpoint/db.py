@@ -31,10 +31,10 @@ from peewee import (
     Model,
     OperationalError,
     PostgresqlDatabase,
-    SqliteDatabase,
     TextField,
 )
 from playhouse.db_url import connect
+from playhouse.pool import PooledSqliteDatabase
 
 db = DatabaseProxy()
 log = logging.getLogger("ledig.db")
@@ -127,7 +127,8 @@ class Outbox(BaseModel):
     attachment = TextField(default="")  # the .ics, for email
     sender = TextField(default="")  # "Clinic name <clinic@email>": From's name and Reply-To
     due_at = DateTimeField(index=True)
-    status = CharField(max_length=16, default="pending", index=True)  # pending|sent|failed|cancelled
+    # pending | sent | failed | cancelled
+    status = CharField(max_length=16, default="pending", index=True)
     attempts = IntegerField(default=0)
     last_error = TextField(default="")
     claimed_by = CharField(max_length=64, default="")
@@ -160,12 +161,6 @@ class RateHit(BaseModel):
         indexes = ((("key", "window"), True),)
 
 
-class Lock(BaseModel):
-    """Rows that serialise writes per calendar and per patient on PostgreSQL."""
-
-    name = CharField(max_length=200, primary_key=True)
-
-
 class CalendarState(BaseModel):
     """A calendar's booking generation: bumped by every booking and cancellation in it,
     so that any process can tell whether its cached slots are still true."""
@@ -179,7 +174,7 @@ class CalendarState(BaseModel):
         indexes = ((("clinic", "calendar"), True),)
 
 
-MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit, Lock,
+MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
                                      CalendarState)
 
 
@@ -193,8 +188,12 @@ def open_database(url: str) -> None:
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        database = SqliteDatabase(
+        # pooled: closing the last connection to a WAL database checkpoints it, which made
+        # every request pay for a checkpoint; the pool keeps connections open across requests
+        database = PooledSqliteDatabase(
             path,
+            max_connections=64,
+            stale_timeout=600,
             pragmas={"journal_mode": "wal", "busy_timeout": 15000, "foreign_keys": 1,
                      "synchronous": "normal"},
             check_same_thread=False,
@@ -203,12 +202,18 @@ def open_database(url: str) -> None:
     else:
         # bounded waits: a dead host or a lock held by a stuck transaction gives an error
         # (503) instead of a request that hangs
-        database = connect(url, **({"connect_timeout": 5,
+        if url.startswith(("postgres://", "postgresql://")):
+            url = url.replace("://", "+pool://", 1)  # reuse connections across requests
+        database = connect(url, **({"connect_timeout": 5, "max_connections": 64,
+                                    "stale_timeout": 600,
                                     "options": "-c lock_timeout=10000 "
                                                "-c statement_timeout=30000"}
                                    if "postgres" in url else {}))
-    if db.obj is not None and not db.obj.is_closed():
-        db.obj.close()
+    if db.obj is not None:
+        if not db.obj.is_closed():
+            db.obj.close()
+        if hasattr(db.obj, "close_all"):
+            db.obj.close_all()
     db.initialize(database)
     _schema["ready"] = False
     try:
@@ -253,7 +258,7 @@ def migrate() -> int:
 
 
 def _v1() -> None:
-    db.create_tables([Booking, Outbox, StaffUser, RateHit, Lock])
+    db.create_tables([Booking, Outbox, StaffUser, RateHit])
     # the database itself forbids two active bookings at one start in one calendar
     db.execute_sql(
         'CREATE UNIQUE INDEX IF NOT EXISTS booking_active_start ON booking '
@@ -288,21 +293,28 @@ def _v3() -> None:
 MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
 
 
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a lock name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 @contextmanager
 def write_transaction(lock_names: Sequence[str] = ()) -> Iterator[None]:
     """A write transaction that holds the named locks until it ends.
 
     SQLite: `BEGIN IMMEDIATE` takes the database's write lock, which
-    serialises every writer on the file. PostgreSQL: one row lock per name
-    (`SELECT … FOR UPDATE`), taken in sorted order so that two transactions
-    never deadlock, holds across processes and hosts.
+    serialises every writer on the file. PostgreSQL: one transaction-scoped
+    advisory lock per name, taken in one statement in sorted order (so two
+    transactions never deadlock); they hold across every process and host
+    that uses the database and are released by the commit or rollback.
     """
     if is_postgres():
         with db.atomic():
-            for name in sorted(set(lock_names)):
-                key = hashlib.sha256(name.encode()).hexdigest()[:60]
-                Lock.insert(name=key).on_conflict_ignore().execute()
-                list(Lock.select().where(Lock.name == key).for_update())
+            keys = sorted({lock_key(name) for name in lock_names})
+            if keys:  # the sorted subquery makes the order of taking them explicit
+                db.execute_sql("SELECT pg_advisory_xact_lock(k) FROM "
+                               "(SELECT unnest(%s::bigint[]) AS k ORDER BY k) AS ordered",
+                               (keys,))
             yield
     else:
         with db.atomic("IMMEDIATE"):
@@ -319,6 +331,6 @@ def ping() -> bool:
         return False
 
 
-__all__ = ["SQL", "Booking", "Lock", "Outbox", "RateHit", "SchemaVersion", "StaffUser", "db",
-           "ensure_schema", "from_db", "is_postgres", "migrate", "open_database", "ping",
+__all__ = ["SQL", "Booking", "CalendarState", "Outbox", "RateHit", "SchemaVersion", "StaffUser",
+           "db", "ensure_schema", "from_db", "is_postgres", "migrate", "open_database", "ping",
            "to_db", "utcnow", "write_transaction"]
