@@ -21,5 +21,9 @@ def serve(settings: Settings, *, host: str, port: int, threads: int = 8) -> None
     if start_worker is not None and settings.outbox_worker:
         start_worker(app)
     log.info("serving on http://%s:%d/ (%d threads)", host, port, threads)
+    # With LEDIG_TRUSTED_PROXIES the app's ProxyFix takes the client address from the last
+    # N X-Forwarded-For entries, so waitress must pass those headers on; without it they
+    # are dropped here and nobody can claim another address.
     waitress_serve(app, host=host, port=port, threads=threads, ident="ledig",
-                   clear_untrusted_proxy_headers=True, channel_timeout=30)
+                   clear_untrusted_proxy_headers=not settings.trusted_proxies,
+                   channel_timeout=30)

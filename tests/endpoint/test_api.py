@@ -628,6 +628,23 @@ def test_trusted_proxy_setting_decides_whose_address_is_limited(make_app, grenda
                             headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code == 422
 
 
+def test_live_server_limits_per_forwarded_address_only_behind_trusted_proxies(live_server,
+                                                                             content_dir):
+    _not_at_a_window_edge(60)
+    write_clinic(content_dir, SLUG, grenda_yaml())
+    env = {"LEDIG_RATE_LIMIT": "2/minute"}
+    proxied = live_server(env={**env, "LEDIG_TRUSTED_PROXIES": "1"})
+    statuses = [requests.post(f"{proxied.url}{API}/bookings", json={}, timeout=10,
+                              headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                for n in range(4)]
+    assert statuses == [422] * 4  # four clients behind one proxy, each with its own count
+    direct = live_server(env=env)
+    statuses = [requests.post(f"{direct.url}{API}/bookings", json={}, timeout=10,
+                              headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+                for n in range(3)]
+    assert statuses == [422, 422, 429]  # a forged header changes nothing
+
+
 # -- content reload -----------------------------------------------------------------------------
 
 def test_content_reload_within_two_seconds_and_invalid_change_refused(make_app, grenda,
