@@ -198,6 +198,7 @@ def _preflight(state: State) -> Response:
 
 def _serve_site(app: Flask, site: Path, state: State) -> None:
     """Local preview of the generated pages (production serves them from the clinic's host)."""
+    site = site.resolve()  # Flask would read a relative folder against the package's root
 
     @app.get("/")
     def site_index():
