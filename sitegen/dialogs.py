@@ -220,6 +220,13 @@ def sample_context() -> dict:
 
 # -- checking and rendering ----------------------------------------------------------
 
+@lru_cache(maxsize=256)
+def _compiled(source: str, language: str):
+    """Compile once per template text: clinics share templates, and each booking renders one."""
+    return environment(language).from_string(source)
+
+
+@lru_cache(maxsize=256)
 def check_template(source: str) -> str | None:
     """None if the template parses and renders a sample booking, else the complaint."""
     try:
@@ -237,7 +244,7 @@ def render_dialog(source: str, context: dict, language: str = "nb") -> str:
     """Render a clinic template; raise `DialogError` on any failure or oversize output."""
     token = _budget.set(_Budget(deadline=time.monotonic() + MAX_SECONDS))
     try:
-        template = environment(language).from_string(source)
+        template = _compiled(source, language)
         out = []
         size = 0
         for chunk in template.generate(**context):
