@@ -258,12 +258,13 @@
 
     function go(focus) { filterChoices(); show(nextStep(), focus); }
 
-    // Going back to a step forgets it and what depends on it; the details are kept
-    // (the patient need not type them again after changing the time).
+    // Going back to a step forgets it and what depends on it. The type survives a new
+    // calendar that offers it too, a link's fixed choices survive everything, and the
+    // details are kept (no typing them again after changing the time).
     function reset(step) {
       var at = STEPS.indexOf(step);
       if (at <= 0) state.calendar = null;
-      if (at <= 1) { state.type = null; typeFirst = false; }
+      if (at === 1 && !state.locked.type) { state.type = null; typeFirst = false; }
       if (at <= 3) state.slot = null;
       if (at <= 2) state.day = null;
       if (step === "details") state.details = null;
@@ -316,9 +317,9 @@
       box.hidden = false;
     }
 
-    function loadDays(then) {
+    function loadDays() {
       var key = state.calendar + "|" + state.type;
-      if (state.daysKey === key && state.days) { renderDays(); if (then) then(); return; }
+      if (state.daysKey === key && state.days) { renderDays(); return; }
       daysBox.textContent = "";
       message(dayMsg, T.loading);
       state.days = null;
@@ -328,17 +329,16 @@
         if (key !== state.calendar + "|" + state.type) return;
         if (!res.ok) {
           return message(dayMsg, errorText(res.body.code), null,
-                         [[T.try_again, function () { loadDays(then); }]]);
+                         [[T.try_again, loadDays]]);
         }
         state.days = (res.body.days || []).filter(function (d) { return d.slots.length; });
         state.daysKey = key;
         renderDays();
-        if (then) then();
         var want = state.wantDay;
         state.wantDay = null;
         if (want && state.days.some(function (d) { return d.date === want; })) chooseDay(want, true);
       }, function () {
-        message(dayMsg, T.err_network, null, [[T.try_again, function () { loadDays(then); }]]);
+        message(dayMsg, T.err_network, null, [[T.try_again, loadDays]]);
       });
     }
 

@@ -171,3 +171,8 @@ def test_preselection_by_link_and_by_query(booking_site, page):
     page.locator("#step-calendar .change").click()
     assert page.evaluate("document.activeElement.id") == "h-calendar"
     assert page.locator("#step-calendar [data-value='']").is_visible(), "first available"
+    # another calendar that offers the type keeps it: straight on to the days
+    page.get_by_role("button", name="Kari Hansen").click()
+    page.get_by_role("heading", name="Velg dag").wait_for()
+    assert page.locator("#step-type .done-text").inner_text().startswith("Kort konsultasjon")
+    assert page.evaluate("document.activeElement.id") == "h-day"
