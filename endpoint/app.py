@@ -85,10 +85,19 @@ def create_app(settings: Settings) -> Flask:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        if request.path.startswith(("/api/", "/healthz", "/openapi.json")):
-            for k, v in API_HEADERS.items():
+        if request.path.startswith(("/api/", "/healthz", "/openapi.json", "/staff/")):
+            staff = request.path.startswith("/staff/")
+            if staff:  # no other site may load a staff page, even as a plain resource
+                response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+            for k, v in API_HEADERS.items():  # staff pages set their own first
                 response.headers.setdefault(k, v)
-            _cors(state, response)
+            if not staff:
+                _cors(state, response)
+        else:  # served pages, redirects and 404s
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+            response.headers.setdefault("Content-Security-Policy",
+                                        frame_ancestors(state, request.path.lstrip("/")))
         return response
 
     @app.errorhandler(Problem)
@@ -223,3 +232,10 @@ def _serve_site(app: Flask, site: Path, state: State) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         return response
+
+
+def frame_ancestors(state: State, path: str) -> str:
+    """Only the clinic's own origins (`embed_origins`, `pages_url`) may frame its pages."""
+    slug = path.split("/", 1)[0]
+    origins = sorted(allowed_origins(state, slug)) if slug in state.registry.clinics() else []
+    return " ".join(["frame-ancestors 'self'", *origins])

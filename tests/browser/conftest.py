@@ -54,7 +54,7 @@ def host_page():
     """`host_page(html)` → `http://localhost:<port>/`, a page of another origin."""
     servers: list[ThreadServer] = []
 
-    def start(html: str) -> str:
+    def start(html: str, port: int = 0) -> str:
         body = html.encode()
 
         def app(environ, start_response):
@@ -62,7 +62,7 @@ def host_page():
                                       ("Content-Length", str(len(body)))])
             return [body]
 
-        server = ThreadServer(app)
+        server = ThreadServer(app, port)
         servers.append(server)
         return f"http://localhost:{server.port}/"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from booking_support import SLUG, fill_details, person
+from booking_support import SLUG, fill_details, free_port, person
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,12 @@ def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, b
                                                 artifacts_dir: Path):
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
-    host = host_page(HOST % snippet)
+    # the host's origin must be one of the clinic's embed_origins (frame-ancestors)
+    host_port = free_port()
+    clinic = site.content / "clinics" / f"{SLUG}.yaml"
+    clinic.write_text(clinic.read_text().replace(
+        'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
+    host = host_page(HOST % snippet, port=host_port)
     errors = browser_errors(page)
     page.set_viewport_size({"width": 1024, "height": 800})
     page.goto(host)

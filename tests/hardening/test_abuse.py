@@ -1,0 +1,222 @@
+"""Abuse (issue 8): what someone trying to break in or wear the service down meets.
+
+* the rate limit against a burst from one address, shared by two server
+  processes on one PostgreSQL database (two hosts); `tests/endpoint/test_api.py`
+  covers one app, two processes on SQLite, and trusted proxies;
+* `frame-ancestors` on the pages the endpoint serves: the clinic's own origins
+  only (`tests/browser/test_booking_flow.py` embeds from a listed origin);
+* security headers on every route of `app.url_map`, errors included: nosniff,
+  a referrer policy, a CSP without `unsafe-inline` on API and staff pages;
+* staff routes with more kinds of wrong credentials than
+  `tests/endpoint/test_staff.py` tries, all with one answer;
+* cancellation with another booking's token: the same 404 as a guessed id
+  (`test_api.py` covers unknown ids, wrong tokens and other clinics).
+
+Bodies over the size cap (413) and CORS for unknown origins and preflights are
+tested in `tests/endpoint/test_api.py`.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from datetime import date, timedelta
+
+import pytest
+import requests
+from hardening_support import API, SLUG, booking_body, grenda_yaml, local, problem
+from support import write_clinic
+
+from endpoint.db import db
+
+DAY = date(2026, 12, 1)
+PASSWORD = "fjord-kaffe-mandag-7"
+
+
+def _not_at_a_window_edge(period: int = 60) -> None:
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.1)
+
+
+# -- rate limit across hosts ------------------------------------------------------------
+
+def test_a_burst_is_limited_across_two_hosts_on_postgresql(live_server, content_dir,
+                                                            postgres_url):
+    _not_at_a_window_edge()
+    write_clinic(content_dir, SLUG, grenda_yaml())
+    env = {"LEDIG_RATE_LIMIT": "5/minute"}
+    one = live_server(database_url=postgres_url, env=env)
+    two = live_server(database_url=postgres_url, env=env)
+    codes = [requests.post(f"{server.url}{API}/bookings", json={}, timeout=10).status_code
+             for server in (one, two) * 4]
+    assert codes == [422] * 5 + [429] * 3
+    r = requests.delete(f"{two.url}{API}/bookings/x", timeout=10,
+                        headers={"Authorization": "Bearer x"})
+    assert r.status_code == 429 and r.json()["code"] == "rate_limited"
+    assert r.headers["Content-Type"] == "application/problem+json"
+    # reading stays open
+    assert requests.get(f"{one.url}{API}", timeout=10).status_code == 200
+
+
+# -- frame-ancestors on served pages ---------------------------------------------------------
+
+@pytest.fixture
+def site_app(make_app, content_dir, tmp_path):
+    write_clinic(content_dir, SLUG, grenda_yaml())
+    site = tmp_path / "_site"
+    for page in (f"{SLUG}/index.html", f"{SLUG}/avbestill/index.html",
+                 "fjordlegene/index.html", "assets/app.css"):
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text("<!doctype html><title>x</title>")
+    return make_app(site=site)
+
+
+def _fetch(client, url: str, method: str = "GET", **kw):
+    """A test-client response, read and closed (a served file is an open file)."""
+    response = client.open(url, method=method, **kw)
+    response.get_data()
+    response.close()
+    return response
+
+
+def _ancestors(response) -> list[str]:
+    csp = response.headers["Content-Security-Policy"]
+    [directive] = [d.strip() for d in csp.split(";") if d.strip().startswith("frame-ancestors")]
+    return directive.split()[1:]
+
+
+def test_only_the_clinics_origins_may_frame_its_pages(site_app):
+    client = site_app.test_client()
+    for path in (f"/{SLUG}/", f"/{SLUG}/avbestill/"):
+        r = _fetch(client, path)
+        assert r.status_code == 200
+        assert sorted(_ancestors(r)) == sorted(["'self'", "https://www.grenda.example",
+                                                "https://pages.grenda.example"])
+    other = _ancestors(_fetch(client, "/fjordlegene/"))
+    assert "https://www.grenda.example" not in other and "'self'" in other
+    assert _ancestors(_fetch(client, "/assets/app.css")) == ["'self'"]
+    assert "*" not in str(_ancestors(_fetch(client, f"/{SLUG}/")))
+
+
+# -- security headers on every route -----------------------------------------------------------
+
+def _concrete(rule) -> str:
+    values = {"slug": SLUG, "booking_id": "0" * 32, "path": f"{SLUG}/index.html"}
+    url = rule.rule
+    for arg in rule.arguments:
+        url = url.replace(f"<{arg}>", values[arg]).replace(f"<path:{arg}>", values[arg])
+    return url
+
+
+def test_security_headers_on_every_route_and_method(site_app):
+    client = site_app.test_client()
+    checked = 0
+    for rule in site_app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            url = _concrete(rule)
+            for response in (_fetch(client, url, method),
+                             _fetch(client, url + "?date=nope", method,
+                                    headers={"Authorization": "Basic !!"})):
+                _assert_headers(url, response)
+                checked += 1
+    for url in ("/nowhere/at/all", "/api/v1/nowhere", "/staff/"):  # 404s and friends
+        _assert_headers(url, _fetch(client, url))
+    _assert_headers(f"{API}/bookings", _fetch(client, f"{API}/bookings", "PUT"))  # 405
+    assert checked >= 20
+
+
+def _assert_headers(url: str, response) -> None:
+    where = f"{response.request.method} {url} → {response.status_code}"
+    headers = response.headers
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("Referrer-Policy") in ("no-referrer", "strict-origin-when-cross-origin",
+                                              "same-origin"), where
+    csp = headers.get("Content-Security-Policy", "")
+    assert "frame-ancestors" in csp, where
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
+    if url.startswith(("/api/", "/staff/", "/healthz", "/openapi.json")):
+        assert "default-src 'none'" in csp, where
+        assert "frame-ancestors 'none'" in csp, where
+
+
+# -- staff credentials ---------------------------------------------------------------------------
+
+def _basic(raw: bytes) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+@pytest.fixture
+def staff_client(make_app, content_dir):
+    write_clinic(content_dir, SLUG, grenda_yaml())
+    write_clinic(content_dir, "annen", grenda_yaml(name="Annen klinikk"))
+    app = make_app()
+    from endpoint.staff_users import add_user
+    with app.app_context(), db.connection_context():
+        add_user(SLUG, "kari", PASSWORD)
+        add_user("annen", "ola", PASSWORD)
+    return app.test_client()
+
+
+CALENDAR = f"/staff/{SLUG}/calendar?date=2026-12-01"
+WRONG = {
+    "empty-password": _basic(b"kari:"),
+    "no-colon": _basic(b"kari"),
+    "only-scheme": {"Authorization": "Basic"},
+    "scheme-space": {"Authorization": "Basic "},
+    "lowercase-garbage": {"Authorization": "basic %%%"},
+    "digest": {"Authorization": 'Digest username="kari"'},
+    "latin1": _basic("kåri:".encode("latin-1") + PASSWORD.encode()),
+    "nul": _basic(b"kari\x00:" + PASSWORD.encode()),
+    "case": _basic(b"KARI:" + PASSWORD.encode()),
+    "password-prefix": _basic(b"kari:" + PASSWORD[:-1].encode()),
+    "password-padded": _basic(b"kari:" + PASSWORD.encode() + b" "),
+    "huge-password": _basic(b"kari:" + b"x" * 6000),
+    "huge-user": _basic(b"k" * 6000 + b":" + PASSWORD.encode()),
+    "other-clinic-wrong-password": _basic(b"ola:wrong-password-123"),
+    "sql": _basic(b"kari' OR '1'='1:' OR '1'='1"),
+}
+
+
+@pytest.mark.parametrize("headers", list(WRONG.values()), ids=list(WRONG))
+def test_every_kind_of_wrong_credential_gets_the_same_401(staff_client, headers):
+    reference = staff_client.get(CALENDAR, headers=_basic(b"nobody:" + PASSWORD.encode()))
+    began = time.monotonic()
+    r = staff_client.get(CALENDAR, headers=headers)
+    assert r.status_code == 401, r.status_code
+    assert r.headers["WWW-Authenticate"].startswith("Basic ")
+    assert r.get_data() == reference.get_data()  # no hint which part was wrong
+    assert time.monotonic() - began < 5
+    for path in (f"/staff/{SLUG}/bookings/{'0' * 32}", f"/staff/{SLUG}/"):
+        assert staff_client.get(path, headers=headers).status_code == 401
+    assert staff_client.post(f"/staff/{SLUG}/bookings/{'0' * 32}/cancel", headers=headers,
+                             data={"reason": "x"}).status_code == 401
+
+
+def test_the_right_credentials_work(staff_client):
+    assert staff_client.get(CALENDAR, headers=_basic(b"kari:" + PASSWORD.encode())) \
+        .status_code == 200
+
+
+# -- cancellation with another booking's token ----------------------------------------------------
+
+def test_another_bookings_token_is_the_same_404_as_a_guessed_id(make_app, content_dir):
+    write_clinic(content_dir, SLUG, grenda_yaml())
+    client = make_app().test_client()
+    made = [client.post(f"{API}/bookings", json=booking_body(
+        local(DAY + timedelta(days=3), hour), who=n)).get_json() for n, hour in ((1, 10),
+                                                                                 (2, 11))]
+    mine, theirs = made
+    url = f"{API}/bookings/{mine['booking']['id']}"
+    their_token = {"Authorization": f"Bearer {theirs['cancel_token']}"}
+    for method in ("GET", "DELETE"):
+        crossed = client.open(url, method=method, headers=their_token)
+        guessed = client.open(f"{API}/bookings/{mine['booking']['id'][:-1]}0", method=method,
+                              headers={"Authorization": f"Bearer {mine['cancel_token']}"})
+        unknown = client.open(f"{API}/bookings/{'f' * 32}", method=method, headers=their_token)
+        body = problem(crossed, 404, "not_found")
+        assert body == problem(guessed, 404, "not_found") == problem(unknown, 404, "not_found")
+        assert crossed.get_data() == guessed.get_data() == unknown.get_data()
+        assert set(crossed.headers.keys()) == set(guessed.headers.keys())
+    r = client.get(url, headers={"Authorization": f"Bearer {mine['cancel_token']}"})
+    assert r.get_json()["booking"]["status"] == "active"  # the crossed DELETE did nothing
