@@ -6,8 +6,8 @@
   is skipped without parsing — this is what makes a no-change rebuild of a
   thousand clinics take a fraction of a second. Every other clinic is parsed
   and validated; any error stops the build before anything is written.
-* **render**: `sitegen.pages.render_clinic`, in worker processes when many
-  clinics changed.
+* **render**: `sitegen.pages.render_clinic`, in worker processes (one fewer
+  than the cores) when many clinics changed.
 * **write**: only the writer touches the build folder. It writes atomically
   (a temporary file, then `os.replace`), skips files whose bytes did not
   change, and removes outputs it no longer produces — only files it wrote,
@@ -231,7 +231,8 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
             or not intact(out, manifest.clinics[s.slug].get("files", {}))]
 
     progress = Progress(len(todo), stream)
-    results = render_all(todo, jobs or os.cpu_count() or 1, progress)
+    # the main process writes while the workers render: one core is its own
+    results = render_all(todo, jobs or max(1, (os.cpu_count() or 1) - 1), progress)
     errors = 0
     for _slug, issues, _outputs in results:
         for issue in issues:
