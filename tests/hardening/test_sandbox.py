@@ -112,3 +112,14 @@ def test_a_template_that_is_fine_renders() -> None:
     assert check_template("{% for i in range(10) %}{{ i }}{% endfor %}") is None
 
 
+
+
+@pytest.mark.parametrize("source", [
+    "{{ ('x' * 9000 * 9000)|length }}",
+    "{{ (range(999)|list * 9000)|length }}",
+    "{{ ('x' * 9000).replace('x', 'x' * 9000)|length }}",
+    "{{ ('x' * 9000)|replace('x', 'x' * 9000)|length }}",
+], ids=["str-times", "list-times", "str-replace", "replace-filter"])
+def test_huge_values_that_never_reach_the_output_are_refused(source: str) -> None:
+    with pytest.raises(DialogError, match="longer than"):
+        render_dialog(source, sample_context())
