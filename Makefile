@@ -47,4 +47,4 @@ golden: install-test
 	LEDIG_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/sitegen -k golden
 
 clean:
-	rm -rf _site var .pytest_cache .hypothesis
+	rm -rf _site var test-artifacts .pytest_cache .hypothesis

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from booking import Clinic, bookability
 from sitegen.content import Content, load_content
+from sitegen.i18n import strings
 from sitegen.urls import iframe_code, page_url
 
 
@@ -68,10 +69,10 @@ def cmd_link(args: argparse.Namespace) -> int:
     link = next((b for b in clinic.booking_links
                  if (b.calendar, b.type) == (args.calendar, args.type)), None)
     if link is not None:
-        url, title = page_url(clinic, link.id), link.title
+        url, title = page_url(clinic, link.id), f"{link.title} – {clinic.name}"
     else:
         url = page_url(clinic, calendar=args.calendar, type_id=args.type)
-        title = f"Timebestilling – {clinic.name}"
+        title = strings(clinic.language)["title_booking"].format(clinic=clinic.name)
     print(url)
     print()
     print(iframe_code(clinic, url, title), end="")
