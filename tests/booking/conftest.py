@@ -8,7 +8,6 @@ through the same loader the product uses.
 from __future__ import annotations
 
 import textwrap
-import warnings
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -19,18 +18,6 @@ from booking import Busy, Clinic, ConfigIssue, visible_slots
 from sitegen.content import load_clinic_bytes
 
 OSLO = ZoneInfo("Europe/Oslo")
-
-# schemathesis' pytest plugin imports its hypothesis module lazily, inside every test
-# call, and that import warns (DeprecationWarning from jsonschema, and hypothesis about
-# work done during initialisation) -- an error under
-# filterwarnings=error. Importing it once here, quietly, keeps these tests about booking.
-# The lasting fix is an ignore entry for it in pyproject's filterwarnings.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    try:
-        import schemathesis._hypothesis  # noqa: F401
-    except ImportError:
-        pass
 
 
 def _yaml(text: str) -> bytes:

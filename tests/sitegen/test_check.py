@@ -13,21 +13,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import warnings
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-
-# schemathesis' pytest plugin imports its hypothesis module lazily inside every test call,
-# which warns (an error under filterwarnings=error); import it once here, quietly.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    try:
-        import schemathesis._hypothesis  # noqa: F401
-    except ImportError:
-        pass
 
 
 def check(content: Path | str) -> subprocess.CompletedProcess:
