@@ -76,7 +76,8 @@ def _ms(text: str) -> float:
 
 
 def load_wrk(url: str, seconds: float, connections: int) -> Load:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url],
+    duration = f"-d{max(1, round(seconds))}s"  # wrk takes whole seconds
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", duration, "--latency", url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     p50 = _ms(re.search(r"50%\s+(\S+)", out)[1])

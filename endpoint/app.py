@@ -17,8 +17,8 @@ from endpoint import ratelimit
 from endpoint.db import db, ensure_schema, open_database, ping
 from endpoint.problems import Problem, problem_response
 from endpoint.registry import Registry
-from endpoint.slotcache import SlotCache
 from endpoint.settings import Settings, ensure_secret_key
+from endpoint.slotcache import SlotCache
 
 log = logging.getLogger("ledig.endpoint")
 
