@@ -23,31 +23,22 @@ from pathlib import Path
 
 from bench.common import free_port, median, print_json, start_server, stop
 from bench.generate import SLUG, write_content
+from booking.identity import with_control_digits
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 LIMIT = 3  # max_self_booked of the benchmark clinic (set below)
 
 
 def national_ids(count: int) -> list[str]:
-    """Valid fødselsnummer (today's K1 rule) for distinct patients."""
+    """Valid fødselsnummer for distinct patients."""
     out = []
-    w1, w2 = (3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
     day = datetime(1950, 1, 1)
     while len(out) < count:
         for individual in range(100, 500, 7):
-            digits = [int(c) for c in f"{day:%d%m%y}{individual:03d}"]
-            k1 = (11 - sum(a * b for a, b in zip(w1, digits, strict=True)) % 11) % 11
-            if k1 == 10:
-                continue
-            digits.append(k1)
-            k2 = (11 - sum(a * b for a, b in zip(w2, digits, strict=True)) % 11) % 11
-            if k2 == 10:
-                continue
-            out.append("".join(map(str, digits + [k2])))
-            if len(out) == count:
-                break
+            if number := with_control_digits(f"{day:%d%m%y}{individual:03d}"):
+                out.append(number)
         day += timedelta(days=1)
-    return out
+    return out[:count]
 
 
 def all_slots(port: int) -> list[dict]:

@@ -237,6 +237,17 @@ def _checksums_ok(values: list[int]) -> bool:
     return (s2 + values[10]) % 11 == 0
 
 
+def with_control_digits(first_nine: str) -> str | None:
+    """The 11-digit number for nine digits (date + individual number) under today's K1
+    rule, or None when no control digit fits (a K1 or K2 of 10). For test data."""
+    values = _require_digits(first_nine + "00")[:9]
+    k1 = -sum(w * v for w, v in zip(_K1_WEIGHTS, values, strict=True)) % 11
+    k2 = -sum(w * v for w, v in zip(_K2_WEIGHTS, [*values, k1], strict=True)) % 11
+    if k1 == 10 or k2 == 10:
+        return None
+    return first_nine + f"{k1}{k2}"
+
+
 def classify(number: str) -> Kind:
     """Return the kind an 11-digit number claims to be (see the module table).
 

@@ -159,23 +159,20 @@ def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime) ->
     refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
     if refusal is not None:
         raise Problem(refusal.code, refusal.message)
-    with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
-        updated = (Booking.update(status="cancelled", cancelled_at=to_db(now),
-                                  cancelled_by="patient")
-                   .where((Booking.id == booking.id) & (Booking.status == "active"))
-                   .execute())
-        booking = Booking.get_by_id(booking.id)
-        if updated:
-            notify.enqueue_cancelled(clinic, booking, now)
-            slotcache.bump(clinic.slug, booking.calendar)
-    return booking
+    return _cancel(clinic, booking, now, by="patient")
 
 
 def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime) -> Booking:
     """Cancel on the clinic's side (no deadline); the patient is told."""
+    return _cancel(clinic, booking, now, by="staff", reason=reason)
+
+
+def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str,
+            reason: str = "") -> Booking:
+    """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot."""
     with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
         updated = (Booking.update(status="cancelled", cancelled_at=to_db(now),
-                                  cancelled_by="staff", cancel_reason=reason)
+                                  cancelled_by=by, cancel_reason=reason)
                    .where((Booking.id == booking.id) & (Booking.status == "active"))
                    .execute())
         booking = Booking.get_by_id(booking.id)

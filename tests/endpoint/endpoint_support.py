@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from booking.identity import with_control_digits
+
 OSLO = ZoneInfo("Europe/Oslo")
 SLUG = "grenda"
 
@@ -65,10 +67,6 @@ appointment_types:
 """
 
 
-_K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-_K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-
-
 @cache
 def fnr(n: int) -> str:
     """The n-th valid fødselsnummer of a fixed, distinct sequence (n >= 0)."""
@@ -76,19 +74,11 @@ def fnr(n: int) -> str:
     base = date(1980, 1, 1)
     for offset in range(0, 40000):
         day = base + timedelta(days=offset)
-        prefix = f"{day:%d%m%y}"
         for individual in range(100, 500, 7):
-            digits = [int(c) for c in f"{prefix}{individual:03d}"]
-            k1 = (11 - sum(w * v for w, v in zip(_K1, digits, strict=True)) % 11) % 11
-            if k1 == 10:
-                continue
-            digits.append(k1)
-            k2 = (11 - sum(w * v for w, v in zip(_K2, digits, strict=True)) % 11) % 11
-            if k2 == 10:
-                continue
-            found += 1
-            if found == n:
-                return "".join(map(str, digits)) + str(k2)
+            if number := with_control_digits(f"{day:%d%m%y}{individual:03d}"):
+                found += 1
+                if found == n:
+                    return number
     raise AssertionError("unreachable")
 
 
