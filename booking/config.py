@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from booking.checker import ID_RE, Checker, closest
 from booking.errors import ConfigError, ConfigIssue
 from booking.model import (
     CHANNELS,
@@ -30,11 +31,9 @@ from booking.model import (
     ScheduleException,
     Tracking,
 )
-from booking.tree import Mapping, Sequence
+from booking.tree import Mapping
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 GA_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
 UA_RE = re.compile(r"^UA-\d{4,10}-\d{1,4}$")
 ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -71,144 +70,6 @@ CONTENT_KEYS = {
 }
 
 
-class _Checker:
-    """Collects issues for one file while values are converted."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.issues: list[ConfigIssue] = []
-
-    def error(self, line: int, key: str, message: str) -> None:
-        self.issues.append(ConfigIssue(self.file, line, key, message))
-
-    def warn(self, line: int, key: str, message: str) -> None:
-        self.issues.append(ConfigIssue(self.file, line, key, message, warning=True))
-
-    # -- shapes -------------------------------------------------------------
-
-    def mapping(self, value: Any, key: str, line: int, allowed: set[str]) -> Mapping:
-        if value is None:
-            return Mapping(line=line)
-        if not isinstance(value, dict):
-            self.error(line, key, f"must be a mapping of keys ({', '.join(sorted(allowed))}).")
-            return Mapping(line=line)
-        if not isinstance(value, Mapping):
-            value = Mapping(value, line=line)
-        for k in value:
-            if k not in allowed:
-                hint = _closest(str(k), allowed)
-                more = f" Did you mean '{hint}'?" if hint else ""
-                self.error(
-                    value.line_of(k), _join(key, k),
-                    f"unknown key.{more} Allowed here: {', '.join(sorted(allowed))}.",
-                )
-        return value
-
-    def sequence(self, value: Any, key: str, line: int) -> Sequence:
-        if value is None:
-            return Sequence(line=line)
-        if not isinstance(value, list):
-            self.error(line, key, "must be a list (items starting with '- ').")
-            return Sequence(line=line)
-        if not isinstance(value, Sequence):
-            value = Sequence(value, line=line)
-        return value
-
-    # -- scalars ------------------------------------------------------------
-
-    def text(self, m: Mapping, k: str, key: str, *, required=False, default=None):
-        if k not in m or m[k] is None:
-            if required:
-                self.error(m.line, _join(key, k), "is required: add it.")
-            return default
-        v = m[k]
-        if isinstance(v, bool) or not isinstance(v, str | int | float):
-            self.error(m.line_of(k), _join(key, k), "must be text.")
-            return default
-        v = str(v).strip()
-        if required and not v:
-            self.error(m.line_of(k), _join(key, k), "must not be empty.")
-        return v
-
-    def flag(self, m: Mapping, k: str, key: str, default: bool) -> bool:
-        if k not in m or m[k] is None:
-            return default
-        if not isinstance(m[k], bool):
-            self.error(m.line_of(k), _join(key, k), "must be true or false.")
-            return default
-        return m[k]
-
-    def number(self, m, k, key, *, default, minimum=0, maximum=None, integer=True):
-        if k not in m or m[k] is None:
-            return default
-        v = m[k]
-        ok = isinstance(v, int) if integer else isinstance(v, int | float)
-        if isinstance(v, bool) or not ok:
-            kind = "a whole number" if integer else "a number"
-            self.error(m.line_of(k), _join(key, k), f"must be {kind}, like {default or 1}.")
-            return default
-        if v < minimum or (maximum is not None and v > maximum):
-            rng = (f"between {minimum} and {maximum}" if maximum is not None
-                   else f"at least {minimum}")
-            self.error(m.line_of(k), _join(key, k), f"must be {rng} (it is {v}).")
-            return default
-        return v
-
-    def clock(self, m: Mapping, k: str, key: str) -> time | None:
-        if k not in m or m[k] is None:
-            self.error(m.line, _join(key, k), 'is required: a time like "08:00".')
-            return None
-        v = m[k]
-        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
-            # YAML 1.1 reads an unquoted 12:30 as sexagesimal 12*60+30
-            return time(v // 60, v % 60)
-        if isinstance(v, str) and (match := TIME_RE.match(v.strip())):
-            return time(int(match[1]), int(match[2]))
-        self.error(m.line_of(k), _join(key, k), f'must be a time like "08:00" (got {v!r}).')
-        return None
-
-    def day(self, m: Mapping, k: str, key: str) -> date | None:
-        v = m.get(k)
-        if isinstance(v, date) and not isinstance(v, datetime):
-            return v
-        if isinstance(v, str):
-            try:
-                return date.fromisoformat(v.strip())
-            except ValueError:
-                pass
-        self.error(m.line_of(k), _join(key, k), f"must be a date like 2026-12-24 (got {v!r}).")
-        return None
-
-    def ident(self, m: Mapping, key: str, seen: dict[str, int]) -> str | None:
-        v = self.text(m, "id", key, required=True)
-        if v is None:
-            return None
-        if not ID_RE.match(v):
-            self.error(
-                m.line_of("id"), _join(key, "id"),
-                f"'{v}' must use lower-case letters, digits, '-' and '_' (it appears in URLs).",
-            )
-        if v in seen:
-            self.error(
-                m.line_of("id"), _join(key, "id"),
-                f"'{v}' is used twice (first on line {seen[v]}); ids must be unique.",
-            )
-        else:
-            seen[v] = m.line_of("id")
-        return v
-
-
-def _join(prefix: str, k: object) -> str:
-    return f"{prefix}.{k}" if prefix else str(k)
-
-
-def _closest(word: str, choices: set[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
 def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
@@ -231,7 +92,7 @@ def check_clinic(
     tree: Any, *, slug: str, file: str, version: str = ""
 ) -> tuple[Clinic | None, list[ConfigIssue]]:
     """Validate a parsed clinic file: the clinic (None if any error) and all issues."""
-    c = _Checker(file)
+    c = Checker(file)
     if not SLUG_RE.match(slug):
         c.error(1, "(file name)", f"'{slug}' is not a valid slug: use a-z, 0-9 and '-' only.")
     root = c.mapping(tree, "", 1, CLINIC_KEYS)
@@ -304,7 +165,7 @@ def check_clinic(
     return clinic, c.issues
 
 
-def _rules(c: _Checker, value: Any, key: str, line: int, base: Rules) -> Rules:
+def _rules(c: Checker, value: Any, key: str, line: int, base: Rules) -> Rules:
     m = c.mapping(value, key, line, set(RULE_KEYS))
     return replace(
         base,
@@ -323,7 +184,7 @@ def _rules(c: _Checker, value: Any, key: str, line: int, base: Rules) -> Rules:
     )
 
 
-def _tracking(c: _Checker, value: Any, line: int) -> Tracking:
+def _tracking(c: Checker, value: Any, line: int) -> Tracking:
     m = c.mapping(value, "tracking", line, TRACKING_KEYS)
     ga = c.text(m, "ga_measurement_id", "tracking")
     if ga and not GA_RE.match(ga):
@@ -350,7 +211,7 @@ def _tracking(c: _Checker, value: Any, line: int) -> Tracking:
     )
 
 
-def _dialogs(c: _Checker, value: Any, line: int) -> list[tuple[str, str]]:
+def _dialogs(c: Checker, value: Any, line: int) -> list[tuple[str, str]]:
     if value is None:
         return []
     if not isinstance(value, dict):
@@ -427,7 +288,7 @@ def _blocks(c, value, key, line, types: dict) -> tuple[Block, ...]:
         tids = []
         for j, t in enumerate(tseq):
             if str(t) not in types:
-                hint = _closest(str(t), set(types))
+                hint = closest(str(t), set(types))
                 more = f" Did you mean '{hint}'?" if hint else ""
                 c.error(tseq.line_of(j), f"{bkey}.types",
                         f"appointment type '{t}' does not exist.{more} "
