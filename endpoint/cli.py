@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from endpoint import outbox, purge, staff_users
 from endpoint.settings import Settings, SettingsError, from_env
 
 
@@ -42,23 +43,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
     s.add_argument("--threads", type=int, default=8)
     s.set_defaults(func=cmd_serve)
-    for extra in _extra_commands():
-        extra(sub)
+    for add_command in (outbox.add_command, staff_users.add_command, purge.add_command):
+        add_command(sub)
     return p
-
-
-def _extra_commands():
-    """Sub-commands that live next to the code they drive."""
-    found = []
-    for module, name in (("endpoint.outbox", "add_command"), ("endpoint.staff_users",
-                                                                "add_command"),
-                         ("endpoint.purge", "add_command")):
-        try:
-            mod = __import__(module, fromlist=[name])
-        except ImportError:
-            continue
-        found.append(getattr(mod, name))
-    return found
 
 
 def main(argv: list[str] | None = None) -> int:

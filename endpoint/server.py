@@ -7,6 +7,8 @@ import logging
 from waitress import serve as waitress_serve
 
 from endpoint.app import create_app
+from endpoint.outbox import start_worker
+from endpoint.purge import start_daily_purge
 from endpoint.settings import Settings
 
 log = logging.getLogger("ledig.server")
@@ -14,12 +16,9 @@ log = logging.getLogger("ledig.server")
 
 def serve(settings: Settings, *, host: str, port: int, threads: int = 8) -> None:
     app = create_app(settings)
-    try:
-        from endpoint.outbox import start_worker
-    except ImportError:
-        start_worker = None
-    if start_worker is not None and settings.outbox_worker:
+    if settings.outbox_worker:
         start_worker(app)
+    start_daily_purge(app)  # only when LEDIG_PURGE_AFTER_DAYS is set
     log.info("serving on http://%s:%d/ (%d threads)", host, port, threads)
     # With LEDIG_TRUSTED_PROXIES the app's ProxyFix takes the client address from the last
     # N X-Forwarded-For entries, so waitress must pass those headers on; without it they
