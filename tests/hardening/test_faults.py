@@ -31,7 +31,6 @@ import requests
 from hardening_support import (
     API,
     OSLO,
-    PROBLEM,
     SLUG,
     active_rows,
     booking_body,
@@ -235,23 +234,24 @@ class _Silent:
 
 
 def test_a_hung_database_host_gives_503_within_the_connect_timeout(make_app, content_dir):
+    # one request at a time: peewee serialises connects across threads, so concurrent
+    # requests to a hung host queue behind each other's timeouts (see docs/security.md)
     write_clinic(content_dir, SLUG, grenda_notifying())
     silent = _Silent()
     try:
         began = time.monotonic()
         client = make_app(database_url=f"postgresql://postgres@127.0.0.1:{silent.port}/x")\
             .test_client()
-        started = time.monotonic() - began
-        assert started < 8, "the app must start even when the database hangs"
-        for path in (f"{API}/slots?type=time", "/healthz"):
-            began = time.monotonic()
-            r = client.get(path)
-            assert r.status_code == 503 and time.monotonic() - began < 8
-        assert r.get_json()["database"] == "unreachable"
+        assert time.monotonic() - began < 8, "the app must start even when the database hangs"
         began = time.monotonic()
-        r = client.post(f"{API}/bookings", json=booking_body(local(
-            datetime(2026, 12, 4).date(), 10)))
-        problem(r, 503, "unavailable")
-        assert r.mimetype == PROBLEM and time.monotonic() - began < 8
+        slots = client.get(f"{API}/slots?type=time")
+        assert time.monotonic() - began < 8
+        problem(slots, 503, "unavailable")
+        assert slots.headers["Retry-After"]
+        began = time.monotonic()
+        booked = client.post(f"{API}/bookings", json=booking_body(
+            local(datetime(2026, 12, 4).date(), 10)))
+        assert time.monotonic() - began < 8
+        problem(booked, 503, "unavailable")
     finally:
         silent.close()

@@ -34,7 +34,7 @@ from sitegen.content import load_clinic_bytes
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO = (ROOT / "content" / "clinics" / "fjordlegene.yaml").read_bytes()
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
-FAST = settings(max_examples=5000 if LONG else 150, deadline=None,
+FAST = settings(max_examples=5000 if LONG else 100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
