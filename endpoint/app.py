@@ -32,11 +32,22 @@ API_HEADERS = {
 }
 
 
+#: after a failed connect, requests get 503 at once for this long instead of each waiting
+#: out its own connect timeout behind the others
+DB_RETRY_SECONDS = 3.0
+
+
 @dataclass
 class State:
     settings: Settings
     registry: Registry
     slot_cache: SlotCache = field(default_factory=SlotCache)
+    db_down_until: float = 0.0
+
+
+def _unavailable() -> Problem:
+    return Problem("unavailable", "The booking database is unreachable; try again shortly.",
+                   headers={"Retry-After": "5"})
 
 
 def create_app(settings: Settings) -> Flask:
@@ -67,13 +78,15 @@ def create_app(settings: Settings) -> Flask:
             return _preflight(state)
         if request.path in ("/healthz", "/openapi.json"):
             return None  # healthz reports the database itself; the description needs none
+        if time.monotonic() < state.db_down_until:
+            raise _unavailable()  # failed moments ago: answer now instead of queueing
         try:
             db.connect(reuse_if_open=True)
             ensure_schema()
         except (OperationalError, InterfaceError) as exc:
             log.error("database unreachable: %s", type(exc).__name__)
-            raise Problem("unavailable", "The booking database is unreachable; try again "
-                                         "shortly.", headers={"Retry-After": "5"}) from exc
+            state.db_down_until = time.monotonic() + DB_RETRY_SECONDS
+            raise _unavailable() from exc
         if request.method in ("POST", "DELETE") and request.path.startswith("/api/"):
             _limit(state)
         return None

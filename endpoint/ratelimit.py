@@ -6,11 +6,13 @@ shares the database shares the count.
 
 from __future__ import annotations
 
+import random
 import time
 
-from peewee import fn
-
 from endpoint.db import RateHit, db, is_postgres
+
+#: share of requests that also delete ended windows (they hold client addresses)
+PRUNE_CHANCE = 0.02
 
 
 def hit(key: str, limit: int, period: int, now: float | None = None) -> int | None:
@@ -24,6 +26,8 @@ def hit(key: str, limit: int, period: int, now: float | None = None) -> int | No
          .execute())
         count = (RateHit.select(RateHit.count)
                  .where((RateHit.key == key) & (RateHit.window == window)).scalar())
+    if random.random() < PRUNE_CHANCE:  # now and then, drop windows that have ended
+        prune(period, now)
     if count > limit:
         return max(1, int((window + 1) * period - now))
     return None
@@ -33,7 +37,3 @@ def prune(period: int, now: float | None = None) -> int:
     """Drop windows older than the current one."""
     now = time.time() if now is None else now
     return RateHit.delete().where(RateHit.window < int(now // period) - 1).execute()
-
-
-def total(key: str) -> int:
-    return RateHit.select(fn.SUM(RateHit.count)).where(RateHit.key == key).scalar() or 0

@@ -1,0 +1,37 @@
+"""A database outage answers fast, and rate-limit counters (client addresses) do not pile up."""
+
+from __future__ import annotations
+
+import time
+
+from support import free_port_url
+
+from endpoint import ratelimit
+from endpoint.db import RateHit, db
+
+
+def test_after_a_failed_connect_requests_get_503_at_once(make_app):
+    app = make_app(database_url=free_port_url())
+    client = app.test_client()
+    slots = "/api/v1/clinics/fjordlegene/slots?type=konsultasjon"
+    first = client.get(slots)
+    assert first.status_code == 503 and first.get_json()["code"] == "unavailable"
+    started = time.monotonic()
+    for _ in range(5):
+        again = client.get(slots)
+        assert again.status_code == 503
+        assert again.headers["Retry-After"]
+    assert time.monotonic() - started < 1.0  # no connect attempt while the breaker is open
+    app.extensions["ledig"].db_down_until = 0.0  # the breaker closes: it tries again
+    assert client.get(slots).status_code == 503
+
+
+def test_ended_windows_are_pruned(app, monkeypatch):
+    monkeypatch.setattr(ratelimit, "PRUNE_CHANCE", 0.0)
+    with db.connection_context():
+        for n in range(5):
+            ratelimit.hit(f"ip:10.0.0.{n}", 10, 60, now=1_000_000.0)
+        assert RateHit.select().count() == 5
+        monkeypatch.setattr(ratelimit, "PRUNE_CHANCE", 1.0)  # this request prunes
+        ratelimit.hit("ip:10.0.0.9", 10, 60, now=1_000_000.0 + 600)
+        assert [r.key for r in RateHit.select()] == ["ip:10.0.0.9"]
