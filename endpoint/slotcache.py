@@ -23,7 +23,7 @@ from datetime import date, datetime
 from booking import Clinic, DaySlots
 from booking.model import AppointmentType
 from booking.restrictions import earliest_start, first_available, free_slots, visible_day
-from endpoint.db import CalendarState, to_db
+from endpoint.db import CalendarState, db, to_db
 
 MAX_ENTRIES = 512
 
@@ -61,11 +61,18 @@ class SlotCache:
             self._entries.clear()
 
 
+_GENERATIONS_SQL: dict[str, str] = {}
+
+
 def generations(clinic: Clinic) -> tuple[tuple[str, int], ...]:
-    """Each calendar's booking generation, as committed now."""
-    rows = (CalendarState.select(CalendarState.calendar, CalendarState.generation)
-            .where(CalendarState.clinic == clinic.slug).tuples())
-    return tuple(sorted(rows))
+    """Each calendar's booking generation, as committed now (one indexed query)."""
+    style = db.obj.param  # '?' on SQLite, '%s' on PostgreSQL
+    sql = _GENERATIONS_SQL.get(style)
+    if sql is None:  # built once per database kind: this runs on every slot request
+        query = (CalendarState.select(CalendarState.calendar, CalendarState.generation)
+                 .where(CalendarState.clinic == ""))
+        sql = _GENERATIONS_SQL[style] = query.sql()[0]
+    return tuple(sorted(db.execute_sql(sql, (clinic.slug,)).fetchall()))
 
 
 def bump(clinic_slug: str, calendar: str) -> None:
