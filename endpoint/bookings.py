@@ -20,7 +20,16 @@ from peewee import IntegrityError
 from booking import Busy, Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
 from endpoint import notify, slotcache
-from endpoint.db import Booking, db, from_db, to_db, utcnow, write_transaction
+from endpoint.db import (
+    Booking,
+    db,
+    db_time,
+    from_db,
+    raw_sql,
+    to_db,
+    utcnow,
+    write_transaction,
+)
 from endpoint.problems import Problem
 
 
@@ -60,6 +69,13 @@ def _day_bounds(clinic: Clinic, first, last) -> tuple[datetime, datetime]:
     return start, end
 
 
+# the two queries of every booking, written out (see endpoint.db.raw_sql); the literal
+# 'active' lets both databases use the partial indexes on active bookings
+_BUSY_SQL = ('SELECT calendar, start, "end" FROM booking WHERE clinic = ? '
+             "AND status = 'active' AND start >= ? AND start < ? AND \"end\" > ?")
+_COUNT_SQL = ("SELECT COUNT(*) FROM booking WHERE clinic = ? AND patient_key = ? "
+              "AND status = 'active' AND self_booked AND start > ?")
+
 #: no appointment is longer (config validation caps durations at 8 hours)
 LONGEST_BOOKING = timedelta(hours=8)
 
@@ -77,15 +93,12 @@ def busy_between(clinic: Clinic, first, last, calendar: str | None = None) -> di
     rows skip the ORM's per-row conversion: this is the slot route's hot path.
     """
     lo, hi = _day_bounds(clinic, first, last)
-    query = (Booking.select(Booking.calendar, Booking.start, Booking.end)
-             .where((Booking.clinic == clinic.slug) & (Booking.status == "active")
-                    & (Booking.start >= to_db(lo - LONGEST_BOOKING))
-                    & (Booking.start < to_db(hi)) & (Booking.end > to_db(lo))))
+    sql = _BUSY_SQL + (" AND calendar = ?" if calendar is not None else "")
+    params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo)]
     if calendar is not None:
-        query = query.where(Booking.calendar == calendar)
-    sql, params = query.sql()
+        params.append(calendar)
     intervals: dict[str, list] = defaultdict(list)
-    for cal, start, end in db.execute_sql(sql, params):
+    for cal, start, end in db.execute_sql(raw_sql(sql), params):
         intervals[cal].append((_epoch(start), _epoch(end)))
     return {cal: Busy.from_epochs(items) for cal, items in intervals.items()}
 
@@ -99,11 +112,9 @@ def slots_json(cache: slotcache.SlotCache, clinic: Clinic, kind, calendar: str |
 
 
 def count_self_booked(clinic: Clinic, key: str, now: datetime) -> int:
-    return (Booking.select()
-            .where((Booking.clinic == clinic.slug) & (Booking.patient_key == key)
-                   & (Booking.status == "active") & Booking.self_booked
-                   & (Booking.start > to_db(now)))
-            .count())
+    """The patient's future, active, self-booked appointments at the clinic."""
+    row = db.execute_sql(raw_sql(_COUNT_SQL), (clinic.slug, key, db_time(now))).fetchone()
+    return row[0]
 
 
 def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,

@@ -34,7 +34,16 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from endpoint.db import Booking, Outbox, db, from_db, is_postgres, open_database, to_db
+from endpoint.db import (
+    Booking,
+    Outbox,
+    db,
+    from_db,
+    is_postgres,
+    open_database,
+    to_db,
+    write_transaction,
+)
 from endpoint.delivery import DeliveryError, Outgoing
 from endpoint.mailer import Mailer
 from endpoint.settings import Settings
@@ -70,7 +79,7 @@ def claim(claimant: str, now: datetime, limit: int = BATCH) -> list[Outbox]:
             if ids:
                 Outbox.update(**lease).where(Outbox.id.in_(ids)).execute()
     else:
-        with db.atomic("IMMEDIATE"):
+        with write_transaction():
             Outbox.update(**lease).where(Outbox.id.in_(picked) & due).execute()
     return list(Outbox.select()
                 .where((Outbox.claimed_by == claimant) & (Outbox.status == "pending"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 
-from endpoint.db import RateHit, db, is_postgres
+from endpoint.db import RateHit, write_transaction
 
 #: share of requests that also delete ended windows (they hold client addresses)
 PRUNE_CHANCE = 0.02
@@ -19,7 +19,7 @@ def hit(key: str, limit: int, period: int, now: float | None = None) -> int | No
     """Count one request; None if allowed, else the seconds until the window ends."""
     now = time.time() if now is None else now
     window = int(now // period)
-    with db.atomic() if is_postgres() else db.atomic("IMMEDIATE"):
+    with write_transaction():
         (RateHit.insert(key=key, window=window, count=1)
          .on_conflict(conflict_target=[RateHit.key, RateHit.window],
                       update={RateHit.count: RateHit.count + 1})

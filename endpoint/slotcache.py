@@ -23,7 +23,7 @@ from datetime import date, datetime
 from booking import Clinic, DaySlots
 from booking.model import AppointmentType
 from booking.restrictions import earliest_start, first_available, free_slots, visible_day
-from endpoint.db import CalendarState, db, to_db
+from endpoint.db import db, raw_sql
 
 MAX_ENTRIES = 512
 
@@ -61,26 +61,18 @@ class SlotCache:
             self._entries.clear()
 
 
-_GENERATIONS_SQL: dict[str, str] = {}
-
-
 def generations(clinic: Clinic) -> tuple[tuple[str, int], ...]:
     """Each calendar's booking generation, as committed now (one indexed query)."""
-    style = db.obj.param  # '?' on SQLite, '%s' on PostgreSQL
-    sql = _GENERATIONS_SQL.get(style)
-    if sql is None:  # built once per database kind: this runs on every slot request
-        query = (CalendarState.select(CalendarState.calendar, CalendarState.generation)
-                 .where(CalendarState.clinic == ""))
-        sql = _GENERATIONS_SQL[style] = query.sql()[0]
+    sql = raw_sql("SELECT calendar, generation FROM calendar_state WHERE clinic = ?")
     return tuple(sorted(db.execute_sql(sql, (clinic.slug,)).fetchall()))
 
 
 def bump(clinic_slug: str, calendar: str) -> None:
     """Inside a booking's or cancellation's transaction: the calendar's slots changed."""
-    (CalendarState.insert(clinic=clinic_slug, calendar=calendar, generation=1)
-     .on_conflict(conflict_target=[CalendarState.clinic, CalendarState.calendar],
-                  update={CalendarState.generation: CalendarState.generation + 1})
-     .execute())
+    db.execute_sql(raw_sql(
+        "INSERT INTO calendar_state (clinic, calendar, generation) VALUES (?, ?, 1) "
+        "ON CONFLICT (clinic, calendar) DO UPDATE SET generation = calendar_state.generation + 1"
+    ), (clinic_slug, calendar))
 
 
 def _day_json(day: DaySlots) -> str:
@@ -118,4 +110,4 @@ def slots_json(days: tuple[CachedDay, ...], kind: AppointmentType, now: datetime
     return "[" + ",".join(parts) + "]"
 
 
-__all__ = ["SlotCache", "bump", "cached_days", "generations", "slots_json", "to_db"]
+__all__ = ["SlotCache", "bump", "cached_days", "generations", "slots_json"]
