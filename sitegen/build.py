@@ -158,6 +158,7 @@ class Writer:
     def __init__(self, out: Path):
         self.out = out
         self.written = self.unchanged = self.removed = 0
+        self._folders: set[Path] = set()
 
     def _path(self, rel: str) -> Path:
         parts = Path(rel).parts
@@ -175,13 +176,16 @@ class Writer:
                 return [st.st_size, st.st_mtime_ns]
         except OSError:
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             tmp.write_bytes(data)
             os.replace(tmp, path)
-        finally:
+        except BaseException:
             tmp.unlink(missing_ok=True)
+            raise
         self.written += 1
         st = path.stat()
         return [st.st_size, st.st_mtime_ns]
@@ -200,6 +204,7 @@ class Writer:
             parent = path.parent
             while parent != self.out and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
+                self._folders.discard(parent)
                 parent = parent.parent
 
 
