@@ -11,7 +11,9 @@
 * **write**: only the writer touches the build folder. It writes atomically
   (a temporary file, then `os.replace`), skips files whose bytes did not
   change, and removes outputs it no longer produces — only files it wrote,
-  as listed in the manifest `.ledig-build.json` in the build folder.
+  as listed in the manifest `.ledig-build.json` in the build folder. Old
+  shared assets go only in a full build: after `--clinic`, the other clinics'
+  pages may still link to them.
 """
 
 from __future__ import annotations
@@ -260,8 +262,15 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
     if clinic is None:
         for slug in sorted(set(manifest.clinics) - {s.slug for s in sources}):
             writer.remove(sorted(manifest.clinics.pop(slug).get("files", {})))
-    writer.remove(sorted(set(manifest.assets) - set(new_assets)))
-    manifest.assets, manifest.engine = new_assets, engine
+    if clinic is None:
+        # every page now links to the current assets: the old ones can go
+        writer.remove(sorted(set(manifest.assets) - set(new_assets)))
+        manifest.assets = new_assets
+    else:
+        # the other clinics' pages, not rebuilt, may still link to the old assets: keep
+        # them (and list them, so that the next full build removes them)
+        manifest.assets = {**manifest.assets, **new_assets}
+    manifest.engine = engine
     writer.write(MANIFEST, manifest.to_bytes())
 
     pages_built = sum(len(o) for _s, _i, o in results)

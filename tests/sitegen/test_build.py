@@ -250,3 +250,45 @@ def write_clinic_file():
         return path
 
     return write
+
+
+def test_clinic_option_keeps_the_assets_other_clinics_still_link_to(content_dir, tmp_path,
+                                                                     write_clinic_file,
+                                                                     monkeypatch):
+    import sitegen.build as build_module
+    from sitegen import pages
+
+    write_clinic_file(content_dir, "fjell", small(1))
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+
+    def linked(slug: str) -> set[str]:
+        html = (out / slug / "index.html").read_text()
+        return set(re.findall(r'"\.\./(assets/[^"]+)"', html))
+
+    old = linked(SLUG)
+    assert len(old) == 3 and all((out / a).exists() for a in old)
+    # a change to the CSS: new content-hashed name, a new engine
+    changed = tmp_path / "assets"
+    changed.mkdir()
+    for source in pages.ASSETS.iterdir():
+        (changed / source.name).write_bytes(source.read_bytes())
+    with (changed / "ledig.css").open("a") as f:
+        f.write("/* changed */\n")
+    monkeypatch.setattr(build_module, "_ASSETS", pages.load_assets(changed))
+    engine = build_module.engine_hash()
+    monkeypatch.setattr(build_module, "engine_hash", lambda: engine + "-changed")
+
+    assert run(content_dir, out, clinic="fjell")[0] == 0
+    assert linked("fjell") != old and all((out / a).exists() for a in linked("fjell"))
+    assert linked(SLUG) == old, "not rebuilt"
+    missing = [a for a in old if not (out / a).exists()]
+    assert missing == [], "a one-clinic build removed assets other clinics link to"
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert set(manifest["assets"]) == old | linked("fjell")
+    # a full build brings every page up to date, then removes what none links to
+    code, log = run(content_dir, out)
+    assert code == 0 and "1 removed" in log, log
+    assert linked(SLUG) == linked("fjell")
+    assert {str(p.relative_to(out)) for p in (out / "assets").iterdir()} == linked(SLUG)
+    assert set(json.loads((out / MANIFEST).read_text())["assets"]) == linked(SLUG)
