@@ -10,7 +10,7 @@ from pathlib import Path
 from booking import Clinic, bookability
 from sitegen.content import Content, load_content
 from sitegen.i18n import strings
-from sitegen.urls import iframe_code, page_url
+from sitegen.urls import embed_id, iframe_code, page_url
 
 
 def _report_issues(content: Content) -> None:
@@ -70,12 +70,14 @@ def cmd_link(args: argparse.Namespace) -> int:
                  if (b.calendar, b.type) == (args.calendar, args.type)), None)
     if link is not None:
         url, title = page_url(clinic, link.id), f"{link.title} – {clinic.name}"
+        embed = embed_id(link.id)
     else:
         url = page_url(clinic, calendar=args.calendar, type_id=args.type)
         title = strings(clinic.language)["title_booking"].format(clinic=clinic.name)
+        embed = embed_id(calendar=args.calendar, type_id=args.type)
     print(url)
     print()
-    print(iframe_code(clinic, url, title), end="")
+    print(iframe_code(clinic, url, title, embed), end="")
     return 0
 
 

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from booking import AppointmentType, BookingLink, Calendar, Clinic
 from sitegen.i18n import client_strings, strings
-from sitegen.urls import iframe_code, page_url
+from sitegen.urls import EMBED_MARK, embed_id, iframe_code, page_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ASSETS = TEMPLATES / "assets"
@@ -186,7 +186,7 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
         "tracking": tracking,
         "t": client_strings(lang),
         **({"iframe_template": iframe_code(clinic, URL_MARK, strings(lang)["title_booking"]
-                                           .format(clinic=clinic.name))}
+                                           .format(clinic=clinic.name), EMBED_MARK)}
            if page == "links" else {}),
     }
 
@@ -243,11 +243,12 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
 
     clinic_title = t["title_booking"].format(clinic=clinic.name)
     items = [{"title": t["links_clinic_page"], "preset": "", "url": page_url(clinic),
-              "href": "../", "iframe": iframe_code(clinic, page_url(clinic), clinic_title)}]
+              "href": "../",
+              "iframe": iframe_code(clinic, page_url(clinic), clinic_title, embed_id())}]
     out[f"{slug}/snippets/index.html"] = items[0]["iframe"].encode()
     for link in clinic.booking_links:
         url = page_url(clinic, link.id)
-        code = iframe_code(clinic, url, f"{link.title} – {clinic.name}")
+        code = iframe_code(clinic, url, f"{link.title} – {clinic.name}", embed_id(link.id))
         out[f"{slug}/snippets/{link.id}.html"] = code.encode()
         items.append({"title": link.title, "preset": _describe(clinic, link), "url": url,
                       "href": f"../{link.id}/", "iframe": code})

@@ -735,7 +735,10 @@
       $("#make-open").href = "../" + rel.slice(2);
       $("#make-copy-link").setAttribute("data-copy", url);
       $("#make-preview").setAttribute("data-preview", "../" + rel.slice(2));
-      $("#make-iframe").value = cfg.iframe_template.split("\u0000URL\u0000").join(esc(url));
+      // the frame's id as sitegen's embed_id() makes it: index, then the preset
+      var embed = ["index"].concat(cal.value || [], type.value || []).join("-");
+      $("#make-iframe").value = cfg.iframe_template.split("\u0000URL\u0000").join(esc(url))
+        .split("\u0000EMBED\u0000").join(embed);
     }
     cal.addEventListener("change", update);
     type.addEventListener("change", update);

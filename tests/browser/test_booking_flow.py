@@ -49,7 +49,7 @@ def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, b
     errors = browser_errors(page)
     page.set_viewport_size({"width": 1024, "height": 800})
     page.goto(host)
-    frame = page.frame_locator(f"#ledig-{SLUG}")
+    frame = page.frame_locator(f"#ledig-{SLUG}-index")
     choose_slot(frame)
     heading = frame.get_by_role("heading", name="Dine opplysninger")
     assert heading.evaluate("h => document.activeElement === h"), "focus moves to the step"
@@ -76,7 +76,8 @@ def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, b
     assert {m["origin"] for m in msgs} == {site.url}
     assert "Nordmann" not in str(msgs) and person()["national_id"] not in str(msgs)
     last = [m["data"]["height"] for m in msgs if m["data"]["type"] == "ledig:resize"][-1]
-    page.wait_for_function(f"document.getElementById('ledig-{SLUG}').style.height === '{last}px'")
+    page.wait_for_function(
+        f"document.getElementById('ledig-{SLUG}-index').style.height === '{last}px'")
     inner = frame.locator("html").evaluate("h => Math.ceil(h.getBoundingClientRect().height)")
     assert inner == last
     assert errors == []
@@ -95,6 +96,28 @@ def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, b
     assert not any(token in url for url in requested), "the token never goes in a URL"
     cancel.reload()
     cancel.get_by_text("Denne timen er allerede avbestilt.").wait_for()
+
+
+def test_two_embeds_of_one_clinic_on_one_page_both_resize(booking_site, host_page, page):
+    site = booking_site()
+    snippets = [(site.site / SLUG / "snippets" / f"{name}.html").read_text()
+                for name in ("index", "influensa")]
+    host_port = free_port()
+    clinic = site.content / "clinics" / f"{SLUG}.yaml"
+    clinic.write_text(clinic.read_text().replace(
+        'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
+    page.goto(host_page(HOST % "\n".join(snippets), port=host_port))
+    for name in ("index", "influensa"):
+        page.wait_for_function(f"document.getElementById('ledig-{SLUG}-{name}').style.height"
+                               " !== ''")
+    # the admin's page makes a distinct id for each preset too
+    page.goto(site.page("lenker/"))
+    page.select_option("#make-calendar", "berg")
+    page.select_option("#make-type", "kort")
+    code = page.locator("#make-iframe").input_value()
+    assert f'<iframe id="ledig-{SLUG}-index-berg-kort" ' in code
+    assert f'getElementById("ledig-{SLUG}-index-berg-kort")' in code
+    assert "\x00" not in code
 
 
 def test_cancellation_page_without_a_token_explains(booking_site, page):

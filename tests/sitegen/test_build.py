@@ -79,7 +79,7 @@ def test_outputs_are_those_of_the_spec(content_dir, tmp_path):
     assert "Klikk for å åpne lenken" in admin
     assert "lenker" not in (out / SLUG / "index.html").read_text()
     snippet = (out / SLUG / "snippets" / "influensa.html").read_text()
-    assert snippet.startswith('<iframe id="ledig-fjordlegene" '
+    assert snippet.startswith('<iframe id="ledig-fjordlegene-influensa" '
                               'src="http://127.0.0.1:8000/fjordlegene/influensa/"')
     assert "ledig:resize" in snippet
 
@@ -236,7 +236,7 @@ def test_cli_build_and_link(content_dir, tmp_path, capsys):
                  str(content_dir)]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("http://127.0.0.1:8000/fjordlegene/influensa/\n")
-    assert '<iframe id="ledig-fjordlegene"' in printed
+    assert '<iframe id="ledig-fjordlegene-influensa"' in printed
 
 
 @pytest.fixture
@@ -292,3 +292,28 @@ def test_clinic_option_keeps_the_assets_other_clinics_still_link_to(content_dir,
     assert linked(SLUG) == linked("fjell")
     assert {str(p.relative_to(out)) for p in (out / "assets").iterdir()} == linked(SLUG)
     assert set(json.loads((out / MANIFEST).read_text())["assets"]) == linked(SLUG)
+
+
+def test_embeds_of_one_clinic_have_distinct_iframe_ids(content_dir, tmp_path, capsys):
+    from sitegen.cli import main
+
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    ids = {}
+    for snippet in sorted((out / SLUG / "snippets").iterdir()):
+        text = snippet.read_text()
+        [frame_id] = re.findall(r'<iframe id="([^"]+)"', text)
+        assert f'document.getElementById("{frame_id}")' in text, "the script finds its own"
+        ids[snippet.stem] = frame_id
+    assert ids == {name: f"ledig-{SLUG}-{name}" for name in
+                   ("blodprove", "fastlege-hansen", "index", "influensa")}
+    # `sitegen link` with a query's preset: neither the clinic's page nor a link
+    assert main(["link", "--clinic", SLUG, "--calendar", "berg", "--type", "kort",
+                 "--content", str(content_dir)]) == 0
+    printed = capsys.readouterr().out
+    assert f'<iframe id="ledig-{SLUG}-index-berg-kort"' in printed
+    assert f'getElementById("ledig-{SLUG}-index-berg-kort")' in printed
+    # the admin's page makes the same ids for its own presets
+    html = (out / SLUG / "lenker" / "index.html").read_text()
+    config = json.loads(re.search(r'id="ledig-config">(.*?)</script>', html).group(1))
+    assert config["iframe_template"].count(f"ledig-{SLUG}-\x00EMBED\x00") == 2
