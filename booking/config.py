@@ -30,13 +30,14 @@ from booking.model import (
     Rules,
     ScheduleException,
     Tracking,
+    origin_of,
 )
 from booking.tree import Mapping
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
 GA_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
 UA_RE = re.compile(r"^UA-\d{4,10}-\d{1,4}$")
-ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+ORIGIN_RE = re.compile(r"(?i)^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$")
 
 #: folder names under a clinic that the build uses itself
@@ -122,7 +123,7 @@ def check_clinic(
         if not ORIGIN_RE.match(o):
             c.error(seq.line_of(i), f"embed_origins[{i}]",
                     f"'{o}' must be an origin: scheme and host, no path (https://www.example.no).")
-        origins.append(o)
+        origins.append(origin_of(o) or o)  # as browsers send it: lower case, no default port
 
     rules = _rules(c, root.get("online"), "online", root.line_of("online"), Rules())
     tracking = _tracking(c, root.get("tracking"), root.line_of("tracking"))
@@ -133,6 +134,9 @@ def check_clinic(
     calendars = _calendars(c, root.get("calendars"), root.line_of("calendars"), type_by_id)
     links = _links(c, root.get("booking_links"), root.line_of("booking_links"),
                    {k.id: k for k in calendars}, type_by_id)
+    if not pages_url and any(t.online and t.notify for t in types):
+        c.warn(root.line, "pages_url", "is not set, so the cancellation links in "
+               "confirmations cannot point at the pages; set it to where _site/ is published.")
     if not calendars:
         c.error(root.line_of("calendars"), "calendars", "add at least one calendar (timebok).")
     if not types:

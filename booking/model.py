@@ -9,6 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from urllib.parse import urlsplit
+
+
+def origin_of(url: str) -> str | None:
+    """`scheme://host[:port]` of a URL as browsers send it in `Origin`: lower case, without
+    the scheme's default port; None when the URL has no host."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    scheme = parts.scheme.lower()
+    default = {"http": 80, "https": 443}.get(scheme)
+    host = parts.hostname if port in (None, default) else f"{parts.hostname}:{port}"
+    return f"{scheme}://{host}"
+
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNELS = ("email", "sms")
@@ -138,6 +156,13 @@ class Clinic:
 
     def dialog(self, name: str) -> str | None:
         return dict(self.dialogs).get(name)
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Where the pages may be framed and the API called from: `embed_origins` and the
+        origin of `pages_url`."""
+        page = origin_of(self.pages_url) if self.pages_url else None
+        return tuple(dict.fromkeys([*self.embed_origins, *([page] if page else [])]))
 
     @property
     def online_calendars(self) -> tuple[Calendar, ...]:

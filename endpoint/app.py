@@ -6,7 +6,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, jsonify, request, send_from_directory
 from peewee import InterfaceError, OperationalError
@@ -177,13 +176,7 @@ def _limit(state: State) -> None:
 def allowed_origins(state: State, slug: str | None) -> set[str]:
     clinics = state.registry.clinics()
     chosen = [clinics[slug]] if slug in clinics else ([] if slug else list(clinics.values()))
-    origins = set()
-    for clinic in chosen:
-        origins.update(clinic.embed_origins)
-        if clinic.pages_url:
-            parts = urlsplit(clinic.pages_url)
-            origins.add(f"{parts.scheme}://{parts.netloc}")
-    return origins
+    return {origin for clinic in chosen for origin in clinic.origins}
 
 
 def _slug_of(path: str) -> str | None:

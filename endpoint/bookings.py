@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from collections import defaultdict
@@ -151,10 +152,20 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     return booking, token
 
 
+BOOKING_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def lookup(clinic: Clinic, public_id: str) -> Booking | None:
+    """The clinic's booking with this public id; None for anything that is not one."""
+    if not BOOKING_ID.fullmatch(public_id or ""):
+        return None  # also keeps NUL and other junk away from the database driver
+    return Booking.get_or_none((Booking.public_id == public_id)
+                               & (Booking.clinic == clinic.slug))
+
+
 def find_booking(clinic: Clinic, public_id: str, token: str) -> Booking:
     """The booking whose id and cancel token match; one 404 for every kind of miss."""
-    booking = Booking.get_or_none((Booking.public_id == public_id)
-                                  & (Booking.clinic == clinic.slug))
+    booking = lookup(clinic, public_id)
     expected = booking.cancel_token_hash if booking is not None else "0" * 64
     matches = hmac.compare_digest(token_hash(token), expected)
     if booking is None or not matches or not booking.cancel_token_hash:

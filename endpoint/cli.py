@@ -24,6 +24,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from endpoint.server import serve
 
     settings = _settings(args)
+    outbox.check_senders(settings)
     if settings.site is not None and not settings.site.is_dir():
         print(f"--site {settings.site}: no such folder; run `sitegen build` first",
               file=sys.stderr)
@@ -54,6 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except SettingsError as exc:
+    except SettingsError as exc:  # invalid configuration: exit 1 (SPEC §1)
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1

@@ -153,7 +153,7 @@ class RateHit(BaseModel):
     """Fixed-window request counters per client, shared by every process."""
 
     key = CharField(max_length=128)
-    window = IntegerField()
+    window = IntegerField()  # the window's start, epoch seconds
     count = IntegerField(default=0)
 
     class Meta:
@@ -195,7 +195,7 @@ def open_database(url: str) -> None:
             max_connections=64,
             stale_timeout=600,
             pragmas={"journal_mode": "wal", "busy_timeout": 15000, "foreign_keys": 1,
-                     "synchronous": "normal"},
+                     "synchronous": "full"},
             check_same_thread=False,
             timeout=15,
         )

@@ -36,6 +36,7 @@ from booking.restrictions import zone
 from endpoint import messages
 from endpoint.db import Booking, Outbox, from_db, to_db
 from sitegen.dialogs import DialogError, dialog_context, format_when, render_dialog
+from sitegen.urls import page_url
 
 log = logging.getLogger("ledig.notify")
 
@@ -82,8 +83,7 @@ def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime) -> None:
 
 def cancel_url(clinic: Clinic, booking: Booking, token: str) -> str:
     """The cancellation page, with id and token in the fragment (never sent to a server)."""
-    base = clinic.pages_url if clinic.pages_url.endswith("/") else clinic.pages_url + "/"
-    return f"{base}{clinic.slug}/avbestill/#{booking.public_id}.{token}"
+    return f"{page_url(clinic)}avbestill/#{booking.public_id}.{token}"
 
 
 def _channels(notify: tuple[str, ...], booking: Booking) -> list[str]:

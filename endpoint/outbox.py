@@ -27,7 +27,6 @@ import argparse
 import logging
 import os
 import socket
-import sys
 import threading
 import time
 import uuid
@@ -46,7 +45,7 @@ from endpoint.db import (
 )
 from endpoint.delivery import DeliveryError, Outgoing
 from endpoint.mailer import Mailer
-from endpoint.settings import Settings
+from endpoint.settings import Settings, SettingsError
 from endpoint.sms import SmsSender
 
 log = logging.getLogger("ledig.outbox")
@@ -234,16 +233,21 @@ def add_command(sub) -> None:
     p.set_defaults(func=cmd_outbox)
 
 
-def cmd_outbox(args: argparse.Namespace) -> int:
-    from endpoint.settings import from_env
-
-    settings = from_env().with_(database_url=args.database, outbox_interval=args.interval)
+def check_senders(settings: Settings) -> None:
+    """Refuse LEDIG_SMTP_URL / LEDIG_SMS_URL values the senders cannot use, before serving:
+    a typo found only by the worker would hold every message back."""
     try:
         Mailer(settings.smtp_url, settings.var)
         SmsSender(settings.sms_url, settings.sms_from, settings.var)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        raise SettingsError(str(exc)) from exc
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from endpoint.settings import from_env
+
+    settings = from_env().with_(database_url=args.database, outbox_interval=args.interval)
+    check_senders(settings)
     open_database(settings.database_url)
     if args.once:
         outcomes = drain(settings)

@@ -58,7 +58,7 @@ def _text(obj: dict, key: str, field: str, errors: list, *, required: bool, limi
         errors.append((field, "is required"))
     elif len(value) > limit:
         errors.append((field, f"must be at most {limit} characters"))
-    elif any(ord(ch) < 32 for ch in value) and key != "note":
+    elif any(ord(ch) < 32 and (key != "note" or ch not in "\t\n\r") for ch in value):
         errors.append((field, "must not contain control characters"))
     return value
 

@@ -35,7 +35,6 @@ class Registry:
         self._files: dict[Path, FileState] = {}
         self._lock = threading.Lock()
         self._scanned = 0.0
-        self.loaded_at = 0.0
         self.scan(force=True)
 
     def get(self, slug: str) -> Clinic | None:
@@ -47,7 +46,10 @@ class Registry:
         return dict(self._clinics)
 
     def errors(self) -> list[ConfigIssue]:
-        return [e for state in self._files.values() for e in state.errors]
+        """Why the last change of each file was refused (empty when all are valid)."""
+        with self._lock:  # a reload may be changing the files right now
+            states = list(self._files.values())
+        return [e for state in states for e in state.errors]
 
     def scan(self, *, force: bool = False) -> None:
         """Reload changed clinic files (at most once per interval unless forced)."""
@@ -96,6 +98,5 @@ class Registry:
             return
         if old is None or old.version != clinic.version:
             log.info("content: loaded %s (version %s)", path, clinic.version)
-            self.loaded_at = time.time()
         self._clinics[clinic.slug] = clinic
         self._files[path] = FileState(stamp, clinic.version)

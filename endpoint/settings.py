@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -34,7 +34,6 @@ class Settings:
     outbox_worker: bool = True
     outbox_interval: float = 5.0
     purge_after_days: int | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def rate(self) -> tuple[int, int] | None:
@@ -56,7 +55,6 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     s = Settings()
     var = Path(env.get("LEDIG_VAR", "var"))
-    purge = env.get("LEDIG_PURGE_AFTER_DAYS")
     settings = s.with_(
         database_url=env.get("LEDIG_DATABASE_URL"),
         secret_key=env.get("LEDIG_SECRET_KEY"),
@@ -67,7 +65,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         var=var,
         rate_limit=env.get("LEDIG_RATE_LIMIT"),
         trusted_proxies=_int(env, "LEDIG_TRUSTED_PROXIES"),
-        purge_after_days=int(purge) if purge and purge.isascii() and purge.isdigit() else None,
+        purge_after_days=_int(env, "LEDIG_PURGE_AFTER_DAYS"),
     )
     settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early
     return settings
@@ -86,6 +84,11 @@ def ensure_secret_key(settings: Settings) -> Settings:
     """Use LEDIG_SECRET_KEY, or a random key kept in `var/secret_key` across restarts."""
     if settings.secret_key:
         return settings
+    if settings.database_url.startswith(("postgres://", "postgresql://")):
+        # several processes or hosts share the database: they must hash patients and sign
+        # staff forms with one key, or the per-patient limit would not hold across them
+        raise SettingsError("set LEDIG_SECRET_KEY (the same value on every process) when "
+                            "the database is PostgreSQL")
     path = settings.var / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import time
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +24,8 @@ from booking import Clinic
 from booking.restrictions import zone
 from endpoint import bookings, ratelimit
 from endpoint.api import now
-from endpoint.db import Booking, RateHit, StaffUser, from_db
+from endpoint.db import Booking, StaffUser, from_db
+from endpoint.parsing import MAX_YEAR, MIN_YEAR
 from endpoint.staff_calendar import (
     booked_at_label,
     calendar_name,
@@ -117,7 +117,7 @@ def cancel(slug: str, booking_id: str):
     clinic, user = login(slug)
     check_csrf(user)
     booking = _booking(clinic, booking_id)
-    reason = " ".join(request.form.get("reason", "").split())[:MAX_REASON]
+    reason = " ".join(request.form.get("reason", "").replace("\x00", " ").split())[:MAX_REASON]
     if booking.status == "active":
         if not reason:
             return _booking_page(clinic, booking, error="Skriv en grunn til "
@@ -170,10 +170,7 @@ def _failure_key() -> str:
 def _refuse_if_guessing() -> None:
     if current_app.extensions["ledig"].settings.rate is None:
         return
-    window = int(time.time() // 60)
-    count = (RateHit.select(RateHit.count)
-             .where((RateHit.key == _failure_key()) & (RateHit.window == window)).scalar())
-    if (count or 0) >= LOGIN_FAILURES_PER_MINUTE:
+    if ratelimit.current(_failure_key(), 60) >= LOGIN_FAILURES_PER_MINUTE:
         raise StaffError(429, "For mange mislykkede innlogginger; vent et minutt.",
                          {"Retry-After": "60"})
 
@@ -240,8 +237,8 @@ def _date_arg(value: str | None, clinic: Clinic) -> date:
     if not value:
         return now().astimezone(_tz(clinic)).date()
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
+        if len(value) == 10 and MIN_YEAR <= (day := date.fromisoformat(value)).year <= MAX_YEAR:
+            return day
     except ValueError:
         pass
     raise StaffError(400, f"«{value[:40]}» er ikke en dato; bruk formen ÅÅÅÅ-MM-DD, for "

@@ -20,6 +20,7 @@ from booking.model import Block, Calendar
 from booking.restrictions import local_today, zone
 from booking.schedule import blocks_on, closed_reason
 from booking.slots import cell_minutes
+from endpoint.bookings import lookup
 from endpoint.db import Booking, from_db, to_db
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -228,10 +229,7 @@ def week_view(clinic: Clinic, day: date) -> tuple[WeekDay, ...]:
 
 
 def find_booking(clinic: Clinic, public_id: str) -> Booking | None:
-    if not public_id or len(public_id) > 40:
-        return None
-    return Booking.get_or_none((Booking.public_id == public_id)
-                               & (Booking.clinic == clinic.slug))
+    return lookup(clinic, public_id)
 
 
 def local_day(clinic: Clinic, booking: Booking) -> date:

@@ -148,7 +148,7 @@ _verified = _Verified()
 def authenticate(clinic: str, username: str, password: str) -> Login:
     """Check Basic credentials for `clinic`; says too whether they belong to another clinic."""
     users = list(StaffUser.select().where(StaffUser.username == username)) if (
-        username and len(username) <= 100) else []
+        username and len(username) <= 100 and "\x00" not in username) else []
     if not users:
         check_password_hash(_DUMMY_HASH, password)
         return Login(None)
