@@ -9,6 +9,7 @@ imports neither Flask, Peewee, Jinja2, YAML, `os` nor `pathlib`. The shells —
 
 from booking.config import CONTENT_KEYS, check_clinic, content_version, parse_clinic
 from booking.errors import ConfigError, ConfigIssue, LedigError
+from booking.identity import IdentityError, classify, normalize_national_id, validate_national_id
 from booking.model import (
     AppointmentType,
     Block,
@@ -19,6 +20,7 @@ from booking.model import (
     ScheduleException,
     Tracking,
 )
+from booking.phone import PhoneError, normalize_mobile
 from booking.report import PairReport, bookability
 from booking.restrictions import (
     DaySlots,
@@ -35,7 +37,9 @@ from booking.slots import Busy, Slot
 
 __all__ = [
     "CONTENT_KEYS", "AppointmentType", "Block", "BookingLink", "Busy", "Calendar", "Clinic",
-    "ConfigError", "ConfigIssue", "DaySlots", "LedigError", "PairReport", "Refusal", "Rules",
+    "ConfigError", "ConfigIssue", "DaySlots", "IdentityError", "LedigError", "PairReport",
+    "PhoneError", "Refusal", "Rules", "classify", "normalize_mobile", "normalize_national_id",
+    "validate_national_id",
     "ScheduleException", "Slot", "Tracking", "blocks_on", "bookability", "can_cancel",
     "check_booking", "check_cancellation", "check_clinic", "content_version",
     "last_bookable_day", "local_today", "parse_clinic", "public_holidays", "visible_slots",

@@ -108,9 +108,6 @@ class Checker:
             self.error(m.line, join(key, k), 'is required: a time like "08:00".')
             return None
         v = m[k]
-        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
-            # YAML 1.1 reads an unquoted 12:30 as sexagesimal 12*60+30
-            return time(v // 60, v % 60)
         if isinstance(v, str) and (match := TIME_RE.match(v.strip())):
             return time(int(match[1]), int(match[2]))
         self.error(m.line_of(k), join(key, k), f'must be a time like "08:00" (got {v!r}).')

@@ -40,6 +40,9 @@ UA_RE = re.compile(r"^UA-\d{4,10}-\d{1,4}$")
 ORIGIN_RE = re.compile(r"(?i)^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$")
 
+#: names the system's tz database answers to that are no fixed place's time
+NOT_ZONES = {"localtime", "posixrules", "Factory"}
+
 #: folder names under a clinic that the build uses itself
 RESERVED_LINK_IDS = {"avbestill", "snippets", "lenker", "index", "assets"}
 
@@ -103,6 +106,8 @@ def check_clinic(
     name = c.text(root, "name", "", required=True, default="")
     tz = c.text(root, "timezone", "", default="Europe/Oslo")
     try:
+        if tz in NOT_ZONES:
+            raise ValueError(tz)
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         c.error(root.line_of("timezone"), "timezone",
@@ -325,7 +330,7 @@ def _blocks(c, value, key, line, types: dict) -> tuple[Block, ...]:
             online=c.flag(m, "online", bkey, True),
             smart=c.flag(m, "smart", bkey, False),
             slot_minutes=slot_minutes, step_minutes=step, line=m.line,
-            cell=slot_minutes or max((types[t].duration for t in tids), default=15),
+            cell=max((types[t].duration for t in tids), default=15),
         ))
     ordered = sorted(blocks, key=lambda b: b.start)
     for a, b in zip(ordered, ordered[1:], strict=False):
@@ -434,6 +439,15 @@ def _links(c, value, line, calendars: dict, types: dict) -> list[BookingLink]:
             elif not calendars[cid].online:
                 c.error(m.line_of("calendar"), f"{key}.calendar", f"calendar '{cid}' is not "
                         "online; set online: true on it or choose another calendar.")
+        if tid in types and cid in calendars and types[tid].online \
+                and calendars[cid].online and not calendars[cid].offers(tid):
+            c.error(m.line_of("type"), f"{key}.type", f"calendar '{cid}' has no online block "
+                    f"that offers '{tid}', so the page would never show a free time; add the "
+                    "type to one of its online blocks or change the link.")
+        elif cid is None and tid in types and types[tid].online and not any(
+                cal.online and cal.offers(tid) for cal in calendars.values()):
+            c.warn(m.line_of("type"), f"{key}.type", f"no online calendar offers '{tid}' in "
+                   "an online block yet, so the page shows no free times.")
         if lid is None:
             continue
         out.append(BookingLink(id=lid, title=c.text(m, "title", key, required=True,

@@ -41,6 +41,8 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 
+from booking.errors import LedigError
+
 __all__ = [
     "ChecksumError",
     "DateError",
@@ -95,7 +97,7 @@ _KIND_NAMES = {
 }
 
 
-class IdentityError(ValueError):
+class IdentityError(LedigError, ValueError):
     """Base of the identity-number errors; never raised itself.
 
     ``code`` is stable and machine-readable; ``message`` is for the patient,

@@ -62,6 +62,10 @@ class Block:
     line: int = 0
     cell: int = 15  # a plain block's slot length: slot_minutes, else its longest type
 
+    def __post_init__(self) -> None:
+        if self.slot_minutes:  # the block says so itself: no type needed to derive it
+            object.__setattr__(self, "cell", self.slot_minutes)
+
 
 @dataclass(frozen=True, slots=True)
 class ScheduleException:
@@ -89,6 +93,16 @@ class Calendar:
     week: tuple[tuple[Block, ...], ...] = ((),) * 7  # Monday first
     exceptions: tuple[ScheduleException, ...] = ()
     line: int = 0
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """Every block the calendar's week and exceptions hold."""
+        return (*(b for day in self.week for b in day),
+                *(b for exc in self.exceptions for b in exc.blocks))
+
+    def offers(self, type_id: str) -> bool:
+        """Whether some online block of the calendar allows the type."""
+        return any(b.online and type_id in b.types for b in self.blocks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import phonenumbers
 
+from booking.errors import LedigError
+
 __all__ = ["PhoneError", "normalize_mobile"]
 
 _MOBILE_TYPES = frozenset(
@@ -21,22 +23,24 @@ _MOBILE_TYPES = frozenset(
 )
 
 
-class PhoneError(ValueError):
-    """A phone number that cannot be used for SMS; ``code`` is stable."""
+class PhoneError(LedigError, ValueError):
+    """A phone number that cannot be used for SMS; never raised itself."""
 
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        self.message = message
-        super().__init__(message)
+    code = "phone"
 
 
-def _format_error() -> PhoneError:
-    return PhoneError(
-        "format",
-        "Vi forstår ikke telefonnummeret. Skriv et mobilnummer, med landskode (+46 …) "
-        "hvis det ikke er norsk. / The phone number is not valid. Type a mobile number, "
-        "with the country code (+46 …) if it is not Norwegian.",
-    )
+class PhoneFormatError(PhoneError):
+    code = "format"
+    message = ("Vi forstår ikke telefonnummeret. Skriv et mobilnummer, med landskode (+46 …) "
+               "hvis det ikke er norsk. / The phone number is not valid. Type a mobile number, "
+               "with the country code (+46 …) if it is not Norwegian.")
+
+
+class NotMobileError(PhoneError):
+    code = "not_mobile"
+    message = ("Dette ser ut som et fasttelefonnummer. Oppgi et mobilnummer, så vi kan "
+               "sende SMS. / This looks like a landline number. Give a mobile number so "
+               "we can send text messages.")
 
 
 def normalize_mobile(raw: str, default_region: str = "NO") -> str:
@@ -46,18 +50,13 @@ def normalize_mobile(raw: str, default_region: str = "NO") -> str:
     phone number, ``not_mobile`` when it is valid but not a mobile.
     """
     if not isinstance(raw, str):
-        raise _format_error()
+        raise PhoneFormatError()
     try:
         number = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException:
-        raise _format_error() from None
+        raise PhoneFormatError() from None
     if number.extension or not phonenumbers.is_valid_number(number):
-        raise _format_error()
+        raise PhoneFormatError()
     if phonenumbers.number_type(number) not in _MOBILE_TYPES:
-        raise PhoneError(
-            "not_mobile",
-            "Dette ser ut som et fasttelefonnummer. Oppgi et mobilnummer, så vi kan "
-            "sende SMS. / This looks like a landline number. Give a mobile number so "
-            "we can send text messages.",
-        )
+        raise NotMobileError()
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

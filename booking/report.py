@@ -25,31 +25,19 @@ class PairReport:
     slot_count: int = 0
 
 
-def _offers(calendar: Calendar, type_id: str) -> bool:
-    blocks = [b for day in calendar.week for b in day]
-    blocks += [b for exc in calendar.exceptions for b in exc.blocks]
-    return any(b.online and type_id in b.types for b in blocks)
-
-
-def _mentions(calendar: Calendar, type_id: str) -> bool:
-    blocks = [b for day in calendar.week for b in day]
-    blocks += [b for exc in calendar.exceptions for b in exc.blocks]
-    return any(type_id in b.types for b in blocks)
-
-
 def bookability(clinic: Clinic, now: datetime) -> list[PairReport]:
     """One report per (calendar, type) pair where the calendar's schedule names the type."""
     reports = []
     for cal in clinic.calendars:
         for kind in clinic.types:
-            if not _mentions(cal, kind.id):
+            if not any(kind.id in b.types for b in cal.blocks):
                 continue
             reasons = []
             if not cal.online:
                 reasons.append("the calendar is not online (set online: true on the calendar)")
             if not kind.online:
                 reasons.append("the type is not online (set online: true on the type)")
-            if not _offers(cal, kind.id):
+            if not cal.offers(kind.id):
                 reasons.append("the type is in no online block of this calendar "
                                "(its blocks with it all have online: false)")
             slots: list[Slot] = []

@@ -72,7 +72,7 @@ def calendar_day_slots(
     for block in blocks:
         if online_only and not block.online:
             continue
-        out.extend(block_slots(clinic, block, kind, day, tz, busy, calendar.id))
+        out.extend(block_slots(block, kind, day, tz, busy, calendar.id))
     return out
 
 

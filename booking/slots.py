@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from booking.model import AppointmentType, Block, Clinic
+from booking.model import AppointmentType, Block
 
 Interval = tuple[datetime, datetime]
 
@@ -33,7 +33,9 @@ class Busy:
     __slots__ = ("_starts", "_ends", "_max_end", "_max_len")
 
     def __init__(self, intervals: Iterable[Interval] = ()):
-        pairs = sorted((s.timestamp(), e.timestamp()) for s, e in intervals)
+        self._set(sorted((s.timestamp(), e.timestamp()) for s, e in intervals))
+
+    def _set(self, pairs: list[tuple[float, float]]) -> None:
         self._starts = [s for s, _ in pairs]
         self._ends = [e for _, e in pairs]
         self._max_end = list(accumulate(self._ends, max))
@@ -43,11 +45,7 @@ class Busy:
     def from_epochs(cls, pairs: Iterable[tuple[float, float]]) -> Busy:
         """From (start, end) epoch seconds, skipping datetime objects on hot paths."""
         busy = cls()
-        ordered = sorted(pairs)
-        busy._starts = [s for s, _ in ordered]
-        busy._ends = [e for _, e in ordered]
-        busy._max_end = list(accumulate(busy._ends, max))
-        busy._max_len = max((e - s for s, e in ordered), default=0.0)
+        busy._set(sorted(pairs))
         return busy
 
     def overlaps(self, start: float, end: float) -> bool:
@@ -87,11 +85,6 @@ def day_frame(day: date, tz: ZoneInfo) -> tuple[float, bool]:
 
 def _minute(t) -> int:
     return t.hour * 60 + t.minute
-
-
-def cell_minutes(block: Block, clinic: Clinic) -> int:
-    """Length of a plain block's slots: `slot_minutes`, else its longest type."""
-    return block.cell
 
 
 def plain_slots(
@@ -136,12 +129,8 @@ def smart_slots(
     midnight, steady = day_frame(day, tz)
     if steady:
         b0, b1 = midnight + _minute(block.start) * 60, midnight + _minute(block.end) * 60
-    else:
-        first = local_instant(day, _minute(block.start), tz)
-        last = local_instant(day, _minute(block.end), tz)
-        if first is None or last is None:
-            return []
-        b0, b1 = first.timestamp(), last.timestamp()
+    else:  # a clock-change day: an edge in the skipped hour moves to the change itself
+        b0, b1 = _edge(day, _minute(block.start), tz), _edge(day, _minute(block.end), tz)
     step, dur = block.step_minutes * 60, kind.duration * 60
     anchors = {b0, _floor(b1 - dur, b0, step)}
     for s, e in busy.within(b0, b1):
@@ -155,6 +144,17 @@ def smart_slots(
     return out
 
 
+def _edge(day: date, minute: int, tz: ZoneInfo) -> float:
+    """Epoch seconds of a block edge; one in the skipped hour is the moment of the change."""
+    instant = local_instant(day, minute, tz)
+    if instant is not None:
+        return instant.timestamp()
+    before = minute - 1
+    while (earlier := local_instant(day, before, tz)) is None:
+        before -= 1
+    return earlier.timestamp() + 60  # the minute after the last one before the gap
+
+
 def _floor(ts: float, origin: float, step: int) -> float:
     return origin + ((ts - origin) // step) * step
 
@@ -164,12 +164,11 @@ def _ceil(ts: float, origin: float, step: int) -> float:
 
 
 def block_slots(
-    clinic: Clinic, block: Block, kind: AppointmentType, day: date, tz: ZoneInfo, busy: Busy,
-    calendar: str,
+    block: Block, kind: AppointmentType, day: date, tz: ZoneInfo, busy: Busy, calendar: str,
 ) -> list[Slot]:
     """Free slots of `kind` in one block (online or not), ignoring deadlines."""
     if kind.id not in block.types:
         return []
     if block.smart:
         return smart_slots(block, kind, day, tz, busy, calendar)
-    return plain_slots(block, kind, day, tz, busy, cell_minutes(block, clinic), calendar)
+    return plain_slots(block, kind, day, tz, busy, block.cell, calendar)

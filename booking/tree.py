@@ -29,7 +29,3 @@ class Sequence(list):
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
-
-
-def line_of(value: object, default: int = 0) -> int:
-    return getattr(value, "line", default) or default

@@ -107,7 +107,7 @@ def busy_between(clinic: Clinic, first, last, calendar: str | None = None) -> di
 def slots_json(cache: slotcache.SlotCache, clinic: Clinic, kind, calendar: str | None,
                first, last, now: datetime) -> str:
     """The slot route's `days` array as JSON, from the cache when no booking changed."""
-    days = slotcache.cached_days(cache, clinic, kind, calendar, first, last,
+    days = slotcache.cached_days(cache, clinic, kind, calendar, first, last, now,
                                  lambda: busy_between(clinic, first, last, calendar))
     return slotcache.slots_json(days, kind, now)
 

@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 from booking import Clinic, DaySlots
 from booking.model import AppointmentType
-from booking.restrictions import earliest_start, first_available, free_slots, visible_day
+from booking.restrictions import earliest_start, free_slots, visible_day
 from endpoint.db import db, raw_sql
 
 MAX_ENTRIES = 512
@@ -31,7 +31,7 @@ MAX_ENTRIES = 512
 @dataclass(frozen=True)
 class CachedDay:
     day: DaySlots
-    json: str  # the day with first-available applied, valid when no slot is before the deadline
+    json: str  # the day as `visible_day` shows it, valid while the deadline cuts nothing
 
 
 class SlotCache:
@@ -82,14 +82,15 @@ def _day_json(day: DaySlots) -> str:
 
 
 def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calendar: str | None,
-                first: date, last: date, busy_loader) -> tuple[CachedDay, ...]:
+                first: date, last: date, now: datetime, busy_loader) -> tuple[CachedDay, ...]:
     key = (clinic.slug, clinic.version, kind.id, calendar, first, last, generations(clinic))
 
     def compute() -> tuple[CachedDay, ...]:
         free = free_slots(clinic, kind, busy_loader(), first, last, calendar)
         out = []
         for d in free:
-            shown = first_available(d) if kind.rules.first_available_only else d
+            # what a patient sees now; reused while the deadline cuts nothing from the day
+            shown = visible_day(d, kind, now)
             out.append(CachedDay(d, _day_json(shown)))
         return tuple(out)
 

@@ -19,7 +19,6 @@ from booking import Clinic
 from booking.model import Block, Calendar
 from booking.restrictions import local_today, zone
 from booking.schedule import blocks_on, closed_reason
-from booking.slots import cell_minutes
 from endpoint.bookings import lookup
 from endpoint.db import Booking, from_db, to_db
 
@@ -314,7 +313,7 @@ def _free(clinic: Clinic, ci: int, blocks, busy: list[tuple[int, int]], first: i
                 if cursor >= end:
                     break
         else:
-            cell = cell_minutes(block, clinic)
+            cell = block.cell
             out += [(m, m + cell) for m in range(start, end - cell + 1, cell)
                     if not taken(m, m + cell)]
     return [Box(f"c{ci}f{i}", lo - first, hi - lo, _hm(lo), _hm(hi))

@@ -48,6 +48,13 @@ class _LineLoader(_SafeLoader):
         lines = [child.start_mark.line + 1 for child in node.value]
         return Sequence(items, line=node.start_mark.line + 1, item_lines=lines)
 
+    def construct_yaml_int(self, node):
+        # YAML 1.1 reads an unquoted 12:30 as the base-60 number 750; keep it as the text
+        # the admin wrote, so that times work unquoted and a bare 900 is an error
+        if ":" in node.value:
+            return self.construct_scalar(node)
+        return super().construct_yaml_int(node)
+
     def construct_yaml_timestamp(self, node):
         try:
             return super().construct_yaml_timestamp(node)
@@ -58,6 +65,7 @@ class _LineLoader(_SafeLoader):
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_yaml_int)
 
 
 @dataclass

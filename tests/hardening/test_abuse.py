@@ -186,7 +186,7 @@ def test_every_kind_of_wrong_credential_gets_the_same_401(staff_client, headers)
     assert r.status_code == 401, r.status_code
     assert r.headers["WWW-Authenticate"].startswith("Basic ")
     assert r.get_data() == reference.get_data()  # no hint which part was wrong
-    assert time.monotonic() - began < 5
+    assert time.monotonic() - began < 10  # no hang (generous for a loaded machine)
     for path in (f"/staff/{SLUG}/bookings/{'0' * 32}", f"/staff/{SLUG}/"):
         assert staff_client.get(path, headers=headers).status_code == 401
     assert staff_client.post(f"/staff/{SLUG}/bookings/{'0' * 32}/cancel", headers=headers,

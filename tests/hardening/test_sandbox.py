@@ -65,7 +65,7 @@ def test_sandbox_escapes_are_refused_at_check_time(source: str) -> None:
     began = time.monotonic()
     problem = check_template(source)
     assert problem, f"accepted: {source}"
-    assert time.monotonic() - began < 2
+    assert time.monotonic() - began < 10  # bounded (unbounded, it would run for minutes)
     with pytest.raises(DialogError):
         render_dialog(source, sample_context())
 
@@ -79,7 +79,9 @@ def test_resource_bombs_are_refused_quickly(source: str) -> None:
         assert str(exc)
     else:  # not refused: then it is bounded
         assert len(out) <= MAX_OUTPUT
-    assert time.monotonic() - began < 2, "a render must stop within its time budget"
+    # the budget is 0.5 s of work; unbounded, these run for minutes (10 s leaves room for a
+    # loaded CI machine)
+    assert time.monotonic() - began < 10, "a render must stop within its time budget"
 
 
 def test_a_refused_template_is_an_issue_of_the_clinic_file() -> None:
