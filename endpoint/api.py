@@ -110,8 +110,9 @@ def get_booking(slug: str, booking_id: str):
 def cancel_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)
     token = bearer_token(request.headers.get("Authorization"))
-    booking = bookings.cancel_booking(clinic, booking_id, token, now())
-    return jsonify({"booking": bookings.booking_json(clinic, booking, now())})
+    current = now()
+    booking = bookings.cancel_booking(clinic, booking_id, token, current)
+    return jsonify({"booking": bookings.booking_json(clinic, booking, current)})
 
 
 def json_body() -> object:

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from endpoint import ratelimit
 from endpoint.db import db, ensure_schema, open_database, ping
-from endpoint.problems import Problem, problem_response
+from endpoint.problems import Problem, problem_response, validation
 from endpoint.registry import Registry
 from endpoint.settings import Settings, ensure_secret_key
 from endpoint.slotcache import SlotCache
@@ -124,17 +124,14 @@ def create_app(settings: Settings) -> Flask:
         if code is None:
             code = "validation" if (exc.code or 500) < 500 else "internal"
             if code == "validation":
-                return problem_response(Problem("validation", exc.description or "",
-                                                errors=[{"field": "", "message":
-                                                         exc.description or "bad request"}]))
+                return problem_response(validation([("", exc.description or "bad request")]))
         return problem_response(Problem(code, exc.description or ""))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _db_down(exc):
         log.error("database error: %s", type(exc).__name__)
-        return problem_response(Problem("unavailable", "The booking database is unreachable; "
-                                        "try again shortly.", headers={"Retry-After": "5"}))
+        return problem_response(_unavailable())
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception):

@@ -28,7 +28,6 @@ from endpoint.db import (
     from_db,
     raw_sql,
     to_db,
-    utcnow,
     write_transaction,
 )
 from endpoint.problems import Problem
@@ -228,4 +227,4 @@ def booking_json(clinic: Clinic, booking: Booking, now: datetime | None = None) 
 
 __all__ = ["BookingRequest", "Patient", "booking_json", "busy_between", "cancel_booking",
            "cancel_by_staff", "count_self_booked", "create_booking", "find_booking",
-           "patient_key", "slots_json", "utcnow"]
+           "lookup", "patient_key", "slots_json"]

@@ -29,6 +29,7 @@ from endpoint.parsing import MAX_YEAR, MIN_YEAR
 from endpoint.staff_calendar import (
     booked_at_label,
     calendar_name,
+    cancelled_by_label,
     csp_hash,
     day_view,
     find_booking,
@@ -274,8 +275,7 @@ def _booking_page(clinic: Clinic, booking: Booking, *,
             booking.national_id),
         "has_national_id": bool(booking.national_id), "revealed": revealed,
         "cancel_reason": booking.cancel_reason,
-        "cancelled_by": {"patient": "pasienten", "staff": "klinikken"}.get(
-            booking.cancelled_by, booking.cancelled_by),
+        "cancelled_by": cancelled_by_label(booking),
     }
     return page("booking.html", status=status, clinic=clinic, b=details, error=error)
 

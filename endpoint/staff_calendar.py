@@ -227,6 +227,12 @@ def week_view(clinic: Clinic, day: date) -> tuple[WeekDay, ...]:
     return tuple(out)
 
 
+def cancelled_by_label(booking: Booking) -> str:
+    """Who cancelled, as staff read it."""
+    return {"patient": "pasienten", "staff": "klinikken"}.get(booking.cancelled_by,
+                                                               booking.cancelled_by)
+
+
 def find_booking(clinic: Clinic, public_id: str) -> Booking | None:
     return lookup(clinic, public_id)
 
@@ -329,6 +335,6 @@ def _booking_box(clinic: Clinic, b: Booking, span: tuple[int, int], first: int) 
 
 def _cancelled(clinic: Clinic, b: Booking, tz) -> Cancelled:
     start = from_db(b.start).astimezone(tz)
-    by = {"patient": "pasienten", "staff": "klinikken"}.get(b.cancelled_by, b.cancelled_by)
+    by = cancelled_by_label(b)
     return Cancelled(b.public_id, f"{start:%H:%M}", patient_name(b), type_name(clinic, b.type),
                      calendar_name(clinic, b.calendar), by, b.cancel_reason)
