@@ -23,10 +23,40 @@ def _documented_anywhere() -> str:
     return "\n".join(texts)
 
 
+#: where in the README each section of the content format is documented
+SECTION_HEADINGS = {
+    "clinic": "### The clinic",
+    "tracking": "### `tracking`",
+    "online": "### `online` (restrictions)",
+    "calendars": "### `calendars`",
+    "week blocks": "### `calendars`",
+    "exceptions": "### `calendars`",
+    "appointment_types": "### `appointment_types`",
+    "booking_links": "### `booking_links`",
+}
+
+
+def _section(heading: str) -> str:
+    """The README text under a heading, up to the next heading."""
+    start = README.index(heading + "\n")
+    following = re.search(r"^#{2,3} ", README[start + len(heading):], re.M)
+    end = start + len(heading) + following.start() if following else len(README)
+    return README[start:end]
+
+
+def test_every_section_has_its_heading():
+    assert set(SECTION_HEADINGS) == set(CONTENT_KEYS)
+    for heading in SECTION_HEADINGS.values():
+        assert heading + "\n" in README, heading
+
+
 @pytest.mark.parametrize("section,key", sorted(
     (section, key) for section, keys in CONTENT_KEYS.items() for key in keys))
-def test_every_content_key_is_in_the_readme(section, key):
-    assert f"`{key}`" in README, f"content key {section}.{key} is not documented in README.md"
+def test_every_content_key_is_documented_in_its_section(section, key):
+    text = _section(SECTION_HEADINGS[section])
+    assert f"`{key}`" in text, (
+        f"content key {section}.{key} is not documented under "
+        f"'{SECTION_HEADINGS[section]}' in README.md")
 
 
 def _subcommands(parser) -> list[str]:
