@@ -18,6 +18,8 @@
   var T = cfg.t || {};
   var embedded = window.parent !== window;
 
+  // Own properties only: a query's ?calendar=constructor must not find Object's.
+  function has(o, k) { return o != null && Object.prototype.hasOwnProperty.call(o, k); }
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
   function fmt(s, o) {
@@ -147,7 +149,7 @@
     var query = new URLSearchParams(window.location.search);
 
     function offered(cal) {
-      if (cal) return cfg.offers[cal] || [];
+      if (cal) return has(cfg.offers, cal) ? cfg.offers[cal] : [];
       var all = [];
       for (var c in cfg.offers) all = all.concat(cfg.offers[c]);
       return all;
@@ -161,9 +163,9 @@
     // Preselection: the link's choices are locked; ?calendar=&type= may be changed.
     var qc = query.get("calendar"), qt = query.get("type");
     if (preset.calendar) { state.calendar = preset.calendar; state.locked.calendar = true; }
-    else if (qc && cfg.offers[qc]) state.calendar = qc;
+    else if (qc && has(cfg.offers, qc)) state.calendar = qc;
     if (preset.type) { state.type = preset.type; state.locked.type = true; }
-    else if (qt && cfg.types[qt] && offered(state.calendar).indexOf(qt) !== -1) state.type = qt;
+    else if (qt && has(cfg.types, qt) && offered(state.calendar).indexOf(qt) !== -1) state.type = qt;
     var typeFirst = state.type !== null;
 
     function names() { return !!tr.send_names; }
@@ -376,19 +378,32 @@
     function renderSlots() {
       slotsBox.textContent = "";
       var day = (state.days || []).filter(function (d) { return d.date === state.day; })[0];
-      (day ? day.slots : []).forEach(function (s) {
-        var b = make("button", "choice slot ant-btn");
+      (day ? day.slots : []).forEach(function (s, i) {
+        var b = make("button", "choice slot ant-btn"), item = b;
         b.type = "button";
         b.appendChild(make("span", "main", timeFmt.format(new Date(s.start))));
         if (!state.calendar) {
-          b.appendChild(make("span", "sub", fmt(T["with"], {name: cfg.calendars[s.calendar].name})));
+          // "hos <name>" stays out of the button's innerText, which the seed's tracking
+          // script sends on every click of an .ant-btn: the visible text lies over the
+          // button, outside it, as its description; inside, a hidden copy drawn by CSS
+          // (no text node: not in innerText, nor read out) gives the button its size.
+          var who = fmt(T["with"], {name: cfg.calendars[s.calendar].name});
+          item = make("div", "slot-item");
+          var ghost = make("span", "sub ghost");
+          ghost.setAttribute("data-text", who);
+          b.appendChild(ghost);
+          var desc = make("span", "sub slot-with", who);
+          desc.id = "slot-with-" + i;
+          b.setAttribute("aria-describedby", desc.id);
+          item.appendChild(b);
+          item.appendChild(desc);
         }
         b.addEventListener("click", function () {
           state.slot = s;
           track("select_slot", {});
           go(true);
         });
-        slotsBox.appendChild(b);
+        slotsBox.appendChild(item);
       });
     }
 
@@ -424,8 +439,11 @@
       if (name === "national_id") return checkId(final);
       if (!v) { setMsg(name, final ? T.required : ""); return false; }
       if (name === "phone") {
+        // Norwegian: a mobile (8 digits from 4 or 9, +47/0047 optional); foreign: 8-15
+        // digits after +, left to the endpoint to tell a mobile from a landline
         var p = v.replace(/[\s().-]/g, "").replace(/^00/, "+");
-        var ok = /^\+[1-9][0-9]{6,14}$/.test(p) || /^(\+47)?[49][0-9]{7}$/.test(p);
+        var ok = /^(\+47)?[49][0-9]{7}$/.test(p) ||
+          (/^\+[1-9][0-9]{7,14}$/.test(p) && p.indexOf("+47") !== 0);
         setMsg(name, ok ? "" : T.bad_phone);
         return ok;
       }
@@ -508,7 +526,7 @@
     }
 
     function errorText(code) {
-      return fmt(T["err_" + code] || T.err_generic, {phone: phoneLink()});
+      return fmt(has(T, "err_" + code) ? T["err_" + code] : T.err_generic, {phone: phoneLink()});
     }
 
     // After a refusal: fresh slots, back on the same day when it still has free times.
@@ -632,8 +650,13 @@
   /* ---- the cancellation page: the token stays in the fragment ---- */
   function cancelPage() {
     var status = $("#cancel-status"), dl = $("#cancel-summary"), btn = $("#cancel-button");
-    window.addEventListener("hashchange", function () { window.location.reload(); });
+    window.addEventListener("hashchange", function () { if (window.location.hash) window.location.reload(); });
     var hash = window.location.hash.slice(1), dot = hash.indexOf(".");
+    // The token now lives in memory only: out of the address bar, away from the clinic's
+    // own script (baked into the page), the history and any bookmark of this page.
+    if (hash && window.history.replaceState) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
     function done(text) { status.textContent = text; status.hidden = false; }
     if (dot < 1) return done(fmt(T.cancel_no_token, {phone: phoneLink()}));
     var id = hash.slice(0, dot), token = hash.slice(dot + 1);
@@ -659,7 +682,8 @@
       btn.hidden = true;
       if (res.status === 404 || res.status === 401) return done(T.cancel_not_found);
       if (res.body.code === "cancellation_deadline") return done(fmt(T.cancel_too_late, {phone: phoneLink()}));
-      done(fmt(T["err_" + res.body.code] || T.err_generic, {phone: phoneLink()}));
+      var code = res.body.code;
+      done(fmt(has(T, "err_" + code) ? T["err_" + code] : T.err_generic, {phone: phoneLink()}));
     }
 
     api("GET", path, null, token).then(answer, function () { done(T.err_network); });

@@ -5,6 +5,7 @@ tracking script pasted as `tracking.script`, running unchanged."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from booking_support import GTAG, RECORDER, fill_details, person, recorded_events
@@ -160,3 +161,36 @@ def test_legacy_script_runs_unchanged(booking_site, page, browser_errors):
     assert events(page, "type")[0][2] == {"value": ""}
     assert events(page, "button")[1][2] == {"value": "Gå videre"}
     assert errors == []
+
+
+def test_legacy_script_sees_no_calendar_name_when_booking_first_available(booking_site, page,
+                                                                          browser_errors):
+    site = booking_site(legacy_tracking())
+    errors = browser_errors(page)
+    serve_recorder(page)
+    page.goto(site.page())
+    page.wait_for_function("window.__recording === true")
+    page.get_by_role("button", name="Første ledige time").click()
+    page.get_by_role("button", name="Konsultasjon").first.click()
+    page.locator("#days button").nth(2).click()
+    slot = page.locator("#slots button").first
+    # the patient still sees, and hears, whom the time is with
+    shown = page.locator("#slots .slot-item").first.inner_text()
+    assert re.search(r"hos (Kari Hansen|Ole Berg)", shown), shown
+    described = slot.evaluate(
+        "b => document.getElementById(b.getAttribute('aria-describedby')).textContent")
+    assert described.startswith("hos ")
+    slot.click()
+    fill_details(page)
+    page.get_by_role("button", name="Gå videre").click()
+    assert re.search("Kari Hansen|Ole Berg", page.locator("#summary").inner_text())
+    page.get_by_role("button", name="Bekreft bestilling").click()
+    page.get_by_role("heading", name="Timen er bestilt").wait_for()
+    names = [e[1] for e in events(page)]
+    assert names.count("button") == 3, names  # the slot, Gå videre, Bekreft bestilling
+    assert re.fullmatch(r"\d\d[:.]\d\d", events(page, "button")[0][2]["value"])
+    everything = json.dumps(recorded_events(page), ensure_ascii=False)
+    for secret in ("Kari Hansen", "Ole Berg", "Hansen", "Berg", "Konsultasjon", "hos "):
+        assert secret not in everything, secret
+    assert errors == []
+
