@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+import time
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -69,6 +70,20 @@ def configure_clinic(content: Path, port: int, tracking: str | None = None) -> N
     if tracking is not None:
         text = re.sub(r"(?ms)^tracking:\n(  .*?\n)+", tracking.rstrip("\n") + "\n", text)
     path.write_text(text, encoding="utf-8")
+
+
+def wait_until(page, expression: str, timeout: float = 15) -> None:
+    """Poll a JS expression from Python until it is true.
+
+    Playwright's `wait_for_function` polls with code the page's CSP (no
+    'unsafe-eval') may refuse; `page.evaluate` goes through the DevTools
+    protocol, which the CSP does not govern.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        time.sleep(0.05)
 
 
 def recorded_events(page) -> list:

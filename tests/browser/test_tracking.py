@@ -8,7 +8,14 @@ import json
 import re
 
 import pytest
-from booking_support import GTAG, RECORDER, fill_details, person, recorded_events
+from booking_support import (
+    GTAG,
+    RECORDER,
+    fill_details,
+    person,
+    recorded_events,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -97,11 +104,11 @@ def test_ga4_funnel_and_conversion_without_personal_data(booking_site, page, bro
     errors = browser_errors(page)
     loads = serve_recorder(page)
     page.goto(site.page())
-    page.wait_for_function("window.__recording === true")
+    wait_until(page, "window.__recording === true")
     assert loads == ["https://www.googletagmanager.com/gtag/js?id=G-TEST123456"]
     assert events(page, "booking_init")
     book(page)
-    page.wait_for_function("window.__events.some(e => e[1] === 'booking_confirmed')")
+    wait_until(page, "window.__events.some(e => e[1] === 'booking_confirmed')")
     names = [e[1] for e in events(page)]
     assert names == ["booking_init", "select_calendar", "select_type", "select_date",
                      "select_slot", "submit_details", "submit_booking", "booking_confirmed"]
@@ -128,7 +135,7 @@ def test_consent_banner_grants_analytics_and_remembers(booking_site, page):
     assert banner.is_hidden()
     assert consent(page)[-1][1:] == ["update", {"analytics_storage": "granted"}]
     page.reload()
-    page.wait_for_function("window.__recording === true")
+    wait_until(page, "window.__recording === true")
     assert banner.is_hidden()
     assert consent(page)[0][2]["analytics_storage"] == "granted"
 
@@ -138,7 +145,7 @@ def test_send_names_lets_names_through(booking_site, page):
     serve_recorder(page)
     page.goto(site.page())
     page.get_by_role("button", name="Kari Hansen").click()
-    page.wait_for_function("window.__events.some(e => e[1] === 'select_calendar')")
+    wait_until(page, "window.__events.some(e => e[1] === 'select_calendar')")
     assert events(page, "select_calendar")[0][2]["calendar_name"] == "Kari Hansen"
 
 
@@ -147,7 +154,7 @@ def test_legacy_script_runs_unchanged(booking_site, page, browser_errors):
     errors = browser_errors(page)
     loads = serve_recorder(page)
     page.goto(site.page())
-    page.wait_for_function("window.__recording === true")
+    wait_until(page, "window.__recording === true")
     assert loads == ["https://www.googletagmanager.com/gtag/js?id=XXXXXXXXXX"]
     assert events(page, "booking_init")
     page.get_by_role("button", name="Kari Hansen").click()
@@ -169,7 +176,7 @@ def test_legacy_script_sees_no_calendar_name_when_booking_first_available(bookin
     errors = browser_errors(page)
     serve_recorder(page)
     page.goto(site.page())
-    page.wait_for_function("window.__recording === true")
+    wait_until(page, "window.__recording === true")
     page.get_by_role("button", name="Første ledige time").click()
     page.get_by_role("button", name="Konsultasjon").first.click()
     page.locator("#days button").nth(2).click()
