@@ -253,11 +253,12 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
     out.mkdir(parents=True, exist_ok=True)
     assets = _assets()
     new_assets = {rel: writer.write(rel, data) for rel, data in sorted(assets.files.items())}
+    keys = {s.slug: s.key for s in sources}
     for slug, _issues, outputs in results:
         old = manifest.clinics.get(slug, {}).get("files", {})
         files_now = {rel: writer.write(rel, data) for rel, data in sorted(outputs.items())}
         writer.remove(sorted(set(old) - set(files_now)))
-        key = next(s.key for s in sources if s.slug == slug)
+        key = keys[slug]
         manifest.clinics[slug] = {"key": key, "files": files_now}
     if clinic is None:
         for slug in sorted(set(manifest.clinics) - {s.slug for s in sources}):
