@@ -123,6 +123,21 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     key = patient_key(secret_key, req.patient.national_id)
     token = secrets.token_urlsafe(32)
     day = req.start.astimezone(zone(clinic.timezone)).date()
+    kind = clinic.type(req.type)
+    duration = timedelta(minutes=kind.duration if kind else 0)
+    p = req.patient
+    booking = Booking(  # saved only if the checks below pass
+        public_id=uuid.uuid4().hex,
+        clinic=clinic.slug, calendar=req.calendar, type=req.type,
+        start=to_db(req.start), end=to_db(req.start) + duration,
+        status="active", self_booked=True, patient_key=key,
+        id_type=p.id_type, national_id=p.national_id,
+        first_name=p.first_name, last_name=p.last_name, phone=p.phone,
+        email=p.email, note=req.note, cancel_token_hash=token_hash(token),
+        config_version=clinic.version, created_at=to_db(now),
+    )
+    # rendered before the locks are taken: the texts, the .ics and the clinic's dialog
+    messages = notify.booked_messages(clinic, booking, now, token)
     locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}"]
     try:
         with write_transaction(locks):
@@ -131,18 +146,8 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
                                      count_self_booked(clinic, key, now))
             if isinstance(decision, Refusal):
                 raise Problem(decision.code, decision.message)
-            p = req.patient
-            booking = Booking.create(
-                public_id=uuid.uuid4().hex,
-                clinic=clinic.slug, calendar=req.calendar, type=req.type,
-                start=to_db(decision.start), end=to_db(decision.end),
-                status="active", self_booked=True, patient_key=key,
-                id_type=p.id_type, national_id=p.national_id,
-                first_name=p.first_name, last_name=p.last_name, phone=p.phone,
-                email=p.email, note=req.note, cancel_token_hash=token_hash(token),
-                config_version=clinic.version, created_at=to_db(now),
-            )
-            notify.enqueue_booked(clinic, booking, now, token)
+            booking.save(force_insert=True)
+            notify.store(booking, messages)
             slotcache.bump(clinic.slug, req.calendar)
     except IntegrityError as exc:
         # the database's own constraint caught a race the checks did not see

@@ -1,10 +1,12 @@
 """Queueing notifications in the booking's own transaction (SPEC §7).
 
-`enqueue_booked` and `enqueue_cancelled` run inside the transaction that
-writes the booking or the cancellation, so a message exists exactly when its
-booking does. Every message is rendered here, completely (the cancel token is
-only known now, and the worker then needs no clinic configuration); the
-outbox worker (`endpoint.outbox`) only delivers.
+Messages are stored in the transaction that writes the booking or the
+cancellation, so a message exists exactly when its booking does. Every
+message is rendered here, completely (the cancel token is only known at
+booking time, and the worker then needs no clinic configuration); a new
+booking's messages are rendered by `booked_messages` *before* its
+transaction takes the locks, and `store` inserts them inside it. The outbox
+worker (`endpoint.outbox`) only delivers.
 
 What a booking queues, per its appointment type:
 
@@ -43,21 +45,45 @@ log = logging.getLogger("ledig.notify")
 PRODID = "-//ledig//online booking//NO"
 
 
-def enqueue_booked(clinic: Clinic, booking: Booking, now: datetime, cancel_token: str) -> None:
-    """Queue the confirmation, reminder and dialog messages of a new booking."""
+def booked_messages(clinic: Clinic, booking: Booking, now: datetime,
+                    cancel_token: str) -> list[dict]:
+    """Every message a new booking sends, rendered: outbox rows still without their booking.
+
+    Works on an unsaved booking, so that the rendering (texts, `.ics`, the
+    clinic's dialog) happens before the booking's transaction takes its locks.
+    """
     kind = clinic.type(booking.type)
     if kind is None:
-        return
+        return []
     facts = _facts(clinic, kind, booking, cancel_url=cancel_url(clinic, booking, cancel_token))
     start = from_db(booking.start)
+    rows = []
     for channel in _channels(kind.notify, booking):
-        _queue_standard(clinic, booking, "confirmation", channel, facts, now, now)
+        rows.append(_standard(clinic, booking, "confirmation", channel, facts, now, now))
         if kind.reminder_hours:
             due = start - timedelta(hours=kind.reminder_hours)
             if due > now:
-                _queue_standard(clinic, booking, "reminder", channel, facts, due, now)
-    if kind.dialog:
-        _queue_dialog(clinic, kind, booking, now)
+                rows.append(_standard(clinic, booking, "reminder", channel, facts, due, now))
+    if kind.dialog and (row := _dialog(clinic, kind, booking, now)):
+        rows.append(row)
+    return rows
+
+
+#: columns some rows leave out (one multi-row insert needs the same columns in every row)
+_ROW_DEFAULTS = {"subject": "", "body": "", "attachment": "", "status": "pending",
+                 "last_error": ""}
+
+
+def store(booking: Booking, rows: list[dict]) -> None:
+    """Inside the booking's transaction: queue its rendered messages (one statement)."""
+    if rows:
+        Outbox.insert_many([{**_ROW_DEFAULTS, **row, "booking": booking.id}
+                            for row in rows]).execute()
+
+
+def enqueue_booked(clinic: Clinic, booking: Booking, now: datetime, cancel_token: str) -> None:
+    """Queue the confirmation, reminder and dialog messages of a new booking."""
+    store(booking, booked_messages(clinic, booking, now, cancel_token))
 
 
 def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime) -> None:
@@ -75,8 +101,8 @@ def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime) -> None:
         kind = AppointmentType(id=booking.type, name=booking.type, duration=0,
                                rules=clinic.online)
     facts = _facts(clinic, kind, booking, by_staff=booking.cancelled_by == "staff")
-    for channel in _channels(notify, booking):
-        _queue_standard(clinic, booking, "cancellation", channel, facts, now, now)
+    store(booking, [_standard(clinic, booking, "cancellation", channel, facts, now, now)
+                    for channel in _channels(notify, booking)])
 
 
 # -- building blocks ---------------------------------------------------------------------
@@ -120,31 +146,28 @@ def _sender(clinic: Clinic) -> str:
     return formataddr((clinic.name, clinic.email)) if clinic.email else clinic.name
 
 
-def _queue_standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
-                    facts: messages.Facts, due: datetime, now: datetime) -> Outbox:
+def _standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
+              facts: messages.Facts, due: datetime, now: datetime) -> dict:
+    row = dict(clinic=clinic.slug, kind=kind, channel=channel, sender=_sender(clinic),
+               due_at=to_db(due), created_at=to_db(now))
     if channel == "email":
         subject, body = messages.email(kind, facts)
         attachment = ""
         if kind in ("confirmation", "cancellation"):
             attachment = appointment_ics(clinic, booking, facts,
                                          cancelled=kind == "cancellation", now=now)
-        return Outbox.create(booking=booking.id, clinic=clinic.slug, kind=kind, channel=channel,
-                             recipient=booking.email, subject=subject, body=body,
-                             attachment=attachment, sender=_sender(clinic), due_at=to_db(due),
-                             created_at=to_db(now))
-    return Outbox.create(booking=booking.id, clinic=clinic.slug, kind=kind, channel=channel,
-                         recipient=booking.phone, body=messages.sms(kind, facts),
-                         sender=_sender(clinic), due_at=to_db(due), created_at=to_db(now))
+        return {**row, "recipient": booking.email, "subject": subject, "body": body,
+                "attachment": attachment}
+    return {**row, "recipient": booking.phone, "body": messages.sms(kind, facts)}
 
 
-def _queue_dialog(clinic: Clinic, kind: AppointmentType, booking: Booking,
-                  now: datetime) -> Outbox | None:
+def _dialog(clinic: Clinic, kind: AppointmentType, booking: Booking, now: datetime) -> dict | None:
     channels = _channels(kind.notify, booking)
     if not channels:
         return None
     channel = channels[0]  # email first when the type notifies by email
     recipient = booking.email if channel == "email" else booking.phone
-    row = dict(booking=booking.id, clinic=clinic.slug, kind="dialog", channel=channel,
+    row = dict(clinic=clinic.slug, kind="dialog", channel=channel,
                recipient=recipient, sender=_sender(clinic), due_at=to_db(now),
                created_at=to_db(now),
                subject=messages.dialog_subject(clinic.language, clinic.name)
@@ -160,8 +183,8 @@ def _queue_dialog(clinic: Clinic, kind: AppointmentType, booking: Booking,
         error = str(exc) if isinstance(exc, DialogError) else f"{type(exc).__name__}: {exc}"
         log.warning("dialog '%s' of clinic %s failed to render: %s", kind.dialog, clinic.slug,
                     error)
-        return Outbox.create(**row, status="failed", last_error=f"dialog template: {error}")
-    return Outbox.create(**row, body=body)
+        return {**row, "body": "", "status": "failed", "last_error": f"dialog template: {error}"}
+    return {**row, "body": body}
 
 
 def _dialog_context(clinic: Clinic, kind: AppointmentType, booking: Booking) -> dict:
@@ -207,4 +230,5 @@ def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
     return cal.to_ical().decode("utf-8")
 
 
-__all__ = ["appointment_ics", "cancel_url", "enqueue_booked", "enqueue_cancelled"]
+__all__ = ["appointment_ics", "booked_messages", "cancel_url", "enqueue_booked",
+           "enqueue_cancelled", "store"]
