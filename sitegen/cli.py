@@ -49,6 +49,16 @@ def format_check(clinic: Clinic, now: datetime) -> str:
                      "offers it; add it to a block's types")
     bookable = sum(r.bookable for r in reports)
     lines.append(f"  {bookable} of {len(reports)} calendar/type pairs bookable online")
+    for link in clinic.booking_links:
+        pairs = [r for r in reports if link.calendar in (None, r.calendar)
+                 and link.type in (None, r.type) and r.bookable]
+        url = page_url(clinic, link.id)
+        if pairs:
+            lines.append(f"  ok    link {link.id} ({url}): {sum(r.slot_count for r in pairs)} "
+                         "slots")
+        else:
+            lines.append(f"  no    link {link.id} ({url}): no calendar/type pair it offers is "
+                         "bookable online; see the lines above")
     return "\n".join(lines)
 
 

@@ -69,7 +69,8 @@ def test_demo_says_why_the_staff_only_type_is_not_online(demo):
     line = next(ln for ln in demo.stdout.splitlines() if "Reseptfornyelse" in ln)
     assert line.startswith("  no    Ole Berg / Reseptfornyelse (kun personale): ")
     assert "the type is not online" in line
-    assert demo.stdout.rstrip().endswith("8 of 9 calendar/type pairs bookable online")
+    assert "  8 of 9 calendar/type pairs bookable online\n" in demo.stdout
+    assert "  ok    link influensa (http://127.0.0.1:8000/fjordlegene/influensa/): " in demo.stdout
 
 
 BROKEN = {
@@ -207,3 +208,19 @@ def test_each_reason_is_printed(tmp_path):
     assert "starts before the booking deadline of 24 hours" in line("Åpen kalender / Snarttime")
     assert "no calendar's schedule offers it" in line("Ubrukt type")
     assert lines[-1] == "  1 of 6 calendar/type pairs bookable online"
+
+
+def test_booking_links_say_whether_they_have_free_slots(tmp_path):
+    text = REASONS.replace('      - {id: ubrukt, name: Ubrukt type, duration: 20, online: true}\n',
+                           '      - {id: ubrukt, name: Ubrukt type, duration: 20, online: true}\n'
+                           '    booking_links:\n'
+                           '      - {id: apen-lenke, title: Åpen, calendar: apen, type: kons}\n'
+                           '      - {id: ferie-lenke, title: Ferie, calendar: ferie}\n')
+    assert text != REASONS
+    write(tmp_path, "grunner.yaml", text)
+    result = check(tmp_path)
+    assert result.returncode == 0, result.stderr
+    links = [ln for ln in result.stdout.splitlines() if " link " in ln]
+    assert len(links) == 2
+    assert links[0].startswith("  ok    link apen-lenke (") and links[0].endswith(" slots")
+    assert links[1].startswith("  no    link ferie-lenke (")
