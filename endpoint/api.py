@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from booking import last_bookable_day, local_today
 from endpoint import bookings
-from endpoint.parsing import bearer_token, booking_request, slot_range
+from endpoint.parsing import bearer_token, booking_request, slot_query
 from endpoint.problems import Problem, validation
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -61,28 +59,10 @@ def _rules(rules) -> dict:
 @bp.get("/clinics/<slug>/slots")
 def slots(slug: str):
     clinic = clinic_or_404(slug)
-    type_id, calendar = request.args.get("type"), request.args.get("calendar")
-    if not type_id:
-        raise validation([("type", "is required: the appointment type's id")])
-    kind = clinic.type(type_id)
-    if kind is None or not kind.online:
-        raise Problem("not_found", "No appointment type with that id is open for online booking.")
-    if calendar is not None:
-        cal = clinic.calendar(calendar)
-        if cal is None or not cal.online:
-            raise Problem("not_found", "No calendar with that id is open for online booking.")
     current = now()
-    today, last_day = local_today(clinic, current), last_bookable_day(clinic, kind.rules, current)
-    first, last = slot_range(request.args, today, last_day)
-    # only today .. the last bookable day can have slots; clipping also keeps far-off
-    # dates (0001-01-01, 9999-12-31) away from time zone arithmetic that would overflow
-    first, last = max(first, today), min(last, last_day)
+    query = slot_query(request.args, clinic, current)
     cache = current_app.extensions["ledig"].slot_cache
-    days = bookings.slots_json(cache, clinic, kind, calendar, first, last, current) \
-        if first <= last else "[]"
-    head = json.dumps({"clinic": clinic.slug, "type": type_id, "timezone": clinic.timezone,
-                       "version": clinic.version}, ensure_ascii=False)
-    return current_app.response_class(head[:-1] + ', "days": ' + days + "}",
+    return current_app.response_class(bookings.slots_body(cache, clinic, query, current),
                                       mimetype="application/json")
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from peewee import IntegrityError
 
@@ -31,6 +33,9 @@ from endpoint.db import (
     write_transaction,
 )
 from endpoint.problems import Problem
+
+if TYPE_CHECKING:  # parsing builds on this module
+    from endpoint.parsing import SlotQuery
 
 
 @dataclass(frozen=True)
@@ -103,12 +108,19 @@ def busy_between(clinic: Clinic, first, last, calendar: str | None = None) -> di
     return {cal: Busy.from_epochs(items) for cal, items in intervals.items()}
 
 
-def slots_json(cache: slotcache.SlotCache, clinic: Clinic, kind, calendar: str | None,
-               first, last, now: datetime) -> str:
-    """The slot route's `days` array as JSON, from the cache when no booking changed."""
-    days = slotcache.cached_days(cache, clinic, kind, calendar, first, last, now,
-                                 lambda: busy_between(clinic, first, last, calendar))
-    return slotcache.slots_json(days, kind, now)
+def slots_body(cache: slotcache.SlotCache, clinic: Clinic, query: SlotQuery,
+               now: datetime) -> str:
+    """The slot route's JSON body; its `days` from the cache when no booking changed."""
+    if query.first > query.last:
+        days = "[]"
+    else:
+        cached = slotcache.cached_days(
+            cache, clinic, query.kind, query.calendar, query.first, query.last, now,
+            lambda: busy_between(clinic, query.first, query.last, query.calendar))
+        days = slotcache.slots_json(cached, query.kind, now)
+    head = json.dumps({"clinic": clinic.slug, "type": query.kind.id, "timezone": clinic.timezone,
+                       "version": clinic.version}, ensure_ascii=False)
+    return head[:-1] + ', "days": ' + days + "}"
 
 
 def count_self_booked(clinic: Clinic, key: str, now: datetime) -> int:
@@ -232,4 +244,4 @@ def booking_json(clinic: Clinic, booking: Booking, now: datetime | None = None) 
 
 __all__ = ["BookingRequest", "Patient", "booking_json", "busy_between", "cancel_booking",
            "cancel_by_staff", "count_self_booked", "create_booking", "find_booking",
-           "lookup", "patient_key", "slots_json"]
+           "lookup", "patient_key", "slots_body"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from booking import Clinic
+from booking import Clinic, last_bookable_day, local_today
 from booking.identity import IdentityError, validate_national_id
+from booking.model import AppointmentType
 from booking.phone import PhoneError, normalize_mobile
 from endpoint.bookings import BookingRequest, Patient
 from endpoint.problems import Problem, validation
@@ -30,18 +32,40 @@ def parse_day(value: str | None, field: str, errors: list) -> date | None:
         return None
 
 
-def slot_range(args, today: date, last: date) -> tuple[date, date]:
-    """`from`/`to` of the slot route: defaults today and the last bookable day."""
+@dataclass(frozen=True)
+class SlotQuery:
+    kind: AppointmentType
+    calendar: str | None
+    first: date
+    last: date  # before `first` when the asked range holds no bookable day
+
+
+def slot_query(args, clinic: Clinic, now: datetime) -> SlotQuery:
+    """The slot route's `type`, `calendar`, `from` and `to`, checked and clipped to the days
+    that can have slots (today .. the last bookable day)."""
+    type_id, calendar = args.get("type"), args.get("calendar")
+    if not type_id:
+        raise validation([("type", "is required: the appointment type's id")])
+    kind = clinic.type(type_id)
+    if kind is None or not kind.online:
+        raise Problem("not_found", "No appointment type with that id is open for online booking.")
+    if calendar is not None:
+        cal = clinic.calendar(calendar)
+        if cal is None or not cal.online:
+            raise Problem("not_found", "No calendar with that id is open for online booking.")
+    today, last_day = local_today(clinic, now), last_bookable_day(clinic, kind.rules, now)
     errors: list = []
     first = parse_day(args.get("from"), "from", errors) or today
-    stop = parse_day(args.get("to"), "to", errors) or max(last, first)
+    stop = parse_day(args.get("to"), "to", errors) or max(last_day, first)
     if errors:
         raise validation(errors)
     if stop < first:
         raise validation([("to", "must not be before from")])
     if (stop - first).days + 1 > MAX_RANGE_DAYS:
         raise validation([("to", f"the range may span at most {MAX_RANGE_DAYS} days")])
-    return first, stop
+    # clipping also keeps far-off dates (0001-01-01, 9999-12-31) away from time zone
+    # arithmetic that would overflow
+    return SlotQuery(kind, calendar, max(first, today), min(stop, last_day))
 
 
 def _text(obj: dict, key: str, field: str, errors: list, *, required: bool, limit: int) -> str:
