@@ -1,0 +1,144 @@
+"""Validating a clinic file's calendars (timebøker): week templates, blocks, exceptions.
+
+Part of `booking.config`, which checks the rest of the file; the same
+`Checker` collects every issue with its line.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from booking.checker import closest
+from booking.model import WEEKDAYS, Block, Calendar, ScheduleException
+
+CALENDAR_KEYS = {"id", "name", "title", "online", "week", "exceptions"}
+BLOCK_KEYS = {"start", "end", "types", "online", "smart", "slot_minutes", "step_minutes"}
+EXCEPTION_KEYS = {"date", "from", "to", "closed", "blocks", "reason"}
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def check_blocks(c, value, key, line, types: dict) -> tuple[Block, ...]:
+    seq = c.sequence(value, key, line)
+    blocks = []
+    for i, item in enumerate(seq):
+        bkey = f"{key}[{i}]"
+        m = c.mapping(item, bkey, seq.line_of(i), BLOCK_KEYS)
+        start, end = c.clock(m, "start", bkey), c.clock(m, "end", bkey)
+        tseq = c.sequence(m.get("types"), f"{bkey}.types", m.line_of("types"))
+        tids = []
+        for j, t in enumerate(tseq):
+            if str(t) not in types:
+                hint = closest(str(t), set(types))
+                more = f" Did you mean '{hint}'?" if hint else ""
+                c.error(tseq.line_of(j), f"{bkey}.types",
+                        f"appointment type '{t}' does not exist.{more} "
+                        "Define it under appointment_types or fix the id.")
+            else:
+                tids.append(str(t))
+        if not tseq:
+            c.error(m.line, f"{bkey}.types", "list the appointment types this block offers.")
+        slot_minutes = c.number(m, "slot_minutes", bkey, default=None, minimum=5, maximum=480)
+        step = c.number(m, "step_minutes", bkey, default=5, minimum=1, maximum=120)
+        if start is None or end is None:
+            continue
+        length = _minutes(end) - _minutes(start)
+        if length <= 0:
+            c.error(m.line_of("end"), f"{bkey}.end",
+                    f"ends at {end:%H:%M}, not after its start {start:%H:%M}; "
+                    "the end must be later than the start.")
+            continue
+        for t in tids:
+            if types[t].duration > length:
+                c.error(m.line, bkey,
+                        f"the block is {length} minutes, shorter than '{t}' "
+                        f"({types[t].duration} minutes): lengthen the block or remove the type.")
+        if slot_minutes and any(types[t].duration > slot_minutes for t in tids):
+            c.error(m.line_of("slot_minutes"), f"{bkey}.slot_minutes",
+                    f"{slot_minutes} is shorter than a type the block allows; "
+                    "a slot must fit every type booked in it.")
+        blocks.append(Block(
+            start=start, end=end, types=tuple(tids),
+            online=c.flag(m, "online", bkey, True),
+            smart=c.flag(m, "smart", bkey, False),
+            slot_minutes=slot_minutes, step_minutes=step, line=m.line,
+            cell=max((types[t].duration for t in tids), default=15),
+        ))
+    ordered = sorted(blocks, key=lambda b: b.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end:
+            c.error(b.line, key,
+                    f"the block {b.start:%H:%M}–{b.end:%H:%M} overlaps the block "
+                    f"{a.start:%H:%M}–{a.end:%H:%M} (line {a.line}); blocks of one day must not "
+                    "overlap.")
+    return tuple(ordered)
+
+
+def check_calendars(c, value, line, types: dict) -> list[Calendar]:
+    seq = c.sequence(value, "calendars", line)
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(seq):
+        key = f"calendars[{i}]"
+        m = c.mapping(item, key, seq.line_of(i), CALENDAR_KEYS)
+        cid = c.ident(m, key, seen)
+        if cid:
+            key = f"calendars.{cid}"
+        week_m = c.mapping(m.get("week"), f"{key}.week", m.line_of("week"), set(WEEKDAYS))
+        week = tuple(
+            check_blocks(c, week_m.get(d), f"{key}.week.{d}", week_m.line_of(d), types)
+            for d in WEEKDAYS
+        )
+        exceptions = check_exceptions(c, m.get("exceptions"), f"{key}.exceptions",
+                                 m.line_of("exceptions"), types)
+        if cid is None:
+            continue
+        out.append(Calendar(
+            id=cid,
+            name=c.text(m, "name", key, required=True, default=cid) or cid,
+            title=c.text(m, "title", key, default="") or "",
+            online=c.flag(m, "online", key, False),
+            week=week,
+            exceptions=exceptions,
+            line=m.line,
+        ))
+    return out
+
+
+def check_exceptions(c, value, key, line, types) -> tuple[ScheduleException, ...]:
+    seq = c.sequence(value, key, line)
+    out = []
+    for i, item in enumerate(seq):
+        ekey = f"{key}[{i}]"
+        m = c.mapping(item, ekey, seq.line_of(i), EXCEPTION_KEYS)
+        if "date" in m and ("from" in m or "to" in m):
+            c.error(m.line, ekey, "give either date: or from:/to:, not both.")
+            continue
+        if "date" in m:
+            first = last = c.day(m, "date", ekey)
+        elif "from" in m and "to" in m:
+            first, last = c.day(m, "from", ekey), c.day(m, "to", ekey)
+            if first and last and last < first:
+                c.error(m.line_of("to"), f"{ekey}.to",
+                        f"{last} is before from: {first}; the range must run forward.")
+                continue
+        else:
+            c.error(m.line, ekey, "needs date: (one day) or both from: and to: (a range).")
+            continue
+        closed = c.flag(m, "closed", ekey, False)
+        has_blocks = "blocks" in m
+        blocks = check_blocks(c, m.get("blocks"), f"{ekey}.blocks", m.line_of("blocks"), types)
+        if closed and has_blocks:
+            c.error(m.line_of("blocks"), ekey,
+                    "a closed day has no blocks: remove closed: true or the blocks.")
+        elif not closed and not has_blocks:
+            c.error(m.line, ekey,
+                    "say what changes: closed: true, or blocks: [...] that replace the week's.")
+        if first is None or last is None:
+            continue
+        out.append(ScheduleException(first=first, last=last, closed=closed, blocks=blocks,
+                                     reason=c.text(m, "reason", ekey, default="") or "",
+                                     line=m.line))
+    return tuple(out)
