@@ -13,7 +13,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from endpoint import ratelimit
-from endpoint.db import db, ensure_schema, open_database, ping
+from endpoint.db import db, open_database, ping
+from endpoint.migrations import ensure_schema
 from endpoint.problems import Problem, problem_response, validation
 from endpoint.registry import Registry
 from endpoint.settings import Settings, ensure_secret_key

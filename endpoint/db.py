@@ -1,11 +1,12 @@
-"""The endpoint's storage: Peewee models, connection from a URL, forward migrations.
+"""The endpoint's storage: Peewee models, the connection from a URL, write transactions.
 
 SQLite by default (WAL, `BEGIN IMMEDIATE` for writes), PostgreSQL through a
 `postgresql://` URL. The database is the last line of defence: a unique
 index forbids two active bookings starting together in one calendar
 (both databases) and, on PostgreSQL, an exclusion constraint forbids any
 overlap; `write_transaction` serialises booking writes per calendar and per
-patient across processes and hosts.
+patient across processes and hosts. The schema's versions live in
+`endpoint.migrations`.
 """
 
 from __future__ import annotations
@@ -54,10 +55,6 @@ class _WithoutParameters(logging.Filter):
 
 
 logging.getLogger("peewee").addFilter(_WithoutParameters())
-
-#: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 4
-
 
 def utcnow() -> datetime:
     """Naive UTC, as every timestamp is stored."""
@@ -215,88 +212,16 @@ def open_database(url: str) -> None:
         if hasattr(db.obj, "close_all"):
             db.obj.close_all()
     db.initialize(database)
-    _schema["ready"] = False
+    from endpoint import migrations  # it builds on the models here
+
+    migrations.reset()
     try:
-        migrate()
+        migrations.migrate()
     except (OperationalError, InterfaceError) as exc:
         # start anyway: /healthz says 503 and the schema is brought up on the first
         # request that reaches the database
         log.error("database unreachable at start (%s); retrying on later requests",
                   type(exc).__name__)
-
-
-_schema = {"ready": False}
-
-
-def ensure_schema() -> None:
-    """Bring the schema up to date if that could not be done at start."""
-    if not _schema["ready"]:
-        migrate()
-
-
-_migrate_lock = threading.Lock()
-
-
-def migrate() -> int:
-    """Create the schema on first start and apply forward migrations; the version."""
-    with _migrate_lock, db.connection_context():
-        if is_postgres():
-            db.execute_sql("SELECT pg_advisory_lock(4242)")
-        try:
-            with db.atomic():
-                db.create_tables([SchemaVersion])
-                row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
-                current = row.version if row else 0
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    MIGRATIONS[version]()
-                    SchemaVersion.create(version=version)
-            _schema["ready"] = True
-            return SCHEMA_VERSION
-        finally:
-            if is_postgres():
-                db.execute_sql("SELECT pg_advisory_unlock(4242)")
-
-
-def _v1() -> None:
-    db.create_tables([Booking, Outbox, StaffUser, RateHit])
-    # the database itself forbids two active bookings at one start in one calendar
-    db.execute_sql(
-        'CREATE UNIQUE INDEX IF NOT EXISTS booking_active_start ON booking '
-        "(clinic, calendar, start) WHERE status = 'active'"
-    )
-    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_patient_active ON booking "
-                   "(clinic, patient_key) WHERE status = 'active'")
-    db.execute_sql("CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at)")
-    if is_postgres():
-        db.execute_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
-        db.execute_sql(
-            "ALTER TABLE booking ADD CONSTRAINT booking_no_overlap EXCLUDE USING gist "
-            "(clinic WITH =, calendar WITH =, tsrange(start, \"end\") WITH &&) "
-            "WHERE (status = 'active')"
-        )
-
-
-def _v2() -> None:
-    # the clinic a message is from, so that the worker needs no clinic configuration
-    if "sender" not in {c.name for c in db.get_columns("outbox")}:
-        db.execute_sql("ALTER TABLE outbox ADD COLUMN sender TEXT NOT NULL DEFAULT ''")
-
-
-def _v3() -> None:
-    # slot caches key on each calendar's generation; reading all active bookings of a
-    # clinic for a date range walks an index on start instead of the whole table
-    db.create_tables([CalendarState])
-    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_active_clinic_start ON booking "
-                   "(clinic, start) WHERE status = 'active'")
-
-
-def _v4() -> None:
-    # single-column indexes that wider ones already cover: each cost every booking a write
-    for name in ("booking_clinic", "booking_patient_key", "outbox_due_at", "outbox_status"):
-        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
-
-
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 def raw_sql(sql: str) -> str:
@@ -351,6 +276,8 @@ def ping() -> bool:
     """Whether the database answers."""
     try:
         db.execute_sql("SELECT 1").fetchone()
+        from endpoint.migrations import ensure_schema
+
         ensure_schema()
         return True
     except Exception:  # noqa: BLE001 - any failure means "unreachable"
@@ -358,5 +285,5 @@ def ping() -> bool:
 
 
 __all__ = ["SQL", "Booking", "CalendarState", "Outbox", "RateHit", "SchemaVersion", "StaffUser",
-           "db", "db_time", "ensure_schema", "from_db", "is_postgres", "migrate",
-           "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]
+           "db", "db_time", "from_db", "is_postgres", "open_database", "ping", "raw_sql",
+           "to_db", "utcnow", "write_transaction"]

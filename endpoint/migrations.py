@@ -1,0 +1,103 @@
+"""The schema's versions: created on first start, migrated forward on later starts.
+
+Every process runs `migrate` when it opens the database; on PostgreSQL an
+advisory lock lets one process at a time do it. A new schema change is a new
+`_vN` step and a bump of `SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from endpoint.db import (
+    Booking,
+    CalendarState,
+    Outbox,
+    RateHit,
+    SchemaVersion,
+    StaffUser,
+    db,
+    is_postgres,
+)
+
+#: bump when the schema changes, and add a step to MIGRATIONS
+SCHEMA_VERSION = 4
+
+
+_schema = {"ready": False}
+
+
+def reset() -> None:
+    """A database was (re)opened: its schema is unknown until `migrate` has run."""
+    _schema["ready"] = False
+
+
+def ensure_schema() -> None:
+    """Bring the schema up to date if that could not be done at start."""
+    if not _schema["ready"]:
+        migrate()
+
+
+_migrate_lock = threading.Lock()
+
+
+def migrate() -> int:
+    """Create the schema on first start and apply forward migrations; the version."""
+    with _migrate_lock, db.connection_context():
+        if is_postgres():
+            db.execute_sql("SELECT pg_advisory_lock(4242)")
+        try:
+            with db.atomic():
+                db.create_tables([SchemaVersion])
+                row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+                current = row.version if row else 0
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[version]()
+                    SchemaVersion.create(version=version)
+            _schema["ready"] = True
+            return SCHEMA_VERSION
+        finally:
+            if is_postgres():
+                db.execute_sql("SELECT pg_advisory_unlock(4242)")
+
+
+def _v1() -> None:
+    db.create_tables([Booking, Outbox, StaffUser, RateHit])
+    # the database itself forbids two active bookings at one start in one calendar
+    db.execute_sql(
+        'CREATE UNIQUE INDEX IF NOT EXISTS booking_active_start ON booking '
+        "(clinic, calendar, start) WHERE status = 'active'"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_patient_active ON booking "
+                   "(clinic, patient_key) WHERE status = 'active'")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due_at)")
+    if is_postgres():
+        db.execute_sql("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        db.execute_sql(
+            "ALTER TABLE booking ADD CONSTRAINT booking_no_overlap EXCLUDE USING gist "
+            "(clinic WITH =, calendar WITH =, tsrange(start, \"end\") WITH &&) "
+            "WHERE (status = 'active')"
+        )
+
+
+def _v2() -> None:
+    # the clinic a message is from, so that the worker needs no clinic configuration
+    if "sender" not in {c.name for c in db.get_columns("outbox")}:
+        db.execute_sql("ALTER TABLE outbox ADD COLUMN sender TEXT NOT NULL DEFAULT ''")
+
+
+def _v3() -> None:
+    # slot caches key on each calendar's generation; reading all active bookings of a
+    # clinic for a date range walks an index on start instead of the whole table
+    db.create_tables([CalendarState])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_active_clinic_start ON booking "
+                   "(clinic, start) WHERE status = 'active'")
+
+
+def _v4() -> None:
+    # single-column indexes that wider ones already cover: each cost every booking a write
+    for name in ("booking_clinic", "booking_patient_key", "outbox_due_at", "outbox_status"):
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
