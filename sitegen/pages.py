@@ -18,12 +18,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from booking import AppointmentType, BookingLink, Calendar, Clinic
+from booking.model import origin_of
 from sitegen.i18n import client_strings, strings
 from sitegen.urls import EMBED_MARK, embed_id, iframe_code, page_url
 
@@ -64,14 +64,9 @@ def environment() -> Environment:
 
 def offers(clinic: Clinic) -> dict[str, list[str]]:
     """Which online types each online calendar's online blocks offer (week and exceptions)."""
-    order = [t.id for t in clinic.online_types]
     out = {}
     for cal in clinic.online_calendars:
-        blocks = [b for day in cal.week for b in day]
-        blocks += [b for exc in cal.exceptions for b in exc.blocks]
-        found = {t for b in blocks if b.online for t in b.types}
-        ids = [t for t in order if t in found]
-        if ids:
+        if ids := [t.id for t in clinic.online_types if cal.offers(t.id)]:
             out[cal.id] = ids
     return out
 
@@ -100,14 +95,9 @@ def clinic_script(script: str | None) -> tuple[Markup | None, str | None]:
     return Markup(f"<script>{body}</script>"), digest  # noqa: S704
 
 
-def origin(url: str) -> str | None:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
-
-
 def csp(clinic: Clinic, page: str, script_hash: str | None) -> str:
     """Content-Security-Policy for a page: our own files, the endpoint, GA, the clinic's script."""
-    script, connect, img, frame = ["'self'"], [origin(clinic.endpoint_url) or "'self'"], \
+    script, connect, img, frame = ["'self'"], [origin_of(clinic.endpoint_url) or "'self'"], \
         ["'self'", "data:"], ["'self'"] if page == "links" else []
     if page != "links":
         if clinic.tracking.ga_measurement_id:
