@@ -40,7 +40,7 @@ check: install
 	$(BIN)/sitegen check
 
 lint: install-test
-	$(BIN)/ruff check booking sitegen endpoint tests bench
+	$(BIN)/ruff check booking common sitegen endpoint tests bench
 
 ## golden: regenerate the expected pages of the golden-output tests
 golden: install-test

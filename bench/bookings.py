@@ -125,7 +125,7 @@ def run_load(port: int, seconds: float, clients: int,
 
 def violations(database_url: str) -> int:
     """Overlapping active bookings per calendar + patients over the limit."""
-    from endpoint.db import Booking, db, open_database
+    from endpoint.storage.db import Booking, db, open_database
 
     open_database(database_url)
     bad = 0

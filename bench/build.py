@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from bench.common import print_json
+from common.content import load_content
 from sitegen import pages
 from sitegen.build import build
-from sitegen.content import load_content
 
 DEMO = Path(__file__).resolve().parent.parent / "content" / "clinics" / "fjordlegene.yaml"
 

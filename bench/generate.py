@@ -15,7 +15,7 @@ from pathlib import Path
 
 from booking import Busy
 from booking.restrictions import calendar_day_slots
-from sitegen.content import load_content
+from common.content import load_content
 
 CALENDARS = 10
 SLUG = "storklinikk"
@@ -108,7 +108,7 @@ def booking_rows(content: Path, total: int, today: date, seed: int = 7) -> list[
 
 
 def fill_database(url: str, rows: list[dict]) -> None:
-    from endpoint.db import Booking, db, open_database
+    from endpoint.storage.db import Booking, db, open_database
 
     open_database(url)
     with db.connection_context():

@@ -22,9 +22,9 @@ from bench.generate import SLUG, booking_rows, fill_database, write_content
 def engine_ms(content: Path, database_url: str, repeat: int = 30) -> float:
     """visible_slots for one calendar x 92 days with its bookings, median of `repeat`."""
     from booking import visible_slots
-    from endpoint.bookings import busy_between
-    from endpoint.db import db, open_database
-    from sitegen.content import load_content
+    from common.content import load_content
+    from endpoint.storage.db import db, open_database
+    from endpoint.storage.queries import busy_between
 
     clinic = load_content(content).clinics[SLUG]
     open_database(database_url)

@@ -34,6 +34,7 @@ from booking.model import (
     origin_of,
 )
 from booking.tree import Mapping
+from booking.urls import RESERVED_PATHS
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
 GA_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
@@ -45,7 +46,7 @@ URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$")
 NOT_ZONES = {"localtime", "posixrules", "Factory"}
 
 #: folder names under a clinic that the build uses itself
-RESERVED_LINK_IDS = {"avbestill", "snippets", "lenker", "index", "assets"}
+RESERVED_LINK_IDS = RESERVED_PATHS
 
 CLINIC_KEYS = {
     "name", "timezone", "language", "address", "phone", "email", "pages_url",

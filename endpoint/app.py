@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask import Flask, Response, jsonify, redirect, request, send_from_directory
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from endpoint import ratelimit
-from endpoint.db import db, open_database, ping
-from endpoint.migrations import ensure_schema
+from endpoint import state as app_state
+from endpoint.api.openapi import bp as openapi_bp
+from endpoint.api.routes import bp as api_bp
+from endpoint.clock import SYSTEM, Clock
 from endpoint.problems import Problem, problem_response, validation
+from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
 from endpoint.settings import Settings, ensure_secret_key
-from endpoint.slotcache import SlotCache
+from endpoint.staff.routes import bp as staff_bp
+from endpoint.state import AppState
+from endpoint.storage.db import db, ping
+from endpoint.storage.migrations import ensure_schema, open_and_migrate
 
 log = logging.getLogger("ledig.endpoint")
 
@@ -37,35 +40,26 @@ API_HEADERS = {
 DB_RETRY_SECONDS = 3.0
 
 
-@dataclass
-class State:
-    settings: Settings
-    registry: Registry
-    slot_cache: SlotCache = field(default_factory=SlotCache)
-    db_down_until: float = 0.0
-
-
 def _unavailable() -> Problem:
     return Problem("unavailable", "The booking database is unreachable; try again shortly.",
                    headers={"Retry-After": "5"})
 
 
-def create_app(settings: Settings) -> Flask:
+def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
+    """The app for `settings`; `clock` is the one time source of everything in it."""
     settings = ensure_secret_key(settings)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    open_database(settings.database_url)
-    state = State(settings, Registry(settings.content, settings.reload_interval))
-    app.extensions["ledig"] = state
+    open_and_migrate(settings.database_url)
+    state = AppState(settings=settings, clock=clock,
+                     registry=Registry(settings.content, settings.reload_interval, clock),
+                     limiter=RateLimiter(clock))
+    app.extensions[app_state.KEY] = state
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
                                 x_proto=settings.trusted_proxies)
-
-    from endpoint.api import bp as api_bp
-    from endpoint.openapi import bp as openapi_bp
-    from endpoint.staff import bp as staff_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
@@ -73,19 +67,18 @@ def create_app(settings: Settings) -> Flask:
 
     @app.before_request
     def _open():
-        g.started = time.perf_counter()
         if request.method == "OPTIONS":
             return _preflight(state)
         if request.path in ("/healthz", "/openapi.json"):
             return None  # healthz reports the database itself; the description needs none
-        if time.monotonic() < state.db_down_until:
+        if state.clock.monotonic() < state.db_down_until:
             raise _unavailable()  # failed moments ago: answer now instead of queueing
         try:
             db.connect(reuse_if_open=True)
             ensure_schema()
         except (OperationalError, InterfaceError) as exc:
             log.error("database unreachable: %s", type(exc).__name__)
-            state.db_down_until = time.monotonic() + DB_RETRY_SECONDS
+            state.db_down_until = state.clock.monotonic() + DB_RETRY_SECONDS
             raise _unavailable() from exc
         if request.method in ("POST", "DELETE") and request.path.startswith("/api/"):
             _limit(state)
@@ -141,7 +134,7 @@ def create_app(settings: Settings) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        ok = ping()
+        ok = ping() and _schema_ready()
         errors = state.registry.errors()
         body = {
             "status": "ok" if ok else "unavailable",
@@ -157,21 +150,29 @@ def create_app(settings: Settings) -> Flask:
     return app
 
 
+def _schema_ready() -> bool:
+    try:
+        ensure_schema()
+        return True
+    except (OperationalError, InterfaceError):
+        return False
+
+
 def _client() -> str:
     return request.remote_addr or "unknown"
 
 
-def _limit(state: State) -> None:
+def _limit(state: AppState) -> None:
     rate = state.settings.rate
     if rate is None:
         return
-    retry = ratelimit.hit(f"ip:{_client()}", *rate)
+    retry = state.limiter.hit(f"ip:{_client()}", *rate)
     if retry is not None:
         raise Problem("rate_limited", "Too many requests from your address; wait a moment.",
                       headers={"Retry-After": str(retry)})
 
 
-def allowed_origins(state: State, slug: str | None) -> set[str]:
+def allowed_origins(state: AppState, slug: str | None) -> set[str]:
     clinics = state.registry.clinics()
     chosen = [clinics[slug]] if slug in clinics else ([] if slug else list(clinics.values()))
     return {origin for clinic in chosen for origin in clinic.origins}
@@ -184,7 +185,7 @@ def _slug_of(path: str) -> str | None:
     return None
 
 
-def _cors(state: State, response: Response) -> None:
+def _cors(state: AppState, response: Response) -> None:
     origin = request.headers.get("Origin")
     response.vary.add("Origin")
     if not origin:
@@ -197,7 +198,7 @@ def _cors(state: State, response: Response) -> None:
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
 
 
-def _preflight(state: State) -> Response:
+def _preflight(state: AppState) -> Response:
     response = Response(status=204)
     origin = request.headers.get("Origin")
     if origin and origin in allowed_origins(state, _slug_of(request.path)):
@@ -209,7 +210,7 @@ def _preflight(state: State) -> Response:
     return response
 
 
-def _serve_site(app: Flask, site: Path, state: State) -> None:
+def _serve_site(app: Flask, site: Path, state: AppState) -> None:
     """Local preview of the generated pages (production serves them from the clinic's host)."""
     site = site.resolve()  # Flask would read a relative folder against the package's root
 
@@ -217,7 +218,6 @@ def _serve_site(app: Flask, site: Path, state: State) -> None:
     def site_index():
         clinics = sorted(state.registry.clinics())
         if len(clinics) == 1 and (site / clinics[0] / "index.html").exists():
-            from flask import redirect
             return redirect(f"/{clinics[0]}/")
         links = "".join(f'<li><a href="/{s}/">{s}</a></li>' for s in clinics)
         return Response(f"<!doctype html><html lang=nb><meta charset=utf-8>"
@@ -229,7 +229,6 @@ def _serve_site(app: Flask, site: Path, state: State) -> None:
         target = site / path
         if path.endswith("/") or target.is_dir():
             if not path.endswith("/"):
-                from flask import redirect
                 return redirect(f"/{path}/")
             path += "index.html"
         response = send_from_directory(site, path, max_age=0)
@@ -238,7 +237,7 @@ def _serve_site(app: Flask, site: Path, state: State) -> None:
         return response
 
 
-def frame_ancestors(state: State, path: str) -> str:
+def frame_ancestors(state: AppState, path: str) -> str:
     """Only the clinic's own origins (`embed_origins`, `pages_url`) may frame its pages."""
     slug = path.split("/", 1)[0]
     origins = sorted(allowed_origins(state, slug)) if slug in state.registry.clinics() else []

@@ -1,29 +1,40 @@
-"""The `endpoint` command: serve, outbox, staff-user, purge (SPEC §1)."""
+"""The `endpoint` command: serve, outbox, staff-user, purge (SPEC §1).
+
+Every command is registered here; each handler turns its flags into
+`Settings` (`settings.from_args`), opens what it needs and calls the module
+that does the work. Exit codes: 0 ok, 1 invalid input or configuration,
+2 usage error (argparse).
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from endpoint import outbox, purge, staff_users
-from endpoint.settings import Settings, SettingsError, from_env
+from peewee import InterfaceError, OperationalError
+
+from booking import Clinic
+from endpoint.clock import SYSTEM
+from endpoint.notify import outbox
+from endpoint.registry import Registry
+from endpoint.server import serve
+from endpoint.settings import SettingsError, from_args
+from endpoint.staff import users
+from endpoint.storage import purge
+from endpoint.storage.db import db, from_db
+from endpoint.storage.migrations import open_and_migrate
+
+Handler = Callable[[argparse.Namespace], int]
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = from_env()
-    return settings.with_(
-        database_url=getattr(args, "database", None),
-        content=Path(args.content) if getattr(args, "content", None) else None,
-        site=Path(args.site) if getattr(args, "site", None) else None,
-    )
-
+# -- serve -----------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from endpoint.server import serve
-
-    settings = _settings(args)
+    settings = from_args(args)
     outbox.check_senders(settings)
     if settings.site is not None and not settings.site.is_dir():
         print(f"--site {settings.site}: no such folder; run `sitegen build` first",
@@ -33,19 +44,165 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- outbox ----------------------------------------------------------------------------------
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    settings = from_args(args)
+    outbox.check_senders(settings)
+    open_and_migrate(settings.database_url)
+    if args.once:
+        outcomes = outbox.drain(settings, SYSTEM)
+        print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
+        return 0
+    worker = outbox.Worker(settings, SYSTEM)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(1)
+    except KeyboardInterrupt:
+        worker.stop()
+    return 0
+
+
+# -- purge -----------------------------------------------------------------------------------
+
+def _days(value: str) -> int:
+    if not (value.isascii() and value.isdigit()):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of days (0 or more)")
+    return int(value)
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    settings = from_args(args)
+    open_and_migrate(settings.database_url)
+    try:
+        with db.connection_context():
+            result = purge.purge(args.days, SYSTEM.now())
+    except (OperationalError, InterfaceError) as exc:
+        print(f"error: the database is unreachable ({type(exc).__name__}); nothing was "
+              "purged", file=sys.stderr)
+        return 1
+    print(result)
+    return 0
+
+
+# -- staff-user ------------------------------------------------------------------------------
+
+def cmd_staff_user(args: argparse.Namespace) -> int:
+    settings = from_args(args)
+    try:
+        # adding and feed URLs need the clinic's file; removing and listing work without
+        needs_clinic = args.action in ("add", "rotate-feed-token")
+        clinic = _clinic(settings.content, args.clinic) if needs_clinic else None
+        password = _read_password() if args.action == "add" else ""
+        open_and_migrate(settings.database_url)
+        with db.connection_context():
+            return _staff_action(args, clinic, password)
+    except users.StaffUserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _staff_action(args: argparse.Namespace, clinic: Clinic | None, password: str) -> int:
+    if args.action == "add":
+        assert clinic is not None
+        users.add_user(clinic.slug, args.username, password)
+        print(f"added staff user '{args.username}' to {clinic.slug}; the calendar is at "
+              f"{_base(clinic)}/staff/{clinic.slug}/calendar")
+    elif args.action == "remove":
+        users.remove_user(args.clinic, args.username)
+        print(f"removed staff user '{args.username}' from {args.clinic}")
+    elif args.action == "list":
+        for user in users.list_users(args.clinic):
+            created = from_db(user.created_at).strftime("%Y-%m-%d %H:%M UTC")
+            feed = "feed" if user.feed_token_hash else "-"
+            print(f"{user.clinic}\t{user.username}\t{created}\t{feed}")
+    else:
+        assert clinic is not None
+        token = users.rotate_feed_token(clinic.slug, args.username)
+        print("The calendar feed URL (shown only now; keep it secret, it opens the feed "
+              "without a password):", file=sys.stderr)
+        print(f"{_base(clinic)}/staff/{clinic.slug}/bookings.ics?token={token}")
+    return 0
+
+
+def _clinic(content: Path, slug: str) -> Clinic:
+    if not Path(content).is_dir():
+        raise users.StaffUserError(f"content folder '{content}' does not exist; pass "
+                                   "--content DIR or set LEDIG_CONTENT")
+    clinic = Registry(Path(content), interval=3600).get(slug)
+    if clinic is None:
+        raise users.StaffUserError(f"no valid clinic '{slug}' in {content}/clinics/; "
+                                   "check the slug (the file name without .yaml)")
+    return clinic
+
+
+def _base(clinic: Clinic) -> str:
+    return (clinic.endpoint_url or "http://127.0.0.1:8000").rstrip("/")
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return users.check_password(line.rstrip("\r\n"))
+    first = users.check_password(getpass.getpass("Password: "))
+    if getpass.getpass("Repeat the password: ") != first:
+        raise users.StaffUserError("the two passwords differ; run the command again")
+    return first
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+def _database_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
+
+
+def _content_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", help="clinic files (default content/, or LEDIG_CONTENT)")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="endpoint", description=__doc__)
+    p = argparse.ArgumentParser(prog="endpoint", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
+
     s = sub.add_parser("serve", help="serve the API (and --site pages) on a production server")
-    s.add_argument("--content", help="clinic files (default content/, or LEDIG_CONTENT)")
+    _content_flag(s)
     s.add_argument("--site", help="also serve these generated pages (local preview)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
+    _database_flag(s)
     s.add_argument("--threads", type=int, default=8)
     s.set_defaults(func=cmd_serve)
-    for add_command in (outbox.add_command, staff_users.add_command, purge.add_command):
-        add_command(sub)
+
+    o = sub.add_parser("outbox", help="deliver queued notifications (also runs inside serve)")
+    o.add_argument("--once", action="store_true",
+                   help="deliver what is due now, then exit (for cron)")
+    _database_flag(o)
+    o.add_argument("--interval", type=float, help="seconds between rounds (default 5)")
+    o.set_defaults(func=cmd_outbox)
+
+    u = sub.add_parser("staff-user", help="manage the clinics' staff logins")
+    actions = u.add_subparsers(dest="action", required=True)
+    for name, helptext, needs_user in (
+        ("add", "create a staff login (password from stdin, or prompted twice)", True),
+        ("remove", "delete a staff login", True),
+        ("list", "list staff logins", False),
+        ("rotate-feed-token", "make a new secret calendar-feed URL (the old one stops)", True),
+    ):
+        a = actions.add_parser(name, help=helptext)
+        a.add_argument("--clinic", required=needs_user, help="the clinic's slug")
+        if needs_user:
+            a.add_argument("--username", required=True)
+        _database_flag(a)
+        _content_flag(a)
+        a.set_defaults(func=cmd_staff_user)
+
+    g = sub.add_parser("purge", help="erase patients' personal data from bookings that "
+                                     "ended more than DAYS days ago")
+    g.add_argument("--older-than", dest="days", type=_days, required=True, metavar="DAYS",
+                   help="erase bookings (and their messages) that ended more than DAYS ago")
+    _database_flag(g)
+    g.set_defaults(func=cmd_purge)
     return p
 
 
@@ -53,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s")
     args = parser().parse_args(argv)
+    handler: Handler = args.func
     try:
-        return args.func(args)
+        return handler(args)
     except SettingsError as exc:  # invalid configuration: exit 1 (SPEC §1)
         print(f"error: {exc}", file=sys.stderr)
         return 1

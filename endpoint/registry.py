@@ -1,7 +1,7 @@
 """The clinics the endpoint serves, reloaded from `content/` when files change.
 
 Every request asks the registry for its clinic; at most once per
-`interval` seconds that triggers a cheap scan (a `stat` per file). A changed
+`interval` seconds of its clock that triggers a cheap scan (a `stat` per file). A changed
 file is validated before it replaces anything: an invalid change is refused
 and logged, and the last valid version keeps serving.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from booking import Clinic, ConfigIssue
-from sitegen.content import clinic_files, load_clinic_bytes
+from common.content import clinic_files, load_clinic_bytes
+from endpoint.clock import SYSTEM, Clock
 
 log = logging.getLogger("ledig.content")
 
@@ -28,9 +28,10 @@ class FileState:
 
 
 class Registry:
-    def __init__(self, content_dir: Path, interval: float = 1.0):
+    def __init__(self, content_dir: Path, interval: float = 1.0, clock: Clock = SYSTEM):
         self.content_dir = Path(content_dir)
         self.interval = interval
+        self.clock = clock
         self._clinics: dict[str, Clinic] = {}
         self._files: dict[Path, FileState] = {}
         self._lock = threading.Lock()
@@ -53,14 +54,14 @@ class Registry:
 
     def scan(self, *, force: bool = False) -> None:
         """Reload changed clinic files (at most once per interval unless forced)."""
-        now = time.monotonic()
+        now = self.clock.monotonic()
         if not force and now - self._scanned < self.interval:
             return
         with self._lock:
             if not force and now - self._scanned < self.interval:
                 return
             self._scan_locked()
-            self._scanned = time.monotonic()
+            self._scanned = self.clock.monotonic()
 
     def _scan_locked(self) -> None:
         seen = set()

@@ -6,19 +6,23 @@ import logging
 
 from waitress import serve as waitress_serve
 
+from endpoint import state as app_state
 from endpoint.app import create_app
-from endpoint.outbox import start_worker
-from endpoint.purge import start_daily_purge
+from endpoint.notify.outbox import start_worker
 from endpoint.settings import Settings
+from endpoint.storage.purge import start_daily_purge
 
 log = logging.getLogger("ledig.server")
 
 
 def serve(settings: Settings, *, host: str, port: int, threads: int = 8) -> None:
     app = create_app(settings)
+    state = app_state.of(app)
     if settings.outbox_worker:
-        start_worker(app)
-    start_daily_purge(app)  # only when LEDIG_PURGE_AFTER_DAYS is set
+        state.workers["outbox"] = start_worker(state.settings, state.clock)
+    # only when LEDIG_PURGE_AFTER_DAYS is set
+    if (purging := start_daily_purge(settings.purge_after_days, state.clock)) is not None:
+        state.workers["purge"] = purging
     log.info("serving on http://%s:%d/ (%d threads)", host, port, threads)
     # With LEDIG_TRUSTED_PROXIES the app's ProxyFix takes the client address from the last
     # N X-Forwarded-For entries, so waitress must pass those headers on; without it they

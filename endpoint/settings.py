@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import secrets
@@ -66,9 +67,20 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         rate_limit=env.get("LEDIG_RATE_LIMIT"),
         trusted_proxies=_int(env, "LEDIG_TRUSTED_PROXIES"),
         purge_after_days=_int(env, "LEDIG_PURGE_AFTER_DAYS"),
+        reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
     )
     settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early
     return settings
+
+
+def from_args(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
+    """Settings for a command: the environment's, with the command's flags winning."""
+    return from_env(env).with_(
+        database_url=getattr(args, "database", None),
+        content=Path(args.content) if getattr(args, "content", None) else None,
+        site=Path(args.site) if getattr(args, "site", None) else None,
+        outbox_interval=getattr(args, "interval", None),
+    )
 
 
 def _int(env: dict[str, str], name: str) -> int | None:
@@ -78,6 +90,19 @@ def _int(env: dict[str, str], name: str) -> int | None:
     if not (value.isascii() and value.isdigit()):
         raise SettingsError(f"{name} must be a whole number (got '{value}')")
     return int(value)
+
+
+def _seconds(env: dict[str, str], name: str) -> float | None:
+    value = env.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds from 0 to 3600 (got '{value}')")
+    return seconds
 
 
 def ensure_secret_key(settings: Settings) -> Settings:

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TextIO
 
 from booking import ConfigIssue
+from common.content import clinic_files, load_clinic_bytes
 from sitegen import pages
-from sitegen.content import clinic_files, load_clinic_bytes
 
 MANIFEST = ".ledig-build.json"
 FORMAT = 1
@@ -48,8 +48,8 @@ def engine_hash() -> str:
     """What every page depends on besides its clinic file: templates, assets, code."""
     digest = hashlib.sha256(f"format {FORMAT}".encode())
     sources = sorted(p for p in pages.TEMPLATES.rglob("*") if p.is_file())
-    for package in ("sitegen", "booking"):
-        sources += sorted((CODE / package).glob("*.py"))
+    for package in ("sitegen", "common", "booking"):
+        sources += sorted((CODE / package).rglob("*.py"))
     for path in sources:
         digest.update(str(path.relative_to(CODE)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

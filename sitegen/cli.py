@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from booking import Clinic, bookability
-from sitegen.content import Content, load_content
-from sitegen.i18n import strings
-from sitegen.urls import embed_id, iframe_code, page_url
+from booking.urls import page_url
+from common.content import Content, load_content
+from common.words.pages import strings
+from sitegen.urls import embed_id, iframe_code
 
 
 def _report_issues(content: Content) -> None:

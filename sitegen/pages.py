@@ -24,8 +24,9 @@ from markupsafe import Markup
 
 from booking import AppointmentType, BookingLink, Calendar, Clinic
 from booking.model import origin_of
-from sitegen.i18n import client_strings, strings
-from sitegen.urls import EMBED_MARK, embed_id, iframe_code, page_url
+from booking.urls import CANCEL_PATH, cancel_page_url, page_url
+from common.words.pages import client_strings, strings
+from sitegen.urls import EMBED_MARK, embed_id, iframe_code
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ASSETS = TEMPLATES / "assets"
@@ -143,7 +144,7 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
     clinic_url = page_url(clinic)
     here = page_url(clinic, link.id if link else None)
     if page == "cancel":
-        here = clinic_url = clinic_url + "avbestill/"
+        here = clinic_url = cancel_page_url(clinic)
     index = clinic.booking_links.index(link) + 1 if link is not None else None
     tracking = {
         "ga": clinic.tracking.ga_measurement_id,
@@ -162,7 +163,7 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
         "tz": clinic.timezone,
         "test_mode": clinic.test_mode,
         "api": clinic.endpoint_url.rstrip("/") + f"/api/v1/clinics/{clinic.slug}",
-        "cancel_url": page_url(clinic) + "avbestill/",
+        "cancel_url": cancel_page_url(clinic),
         "page_url": page_url(clinic),
         "preset": {"calendar": link.calendar, "type": link.type} if link else {},
         "offers": table,
@@ -213,7 +214,7 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
             "config": json_script(_config(clinic, page, table, link, lang)),
             "clinic_script": script if page != "links" else None,
             "send_names": clinic.tracking.send_names,
-            "cancel_url": page_url(clinic) + "avbestill/",
+            "cancel_url": cancel_page_url(clinic),
             **extra,
         }
         out[path] = env.get_template(template).render(ctx).encode()
@@ -228,7 +229,7 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
                                     f"{link.title} – {clinic.name}", link.title)
         render("booking.html", path, "booking", link, title=title, heading=heading,
                calendars=pick.calendars, types=pick.types)
-    render("cancel.html", f"{slug}/avbestill/index.html", "cancel",
+    render("cancel.html", f"{slug}/{CANCEL_PATH}/index.html", "cancel",
            title=t["title_cancel"].format(clinic=clinic.name))
 
     clinic_title = t["title_booking"].format(clinic=clinic.name)

@@ -1,27 +1,10 @@
-"""Public URLs of a clinic's pages and the iframe code that embeds them.
-
-`pages_url` is where the contents of the build folder are published, so a
-clinic's page is `<pages_url><slug>/` and a booking link's page is
-`<pages_url><slug>/<link-id>/`.
-"""
+"""The iframe code that embeds a clinic's pages (their URLs are `booking.urls`)."""
 
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlencode
 
 from booking import Clinic
-
-
-def page_url(clinic: Clinic, link_id: str | None = None, *, calendar: str | None = None,
-             type_id: str | None = None) -> str:
-    base = clinic.pages_url or "/"
-    if not base.endswith("/"):
-        base += "/"
-    url = f"{base}{clinic.slug}/" + (f"{link_id}/" if link_id else "")
-    query = {k: v for k, v in (("calendar", calendar), ("type", type_id)) if v}
-    return url + (f"?{urlencode(query)}" if query else "")
-
 
 EMBED_MARK = "\x00EMBED\x00"  # stands for embed_id() in the links page's iframe template
 

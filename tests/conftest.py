@@ -19,7 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from support import write_clinic  # noqa: F401 - re-exported for older imports
+from support import (
+    Clock,
+    write_clinic,  # noqa: F401 - re-exported for older imports
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = ROOT / "content"
@@ -52,16 +55,6 @@ def content_dir(tmp_path: Path) -> Path:
 
 # -- clock ----------------------------------------------------------------------
 
-class Clock:
-    """A settable clock for the app (`app.config['LEDIG_NOW']`)."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # a Tuesday, 07:00 in Oslo
@@ -90,7 +83,7 @@ def postgres_url() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        from endpoint.db import db
+        from endpoint.storage.db import db
         if db.obj is not None and not db.obj.is_closed():
             db.obj.close()
         with admin.cursor() as cur:
@@ -127,8 +120,7 @@ def make_app(tmp_path: Path, content_dir: Path, clock: Clock):
             outbox_worker=False,
         )
         settings = settings.with_(**overrides)
-        app = create_app(settings)
-        app.config["LEDIG_NOW"] = clock
+        app = create_app(settings, clock)
         app.config["TESTING"] = True
         return app
 

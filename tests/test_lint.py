@@ -12,6 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    result = subprocess.run([ruff, "check", "booking", "sitegen", "endpoint", "tests", "bench"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([ruff, "check", "booking", "common", "sitegen", "endpoint", "tests",
+                             "bench"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking import Busy, Clinic, ConfigIssue, visible_slots
-from sitegen.content import load_clinic_bytes
+from common.content import load_clinic_bytes
 
 OSLO = ZoneInfo("Europe/Oslo")
 

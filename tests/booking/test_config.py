@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content import load_clinic_bytes
+from common.content import load_clinic_bytes
 
 FILE = "test.yaml"
 DEMO = Path(__file__).resolve().parents[2] / "content" / "clinics" / "fjordlegene.yaml"

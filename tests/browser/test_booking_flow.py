@@ -22,7 +22,7 @@ HOST = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Fjordlegen
 
 
 def bookings():
-    from endpoint.db import Booking, db
+    from endpoint.storage.db import Booking, db
 
     with db.connection_context():
         return list(Booking.select().order_by(Booking.id).dicts())

@@ -32,7 +32,7 @@ DAY = [
 
 
 def _book(clinic_tz, day, row, now):
-    from endpoint.db import Booking, to_db
+    from endpoint.storage.db import Booking, to_db
 
     cal, kind, hm, minutes, first, last, self_booked, ago = row
     hour, minute = map(int, hm.split(":"))
@@ -47,16 +47,16 @@ def _book(clinic_tz, day, row, now):
 @pytest.fixture
 def staff_server(make_app, clock):
     from booking.restrictions import zone
-    from endpoint.db import db
-    from endpoint.staff_users import add_user
+    from endpoint.staff.users import add_user
+    from endpoint.storage.db import db
 
-    clock.now = datetime(2026, 12, 1, 9, 47, tzinfo=UTC)  # 10:47 in Oslo, a Tuesday
+    clock.at = datetime(2026, 12, 1, 9, 47, tzinfo=UTC)  # 10:47 in Oslo, a Tuesday
     app = make_app()
     tz = zone("Europe/Oslo")
     with db.connection_context():
         add_user("fjordlegene", USER, PASSWORD)
         for row in DAY:
-            _book(tz, clock.now.astimezone(tz).date(), row, clock.now)
+            _book(tz, clock.at.astimezone(tz).date(), row, clock.at)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

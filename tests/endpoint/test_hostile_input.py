@@ -7,8 +7,8 @@ import base64
 
 import pytest
 
-from endpoint.db import db
-from endpoint.staff_users import add_user
+from endpoint.staff.users import add_user
+from endpoint.storage.db import db
 
 SLUG = "fjordlegene"
 PASSWORD = "fjord-kaffe-mandag-7"

@@ -22,9 +22,10 @@ from notify_support import (
     slot,
     write_clinic,
 )
+from support import Clock
 
-from endpoint import outbox
-from endpoint.db import Outbox, db, from_db
+from endpoint.notify import outbox
+from endpoint.storage.db import Outbox, db, from_db
 
 
 @pytest.fixture
@@ -91,13 +92,13 @@ def test_the_dialog_goes_by_sms_when_the_type_notifies_only_by_sms(notify_app, c
     assert book(notify_app.test_client(), slot(30), "smsdialog").status_code == 201
     assert sorted((r.kind, r.channel) for r in rows()) == [("confirmation", "sms"),
                                                            ("dialog", "sms")]
-    assert outbox.run_once(settings_of(notify_app), now=clock.now) == Counter(sent=2)
+    assert outbox.run_once(settings_of(notify_app), clock) == Counter(sent=2)
     assert gateway.requests[1]["json"]["text"].startswith("Hei Kari, velkommen")
 
 
 def test_no_reminder_whose_time_has_passed_at_booking(notify_app, clock):
     # 08:00 Oslo on the booking day: 24 h before it is already past
-    assert book(notify_app.test_client(), slot(0, first=clock.now.date())).status_code == 201
+    assert book(notify_app.test_client(), slot(0, first=clock.at.date())).status_code == 201
     assert not rows(kind="reminder")
 
 
@@ -107,7 +108,7 @@ def test_delivery_over_smtp_and_the_sms_gateway(notify_app, clock, mailbox, gate
     client = notify_app.test_client()
     start = slot(30)
     created = book(client, start, "full").get_json()
-    done = outbox.run_once(settings_of(notify_app), now=clock.now)
+    done = outbox.run_once(settings_of(notify_app), clock)
     assert done == Counter(sent=3)  # confirmation mail, dialog mail, confirmation SMS
 
     mails = {m["Subject"]: m for m in mailbox.parsed()}
@@ -149,7 +150,7 @@ def test_delivery_over_smtp_and_the_sms_gateway(notify_app, clock, mailbox, gate
     everything += "".join(r.body + r.subject + r.attachment + r.last_error for r in rows())
     assert NATIONAL_ID not in everything
 
-    assert outbox.run_once(settings_of(notify_app), now=clock.now) == Counter()
+    assert outbox.run_once(settings_of(notify_app), clock) == Counter()
     assert all(r.status == "sent" and r.attempts == 1 and r.sent_at for r in rows(
         kind="confirmation"))
 
@@ -157,12 +158,12 @@ def test_delivery_over_smtp_and_the_sms_gateway(notify_app, clock, mailbox, gate
 def test_cancellation_sends_a_cancel_for_the_same_uid(notify_app, clock, mailbox, gateway):
     client = notify_app.test_client()
     created = book(client, slot(30), "full").get_json()
-    outbox.run_once(settings_of(notify_app), now=clock.now)
+    outbox.run_once(settings_of(notify_app), clock)
     url = f"/api/v1/clinics/varsel/bookings/{created['booking']['id']}"
     headers = {"Authorization": f"Bearer {created['cancel_token']}"}
     assert client.delete(url, headers=headers).status_code == 200
     assert {r.status for r in rows(kind="reminder")} == {"cancelled"}
-    assert outbox.run_once(settings_of(notify_app), now=clock.now) == Counter(sent=2)
+    assert outbox.run_once(settings_of(notify_app), clock) == Counter(sent=2)
 
     cancellation = next(m for m in mailbox.parsed() if m["Subject"].startswith("Avbestilt"))
     ics = next(p for p in cancellation.iter_attachments()
@@ -181,17 +182,18 @@ def test_twenty_bookings_while_the_mail_server_is_down(make_app, varsel, clock):
     client = app.test_client()
     for n in range(20):
         assert book(client, slot(n), "epost").status_code == 201
-    assert outbox.run_once(settings_of(app), now=clock.now) == Counter(retry=20)
+    assert outbox.run_once(settings_of(app), clock) == Counter(retry=20)
     assert {(r.status, r.attempts) for r in rows()} == {("pending", 1)}
     assert all("127.0.0.1" in r.last_error for r in rows())
 
     box = Mailbox(port).start()
     try:
         # not due yet: the back-off holds them for 30 s
-        assert outbox.run_once(settings_of(app), now=clock.now + timedelta(seconds=5)) == Counter()
-        later = clock.now + timedelta(seconds=31)
-        assert outbox.drain(settings_of(app), now=later) == Counter(sent=20)
-        assert outbox.drain(settings_of(app), now=later + timedelta(hours=2)) == Counter()
+        soon = Clock(clock.at + timedelta(seconds=5))
+        assert outbox.run_once(settings_of(app), soon) == Counter()
+        later = clock.at + timedelta(seconds=31)
+        assert outbox.drain(settings_of(app), Clock(later)) == Counter(sent=20)
+        assert outbox.drain(settings_of(app), Clock(later + timedelta(hours=2))) == Counter()
     finally:
         box.stop()
     ids = Counter(m["Message-ID"] for m in box.parsed())
@@ -204,13 +206,13 @@ def test_twenty_bookings_while_the_mail_server_is_down(make_app, varsel, clock):
 def test_sms_gateway_errors(notify_app, clock, gateway, status, outcome):
     gateway.status = status
     assert book(notify_app.test_client(), slot(30), "sms").status_code == 201
-    assert outbox.run_once(settings_of(notify_app), now=clock.now)[outcome] == 1
+    assert outbox.run_once(settings_of(notify_app), clock)[outcome] == 1
     [row] = rows(kind="confirmation")
     assert row.status == ("failed" if outcome == "failed" else "pending")
     assert str(status) in row.last_error
     if outcome == "retry":
         gateway.status = 200
-        assert outbox.run_once(settings_of(notify_app), now=clock.now + timedelta(minutes=1)) \
+        assert outbox.run_once(settings_of(notify_app), Clock(clock.at + timedelta(minutes=1))) \
             == Counter(sent=1)
 
 
@@ -230,7 +232,7 @@ def test_two_workers_deliver_each_message_once(make_app, varsel, clock, mailbox,
         try:
             start.wait()
             total: Counter = Counter()
-            while outcomes := outbox.run_once(settings, now=clock.now, worker=name, limit=3):
+            while outcomes := outbox.run_once(settings, clock, worker=name, limit=3):
                 total += outcomes
             results.append(total)
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -260,24 +262,24 @@ def test_reminders_go_out_when_due_and_never_for_cancelled_bookings(notify_app, 
     kept = book(client, first, "full").get_json()
     gone = book(client, second, "full").get_json()
     settings = settings_of(notify_app)
-    outbox.run_once(settings, now=clock.now)
+    outbox.run_once(settings, clock)
     mailbox.messages.clear()
     gateway.requests.clear()
     client.delete(f"/api/v1/clinics/varsel/bookings/{gone['booking']['id']}",
                   headers={"Authorization": f"Bearer {gone['cancel_token']}"})
-    outbox.run_once(settings, now=clock.now)  # the cancellation messages
+    outbox.run_once(settings, clock)  # the cancellation messages
     mailbox.messages.clear()
     gateway.requests.clear()
 
     just_before = first - timedelta(hours=24, minutes=1)
-    assert outbox.run_once(settings, now=just_before) == Counter()
-    assert outbox.run_once(settings, now=first - timedelta(hours=23)) == Counter(sent=2)
+    assert outbox.run_once(settings, Clock(just_before)) == Counter()
+    assert outbox.run_once(settings, Clock(first - timedelta(hours=23))) == Counter(sent=2)
     [mail] = mailbox.parsed()
     assert mail["Subject"].startswith("Påminnelse")
     assert [r["json"]["text"][:30] for r in gateway.requests] == [
         "Varsel legekontor: Påminnelse "]
     # a day later the cancelled booking's reminder would be due: nothing goes out
-    assert outbox.run_once(settings, now=second - timedelta(hours=1)) == Counter()
+    assert outbox.run_once(settings, Clock(second - timedelta(hours=1))) == Counter()
     assert {r.booking_id: r.status for r in rows(kind="reminder")}.keys() == {
         r.booking_id for r in rows(kind="reminder")}
     statuses = {(r.booking.public_id, r.status) for r in rows(kind="reminder")}
@@ -299,12 +301,12 @@ def test_a_dialog_that_escapes_the_sandbox_fails_alone(notify_app, clock, mailbo
     assert response.status_code == 201
     [dialog] = rows(kind="dialog")
     assert dialog.status == "failed" and error in dialog.last_error
-    assert outbox.run_once(settings_of(notify_app), now=clock.now) == Counter(sent=1)
+    assert outbox.run_once(settings_of(notify_app), clock) == Counter(sent=1)
     assert [m["Subject"][:15] for m in mailbox.parsed()] == ["Timebekreftelse"]
 
 
 def test_a_harmless_branch_of_the_same_template_is_sent(notify_app, clock, mailbox):
     assert book(notify_app.test_client(), slot(30), "farlig", first_name="Per").status_code == 201
-    assert outbox.run_once(settings_of(notify_app), now=clock.now) == Counter(sent=2)
+    assert outbox.run_once(settings_of(notify_app), clock) == Counter(sent=2)
     assert "Hei Per" in {m["Subject"][:11]: m for m in mailbox.parsed()}["Melding fra"]\
         .get_content()

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from support import write_clinic
 
-from endpoint.openapi import SPEC
+from endpoint.api.openapi import SPEC
 
 with warnings.catch_warnings():
     # schemathesis 3 imports names that jsonschema has deprecated; not ours to fix
@@ -40,7 +40,7 @@ def app(make_app, content_dir, clock, database_url):
     write_clinic(content_dir, SLUG, grenda_yaml())
     app = make_app(database_url=database_url)
     client = app.test_client()
-    start = local(clock.now.date() + timedelta(days=2), 10)
+    start = local(clock.at.date() + timedelta(days=2), 10)
     created = client.post(f"/api/v1/clinics/{SLUG}/bookings", json=booking_body(start))
     assert created.status_code == 201
     app.config["FUZZ_BOOKING"] = created.get_json()

@@ -16,13 +16,13 @@ from aiosmtpd.smtp import AuthResult
 from icalendar import Calendar
 from notify_support import NATIONAL_ID, Mailbox, book, clinic_yaml, free_port, slot, write_clinic
 
-from endpoint import outbox
+from common.dialogs import DialogError, check_template, render_dialog, sample_context
 from endpoint.cli import main
-from endpoint.db import Outbox, db
-from endpoint.delivery import Outgoing
-from endpoint.mailer import Mailer
-from endpoint.sms import gateway
-from sitegen.dialogs import DialogError, check_template, render_dialog, sample_context
+from endpoint.notify import outbox
+from endpoint.notify.delivery import Outgoing
+from endpoint.notify.mailer import Mailer
+from endpoint.notify.sms import gateway
+from endpoint.storage.db import Outbox, db
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def varsel(content_dir):
 def test_without_urls_messages_become_files(make_app, varsel, clock, tmp_path):
     app = make_app()
     created = book(app.test_client(), slot(30), "full").get_json()
-    assert outbox.run_once(app.extensions["ledig"].settings, now=clock.now) == Counter(sent=3)
+    assert outbox.run_once(app.extensions["ledig"].settings, clock) == Counter(sent=3)
     mails = sorted((tmp_path / "var" / "mail").glob("*.eml"))
     texts = sorted((tmp_path / "var" / "sms").glob("*.json"))
     assert len(mails) == 2 and len(texts) == 1
@@ -93,9 +93,9 @@ def test_mailer_and_gateway_urls():
 
 def test_the_outbox_command_delivers_once(make_app, varsel, clock, tmp_path, monkeypatch,
                                           capsys):
-    clock.now = datetime.now(UTC)  # the command runs on the real clock
+    clock.at = datetime.now(UTC)  # the command runs on the real clock
     app = make_app()
-    assert book(app.test_client(), slot(3, first=clock.now.date() + timedelta(days=2)),
+    assert book(app.test_client(), slot(3, first=clock.at.date() + timedelta(days=2)),
                 "epost").status_code == 201
     monkeypatch.setenv("LEDIG_VAR", str(tmp_path / "var"))
     monkeypatch.delenv("LEDIG_SMTP_URL", raising=False)
@@ -109,11 +109,11 @@ def test_the_outbox_command_delivers_once(make_app, varsel, clock, tmp_path, mon
 
 
 def test_the_worker_thread_of_serve(make_app, varsel, clock, tmp_path):
-    clock.now = datetime.now(UTC)  # the worker runs on the real clock
+    clock.at = datetime.now(UTC)  # the worker runs on the real clock
     app = make_app(outbox_interval=0.05)
-    assert book(app.test_client(), slot(3, first=clock.now.date() + timedelta(days=2)),
+    assert book(app.test_client(), slot(3, first=clock.at.date() + timedelta(days=2)),
                 "epost").status_code == 201
-    worker = outbox.start_worker(app)
+    worker = outbox.start_worker(app.extensions["ledig"].settings)
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not list((tmp_path / "var" / "mail").glob("*")):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
-from support import free_port_url
+from support import Clock, free_port_url
 
-from endpoint import ratelimit
-from endpoint.db import RateHit, db
+from endpoint.ratelimit import RateLimiter
+from endpoint.storage.db import RateHit, db
 
 
 def test_after_a_failed_connect_requests_get_503_at_once(make_app):
@@ -26,16 +27,18 @@ def test_after_a_failed_connect_requests_get_503_at_once(make_app):
     assert client.get(slots).status_code == 503
 
 
-def test_ended_windows_are_pruned_whatever_their_period(app, monkeypatch):
-    monkeypatch.setattr(ratelimit, "PRUNE_CHANCE", 0.0)
+def test_ended_windows_are_pruned_whatever_their_period(app):
+    clock = Clock(datetime.fromtimestamp(1_000_000.0, UTC))
+    quiet, pruning = RateLimiter(clock, prune_chance=0.0), RateLimiter(clock, prune_chance=1.0)
     with db.connection_context():
         for n in range(5):  # hourly windows
-            ratelimit.hit(f"ip:10.0.0.{n}", 10, 3600, now=1_000_000.0)
+            quiet.hit(f"ip:10.0.0.{n}", 10, 3600)
         assert RateHit.select().count() == 5
-        monkeypatch.setattr(ratelimit, "PRUNE_CHANCE", 1.0)  # this request prunes
-        ratelimit.hit("ip:10.0.0.9", 10, 60, now=1_000_000.0 + 600)
+        clock.advance(seconds=600)
+        pruning.hit("ip:10.0.0.9", 10, 60)  # this request prunes
         # an hourly window of ten minutes ago has not ended: it stays
         assert sorted(r.key for r in RateHit.select()) == [f"ip:10.0.0.{n}" for n in
                                                              (0, 1, 2, 3, 4, 9)]
-        ratelimit.hit("ip:10.0.0.9", 10, 60, now=1_000_000.0 + 3700)
+        clock.advance(seconds=3100)
+        pruning.hit("ip:10.0.0.9", 10, 60)
         assert {r.key for r in RateHit.select()} == {"ip:10.0.0.9"}

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from endpoint.cli import _settings
-from endpoint.settings import Settings, SettingsError, ensure_secret_key, from_env
+from endpoint.settings import Settings, SettingsError, ensure_secret_key, from_args, from_env
 
 
 def test_defaults():
@@ -58,10 +57,10 @@ def test_flags_win_over_the_environment(monkeypatch):
     monkeypatch.setenv("LEDIG_CONTENT", "/from/env")
     args = argparse.Namespace(database="sqlite:///from-flag.sqlite3", content="/from/flag",
                               site=None)
-    s = _settings(args)
+    s = from_args(args)
     assert s.database_url == "sqlite:///from-flag.sqlite3" and s.content == Path("/from/flag")
     args = argparse.Namespace(database=None, content=None, site=None)
-    assert _settings(args).database_url == "sqlite:///from-env.sqlite3"
+    assert from_args(args).database_url == "sqlite:///from-env.sqlite3"
 
 
 def test_a_generated_secret_key_survives_restarts(tmp_path):

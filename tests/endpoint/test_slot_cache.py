@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from endpoint.db import Booking, db
+from endpoint.storage.db import Booking, db
 
 SLOTS = "/api/v1/clinics/fjordlegene/slots?type=konsultasjon&calendar=hansen"
 
@@ -25,7 +25,7 @@ def _patient(national_id: str = "15108695088") -> dict:
 
 def test_a_booking_in_another_process_is_seen_at_once(make_app, clock, sqlite_url,
                                                       live_server):
-    clock.now = datetime.now(UTC)
+    clock.at = datetime.now(UTC)
     app = make_app(database_url=sqlite_url)
     client = app.test_client()
     before = _starts(client.get(SLOTS))
@@ -109,7 +109,7 @@ def _store_bookings(n: int, start: datetime) -> None:
 def test_query_count_does_not_grow_with_stored_bookings(client, clock):
     # a cold cache each time (the range differs), so the busy query runs too
     few = _queries_for(client, SLOTS + "&from=2026-12-02&to=2026-12-20")
-    _store_bookings(3000, clock.now - timedelta(days=200))
+    _store_bookings(3000, clock.at - timedelta(days=200))
     many = _queries_for(client, SLOTS + "&from=2026-12-03&to=2026-12-20")
     warm = _queries_for(client, SLOTS + "&from=2026-12-03&to=2026-12-20")
     assert few == many

@@ -39,11 +39,11 @@ from hardening_support import (
     overlaps,
     problem,
 )
-from support import write_clinic
+from support import Clock, write_clinic
 
-from endpoint import outbox
-from endpoint.db import Booking, Outbox, db, open_database, utcnow
-from endpoint.outbox import LEASE
+from endpoint.notify import outbox
+from endpoint.notify.outbox import LEASE
+from endpoint.storage.db import Booking, Outbox, db, open_database, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -120,7 +120,7 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
                     row.__data__
             # once the dead worker's leases have run out, nothing is left behind
             later = now + LEASE + timedelta(minutes=1)
-            outbox.drain(_settings(var, database_url), now=later)
+            outbox.drain(_settings(var, database_url), Clock(later))
             statuses = Counter(Outbox.get_by_id(r.id).status for r in confirmations)
             assert statuses == Counter(sent=len(confirmations))
             delivered = {p.name.split("-")[1] for folder in ("mail", "sms")
@@ -165,7 +165,7 @@ def test_a_mail_folder_that_cannot_be_made_keeps_messages_pending(booked_with_me
     (var / "mail").write_text("not a folder")  # like a read-only or broken var/
     (var / "sms").write_text("not a folder")
     settings = app.extensions["ledig"].settings
-    assert outbox.run_once(settings, now=clock.now)["retry"] >= 3
+    assert outbox.run_once(settings, clock)["retry"] >= 3
     errors = _pending_errors(app)
     assert all(str(var / "mail") in e or str(var / "sms") in e for e in errors), errors
     # no lost booking: it still answers its token, and the messages go once var/ is fixed
@@ -174,7 +174,7 @@ def test_a_mail_folder_that_cannot_be_made_keeps_messages_pending(booked_with_me
     assert r.status_code == 200 and r.get_json()["booking"]["status"] == "active"
     (var / "mail").unlink()
     (var / "sms").unlink()
-    outcome = outbox.run_once(settings, now=clock.now + timedelta(minutes=5))
+    outcome = outbox.run_once(settings, Clock(clock.at + timedelta(minutes=5)))
     assert outcome["sent"] >= 3 and not outcome["retry"]
 
 

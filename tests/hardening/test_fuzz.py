@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 
 from booking import ConfigIssue
 from booking.identity import IdentityError, validate_national_id
-from endpoint.parsing import booking_request
+from common.content import load_clinic_bytes
+from endpoint.api.parsing import booking_request
 from endpoint.problems import Problem
-from sitegen.content import load_clinic_bytes
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO = (ROOT / "content" / "clinics" / "fjordlegene.yaml").read_bytes()

@@ -16,8 +16,8 @@ from hardening_support import API, SLUG, booking_body, fnr, grenda_notifying, lo
 from support import write_clinic
 
 from endpoint import cli
-from endpoint.db import Booking, Outbox, db, from_db, to_db
-from endpoint.purge import BOOKING_ERASED, OUTBOX_ERASED, purge, start_daily_purge
+from endpoint.storage.db import Booking, Outbox, db, from_db, to_db
+from endpoint.storage.purge import BOOKING_ERASED, OUTBOX_ERASED, purge, start_daily_purge
 
 DAY0 = datetime(2026, 12, 1).date()  # the `clock` fixture's day
 PERSONAL = ("first_name", "last_name", "phone", "email", "national_id", "id_type", "note",
@@ -182,17 +182,19 @@ def test_the_purge_command_refuses_a_bad_number_of_days(days, capsys):
     assert exit_.value.code == 2 and "whole number" in capsys.readouterr().err
 
 
-def test_the_daily_thread_runs_only_when_the_setting_is_set(make_app, content_dir, sqlite_url):
+def test_the_daily_thread_runs_only_when_the_setting_is_set(make_app, content_dir, sqlite_url,
+                                                            clock):
     write_clinic(content_dir, SLUG, grenda_notifying())
-    assert start_daily_purge(make_app(database_url=sqlite_url)) is None
+    assert start_daily_purge(None, clock) is None
     app = make_app(database_url=sqlite_url, purge_after_days=30)
     client = app.test_client()
     r = client.post(f"{API}/bookings", json=booking_body(local(DAY0 + timedelta(days=3), 10)))
     assert r.status_code == 201
-    past = datetime.now(UTC) - timedelta(days=31)
+    past = clock.at - timedelta(days=31)
     with app.app_context(), db.connection_context():
         Booking.update(start=to_db(past), end=to_db(past + timedelta(hours=1))).execute()
-    thread = start_daily_purge(app, interval=3600)
+    thread = start_daily_purge(app.extensions["ledig"].settings.purge_after_days, clock,
+                               interval=3600)
     try:
         deadline = time.monotonic() + 10
         while thread.runs < 1:
@@ -200,6 +202,5 @@ def test_the_daily_thread_runs_only_when_the_setting_is_set(make_app, content_di
             time.sleep(0.05)
     finally:
         thread.stop()
-    assert app.extensions["ledig_purge"] is thread
     with app.app_context(), db.connection_context():
         assert [b.national_id for b in Booking.select()] == [""]

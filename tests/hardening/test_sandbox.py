@@ -22,9 +22,9 @@ import pytest
 from hardening_support import API, SLUG, booking_body, grenda_notifying, local, patient
 from support import write_clinic
 
-from endpoint.db import Outbox, db
-from sitegen.content import load_clinic_bytes
-from sitegen.dialogs import MAX_OUTPUT, DialogError, check_template, render_dialog, sample_context
+from common.content import load_clinic_bytes
+from common.dialogs import MAX_OUTPUT, DialogError, check_template, render_dialog, sample_context
+from endpoint.storage.db import Outbox, db
 
 ESCAPES = {
     "mro": "{{ ''.__class__.__mro__ }}",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from common.words.pages import CLIENT_KEYS, STRINGS
 from sitegen.build import MANIFEST, build
-from sitegen.i18n import CLIENT_KEYS, STRINGS
 from sitegen.pages import clinic_script
 
 SLUG = "fjordlegene"

@@ -28,9 +28,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    InterfaceError,
     Model,
-    OperationalError,
     PostgresqlDatabase,
     TextField,
 )
@@ -180,7 +178,7 @@ def is_postgres() -> bool:
 
 
 def open_database(url: str) -> None:
-    """Point the models at the database of `url` and bring its schema up to date."""
+    """Point the models at the database of `url` (its schema is `migrations`' business)."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
@@ -212,16 +210,6 @@ def open_database(url: str) -> None:
         if hasattr(db.obj, "close_all"):
             db.obj.close_all()
     db.initialize(database)
-    from endpoint import migrations  # it builds on the models here
-
-    migrations.reset()
-    try:
-        migrations.migrate()
-    except (OperationalError, InterfaceError) as exc:
-        # start anyway: /healthz says 503 and the schema is brought up on the first
-        # request that reaches the database
-        log.error("database unreachable at start (%s); retrying on later requests",
-                  type(exc).__name__)
 
 
 def raw_sql(sql: str) -> str:
@@ -276,9 +264,6 @@ def ping() -> bool:
     """Whether the database answers."""
     try:
         db.execute_sql("SELECT 1").fetchone()
-        from endpoint.migrations import ensure_schema
-
-        ensure_schema()
         return True
     except Exception:  # noqa: BLE001 - any failure means "unreachable"
         return False

@@ -35,10 +35,11 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from booking import Clinic
 from booking.model import AppointmentType
 from booking.restrictions import zone
-from endpoint import messages
-from endpoint.db import Booking, Outbox, from_db, to_db
-from sitegen.dialogs import DialogError, dialog_context, format_when, render_dialog
-from sitegen.urls import page_url
+from booking.urls import cancel_url as page_cancel_url
+from common.dialogs import DialogError, dialog_context, render_dialog
+from common.words import messages
+from common.words.dates import format_when
+from endpoint.storage.db import Booking, Outbox, from_db, to_db
 
 log = logging.getLogger("ledig.notify")
 
@@ -109,7 +110,7 @@ def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime) -> None:
 
 def cancel_url(clinic: Clinic, booking: Booking, token: str) -> str:
     """The cancellation page, with id and token in the fragment (never sent to a server)."""
-    return f"{page_url(clinic)}avbestill/#{booking.public_id}.{token}"
+    return page_cancel_url(clinic, booking.public_id, token)
 
 
 def _channels(notify: tuple[str, ...], booking: Booking) -> list[str]:

@@ -17,7 +17,7 @@ import functools
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +25,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from booking.model import AppointmentType, Clinic, Rules
+from common.words.dates import format_when
 
 MAX_RANGE = 1000  # items in one range()
 MAX_INT_ARG = 10_000  # any integer passed to a call or filter
@@ -32,18 +33,6 @@ MAX_OUTPUT = 10_000  # characters in the message, and in any value built on the 
 MAX_STEPS = 50_000  # loop iterations plus calls in one render
 MAX_SECONDS = 0.5  # wall-clock time of one render
 
-MONTHS = {
-    "nb": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-           "september", "oktober", "november", "desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}
-MONTHS["nn"] = MONTHS["nb"]
-WEEKDAYS = {
-    "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
-    "nn": ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 _WIDE_FORMAT = re.compile(r"\d{5,}|%[-#0 +]*\*")
 
 
@@ -51,19 +40,6 @@ class DialogError(Exception):
     """A dialog template that does not parse or cannot be rendered."""
 
     code = "dialog"
-
-
-def format_when(value: date | datetime, language: str = "nb") -> str:
-    """`tirsdag 2. desember 2026 kl. 08:20` (or the English equivalent)."""
-    lang = language if language in MONTHS else "nb"
-    day = value.date() if isinstance(value, datetime) else value
-    weekday = WEEKDAYS[lang][day.weekday()]
-    month = MONTHS[lang][day.month - 1]
-    text = (f"{weekday} {day.day}. {month} {day.year}" if lang != "en"
-            else f"{weekday} {day.day} {month} {day.year}")
-    if isinstance(value, datetime):
-        text += (f" kl. {value:%H:%M}" if lang != "en" else f" at {value:%H:%M}")
-    return text
 
 
 # -- the budget of one render ----------------------------------------------------

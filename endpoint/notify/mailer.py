@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from endpoint.delivery import DeliveryError, Outgoing, PermanentError, write_atomically
+from endpoint.clock import SYSTEM, Clock
+from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError, write_atomically
 
 ICS_NAME = {"confirmation": "time.ics", "cancellation": "avbestilling.ics"}
 
 
-def build_message(msg: Outgoing, from_addr: str | None = None) -> EmailMessage:
+def build_message(msg: Outgoing, from_addr: str | None = None,
+                  sent_at: datetime | None = None) -> EmailMessage:
     """The MIME message: text body, and the .ics as a `text/calendar` attachment."""
     name, clinic_addr = parseaddr(msg.sender)
     mail = EmailMessage()
@@ -32,7 +34,7 @@ def build_message(msg: Outgoing, from_addr: str | None = None) -> EmailMessage:
         mail["Reply-To"] = formataddr((name, clinic_addr))
     mail["To"] = msg.recipient
     mail["Subject"] = msg.subject
-    mail["Date"] = format_datetime(datetime.now(UTC))
+    mail["Date"] = format_datetime(sent_at or SYSTEM.now())
     mail["Message-ID"] = make_msgid(idstring=f"ledig-{msg.id}")
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(msg.body)
@@ -47,8 +49,9 @@ def build_message(msg: Outgoing, from_addr: str | None = None) -> EmailMessage:
 class Mailer:
     """Sends mails over one SMTP connection, opened on first use; `close()` when done."""
 
-    def __init__(self, url: str | None, var: Path):
+    def __init__(self, url: str | None, var: Path, clock: Clock = SYSTEM):
         self.url = url
+        self.clock = clock
         self.folder = Path(var) / "mail"
         self._smtp: smtplib.SMTP | None = None
         self.from_addr: str | None = None
@@ -69,9 +72,10 @@ class Mailer:
             self.timeout = float(query.get("timeout", 30))
 
     def send(self, msg: Outgoing) -> None:
-        mail = build_message(msg, self.from_addr)
+        now = self.clock.now()
+        mail = build_message(msg, self.from_addr, now)
         if not self.url:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            stamp = now.strftime("%Y%m%dT%H%M%S")
             write_atomically(self.folder / f"{stamp}-{msg.id}-{msg.kind}.eml", bytes(mail))
             return
         try:

@@ -16,17 +16,16 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, redirect, request, url_for
+from flask import Blueprint, Response, g, redirect, request, url_for
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from booking import Clinic
 from booking.restrictions import zone
-from endpoint import bookings, ratelimit
-from endpoint.api import now
-from endpoint.db import Booking, StaffUser, from_db
-from endpoint.parsing import MAX_YEAR, MIN_YEAR
-from endpoint.staff_calendar import (
+from endpoint import state
+from endpoint.api.parsing import MAX_YEAR, MIN_YEAR
+from endpoint.services import bookings
+from endpoint.staff.calendar import (
     booked_at_label,
     calendar_name,
     cancelled_by_label,
@@ -39,12 +38,14 @@ from endpoint.staff_calendar import (
     patient_name,
     type_name,
 )
-from endpoint.staff_feed import feed
-from endpoint.staff_users import authenticate, user_for_feed
+from endpoint.staff.feed import feed
+from endpoint.staff.users import authenticate, user_for_feed
+from endpoint.state import now
+from endpoint.storage.db import Booking, StaffUser, from_db
 
 log = logging.getLogger("ledig.staff")
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "staff"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "staff"
 CSS = (TEMPLATES / "staff.css").read_bytes()
 CSS_VERSION = hashlib.sha256(CSS).hexdigest()[:12]
 LOGIN_FAILURES_PER_MINUTE = 10
@@ -136,7 +137,7 @@ def cancel(slug: str, booking_id: str):
 
 @bp.get("/<slug>/bookings.ics")
 def bookings_feed(slug: str):
-    clinic = current_app.extensions["ledig"].registry.get(slug)
+    clinic = state.current().registry.get(slug)
     user = user_for_feed(slug, request.args.get("token", "")) if clinic is not None else None
     if user is None:
         raise not_found()
@@ -153,11 +154,11 @@ def login(slug: str) -> tuple[Clinic, StaffUser]:
     if auth is None or auth.type != "basic" or not auth.username:
         raise unauthorized()
     _refuse_if_guessing()
-    result = authenticate(slug, auth.username, auth.password or "")
+    result = authenticate(slug, auth.username, auth.password or "", state.current().clock)
     if result.user is None:
         _count_failure()
         raise not_found() if result.elsewhere else unauthorized()
-    clinic = current_app.extensions["ledig"].registry.get(slug)
+    clinic = state.current().registry.get(slug)
     if clinic is None:
         raise not_found()
     g.staff_user = result.user
@@ -169,20 +170,20 @@ def _failure_key() -> str:
 
 
 def _refuse_if_guessing() -> None:
-    if current_app.extensions["ledig"].settings.rate is None:
+    if state.current().settings.rate is None:
         return
-    if ratelimit.current(_failure_key(), 60) >= LOGIN_FAILURES_PER_MINUTE:
+    if state.current().limiter.current(_failure_key(), 60) >= LOGIN_FAILURES_PER_MINUTE:
         raise StaffError(429, "For mange mislykkede innlogginger; vent et minutt.",
                          {"Retry-After": "60"})
 
 
 def _count_failure() -> None:
-    if current_app.extensions["ledig"].settings.rate is not None:
-        ratelimit.hit(_failure_key(), LOGIN_FAILURES_PER_MINUTE, 60)
+    if state.current().settings.rate is not None:
+        state.current().limiter.hit(_failure_key(), LOGIN_FAILURES_PER_MINUTE, 60)
 
 
 def csrf_token(user: StaffUser) -> str:
-    secret = current_app.extensions["ledig"].settings.secret_key.encode()
+    secret = state.current().settings.secret_key.encode()
     msg = "\0".join(("staff-csrf", str(user.id), user.clinic, user.username,
                      user.password_hash)).encode()
     return hmac.new(secret, msg, hashlib.sha256).hexdigest()

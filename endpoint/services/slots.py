@@ -1,12 +1,12 @@
-"""A cache of free slots that no process can make stale.
+"""Free slots for the slot route: a cache no process can make stale, and the body.
 
 The free slots of a range (`booking.restrictions.free_slots`) depend on the
 clinic's configuration and the calendars' bookings, not on the clock. They
 are cached under a key holding the configuration version and each
 calendar's *generation* — a counter the booking and cancellation
-transactions bump in the database (`endpoint.db.CalendarState`). Every
-request reads the generations (one indexed query), so a booking made by any
-process or host changes the key and the next request recomputes. The
+transactions bump in the database (`storage.queries.bump`). Every request
+reads the generations (one indexed query), so a booking made by any process
+or host changes the key and the next request recomputes. The
 clock-dependent part (booking deadline, first-available) is applied per
 request, and each day's JSON is kept pre-serialised for days that the
 deadline does not cut.
@@ -17,15 +17,26 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from booking import Clinic, DaySlots
+from booking import Busy, Clinic, DaySlots
 from booking.model import AppointmentType
 from booking.restrictions import earliest_start, free_slots, visible_day
-from endpoint.db import db, raw_sql
+from endpoint.storage.queries import busy_between, generations
 
 MAX_ENTRIES = 512
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    """The slot route's question, checked: a type, maybe a calendar, and a range of days."""
+
+    kind: AppointmentType
+    calendar: str | None
+    first: date
+    last: date  # before `first` when the asked range holds no bookable day
 
 
 @dataclass(frozen=True)
@@ -36,12 +47,13 @@ class CachedDay:
 
 class SlotCache:
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self._entries: OrderedDict[tuple, tuple[CachedDay, ...]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[CachedDay, ...]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_entries = max_entries
         self.hits = self.misses = 0
 
-    def days(self, key: tuple, compute) -> tuple[CachedDay, ...]:
+    def days(self, key: Hashable,
+             compute: Callable[[], tuple[CachedDay, ...]]) -> tuple[CachedDay, ...]:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -61,20 +73,6 @@ class SlotCache:
             self._entries.clear()
 
 
-def generations(clinic: Clinic) -> tuple[tuple[str, int], ...]:
-    """Each calendar's booking generation, as committed now (one indexed query)."""
-    sql = raw_sql("SELECT calendar, generation FROM calendar_state WHERE clinic = ?")
-    return tuple(sorted(db.execute_sql(sql, (clinic.slug,)).fetchall()))
-
-
-def bump(clinic_slug: str, calendar: str) -> None:
-    """Inside a booking's or cancellation's transaction: the calendar's slots changed."""
-    db.execute_sql(raw_sql(
-        "INSERT INTO calendar_state (clinic, calendar, generation) VALUES (?, ?, 1) "
-        "ON CONFLICT (clinic, calendar) DO UPDATE SET generation = calendar_state.generation + 1"
-    ), (clinic_slug, calendar))
-
-
 def _day_json(day: DaySlots) -> str:
     return json.dumps({"date": day.date.isoformat(), "slots": [
         {"start": s.start.isoformat(), "end": s.end.isoformat(), "calendar": s.calendar}
@@ -82,7 +80,8 @@ def _day_json(day: DaySlots) -> str:
 
 
 def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calendar: str | None,
-                first: date, last: date, now: datetime, busy_loader) -> tuple[CachedDay, ...]:
+                first: date, last: date, now: datetime,
+                busy_loader: Callable[[], dict[str, Busy]]) -> tuple[CachedDay, ...]:
     key = (clinic.slug, clinic.version, kind.id, calendar, first, last, generations(clinic))
 
     def compute() -> tuple[CachedDay, ...]:
@@ -111,4 +110,15 @@ def slots_json(days: tuple[CachedDay, ...], kind: AppointmentType, now: datetime
     return "[" + ",".join(parts) + "]"
 
 
-__all__ = ["SlotCache", "bump", "cached_days", "generations", "slots_json"]
+def slots_body(cache: SlotCache, clinic: Clinic, query: SlotQuery, now: datetime) -> str:
+    """The slot route's JSON body; its `days` from the cache when no booking changed."""
+    if query.first > query.last:
+        days = "[]"
+    else:
+        cached = cached_days(
+            cache, clinic, query.kind, query.calendar, query.first, query.last, now,
+            lambda: busy_between(clinic, query.first, query.last, query.calendar))
+        days = slots_json(cached, query.kind, now)
+    head = json.dumps({"clinic": clinic.slug, "type": query.kind.id, "timezone": clinic.timezone,
+                       "version": clinic.version}, ensure_ascii=False)
+    return head[:-1] + ', "days": ' + days + "}"

@@ -4,7 +4,10 @@
 time grid: per calendar its work-schedule blocks, the free slots inside them
 and the bookings, each with a top and a height in minutes from the grid's
 start. `week_view` says how full each day of the week is. Templates only
-draw what these return.
+draw what these return. The free slots come from the core's slot engine
+(`booking.slots.block_slots`), the same that answers patients, so staff and
+patients never see different free times; reading the bookings is
+`storage.queries`' business and writing dates `common.words.dates`'.
 """
 
 from __future__ import annotations
@@ -15,16 +18,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from booking import Clinic
+from booking import Busy, Clinic
 from booking.model import Block, Calendar
 from booking.restrictions import local_today, zone
 from booking.schedule import blocks_on, closed_reason
-from endpoint.bookings import lookup
-from endpoint.db import Booking, from_db, to_db
+from booking.slots import block_slots
+from common.words.dates import long_date, short_date
+from endpoint.storage.db import Booking, from_db
+from endpoint.storage.queries import bookings_between, lookup
 
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-          "september", "oktober", "november", "desember")
 DEFAULT_HOURS = (8, 16)
 
 
@@ -63,6 +65,16 @@ class Column:
     blocks: tuple[BlockBox, ...]
     free: tuple[Box, ...]
     bookings: tuple[BookingBox, ...]
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A calendar's parts for the day, before the grid's first minute is known."""
+
+    calendar: Calendar
+    blocks: tuple[Block, ...]
+    bookings: list[Booking]
+    intervals: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -148,14 +160,6 @@ class DayView:
         return "\n".join(rules)
 
 
-def long_date(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day}. {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()][:3]} {day.day}.{day.month}."
-
-
 def csp_hash(text: str) -> str:
     return "'sha256-" + b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
@@ -177,27 +181,28 @@ def booked_at_label(booking: Booking, clinic: Clinic) -> str:
 def day_view(clinic: Clinic, day: date, now: datetime) -> DayView:
     """The clinic's day for the staff calendar, and the week around it."""
     tz = zone(clinic.timezone)
-    rows = _bookings(clinic, day, day)
+    rows = bookings_between(clinic, day, day)
     holidays = clinic.online.closed_on_public_holidays
-    columns: list[Column] = []
+    drafts: list[_Draft] = []
     spans: list[tuple[int, int]] = []
-    for ci, cal in enumerate(clinic.calendars):
+    for cal in clinic.calendars:
         mine = [b for b in rows if b.calendar == cal.id and b.status == "active"]
         blocks = blocks_on(cal, day, closed_on_public_holidays=holidays)
         intervals = [_minutes(b, day, tz) for b in mine]
         spans += [(_minute(b.start), _minute(b.end)) for b in blocks] + intervals
-        columns.append((ci, cal, blocks, mine, intervals))
+        drafts.append(_Draft(cal, blocks, mine, intervals))
     first, last = _grid(spans)
     built = []
-    for ci, cal, blocks, mine, intervals in columns:
+    for ci, draft in enumerate(drafts):
+        cal = draft.calendar
         built.append(Column(
             calendar=cal,
             closed=closed_reason(cal, day, closed_on_public_holidays=holidays),
             blocks=tuple(_block_box(clinic, cal, f"c{ci}b{i}", b, first)
-                         for i, b in enumerate(blocks)),
-            free=tuple(_free(clinic, ci, blocks, intervals, first)),
+                         for i, b in enumerate(draft.blocks)),
+            free=tuple(_free(clinic, ci, day, draft.blocks, draft.bookings, first)),
             bookings=tuple(_booking_box(clinic, b, span, first)
-                           for b, span in zip(mine, intervals, strict=True)),
+                           for b, span in zip(draft.bookings, draft.intervals, strict=True)),
         ))
     local_now = now.astimezone(tz)
     now_minute = local_now.hour * 60 + local_now.minute if local_now.date() == day else None
@@ -214,7 +219,7 @@ def week_view(clinic: Clinic, day: date) -> tuple[WeekDay, ...]:
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
     booked: dict[date, int] = defaultdict(int)
-    for b in _bookings(clinic, monday, sunday, active_only=True):
+    for b in bookings_between(clinic, monday, sunday, active_only=True):
         start = from_db(b.start).astimezone(tz)
         booked[start.date()] += int((from_db(b.end) - from_db(b.start)).total_seconds() // 60)
     out = []
@@ -253,19 +258,6 @@ def calendar_name(clinic: Clinic, calendar_id: str) -> str:
 
 # -- helpers ------------------------------------------------------------------------------
 
-def _bookings(clinic: Clinic, first: date, last: date, *, active_only: bool = False):
-    tz = zone(clinic.timezone)
-    lo = datetime.combine(first, time(), tz)
-    hi = datetime.combine(last + timedelta(days=1), time(), tz)
-    query = (Booking.select()
-             .where((Booking.clinic == clinic.slug) & (Booking.start < to_db(hi))
-                    & (Booking.end > to_db(lo)))
-             .order_by(Booking.start))
-    if active_only:
-        query = query.where(Booking.status == "active")
-    return list(query)
-
-
 def _minute(t: time) -> int:
     return t.hour * 60 + t.minute
 
@@ -299,31 +291,28 @@ def _block_box(clinic: Clinic, cal: Calendar, box_id: str, block: Block, first: 
     return BlockBox(box_id, start - first, end - start, _hm(start), _hm(end), kind, online, names)
 
 
-def _free(clinic: Clinic, ci: int, blocks, busy: list[tuple[int, int]], first: int) -> list[Box]:
-    """Free slots: a plain block's empty cells, a smart block's empty stretches."""
-    out: list[Box] = []
+def _free(clinic: Clinic, ci: int, day: date, blocks: tuple[Block, ...],
+          bookings: list[Booking], first: int) -> list[Box]:
+    """The free slots of each block, from the core's slot engine (what patients are offered).
 
-    def taken(lo: int, hi: int) -> bool:
-        return any(s < hi and e > lo for s, e in busy)
-
+    A block's slots are asked for its shortest type: a plain block then shows each free
+    cell, a smart block each start that keeps the day compact.
+    """
+    tz = zone(clinic.timezone)
+    busy = Busy.from_epochs((from_db(b.start).timestamp(), from_db(b.end).timestamp())
+                            for b in bookings)
+    spans: set[tuple[int, int]] = set()
     for block in blocks:
-        start, end = _minute(block.start), _minute(block.end)
-        if block.smart:
-            durations = [k.duration for t in block.types if (k := clinic.type(t))]
-            shortest = min(durations, default=5)
-            cursor = start
-            for s, e in sorted(busy) + [(end, end)]:
-                if s > cursor and min(s, end) - cursor >= shortest:
-                    out.append((cursor, min(s, end)))
-                cursor = max(cursor, e)
-                if cursor >= end:
-                    break
-        else:
-            cell = block.cell
-            out += [(m, m + cell) for m in range(start, end - cell + 1, cell)
-                    if not taken(m, m + cell)]
+        kinds = [k for t in block.types if (k := clinic.type(t)) is not None]
+        if not kinds:
+            continue
+        shortest = min(kinds, key=lambda k: k.duration)
+        length = shortest.duration if block.smart else block.cell
+        for slot in block_slots(block, shortest, day, tz, busy, ""):
+            lo = slot.start.hour * 60 + slot.start.minute
+            spans.add((lo, min(lo + length, 24 * 60)))
     return [Box(f"c{ci}f{i}", lo - first, hi - lo, _hm(lo), _hm(hi))
-            for i, (lo, hi) in enumerate(out)]
+            for i, (lo, hi) in enumerate(sorted(spans))]
 
 
 def _booking_box(clinic: Clinic, b: Booking, span: tuple[int, int], first: int) -> BookingBox:

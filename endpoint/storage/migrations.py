@@ -7,9 +7,12 @@ advisory lock lets one process at a time do it. A new schema change is a new
 
 from __future__ import annotations
 
+import logging
 import threading
 
-from endpoint.db import (
+from peewee import InterfaceError, OperationalError
+
+from endpoint.storage.db import (
     Booking,
     CalendarState,
     Outbox,
@@ -18,13 +21,32 @@ from endpoint.db import (
     StaffUser,
     db,
     is_postgres,
+    open_database,
 )
+
+log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
 SCHEMA_VERSION = 4
 
 
 _schema = {"ready": False}
+
+
+def open_and_migrate(url: str) -> None:
+    """Open the database of `url` and bring its schema up to date.
+
+    An unreachable database is logged, not raised: the endpoint starts anyway,
+    `/healthz` says 503, and the first request that reaches the database
+    brings the schema up (`ensure_schema`).
+    """
+    open_database(url)
+    reset()
+    try:
+        migrate()
+    except (OperationalError, InterfaceError) as exc:
+        log.error("database unreachable at start (%s); retrying on later requests",
+                  type(exc).__name__)
 
 
 def reset() -> None:

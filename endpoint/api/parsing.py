@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from booking import Clinic, last_bookable_day, local_today
 from booking.identity import IdentityError, validate_national_id
-from booking.model import AppointmentType
 from booking.phone import PhoneError, normalize_mobile
-from endpoint.bookings import BookingRequest, Patient
 from endpoint.problems import Problem, validation
+from endpoint.services.bookings import BookingRequest, Patient
+from endpoint.services.slots import SlotQuery
 
 MAX_RANGE_DAYS = 92
 NAME_MAX = 100
@@ -30,14 +29,6 @@ def parse_day(value: str | None, field: str, errors: list) -> date | None:
     except ValueError:
         errors.append((field, "must be a date like 2026-12-01"))
         return None
-
-
-@dataclass(frozen=True)
-class SlotQuery:
-    kind: AppointmentType
-    calendar: str | None
-    first: date
-    last: date  # before `first` when the asked range holds no bookable day
 
 
 def slot_query(args, clinic: Clinic, now: datetime) -> SlotQuery:

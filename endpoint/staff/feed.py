@@ -14,8 +14,8 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event
 
 from booking import Clinic
-from endpoint.db import Booking, from_db, to_db
-from endpoint.staff_calendar import booked_at_label, calendar_name, patient_name, type_name
+from endpoint.staff.calendar import booked_at_label, calendar_name, patient_name, type_name
+from endpoint.storage.db import Booking, from_db, to_db
 
 
 def upcoming(clinic: Clinic, now: datetime) -> list[Booking]:

@@ -23,30 +23,28 @@ out once.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from endpoint.db import (
+from endpoint.clock import SYSTEM, Clock
+from endpoint.notify.delivery import DeliveryError, Outgoing
+from endpoint.notify.mailer import Mailer
+from endpoint.notify.sms import SmsSender
+from endpoint.settings import Settings, SettingsError
+from endpoint.storage.db import (
     Booking,
     Outbox,
     db,
     from_db,
     is_postgres,
-    open_database,
     to_db,
     write_transaction,
 )
-from endpoint.delivery import DeliveryError, Outgoing
-from endpoint.mailer import Mailer
-from endpoint.settings import Settings, SettingsError
-from endpoint.sms import SmsSender
 
 log = logging.getLogger("ledig.outbox")
 
@@ -85,26 +83,26 @@ def claim(claimant: str, now: datetime, limit: int = BATCH) -> list[Outbox]:
                 .order_by(Outbox.due_at, Outbox.id))
 
 
-def run_once(settings: Settings, *, now: datetime | None = None, worker: str | None = None,
+def run_once(settings: Settings, clock: Clock = SYSTEM, *, worker: str | None = None,
              limit: int = BATCH) -> Counter:
     """One round: claim due messages and deliver them; counts by outcome.
 
-    `now` (timezone-aware) decides what is due; tests move it to see reminders.
+    The clock decides what is due; tests move it to see reminders.
     """
-    now = now or datetime.now(UTC)
+    now = clock.now()
     claimant = f"{worker or worker_name()}:{uuid.uuid4().hex[:8]}"
     opened = db.is_closed()
     if opened:
         db.connect()
-    senders = {"email": Mailer(settings.smtp_url, settings.var),
-               "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var)}
+    senders = {"email": Mailer(settings.smtp_url, settings.var, clock),
+               "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock)}
     outcomes: Counter = Counter()
     try:
         rows = claim(claimant, now, limit)
-        stop_at = time.monotonic() + (LEASE - timedelta(minutes=1)).total_seconds()
+        stop_at = clock.monotonic() + (LEASE - timedelta(minutes=1)).total_seconds()
         down: dict[str, DeliveryError] = {}
         for row in rows:
-            if time.monotonic() > stop_at:  # the lease is running out: leave the rest
+            if clock.monotonic() > stop_at:  # the lease is running out: leave the rest
                 _finish(row, claimant)
                 outcomes["released"] += 1
                 continue
@@ -177,11 +175,11 @@ def _finish(row: Outbox, claimant: str, **fields) -> None:
      .execute())
 
 
-def drain(settings: Settings, *, now: datetime | None = None) -> Counter:
+def drain(settings: Settings, clock: Clock = SYSTEM) -> Counter:
     """Rounds until nothing due is left (what `endpoint outbox --once` does)."""
     total: Counter = Counter()
     while True:
-        outcomes = run_once(settings, now=now)
+        outcomes = run_once(settings, clock)
         total += outcomes
         if sum(outcomes.values()) < BATCH:
             return total
@@ -192,16 +190,17 @@ def drain(settings: Settings, *, now: datetime | None = None) -> Counter:
 class Worker(threading.Thread):
     """Runs `drain` every `interval` seconds until `stop()`."""
 
-    def __init__(self, settings: Settings, interval: float | None = None):
+    def __init__(self, settings: Settings, clock: Clock = SYSTEM,
+                 interval: float | None = None):
         super().__init__(name="ledig-outbox", daemon=True)
-        self.settings = settings
+        self.settings, self.clock = settings, clock
         self.interval = settings.outbox_interval if interval is None else interval
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
             try:
-                drain(self.settings)
+                drain(self.settings, self.clock)
             except Exception:  # noqa: BLE001 - e.g. the database is down; try again later
                 log.exception("outbox round failed; trying again in %ss", self.interval)
                 if not db.is_closed():
@@ -213,24 +212,12 @@ class Worker(threading.Thread):
         self.join(timeout)
 
 
-def start_worker(app) -> Worker:
+def start_worker(settings: Settings, clock: Clock = SYSTEM) -> Worker:
     """Deliver in a daemon thread of the serving process (`endpoint serve`)."""
-    worker = Worker(app.extensions["ledig"].settings)
-    app.extensions["ledig_outbox"] = worker
+    worker = Worker(settings, clock)
     worker.start()
     log.info("outbox worker started (every %ss)", worker.interval)
     return worker
-
-
-# -- `endpoint outbox [--once]` --------------------------------------------------------------
-
-def add_command(sub) -> None:
-    p = sub.add_parser("outbox", help="deliver queued notifications (also runs inside serve)")
-    p.add_argument("--once", action="store_true",
-                   help="deliver what is due now, then exit (for cron)")
-    p.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
-    p.add_argument("--interval", type=float, help="seconds between rounds (default 5)")
-    p.set_defaults(func=cmd_outbox)
 
 
 def check_senders(settings: Settings) -> None:
@@ -241,23 +228,3 @@ def check_senders(settings: Settings) -> None:
         SmsSender(settings.sms_url, settings.sms_from, settings.var)
     except ValueError as exc:
         raise SettingsError(str(exc)) from exc
-
-
-def cmd_outbox(args: argparse.Namespace) -> int:
-    from endpoint.settings import from_env
-
-    settings = from_env().with_(database_url=args.database, outbox_interval=args.interval)
-    check_senders(settings)
-    open_database(settings.database_url)
-    if args.once:
-        outcomes = drain(settings)
-        print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
-        return 0
-    worker = Worker(settings)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(1)
-    except KeyboardInterrupt:
-        worker.stop()
-    return 0

@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from endpoint.delivery import DeliveryError, Outgoing, PermanentError, write_atomically
+from endpoint.clock import SYSTEM, Clock
+from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError, write_atomically
 
 PERMANENT_STATUSES = (400, 422)
 
@@ -38,8 +38,10 @@ def gateway(url: str) -> tuple[str, str]:
 
 
 class SmsSender:
-    def __init__(self, url: str | None, sender: str, var: Path, timeout: float = 10):
+    def __init__(self, url: str | None, sender: str, var: Path, clock: Clock = SYSTEM,
+                 timeout: float = 10):
         self.sender = sender
+        self.clock = clock
         self.folder = Path(var) / "sms"
         self.timeout = timeout
         self.endpoint, self.token = gateway(url) if url else (None, "")
@@ -48,7 +50,7 @@ class SmsSender:
         payload = {"to": msg.recipient, "from": self.sender, "text": msg.body}
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         if self.endpoint is None:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
             write_atomically(self.folder / f"{stamp}-{msg.id}-{msg.kind}.json", data)
             return
         headers = {"Content-Type": "application/json", "Accept": "application/json",

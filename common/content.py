@@ -13,7 +13,7 @@ import yaml
 
 from booking import Clinic, ConfigIssue, check_clinic, content_version
 from booking.tree import Mapping, Sequence
-from sitegen.dialogs import check_template
+from common.dialogs import check_template
 
 # libyaml's C parser when PyYAML has it (about 10x faster: parsing dominated the build)
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

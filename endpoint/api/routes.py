@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, current_app, g, jsonify, request
 
-from endpoint import bookings
-from endpoint.parsing import bearer_token, booking_request, slot_query
+from booking import Clinic
+from booking.model import Rules
+from endpoint import state
+from endpoint.api.parsing import bearer_token, booking_request, slot_query
+from endpoint.api.views import booking_json
 from endpoint.problems import Problem, validation
+from endpoint.services import bookings
+from endpoint.services.slots import slots_body
+from endpoint.state import now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def now() -> datetime:
-    """The request's clock (tests may set `LEDIG_NOW` in the app's config)."""
-    fixed = current_app.config.get("LEDIG_NOW")
-    return fixed() if callable(fixed) else datetime.now(UTC)
-
-
-def clinic_or_404(slug: str):
-    clinic = current_app.extensions["ledig"].registry.get(slug)
+def clinic_or_404(slug: str) -> Clinic:
+    clinic = state.current().registry.get(slug)
     if clinic is None:
         raise Problem("not_found", f"No clinic '{slug[:100]}'.")
     g.clinic = clinic
@@ -49,7 +47,7 @@ def clinic_info(slug: str):
     })
 
 
-def _rules(rules) -> dict:
+def _rules(rules: Rules) -> dict[str, object]:
     return {"first_available_only": rules.first_available_only,
             "max_self_booked": rules.max_self_booked, "days_ahead": rules.days_ahead,
             "booking_deadline_hours": rules.booking_deadline_hours,
@@ -61,8 +59,8 @@ def slots(slug: str):
     clinic = clinic_or_404(slug)
     current = now()
     query = slot_query(request.args, clinic, current)
-    cache = current_app.extensions["ledig"].slot_cache
-    return current_app.response_class(bookings.slots_body(cache, clinic, query, current),
+    cache = state.current().slot_cache
+    return current_app.response_class(slots_body(cache, clinic, query, current),
                                       mimetype="application/json")
 
 
@@ -70,9 +68,9 @@ def slots(slug: str):
 def create_booking(slug: str):
     clinic = clinic_or_404(slug)
     req = booking_request(json_body(), clinic)
-    state = current_app.extensions["ledig"]
-    booking, token = bookings.create_booking(clinic, req, now(), state.settings.secret_key)
-    response = jsonify({"booking": bookings.booking_json(clinic, booking),
+    secret_key = state.current().settings.secret_key
+    booking, token = bookings.create_booking(clinic, req, now(), secret_key)
+    response = jsonify({"booking": booking_json(clinic, booking),
                         "cancel_token": token})
     response.status_code = 201
     return response
@@ -83,7 +81,7 @@ def get_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)
     token = bearer_token(request.headers.get("Authorization"))
     booking = bookings.find_booking(clinic, booking_id, token)
-    return jsonify({"booking": bookings.booking_json(clinic, booking, now())})
+    return jsonify({"booking": booking_json(clinic, booking, now())})
 
 
 @bp.delete("/clinics/<slug>/bookings/<booking_id>")
@@ -92,7 +90,7 @@ def cancel_booking(slug: str, booking_id: str):
     token = bearer_token(request.headers.get("Authorization"))
     current = now()
     booking = bookings.cancel_booking(clinic, booking_id, token, current)
-    return jsonify({"booking": bookings.booking_json(clinic, booking, current)})
+    return jsonify({"booking": booking_json(clinic, booking, current)})
 
 
 def json_body() -> object:

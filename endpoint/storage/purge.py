@@ -22,21 +22,17 @@ daily thread of `endpoint serve` (`start_daily_purge`).
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from peewee import InterfaceError, OperationalError
-
-from endpoint.db import (
+from endpoint.clock import Clock
+from endpoint.storage.db import (
     Booking,
     Outbox,
     db,
     is_postgres,
-    open_database,
     to_db,
     write_transaction,
 )
@@ -108,9 +104,9 @@ def _erase_messages(booking_ids: list[int]) -> int:
 class DailyPurge(threading.Thread):
     """Runs `purge(days, now)` at start and then every `interval` seconds until `stop()`."""
 
-    def __init__(self, days: int, interval: float = DAY):
+    def __init__(self, days: int, clock: Clock, interval: float = DAY):
         super().__init__(name="ledig-purge", daemon=True)
-        self.days, self.interval = days, interval
+        self.days, self.clock, self.interval = days, clock, interval
         self._stop_event = threading.Event()
         self.runs = 0
 
@@ -118,7 +114,7 @@ class DailyPurge(threading.Thread):
         while not self._stop_event.is_set():
             try:
                 with db.connection_context():
-                    purge(self.days, datetime.now(UTC))
+                    purge(self.days, self.clock.now())
                 self.runs += 1
             except Exception:  # noqa: BLE001 - e.g. the database is down; try again later
                 log.exception("retention purge failed; trying again in %ss", self.interval)
@@ -129,46 +125,13 @@ class DailyPurge(threading.Thread):
         self.join(timeout)
 
 
-def start_daily_purge(app, interval: float = DAY) -> DailyPurge | None:
+def start_daily_purge(days: int | None, clock: Clock,
+                      interval: float = DAY) -> DailyPurge | None:
     """Start the daily purge when `LEDIG_PURGE_AFTER_DAYS` is set; None when it is not."""
-    days = app.extensions["ledig"].settings.purge_after_days
     if days is None:
         return None
-    thread = DailyPurge(days, interval)
-    app.extensions["ledig_purge"] = thread
+    thread = DailyPurge(days, clock, interval)
     thread.start()
     log.info("retention purge runs daily: personal data is erased %d days after the "
              "appointment", days)
     return thread
-
-
-# -- `endpoint purge --older-than DAYS` ----------------------------------------------------
-
-def _days(value: str) -> int:
-    if not (value.isascii() and value.isdigit()):
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of days (0 or more)")
-    return int(value)
-
-
-def add_command(sub) -> None:
-    p = sub.add_parser("purge", help="erase patients' personal data from bookings that "
-                                     "ended more than DAYS days ago")
-    p.add_argument("--older-than", dest="days", type=_days, required=True, metavar="DAYS",
-                   help="erase bookings (and their messages) that ended more than DAYS ago")
-    p.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
-    p.set_defaults(func=cmd_purge)
-
-
-def cmd_purge(args: argparse.Namespace) -> int:
-    from endpoint.cli import _settings
-    settings = _settings(args)
-    open_database(settings.database_url)
-    try:
-        with db.connection_context():
-            result = purge(args.days, datetime.now(UTC))
-    except (OperationalError, InterfaceError) as exc:
-        print(f"error: the database is unreachable ({type(exc).__name__}); nothing was "
-              "purged", file=sys.stderr)
-        return 1
-    print(result)
-    return 0

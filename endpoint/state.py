@@ -1,0 +1,50 @@
+"""The app's one typed state: settings, the clock, and the long-lived parts built from them.
+
+`create_app` builds it once (Cosmic Python's bootstrap: one place that wires
+the dependencies) and keeps it on the Flask app; views reach it through
+`current()`, workers and commands get it passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import Flask, current_app
+
+from endpoint.clock import Clock
+from endpoint.ratelimit import RateLimiter
+from endpoint.registry import Registry
+from endpoint.services.slots import SlotCache
+from endpoint.settings import Settings
+
+KEY = "ledig"
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    clock: Clock
+    registry: Registry
+    limiter: RateLimiter
+    slot_cache: SlotCache = field(default_factory=SlotCache)
+    #: after a failed connect, requests get 503 at once until this monotonic instant
+    db_down_until: float = 0.0
+    #: background threads started for this app (outbox, purge), by name
+    workers: dict[str, object] = field(default_factory=dict)
+
+
+def of(app: Flask) -> AppState:
+    state = app.extensions[KEY]
+    assert isinstance(state, AppState)
+    return state
+
+
+def current() -> AppState:
+    """The state of the app handling this request."""
+    return of(current_app)  # type: ignore[arg-type]  # the proxy stands for the app
+
+
+def now() -> datetime:
+    """The time of this request, from the app's clock."""
+    return current().clock.now()

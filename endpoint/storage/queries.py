@@ -1,0 +1,103 @@
+"""The hand-written queries of the hot paths, and the other reads of bookings.
+
+Every slot request and every booking runs `busy_between` and (for a booking)
+`count_self_booked`; they are written out in SQL (`db.raw_sql`) because
+Peewee rebuilt their SQL on every call. `generations` and `bump` keep each
+calendar's booking generation, which the slot cache keys on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from booking import Busy, Clinic
+from booking.restrictions import zone
+from endpoint.storage.db import Booking, db, db_time, raw_sql, to_db
+
+# the two queries of every booking, written out; the literal 'active' lets both databases
+# use the partial indexes on active bookings
+_BUSY_SQL = ('SELECT calendar, start, "end" FROM booking WHERE clinic = ? '
+             "AND status = 'active' AND start >= ? AND start < ? AND \"end\" > ?")
+_COUNT_SQL = ("SELECT COUNT(*) FROM booking WHERE clinic = ? AND patient_key = ? "
+              "AND status = 'active' AND self_booked AND start > ?")
+
+#: no appointment is longer (config validation caps durations at 8 hours)
+LONGEST_BOOKING = timedelta(hours=8)
+
+BOOKING_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def day_bounds(clinic: Clinic, first: date, last: date) -> tuple[datetime, datetime]:
+    """Midnight before `first` and after `last`, in the clinic's time zone."""
+    tz = zone(clinic.timezone)
+    start = datetime.combine(first, time(), tz)
+    end = datetime.combine(last + timedelta(days=1), time(), tz)
+    return start, end
+
+
+def _epoch(value: datetime | str) -> float:
+    if not isinstance(value, datetime):  # SQLite hands back text
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC).timestamp()
+
+
+def busy_between(clinic: Clinic, first: date, last: date,
+                 calendar: str | None = None) -> dict[str, Busy]:
+    """Active bookings per calendar that overlap the days first..last (clinic time).
+
+    The query walks an index on (clinic, start) over the range only, and its
+    rows skip the ORM's per-row conversion: this is the slot route's hot path.
+    """
+    lo, hi = day_bounds(clinic, first, last)
+    sql = _BUSY_SQL + (" AND calendar = ?" if calendar is not None else "")
+    params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo)]
+    if calendar is not None:
+        params.append(calendar)
+    intervals: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for cal, start, end in db.execute_sql(raw_sql(sql), params):
+        intervals[cal].append((_epoch(start), _epoch(end)))
+    return {cal: Busy.from_epochs(items) for cal, items in intervals.items()}
+
+
+def count_self_booked(clinic: Clinic, key: str, now: datetime) -> int:
+    """The patient's future, active, self-booked appointments at the clinic."""
+    row = db.execute_sql(raw_sql(_COUNT_SQL), (clinic.slug, key, db_time(now))).fetchone()
+    return int(row[0])
+
+
+def lookup(clinic: Clinic, public_id: str) -> Booking | None:
+    """The clinic's booking with this public id; None for anything that is not one."""
+    if not BOOKING_ID.fullmatch(public_id or ""):
+        return None  # also keeps NUL and other junk away from the database driver
+    found: Booking | None = Booking.get_or_none((Booking.public_id == public_id)
+                                                & (Booking.clinic == clinic.slug))
+    return found
+
+
+def bookings_between(clinic: Clinic, first: date, last: date, *,
+                     active_only: bool = False) -> list[Booking]:
+    """The clinic's bookings that overlap the days first..last, by start."""
+    lo, hi = day_bounds(clinic, first, last)
+    query = (Booking.select()
+             .where((Booking.clinic == clinic.slug) & (Booking.start < to_db(hi))
+                    & (Booking.end > to_db(lo)))
+             .order_by(Booking.start))
+    if active_only:
+        query = query.where(Booking.status == "active")
+    return list(query)
+
+
+def generations(clinic: Clinic) -> tuple[tuple[str, int], ...]:
+    """Each calendar's booking generation, as committed now (one indexed query)."""
+    sql = raw_sql("SELECT calendar, generation FROM calendar_state WHERE clinic = ?")
+    return tuple(sorted(db.execute_sql(sql, (clinic.slug,)).fetchall()))
+
+
+def bump(clinic_slug: str, calendar: str) -> None:
+    """Inside a booking's or cancellation's transaction: the calendar's slots changed."""
+    db.execute_sql(raw_sql(
+        "INSERT INTO calendar_state (clinic, calendar, generation) VALUES (?, ?, 1) "
+        "ON CONFLICT (clinic, calendar) DO UPDATE SET generation = calendar_state.generation + 1"
+    ), (clinic_slug, calendar))
