@@ -41,6 +41,7 @@ check: install
 
 lint: install-test
 	$(BIN)/ruff check booking common sitegen endpoint tests bench
+	$(BIN)/mypy
 
 ## golden: regenerate the expected pages of the golden-output tests
 golden: install-test

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from booking.checker import closest
-from booking.model import WEEKDAYS, Block, Calendar, ScheduleException
+from booking.checker import Checker, closest
+from booking.model import WEEKDAYS, AppointmentType, Block, Calendar, ScheduleException
 
 CALENDAR_KEYS = {"id", "name", "title", "online", "week", "exceptions"}
 BLOCK_KEYS = {"start", "end", "types", "online", "smart", "slot_minutes", "step_minutes"}
@@ -20,7 +20,9 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
-def check_blocks(c, value, key, line, types: dict) -> tuple[Block, ...]:
+def check_blocks(
+    c: Checker, value: object, key: str, line: int, types: dict[str, AppointmentType]
+) -> tuple[Block, ...]:
     seq = c.sequence(value, key, line)
     blocks = []
     for i, item in enumerate(seq):
@@ -76,7 +78,9 @@ def check_blocks(c, value, key, line, types: dict) -> tuple[Block, ...]:
     return tuple(ordered)
 
 
-def check_calendars(c, value, line, types: dict) -> list[Calendar]:
+def check_calendars(
+    c: Checker, value: object, line: int, types: dict[str, AppointmentType]
+) -> list[Calendar]:
     seq = c.sequence(value, "calendars", line)
     seen: dict[str, int] = {}
     out = []
@@ -107,7 +111,9 @@ def check_calendars(c, value, line, types: dict) -> list[Calendar]:
     return out
 
 
-def check_exceptions(c, value, key, line, types) -> tuple[ScheduleException, ...]:
+def check_exceptions(
+    c: Checker, value: object, key: str, line: int, types: dict[str, AppointmentType]
+) -> tuple[ScheduleException, ...]:
     seq = c.sequence(value, key, line)
     out = []
     for i, item in enumerate(seq):

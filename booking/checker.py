@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime, time
-from typing import Any
+from typing import Literal, TypeVar, overload
 
 from booking.errors import ConfigIssue
 from booking.tree import Mapping, Sequence
@@ -19,11 +19,14 @@ from booking.tree import Mapping, Sequence
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
+#: what a value falls back to when it is missing or wrong (often None)
+D = TypeVar("D")
+
 
 class Checker:
     """Collects issues for one file while values are converted."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str) -> None:
         self.file = file
         self.issues: list[ConfigIssue] = []
 
@@ -35,7 +38,7 @@ class Checker:
 
     # -- shapes -------------------------------------------------------------
 
-    def mapping(self, value: Any, key: str, line: int, allowed: set[str]) -> Mapping:
+    def mapping(self, value: object, key: str, line: int, allowed: set[str]) -> Mapping:
         if value is None:
             return Mapping(line=line)
         if not isinstance(value, dict):
@@ -53,7 +56,7 @@ class Checker:
                 )
         return value
 
-    def sequence(self, value: Any, key: str, line: int) -> Sequence:
+    def sequence(self, value: object, key: str, line: int) -> Sequence:
         if value is None:
             return Sequence(line=line)
         if not isinstance(value, list):
@@ -65,12 +68,20 @@ class Checker:
 
     # -- scalars ------------------------------------------------------------
 
-    def text(self, m: Mapping, k: str, key: str, *, required=False, default=None):
-        if k not in m or m[k] is None:
+    @overload
+    def text(self, m: Mapping, k: str, key: str, *, required: bool = False) -> str | None: ...
+
+    @overload
+    def text(self, m: Mapping, k: str, key: str, *, required: bool = False,
+             default: D) -> str | D: ...
+
+    def text(self, m: Mapping, k: str, key: str, *, required: bool = False,
+             default: object = None) -> object:
+        v = m.get(k)
+        if v is None:
             if required:
                 self.error(m.line, join(key, k), "is required: add it.")
             return default
-        v = m[k]
         if isinstance(v, bool) or not isinstance(v, str | int | float):
             self.error(m.line_of(k), join(key, k), "must be text.")
             return default
@@ -80,19 +91,29 @@ class Checker:
         return v
 
     def flag(self, m: Mapping, k: str, key: str, default: bool) -> bool:
-        if k not in m or m[k] is None:
+        v = m.get(k)
+        if v is None:
             return default
-        if not isinstance(m[k], bool):
+        if not isinstance(v, bool):
             self.error(m.line_of(k), join(key, k), "must be true or false.")
             return default
-        return m[k]
+        return v
 
-    def number(self, m, k, key, *, default, minimum=0, maximum=None, integer=True):
-        if k not in m or m[k] is None:
+    @overload
+    def number(self, m: Mapping, k: str, key: str, *, default: D, minimum: float = 0,
+               maximum: float | None = None, integer: Literal[True] = True) -> int | D: ...
+
+    @overload
+    def number(self, m: Mapping, k: str, key: str, *, default: D, minimum: float = 0,
+               maximum: float | None = None, integer: Literal[False]) -> float | D: ...
+
+    def number(self, m: Mapping, k: str, key: str, *, default: object, minimum: float = 0,
+               maximum: float | None = None, integer: bool = True) -> object:
+        v = m.get(k)
+        if v is None:
             return default
-        v = m[k]
-        ok = isinstance(v, int) if integer else isinstance(v, int | float)
-        if isinstance(v, bool) or not ok:
+        if isinstance(v, bool) or not isinstance(v, int | float) or (
+                integer and not isinstance(v, int)):
             kind = "a whole number" if integer else "a number"
             self.error(m.line_of(k), join(key, k), f"must be {kind}, like {default or 1}.")
             return default

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from booking.calendar_config import (
@@ -28,6 +27,7 @@ from booking.model import (
     RULE_KEYS,
     AppointmentType,
     BookingLink,
+    Calendar,
     Clinic,
     Rules,
     Tracking,
@@ -78,7 +78,7 @@ def content_version(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def parse_clinic(tree: Any, *, slug: str, file: str, version: str = "") -> Clinic:
+def parse_clinic(tree: object, *, slug: str, file: str, version: str = "") -> Clinic:
     """Validate a parsed clinic file; raise `ConfigError` with every issue found."""
     clinic, issues = check_clinic(tree, slug=slug, file=file, version=version)
     errors = [i for i in issues if not i.warning]
@@ -88,7 +88,7 @@ def parse_clinic(tree: Any, *, slug: str, file: str, version: str = "") -> Clini
 
 
 def check_clinic(
-    tree: Any, *, slug: str, file: str, version: str = ""
+    tree: object, *, slug: str, file: str, version: str = ""
 ) -> tuple[Clinic | None, list[ConfigIssue]]:
     """Validate a parsed clinic file: the clinic (None if any error) and all issues."""
     c = Checker(file)
@@ -169,7 +169,7 @@ def check_clinic(
     return clinic, c.issues
 
 
-def _rules(c: Checker, value: Any, key: str, line: int, base: Rules) -> Rules:
+def _rules(c: Checker, value: object, key: str, line: int, base: Rules) -> Rules:
     m = c.mapping(value, key, line, set(RULE_KEYS))
     return replace(
         base,
@@ -188,7 +188,7 @@ def _rules(c: Checker, value: Any, key: str, line: int, base: Rules) -> Rules:
     )
 
 
-def _tracking(c: Checker, value: Any, line: int) -> Tracking:
+def _tracking(c: Checker, value: object, line: int) -> Tracking:
     m = c.mapping(value, "tracking", line, TRACKING_KEYS)
     ga = c.text(m, "ga_measurement_id", "tracking")
     if ga and not GA_RE.match(ga):
@@ -203,10 +203,10 @@ def _tracking(c: Checker, value: Any, line: int) -> Tracking:
     if consent not in ("banner", "none"):
         c.error(m.line_of("consent"), "tracking.consent",
                 f"'{consent}' is not allowed; use banner or none.")
-    script = m.get("script")
-    if script is not None and not isinstance(script, str):
+    raw_script = m.get("script")
+    script = raw_script if isinstance(raw_script, str) else None
+    if raw_script is not None and script is None:
         c.error(m.line_of("script"), "tracking.script", "must be text (use 'script: |').")
-        script = None
     return Tracking(
         ga_measurement_id=ga or None,
         script=script or None,
@@ -215,7 +215,7 @@ def _tracking(c: Checker, value: Any, line: int) -> Tracking:
     )
 
 
-def _dialogs(c: Checker, value: Any, line: int) -> list[tuple[str, str]]:
+def _dialogs(c: Checker, value: object, line: int) -> list[tuple[str, str]]:
     if value is None:
         return []
     if not isinstance(value, dict):
@@ -233,7 +233,9 @@ def _dialogs(c: Checker, value: Any, line: int) -> list[tuple[str, str]]:
     return out
 
 
-def _types(c, value, line, clinic_rules: Rules, dialogs: dict) -> list[AppointmentType]:
+def _types(
+    c: Checker, value: object, line: int, clinic_rules: Rules, dialogs: dict[str, str]
+) -> list[AppointmentType]:
     seq = c.sequence(value, "appointment_types", line)
     seen: dict[str, int] = {}
     out = []
@@ -247,9 +249,9 @@ def _types(c, value, line, clinic_rules: Rules, dialogs: dict) -> list[Appointme
         if "duration" not in m:
             c.error(m.line, f"{key}.duration", "is required: the length in minutes, like 20.")
         notify_seq = c.sequence(m.get("notify"), f"{key}.notify", m.line_of("notify"))
-        notify = []
+        notify: list[str] = []
         for j, ch in enumerate(notify_seq):
-            if ch not in CHANNELS:
+            if not isinstance(ch, str) or ch not in CHANNELS:
                 c.error(notify_seq.line_of(j), f"{key}.notify",
                         f"'{ch}' is not a channel; use email and/or sms.")
             elif ch not in notify:
@@ -281,7 +283,10 @@ def _types(c, value, line, clinic_rules: Rules, dialogs: dict) -> list[Appointme
     return out
 
 
-def _links(c, value, line, calendars: dict, types: dict) -> list[BookingLink]:
+def _links(
+    c: Checker, value: object, line: int, calendars: dict[str, Calendar],
+    types: dict[str, AppointmentType],
+) -> list[BookingLink]:
     seq = c.sequence(value, "booking_links", line)
     seen: dict[str, int] = {}
     out = []

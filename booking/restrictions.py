@@ -129,8 +129,12 @@ def visible_day(day: DaySlots, kind: AppointmentType, now: datetime) -> DaySlots
 def first_available(day: DaySlots) -> DaySlots:
     """Only each calendar's earliest slot of the day."""
     seen: set[str] = set()
-    return DaySlots(day.date, tuple(s for s in day.slots
-                                    if not (s.calendar in seen or seen.add(s.calendar))))
+    kept = []
+    for s in day.slots:
+        if s.calendar not in seen:
+            seen.add(s.calendar)
+            kept.append(s)
+    return DaySlots(day.date, tuple(kept))
 
 
 def visible_slots(

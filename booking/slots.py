@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo
@@ -83,7 +83,7 @@ def day_frame(day: date, tz: ZoneInfo) -> tuple[float, bool]:
     return midnight.timestamp(), midnight.utcoffset() == following.utcoffset()
 
 
-def _minute(t) -> int:
+def _minute(t: time) -> int:
     return t.hour * 60 + t.minute
 
 

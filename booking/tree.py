@@ -2,15 +2,25 @@
 
 A reader (the YAML one lives in `sitegen.content`) builds these from a file;
 `booking.config` walks them and can then name the line of every error.
+Values are `object`: what a file holds is only known once it is checked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Mapping as AnyMapping
 
-class Mapping(dict):
+
+class Mapping(dict[str, object]):
     """A mapping with the line of the mapping and of each key (1-based)."""
 
-    def __init__(self, items=(), *, line: int = 0, key_lines: dict | None = None):
+    def __init__(
+        self,
+        items: AnyMapping[str, object] | Iterable[tuple[str, object]] = (),
+        *,
+        line: int = 0,
+        key_lines: dict[str, int] | None = None,
+    ) -> None:
         super().__init__(items)
         self.line = line
         self.key_lines = key_lines or {}
@@ -19,10 +29,12 @@ class Mapping(dict):
         return self.key_lines.get(key, self.line)
 
 
-class Sequence(list):
+class Sequence(list[object]):
     """A list with the line of the list and of each item (1-based)."""
 
-    def __init__(self, items=(), *, line: int = 0, item_lines: list | None = None):
+    def __init__(
+        self, items: Iterable[object] = (), *, line: int = 0, item_lines: list[int] | None = None
+    ) -> None:
         super().__init__(items)
         self.line = line
         self.item_lines = item_lines or []
