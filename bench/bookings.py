@@ -167,7 +167,7 @@ def postgres_url() -> str | None:
         import psycopg2
 
         conn = psycopg2.connect(POSTGRES_ADMIN, connect_timeout=3)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     conn.autocommit = True
     name = f"ledig_bench_{uuid.uuid4().hex[:8]}"

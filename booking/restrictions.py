@@ -38,6 +38,9 @@ class DaySlots:
     date: date
     slots: tuple[Slot, ...]
 
+#: dates outside these years cannot be converted between time zones safely
+MIN_YEAR, MAX_YEAR = 1900, 9000
+
 
 @lru_cache(maxsize=128)
 def zone(name: str) -> ZoneInfo:

@@ -16,10 +16,10 @@ from booking.tree import Mapping, Sequence
 from common.dialogs import check_template
 
 # libyaml's C parser when PyYAML has it (about 10x faster: parsing dominated the build)
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeLoader):
+class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at import time
     """A SafeLoader whose mappings and lists remember their lines (1-based)."""
 
     def construct_mapping(self, node, deep=False):
@@ -97,7 +97,7 @@ def read_yaml(data: bytes, file: str) -> tuple[object, list[ConfigIssue]]:
         return None, [ConfigIssue(file, 1, "(file)", f"is not UTF-8 text ({exc.reason}); "
                                   "save it as UTF-8.")]
     try:
-        return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader), []  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -108,7 +108,7 @@ def _guard_filter(func):
 class _Environment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(["*", "**", "%"])
 
-    def call(self, context, obj, *args, **kwargs):  # noqa: D401 - jinja2 hook
+    def call(self, context, obj, *args, **kwargs):  # jinja2 hook
         _spend()
         _check_args(args, kwargs)
         if getattr(obj, "__name__", "") == "replace" and isinstance(

@@ -50,15 +50,17 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     settings = ensure_secret_key(settings)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider's
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     open_and_migrate(settings.database_url)
     state = AppState(settings=settings, clock=clock,
                      registry=Registry(settings.content, settings.reload_interval, clock),
                      limiter=RateLimiter(clock))
     app.extensions[app_state.KEY] = state
     if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+        # Flask's documented way of wrapping the WSGI app in middleware
+        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
+                                x_for=settings.trusted_proxies,
                                 x_proto=settings.trusted_proxies)
 
     app.register_blueprint(api_bp)

@@ -11,6 +11,7 @@ from booking import Clinic, bookability
 from booking.urls import page_url
 from common.content import Content, load_content
 from common.words.pages import strings
+from sitegen.build import build
 from sitegen.urls import embed_id, iframe_code
 
 
@@ -93,8 +94,6 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from sitegen.build import build
-
     return build(Path(args.content), Path(args.out), clinic=args.clinic)
 
 

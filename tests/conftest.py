@@ -73,7 +73,7 @@ def postgres_url() -> Iterator[str]:
     try:
         import psycopg2
         admin = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=3)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         need("PostgreSQL", f"{POSTGRES_ADMIN_URL}: {exc}")
     admin.autocommit = True
     name = f"ledig_test_{uuid.uuid4().hex[:12]}"
@@ -163,7 +163,7 @@ class LiveServer:
 
     def start(self, timeout: float = 20) -> LiveServer:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        self._log_file = open(self.log, "ab")  # noqa: SIM115
+        self._log_file = open(self.log, "ab")
         self.proc = subprocess.Popen(self.args, env=self.env, stdout=self._log_file,
                                      stderr=subprocess.STDOUT, cwd=self.log.parent)
         deadline = time.monotonic() + timeout

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from booking import Clinic, last_bookable_day, local_today
 from booking.identity import IdentityError, validate_national_id
 from booking.phone import PhoneError, normalize_mobile
+from booking.restrictions import MAX_YEAR, MIN_YEAR
 from endpoint.problems import Problem, validation
 from endpoint.services.bookings import BookingRequest, Patient
 from endpoint.services.slots import SlotQuery
@@ -15,8 +16,6 @@ MAX_RANGE_DAYS = 92
 NAME_MAX = 100
 EMAIL_MAX = 254
 NOTE_MAX = 1000
-#: dates outside these years cannot be converted between time zones safely
-MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
 def parse_day(value: str | None, field: str, errors: list) -> date | None:
@@ -104,10 +103,11 @@ def booking_request(body: object, clinic: Clinic) -> BookingRequest:
     else:
         try:
             start = datetime.fromisoformat(raw_start)
-            if start.tzinfo is None or start.utcoffset() is None:
+            offset = start.utcoffset()
+            if start.tzinfo is None or offset is None:
                 errors.append(("start", "must include the UTC offset, like +01:00"))
                 start = None
-            elif abs(start.utcoffset()) > timedelta(hours=18):
+            elif abs(offset) > timedelta(hours=18):
                 raise ValueError
             elif not MIN_YEAR <= start.year <= MAX_YEAR:
                 errors.append(("start", f"must be a date between the years {MIN_YEAR} and "

@@ -72,7 +72,9 @@ def claim(claimant: str, now: datetime, limit: int = BATCH) -> list[Outbox]:
     lease = dict(claimed_by=claimant, claimed_until=to_db(now + LEASE))
     if is_postgres():
         with db.atomic():
-            ids = [row.id for row in picked.for_update("FOR UPDATE SKIP LOCKED")]
+            # the stub allows only a bool; peewee takes the clause itself
+            locked = picked.for_update("FOR UPDATE SKIP LOCKED")  # type: ignore[arg-type]
+            ids = [row.id for row in locked]
             if ids:
                 Outbox.update(**lease).where(Outbox.id.in_(ids)).execute()
     else:
@@ -94,8 +96,9 @@ def run_once(settings: Settings, clock: Clock = SYSTEM, *, worker: str | None = 
     opened = db.is_closed()
     if opened:
         db.connect()
-    senders = {"email": Mailer(settings.smtp_url, settings.var, clock),
-               "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock)}
+    senders: dict[str, Mailer | SmsSender] = {
+        "email": Mailer(settings.smtp_url, settings.var, clock),
+        "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock)}
     outcomes: Counter = Counter()
     try:
         rows = claim(claimant, now, limit)
@@ -145,7 +148,7 @@ def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
         log.warning("outbox %d (%s by %s) not delivered (attempt %d), retry in %ds: %s",
                     row.id, row.kind, row.channel, attempts, delay.total_seconds(), exc)
         return "retry"
-    except Exception as exc:  # noqa: BLE001 - a bug must delay a message, never lose it
+    except Exception as exc:  # a bug must delay a message, never lose it
         attempts = row.attempts + 1
         _finish(row, claimant, attempts=attempts, last_error=f"{type(exc).__name__}: {exc}",
                 due_at=to_db(now + backoff(attempts)))
@@ -158,7 +161,8 @@ def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
 
 
 def _stale_reminder(row: Outbox, now: datetime) -> str | None:
-    booking = Booking.get_or_none(Booking.id == row.booking_id) if row.booking_id else None
+    booking_id = row.booking_id  # type: ignore[attr-defined]  # peewee's foreign-key column
+    booking = Booking.get_or_none(Booking.id == booking_id) if booking_id else None
     if booking is None:
         return None
     if booking.status != "active":
@@ -201,7 +205,7 @@ class Worker(threading.Thread):
         while not self._stop_event.is_set():
             try:
                 drain(self.settings, self.clock)
-            except Exception:  # noqa: BLE001 - e.g. the database is down; try again later
+            except Exception:  # e.g. the database is down; try again later
                 log.exception("outbox round failed; trying again in %ss", self.interval)
                 if not db.is_closed():
                     db.close()

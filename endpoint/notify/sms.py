@@ -44,6 +44,7 @@ class SmsSender:
         self.clock = clock
         self.folder = Path(var) / "sms"
         self.timeout = timeout
+        self.endpoint: str | None
         self.endpoint, self.token = gateway(url) if url else (None, "")
 
     def send(self, msg: Outgoing) -> None:

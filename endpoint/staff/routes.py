@@ -21,9 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from booking import Clinic
-from booking.restrictions import zone
+from booking.restrictions import MAX_YEAR, MIN_YEAR, zone
 from endpoint import state
-from endpoint.api.parsing import MAX_YEAR, MIN_YEAR
 from endpoint.services import bookings
 from endpoint.staff.calendar import (
     booked_at_label,
@@ -139,7 +138,7 @@ def cancel(slug: str, booking_id: str):
 def bookings_feed(slug: str):
     clinic = state.current().registry.get(slug)
     user = user_for_feed(slug, request.args.get("token", "")) if clinic is not None else None
-    if user is None:
+    if clinic is None or user is None:
         raise not_found()
     response = Response(feed(clinic, now()), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{clinic.slug}.ics"'

@@ -265,7 +265,7 @@ def ping() -> bool:
     try:
         db.execute_sql("SELECT 1").fetchone()
         return True
-    except Exception:  # noqa: BLE001 - any failure means "unreachable"
+    except Exception:  # any failure means "unreachable"
         return False
 
 

@@ -116,7 +116,7 @@ class DailyPurge(threading.Thread):
                 with db.connection_context():
                     purge(self.days, self.clock.now())
                 self.runs += 1
-            except Exception:  # noqa: BLE001 - e.g. the database is down; try again later
+            except Exception:  # e.g. the database is down; try again later
                 log.exception("retention purge failed; trying again in %ss", self.interval)
             self._stop_event.wait(self.interval)
 

@@ -111,7 +111,7 @@ class Mailbox:
         self._lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=port, **controller_args)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
         with self._lock:
             self.messages.append((list(envelope.rcpt_tos), bytes(envelope.content)))
         return "250 Message accepted for delivery"
@@ -136,7 +136,7 @@ class Gateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server hook
+            def do_POST(self):  # http.server hook
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 gateway.requests.append({"path": self.path, "headers": dict(self.headers),
                                          "json": json.loads(body)})

@@ -235,7 +235,7 @@ def test_two_workers_deliver_each_message_once(make_app, varsel, clock, mailbox,
             while outcomes := outbox.run_once(settings, clock, worker=name, limit=3):
                 total += outcomes
             results.append(total)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             if not db.is_closed():

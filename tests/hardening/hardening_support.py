@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "endpoint"))
 
-from endpoint_support import (  # noqa: E402
+from endpoint_support import (
     OSLO,
     SLUG,
     active_rows,
