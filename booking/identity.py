@@ -78,34 +78,26 @@ class Kind(StrEnum):
 
 
 _KIND_NAMES = {
-    Kind.FNR: ("et fødselsnummer", "a national identity number"),
-    Kind.DNR: ("et D-nummer", "a D-number"),
-    Kind.H: ("et H-nummer (hjelpenummer)", "an H-number (help number)"),
-    Kind.FH: ("et FH-nummer (felles hjelpenummer)", "an FH-number"),
-    Kind.TENOR_FNR: (
-        "et syntetisk testnummer fra Skatteetaten (Tenor)",
-        "a synthetic Tenor test number",
-    ),
-    Kind.TENOR_DNR: (
-        "et syntetisk D-nummer fra Skatteetaten (Tenor)",
-        "a synthetic Tenor test D-number",
-    ),
-    Kind.NHN: (
-        "et syntetisk testnummer fra Norsk Helsenett",
-        "a synthetic Norsk Helsenett test number",
-    ),
+    Kind.FNR: "a national identity number",
+    Kind.DNR: "a D-number",
+    Kind.H: "an H-number (help number)",
+    Kind.FH: "an FH-number",
+    Kind.TENOR_FNR: "a synthetic Tenor test number",
+    Kind.TENOR_DNR: "a synthetic Tenor test D-number",
+    Kind.NHN: "a synthetic Norsk Helsenett test number",
 }
 
 
 class IdentityError(LedigError, ValueError):
     """Base of the identity-number errors; never raised itself.
 
-    ``code`` is stable and machine-readable; ``message`` is for the patient,
-    in Norwegian then English, and never contains the number.
+    ``code`` is stable and machine-readable; what the patient reads for it is in
+    the language tables (`common.words.errors`). The message is for developers
+    and never contains the number.
     """
 
     code: str = "identity"
-    message: str = "Ugyldig nummer. / Invalid number."
+    message: str = "invalid identity number"
 
     def __init__(self, message: str | None = None) -> None:
         if message is not None:
@@ -115,85 +107,43 @@ class IdentityError(LedigError, ValueError):
 
 class FormatError(IdentityError):
     code = "format"
-    message = (
-        "Nummeret må bestå av 11 sifre (0-9). Du kan skrive mellomrom, og én "
-        "bindestrek etter de seks første sifrene. / The number must be 11 digits "
-        "(0-9); spaces are allowed, and one hyphen after the first six digits."
-    )
+    message = "not 11 digits (spaces, and one hyphen after the sixth, allowed)"
 
 
 class ChecksumError(IdentityError):
     code = "checksum"
-    message = (
-        "Kontrollsifrene stemmer ikke. Sjekk at du har skrevet nummeret riktig. / "
-        "The control digits do not match. Check that the number is typed correctly."
-    )
+    message = "the control digits do not match"
 
 
 class DateError(IdentityError):
     code = "date"
-    message = (
-        "De seks første sifrene er ikke en gyldig dato (DDMMÅÅ). Sjekk nummeret. / "
-        "The first six digits are not a valid date (DDMMYY). Check the number."
-    )
+    message = "the first six digits are not a date (DDMMYY)"
 
 
 class KindNotAcceptedError(IdentityError):
     """The number is well-formed but of a kind the clinic cannot take."""
 
     code = "kind_not_accepted"
-    message = (
-        "Denne typen nummer kan ikke brukes til å bestille time. Bruk fødselsnummer "
-        "eller D-nummer. / This kind of number cannot be used to book; use a "
-        "national identity number or a D-number."
-    )
 
     def __init__(self, kind: Kind, message: str | None = None) -> None:
         self.kind = kind
-        if message is None:
-            nb, en = _KIND_NAMES[kind]
-            message = (
-                f"Dette er {nb}, som ikke kan brukes til å bestille time. Bruk "
-                f"fødselsnummer eller D-nummer. / This is {en}, which cannot be "
-                "used to book; use a national identity number or a D-number."
-            )
-        super().__init__(message)
+        super().__init__(message or f"{_KIND_NAMES[kind]} cannot be used to book")
 
 
 class IdTypeMismatchError(IdentityError):
     """The number is valid, but of the other type than the one picked."""
 
     code = "id_type_mismatch"
-    message = (
-        "Nummeret passer ikke med valgt type. / The number does not match the "
-        "chosen type."
-    )
 
     def __init__(self, id_type: str, actual: str, message: str | None = None) -> None:
         self.id_type = id_type
         self.actual = actual
-        if message is None:
-            if actual == "dnr":
-                message = (
-                    "Dette er et D-nummer. Velg «D-nummer» i stedet for "
-                    "«Fødselsnummer». / This is a D-number: choose \"D-nummer\" "
-                    "instead of \"Fødselsnummer\"."
-                )
-            else:
-                message = (
-                    "Dette er et fødselsnummer, ikke et D-nummer. Velg "
-                    "«Fødselsnummer». / This is a national identity number, not a "
-                    "D-number: choose \"Fødselsnummer\"."
-                )
-        super().__init__(message)
+        super().__init__(message or f"the number is a {actual}, not a {id_type}")
 
 
 class UnknownIdTypeError(IdentityError):
     code = "id_type"
-    message = (
-        "Velg om nummeret er et fødselsnummer eller et D-nummer. / Choose whether "
-        "the number is a national identity number or a D-number."
-    )
+    message = "the id type is neither fnr nor dnr"
 
 
 def normalize_national_id(raw: str) -> str:

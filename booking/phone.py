@@ -24,23 +24,22 @@ _MOBILE_TYPES = frozenset(
 
 
 class PhoneError(LedigError, ValueError):
-    """A phone number that cannot be used for SMS; never raised itself."""
+    """A phone number that cannot be used for SMS; never raised itself.
+
+    The patient's words for each ``code`` are in the language tables.
+    """
 
     code = "phone"
 
 
 class PhoneFormatError(PhoneError):
     code = "format"
-    message = ("Vi forstår ikke telefonnummeret. Skriv et mobilnummer, med landskode (+46 …) "
-               "hvis det ikke er norsk. / The phone number is not valid. Type a mobile number, "
-               "with the country code (+46 …) if it is not Norwegian.")
+    message = "not a phone number"
 
 
 class NotMobileError(PhoneError):
     code = "not_mobile"
-    message = ("Dette ser ut som et fasttelefonnummer. Oppgi et mobilnummer, så vi kan "
-               "sende SMS. / This looks like a landline number. Give a mobile number so "
-               "we can send text messages.")
+    message = "not a mobile number"
 
 
 def normalize_mobile(raw: str, default_region: str = "NO") -> str:

@@ -120,7 +120,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
         if code is None:
             code = "validation" if (exc.code or 500) < 500 else "internal"
             if code == "validation":
-                return problem_response(validation([("", exc.description or "bad request")]))
+                return problem_response(validation([("", "bad_request")]))
         return problem_response(Problem(code, exc.description or ""))
 
     @app.errorhandler(OperationalError)

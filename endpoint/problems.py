@@ -6,6 +6,8 @@ import json
 
 from flask import Response
 
+from common.words.errors import field_message
+
 TITLES = {
     "validation": (422, "The request is not valid"),
     "not_found": (404, "Not found"),
@@ -59,7 +61,17 @@ def problem_response(problem: Problem) -> Response:
     return response
 
 
-def validation(errors: list[tuple[str, str]]) -> Problem:
-    """A 422 listing every field error at once."""
-    return Problem("validation", "Some fields need attention.",
-                   errors=[{"field": f, "message": m} for f, m in errors])
+#: a field's error: (field, code) or (field, code, the sentence's parameters)
+FieldError = tuple[str, str] | tuple[str, str, dict[str, object]]
+
+
+def validation(errors: list[FieldError], language: str = "en") -> Problem:
+    """A 422 listing every field error at once: each with its code and, for the page to show,
+    the sentence in the clinic's language (`common.words.errors`)."""
+    listed = []
+    for error in errors:
+        field, code = error[0], error[1]
+        params = error[2] if len(error) > 2 else None  # type: ignore[misc]
+        listed.append({"field": field, "code": code,
+                       "message": field_message(language, code, params)})
+    return Problem("validation", "Some fields need attention.", errors=listed)

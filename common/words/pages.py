@@ -50,6 +50,8 @@ NB: dict[str, str] = {
     "sending": "Bestiller …",
     "required": "Fyll ut dette feltet.",
     "bad_phone": "Skriv et mobilnummer, for eksempel 412 34 567.",
+    "phone_not_mobile": "Dette ser ut som et fasttelefonnummer. Skriv et mobilnummer, så vi "
+                        "kan sende SMS.",
     "bad_email": "Skriv en e-postadresse, for eksempel navn@eksempel.no.",
     "fix_fields": "Noen felt må rettes før du kan gå videre.",
     "id_ok_fnr": "Gyldig fødselsnummer.",
@@ -141,6 +143,8 @@ NN: dict[str, str] = {
     "confirm": "Stadfest bestillinga",
     "required": "Fyll ut dette feltet.",
     "bad_phone": "Skriv eit mobilnummer, til dømes 412 34 567.",
+    "phone_not_mobile": "Dette ser ut som eit fasttelefonnummer. Skriv eit mobilnummer, så vi "
+                        "kan sende SMS.",
     "bad_email": "Skriv ei e-postadresse, til dømes namn@døme.no.",
     "fix_fields": "Nokre felt må rettast før du kan gå vidare.",
     "id_format": "Skriv 11 siffer (0–9). Mellomrom og éin bindestrek etter dei seks første "
@@ -240,6 +244,8 @@ EN: dict[str, str] = {
     "sending": "Booking …",
     "required": "Please fill in this field.",
     "bad_phone": "Enter a mobile number, for example 412 34 567 or +46 70 123 45 67.",
+    "phone_not_mobile": "This looks like a landline number. Enter a mobile number so we can "
+                        "send text messages.",
     "bad_email": "Enter an email address, for example name@example.com.",
     "fix_fields": "Some fields need correcting before you can continue.",
     "id_ok_fnr": "Valid national identity number.",

@@ -153,8 +153,9 @@ SPEC = {
                     "rate_limited", "unauthorized", "forbidden", "method_not_allowed",
                     "payload_too_large", "unsupported_media_type", "unavailable"]},
                 "errors": {"type": "array", "items": {
-                    "type": "object", "required": ["field", "message"],
-                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+                    "type": "object", "required": ["field", "code", "message"],
+                    "properties": {"field": {"type": "string"}, "code": {"type": "string"},
+                                   "message": {"type": "string"}}}},
             },
         },
         "Rules": RULES,

@@ -67,7 +67,7 @@ def slots(slug: str):
 @bp.post("/clinics/<slug>/bookings")
 def create_booking(slug: str):
     clinic = clinic_or_404(slug)
-    req = booking_request(json_body(), clinic)
+    req = booking_request(json_body(clinic.language), clinic)
     secret_key = state.current().settings.secret_key
     booking, token = bookings.create_booking(clinic, req, now(), secret_key)
     response = jsonify({"booking": booking_json(clinic, booking),
@@ -93,7 +93,7 @@ def cancel_booking(slug: str, booking_id: str):
     return jsonify({"booking": booking_json(clinic, booking, current)})
 
 
-def json_body() -> object:
+def json_body(language: str = "en") -> object:
     if not request.is_json:
         raise Problem("unsupported_media_type", "Send the body as application/json.")
     try:
@@ -101,5 +101,5 @@ def json_body() -> object:
     except RecursionError:  # nested deeper than the parser goes
         data = None
     if data is None:
-        raise validation([("", "the body is not valid JSON")])
+        raise validation([("", "json")], language)
     return data

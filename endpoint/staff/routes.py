@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from booking import Clinic
 from booking.restrictions import MAX_YEAR, MIN_YEAR, zone
+from common.words import plural
 from endpoint import state
 from endpoint.services import bookings
 from endpoint.staff.calendar import (
@@ -54,6 +55,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+env.globals["plural"] = plural.form
 
 
 class StaffError(Exception):

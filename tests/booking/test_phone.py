@@ -74,7 +74,6 @@ def test_refuses_malformed(raw: str) -> None:
     with pytest.raises(PhoneError) as info:
         normalize_mobile(raw)
     assert info.value.code == "format"
-    assert " / " in info.value.message  # Norwegian, then English
 
 
 def test_refuses_non_string() -> None:
