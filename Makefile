@@ -41,6 +41,7 @@ check: install
 
 lint: install-test
 	$(BIN)/ruff check booking sitegen endpoint tests bench
+	node_modules/.bin/eslint   # needs `npm install`
 
 ## golden: regenerate the expected pages of the golden-output tests
 golden: install-test
