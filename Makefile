@@ -42,6 +42,7 @@ check: install
 lint: install-test
 	$(BIN)/ruff check booking common sitegen endpoint tests bench
 	$(BIN)/mypy
+	node_modules/.bin/eslint   # needs `npm install`
 
 ## golden: regenerate the expected pages of the golden-output tests
 golden: install-test

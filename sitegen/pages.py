@@ -15,7 +15,7 @@ import base64
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,23 +37,72 @@ URL_MARK = "\x00URL\x00"
 
 @dataclass(frozen=True)
 class Assets:
-    """The shared CSS/JS: logical name → content-hashed path, and their bytes."""
+    """The shared CSS/JS: logical name → content-hashed path, their bytes, and for each
+    ES module the modules it imports, directly or not (logical names, sorted)."""
 
     paths: dict[str, str]
     files: dict[str, bytes]
+    imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# A static import or re-export at the start of a line: `import … from "…"` (lists over
+# several lines too), `import "…"`, `export … from "…"`. Group 3 is the specifier.
+IMPORT = re.compile(r"""^([ \t]*(?:import|export)\b[^;"'`]*?\bfrom\s*|[ \t]*import\s*)"""
+                    r"""(["'])([^"'\n]*)\2""", re.MULTILINE)
+MODULE_PATH = re.compile(r"""(["'])\./[^"'\n]*\.js\1""")
+SIBLING = re.compile(r"\./[A-Za-z0-9_-]+\.js")
+
+
+def _module_deps(name: str, text: str, names: set[str]) -> list[str]:
+    """The files one JS file imports; each import must name another one as "./x.js"."""
+    deps = []
+    for m in IMPORT.finditer(text):
+        spec = m.group(3)
+        if not SIBLING.fullmatch(spec) or spec[2:] not in names or spec[2:] == name:
+            raise ValueError(f"templates/assets/{name}: import {spec!r} must name another "
+                             'file of templates/assets as "./<name>.js"')
+        deps.append(spec[2:])
+    if len(MODULE_PATH.findall(text)) != len(deps):
+        raise ValueError(f'templates/assets/{name}: a "./….js" path outside a static import '
+                         "at the start of a line, which the build would not rewrite")
+    return deps
 
 
 def load_assets(folder: Path = ASSETS) -> Assets:
-    paths, files = {}, {}
-    for source in sorted(folder.iterdir()):
-        if not source.is_file() or source.name.startswith("."):
-            continue
-        data = source.read_bytes()
+    """Read and content-hash the assets. The imports of an ES module are rewritten to
+    the hashed names of the modules they import, which are hashed first: a module's
+    name changes whenever a module it imports, directly or not, changes."""
+    sources = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+               if p.is_file() and not p.name.startswith(".")}
+    texts = {n: d.decode("utf-8") for n, d in sources.items() if n.endswith(".js")}
+    deps = {n: _module_deps(n, t, set(texts)) for n, t in texts.items()}
+    paths: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    imports: dict[str, tuple[str, ...]] = {}
+
+    def hashed(m: re.Match) -> str:
+        return m.group(1) + m.group(2) + "./" + Path(paths[m.group(3)[2:]]).name + m.group(2)
+
+    def add(name: str, chain: tuple[str, ...]) -> None:
+        if name in paths:
+            return
+        if name in chain:
+            raise ValueError("templates/assets: modules import each other in a cycle: "
+                             + " → ".join((*chain[chain.index(name):], name)))
+        data = sources[name]
+        if name in texts:
+            for dep in deps[name]:
+                add(dep, (*chain, name))
+            imports[name] = tuple(sorted({*deps[name], *(d for dep in deps[name]
+                                                         for d in imports[dep])}))
+            data = IMPORT.sub(hashed, texts[name]).encode()
         digest = hashlib.sha256(data).hexdigest()[:10]
-        target = f"assets/{source.stem}.{digest}{source.suffix}"
-        paths[source.name] = target
+        paths[name] = target = f"assets/{Path(name).stem}.{digest}{Path(name).suffix}"
         files[target] = data
-    return Assets(paths, files)
+
+    for name in sources:
+        add(name, ())
+    return Assets(paths, files, imports)
 
 
 @lru_cache(maxsize=1)
@@ -206,8 +255,13 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
         def asset(name: str) -> str:
             return root + assets.paths[name]
 
+        def modules(name: str) -> list[str]:
+            """An entry module and all it imports, for <link rel="modulepreload">."""
+            return [asset(n) for n in (name, *assets.imports[name])]
+
         ctx = {
             "lang": lang, "t": t, "clinic": clinic, "page": page, "asset": asset,
+            "modules": modules,
             "csp": csp(clinic, page, script_hash), "noindex": page == "links",
             "config": json_script(_config(clinic, page, table, link, lang)),
             "clinic_script": script if page != "links" else None,

@@ -159,7 +159,8 @@ def _parses_or_problem(body: object) -> None:
         request = booking_request(body, CLINIC)
     except Problem as problem:
         assert problem.status == 422 and problem.code == "validation"
-        assert problem.errors and all(set(e) == {"field", "code", "message"} for e in problem.errors)
+        assert problem.errors
+        assert all(set(e) == {"field", "code", "message"} for e in problem.errors)
     else:
         assert request.start.tzinfo is not None and len(request.patient.national_id) == 11
 

@@ -15,10 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 IDENTITY_JS = ROOT / "templates" / "assets" / "identity.js"
 VECTORS = ROOT / "tests" / "data" / "identity_vectors.json"
 
-# The page calls window.ledigIdentity.validate(raw, idType, testMode); under Node the
-# file also exports the same object through module.exports.
+# The page calls window.ledigIdentity.validate(raw, idType, testMode). The file is a
+# classic script (package.json makes .js files ES modules for Node), so it runs here
+# as the page runs it; it also exports the same object through module.exports.
 RUNNER = """
-const identity = require(process.argv[1]);
+const source = require("fs").readFileSync(process.argv[1], "utf8");
+const mod = {exports: {}};
+require("vm").compileFunction(source, ["module"], {filename: process.argv[1]})(mod);
+const identity = mod.exports;
 const vectors = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
 const got = vectors.map(v => {
   const r = identity.validate(v.input, v.id_type, v.test_mode);

@@ -1,0 +1,50 @@
+// ESLint for our own JavaScript: the pages' assets and their Node tests (docs/site.md).
+import js from "@eslint/js";
+import globals from "globals";
+
+const PURE = ["api.js", "cancellation.js", "embed.js", "fields.js", "flow.js", "format.js",
+              "ics.js", "snippet.js", "tracking.js"];
+
+export default [
+  {ignores: ["node_modules/", ".venv/", "_site/", "test-artifacts/", "tests/sitegen/golden/"]},
+  js.configs.recommended,
+  {
+    files: ["templates/assets/**/*.js"],
+    // ES2020 syntax at most: the browsers that run module scripts since 2020
+    languageOptions: {ecmaVersion: 2020, sourceType: "module"},
+    rules: {
+      // sitegen rewrites static imports to content-hashed names; a dynamic import() it
+      // would not see, and the page would load an unhashed (missing) file
+      "no-restricted-syntax": ["error", {selector: "ImportExpression",
+                                         message: "static imports only: the build hashes them"}],
+      "no-var": "error",
+      "prefer-const": "error",
+      eqeqeq: ["error", "always", {null: "ignore"}],
+    },
+  },
+  {
+    files: ["templates/assets/**/*.js"],
+    ignores: PURE.map((name) => `templates/assets/${name}`),
+    languageOptions: {globals: globals.browser},
+  },
+  {
+    // No browser globals: what these need comes in as arguments, so Node tests them
+    // (tests/js). The state machine and its kin import none of the DOM modules.
+    files: PURE.map((name) => `templates/assets/${name}`),
+    languageOptions: {globals: {fetch: "readonly"}},
+    rules: {"no-restricted-imports": ["error", {patterns: [{
+      regex: `^(?!\\./(${PURE.join("|").replace(/\./g, "\\.")})$)`,
+      message: "a module without the DOM imports only others without it"}]}]},
+  },
+  {
+    // classic scripts, not modules: they run before the clinic's own script
+    files: ["templates/assets/boot.js", "templates/assets/identity.js"],
+    languageOptions: {sourceType: "script",
+                      globals: {...globals.browser, module: "readonly"}},
+    rules: {"no-var": "off", "prefer-const": "off"},
+  },
+  {
+    files: ["tests/js/**/*.js", "eslint.config.js"],
+    languageOptions: {ecmaVersion: 2022, sourceType: "module", globals: globals.node},
+  },
+];

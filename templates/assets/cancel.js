@@ -1,0 +1,56 @@
+/* The cancellation page (entry module): the token stays in the fragment. */
+
+import {client} from "./api.js";
+import {answerView, bookingPath, parseFragment} from "./cancellation.js";
+import {$, row} from "./dom.js";
+import {setup} from "./page.js";
+
+function cancelPage({cfg, T, text, track}) {
+  const status = $("#cancel-status"), dl = $("#cancel-summary"), btn = $("#cancel-button");
+  const api = client(cfg.api);
+  window.addEventListener("hashchange", () => { if (window.location.hash) window.location.reload(); });
+  const hash = window.location.hash.slice(1), found = parseFragment(hash);
+  // The token now lives in memory only: out of the address bar, away from the clinic's
+  // own script (baked into the page), the history and any bookmark of this page.
+  if (hash && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  const done = (words) => { status.textContent = words; status.hidden = false; };
+  if (!found) return done(text.say("cancel_no_token"));
+  const path = bookingPath(found.id);
+  track("cancel_init", {});
+
+  function answer(res) {
+    const view = answerView(res);
+    if (view.booking) {
+      const b = view.booking;
+      dl.textContent = "";
+      row(dl, T.when, text.when(b.start));
+      row(dl, T.place, b.address);
+      row(dl, T.who, b.calendar_name);
+      row(dl, T.what, b.type_name);
+      dl.hidden = false;
+    }
+    btn.hidden = !view.button;
+    if (view.say) done(text.say(view.say));
+    else if (!view.button) done(text.error(view.error));
+    else status.hidden = true;
+  }
+
+  api("GET", path, null, found.token).then(answer, () => done(T.err_network));
+
+  btn.addEventListener("click", () => {
+    btn.disabled = true;
+    api("DELETE", path, null, found.token).then((res) => {
+      btn.disabled = false;
+      if (res.status !== 200) return answer(res);
+      btn.hidden = true;
+      done(T.cancel_done);
+      track("booking_cancelled", {});
+      $("h1").focus();
+    }, () => { btn.disabled = false; done(T.err_network); });
+  });
+}
+
+const page = setup();
+if (page) cancelPage(page);

@@ -1,0 +1,24 @@
+/* The cancellation page's logic, pure: the fragment, and what an answer shows. */
+
+// "#<id>.<token>" without the "#" → {id, token}, or null when there is none.
+export function parseFragment(hash) {
+  const dot = hash.indexOf(".");
+  return dot < 1 ? null : {id: hash.slice(0, dot), token: hash.slice(dot + 1)};
+}
+
+export function bookingPath(id) { return "/bookings/" + encodeURIComponent(id); }
+
+// {status, body} → {booking to show (or null), say (a string's key) or error (a code)
+// (neither: no status line), button (offer to cancel)}
+export function answerView(res) {
+  const out = {booking: null, say: null, error: null, button: false};
+  if (res.status === 200) {
+    const b = out.booking = res.body.booking;
+    if (b.status === "cancelled") out.say = "cancel_already";
+    else if (!b.cancellable) out.say = "cancel_too_late";
+    else out.button = true;
+  } else if (res.status === 404 || res.status === 401) out.say = "cancel_not_found";
+  else if (res.body.code === "cancellation_deadline") out.say = "cancel_too_late";
+  else out.error = res.body.code;
+  return out;
+}

@@ -1,0 +1,253 @@
+/* The booking flow as a state machine, with no DOM in it (docs/site.md).
+   start(ctx, query) and next(ctx, state, event) → {state, effects}: a new state
+   (the old one is left alone) and what the page must do, in order: track,
+   fetch_days, post_booking, focus, say, reload. booking.js shows the state, runs
+   the effects and feeds their answers back as events; an event that does not
+   fit the state (a stale answer, a second click) changes nothing.
+   ctx: {offers, calendars, types, preset, send_names} from the page's config.
+   State: the step; the choices calendar ("" = first available), type, day,
+   slot, details (null until made); locked (a link's) and auto (the only one)
+   choices; the days and their status (idle, loading, ready, failed); sending;
+   the confirm step's error {code, actions, retry}; fieldErrors; booking. */
+
+import {has} from "./format.js";
+
+export const STEPS = ["calendar", "type", "day", "slot", "details", "confirm", "receipt"];
+
+// The types a calendar offers; for none or "first available", those of them all.
+export function offered(ctx, cal) {
+  if (cal) return has(ctx.offers, cal) ? ctx.offers[cal] : [];
+  return [].concat(...Object.values(ctx.offers));
+}
+
+export function calendarsFor(ctx, type) {
+  return Object.keys(ctx.offers).filter((c) => !type || ctx.offers[c].includes(type));
+}
+
+// Which choices the page lists: {calendars, firstAvailable, types}.
+export function visible(ctx, s) {
+  const calendars = calendarsFor(ctx, s.typeFirst ? s.type : null);
+  return {calendars, firstAvailable: calendars.length > 1, types: offered(ctx, s.calendar)};
+}
+
+// How each step's section looks: shown at all, its body open, its "done" line shown,
+// and whether that line has a "change" button.
+export function layout(s) {
+  const at = STEPS.indexOf(s.step), receipt = s.step === "receipt";
+  return STEPS.map((id, i) => ({
+    id, active: i === at, complete: i < at,
+    shown: receipt ? id === "receipt" : i <= at,
+    open: i === at,
+    done: !receipt && i < at,
+    changeable: !receipt && i < at && !s.locked[id] && !s.auto[id],
+  }));
+}
+
+// With no free time: may the patient go back and choose another calendar or type?
+export function canSearchAgain(s) { return !(s.locked.type && s.locked.calendar); }
+
+export function daysKey(s) { return s.calendar + "|" + s.type; }
+
+export function dayOf(s) { return (s.days || []).find((d) => d.date === s.day) || null; }
+
+// Refusals that another time would not help.
+const FINAL = {max_self_booked: true, rate_limited: true};
+
+const track = (name, params = {}) => ({type: "track", name, params});
+const focus = (target) => ({type: "focus", target});
+
+export function start(ctx, query = {}) {
+  const s = {step: null, calendar: null, type: null, day: null, slot: null, details: null,
+             locked: {}, auto: {}, typeFirst: false, days: null, daysKey: null,
+             daysStatus: "idle", daysError: null, wantDay: null, sending: false,
+             error: null, fieldErrors: [], booking: null};
+  const preset = ctx.preset || {};
+  // A link's choices are locked; ?calendar=&type= preselect, and may be changed.
+  if (preset.calendar) { s.calendar = preset.calendar; s.locked.calendar = true; }
+  else if (query.calendar && has(ctx.offers, query.calendar)) s.calendar = query.calendar;
+  if (preset.type) { s.type = preset.type; s.locked.type = true; }
+  else if (query.type && has(ctx.types, query.type) &&
+           offered(ctx, s.calendar).includes(query.type)) s.type = query.type;
+  s.typeFirst = s.type !== null;
+  return go(ctx, s, [track("booking_init")], false);
+}
+
+// The next step after a change: make the only possible choices, open the first step
+// still to do, and fetch its days when they are not at hand.
+function go(ctx, s, effects, moveFocus) {
+  const v = visible(ctx, s);
+  if (s.calendar === null && v.calendars.length === 1) {
+    s.calendar = v.calendars[0];
+    s.auto = {...s.auto, calendar: true};
+  }
+  if (s.type === null && s.calendar !== null) {
+    const types = [...new Set(offered(ctx, s.calendar))];
+    if (types.length === 1) { s.type = types[0]; s.auto = {...s.auto, type: true}; }
+  }
+  s.step = ["calendar", "type", "day", "slot", "details"].find((k) => s[k] === null) || "confirm";
+  if (s.step === "day") {
+    if (s.daysKey === daysKey(s) && s.days) {
+      if (!s.days.length) effects.push({type: "say", key: "no_slots"});
+    } else {
+      loadDays(s, effects);
+    }
+  }
+  if (s.step === "confirm") s.error = null;
+  if (moveFocus) effects.push(focus(s.step));
+  return {state: s, effects};
+}
+
+function loadDays(s, effects) {
+  s.days = null;
+  s.daysStatus = "loading";
+  s.daysError = null;
+  effects.push({type: "fetch_days", key: daysKey(s), calendar: s.calendar, kind: s.type});
+}
+
+// Going back to a step forgets it and what depends on it. The type survives a new
+// calendar that offers it too, a link's fixed choices survive everything, and the
+// details are kept (no typing them again after changing the time).
+function reset(s, step) {
+  const at = STEPS.indexOf(step);
+  if (at <= 0) s.calendar = null;
+  if (at === 1 && !s.locked.type) { s.type = null; s.typeFirst = false; }
+  if (at <= 3) s.slot = null;
+  if (at <= 2) s.day = null;
+  if (step === "details") s.details = null;
+  s.auto = {...s.auto};
+  STEPS.slice(at).forEach((k) => delete s.auto[k]);
+}
+
+// Each handler changes its copy `s` and returns the effects, or null to ignore the event.
+const on = {
+  calendar(ctx, s, e) {
+    if (s.step !== "calendar" || (e.value !== "" && !has(ctx.offers, e.value))) return null;
+    s.calendar = e.value;
+    if (!s.locked.type && !offered(ctx, s.calendar).includes(s.type)) s.type = null;
+    s.day = s.slot = null;
+    const p = {first_available: s.calendar === ""};
+    if (ctx.send_names && s.calendar) p.calendar_name = ctx.calendars[s.calendar].name;
+    return go(ctx, s, [track("select_calendar", p)], true);
+  },
+  type(ctx, s, e) {
+    if (s.step !== "type" || !offered(ctx, s.calendar).includes(e.value)) return null;
+    s.type = e.value;
+    s.day = s.slot = null;
+    return go(ctx, s, [track("select_type", ctx.send_names ? {type_name: ctx.types[s.type].name}
+      : {})], true);
+  },
+  change(ctx, s, e) {
+    const row = layout(s).find((r) => r.id === e.step);
+    if (!row || !row.changeable) return null;
+    reset(s, e.step);
+    return go(ctx, s, [], true);
+  },
+  days_loaded(ctx, s, e) {
+    if (e.key !== daysKey(s) || s.daysStatus !== "loading") return null;
+    s.days = e.days.filter((d) => d.slots.length);
+    s.daysKey = e.key;
+    s.daysStatus = "ready";
+    const want = s.wantDay;
+    s.wantDay = null;
+    if (s.step === "day" && want && s.days.some((d) => d.date === want)) {
+      s.day = want;
+      return go(ctx, s, [], true);
+    }
+    return s.days.length ? [] : [{type: "say", key: "no_slots"}];
+  },
+  days_failed(ctx, s, e) {
+    if (e.key !== daysKey(s) || s.daysStatus !== "loading") return null;
+    s.daysStatus = "failed";
+    s.daysError = e.code || "generic";
+    return [];
+  },
+  retry_days(ctx, s) {
+    if (s.step !== "day" || s.daysStatus !== "failed") return null;
+    const effects = [];
+    loadDays(s, effects);
+    return effects;
+  },
+  // "Change" when no time is free: back to the calendar, or the type when the
+  // calendar is fixed or the only one.
+  search_again(ctx, s) {
+    if (s.step !== "day" || s.daysStatus !== "ready" || s.days.length || !canSearchAgain(s)) {
+      return null;
+    }
+    reset(s, s.locked.calendar || s.auto.calendar ? "type" : "calendar");
+    return go(ctx, s, [], true);
+  },
+  day(ctx, s, e) {
+    if (s.step !== "day" || !(s.days || []).some((d) => d.date === e.date)) return null;
+    s.day = e.date;
+    s.slot = null;
+    return go(ctx, s, [track("select_date")], true);
+  },
+  slot(ctx, s, e) {
+    const day = dayOf(s);
+    if (s.step !== "slot" || !day || !day.slots.includes(e.slot)) return null;
+    s.slot = e.slot;
+    return go(ctx, s, [track("select_slot")], true);
+  },
+  details(ctx, s, e) {
+    if (s.step !== "details") return null;
+    s.details = e.details;
+    s.fieldErrors = [];
+    return go(ctx, s, [track("submit_details")], true);
+  },
+  confirm(ctx, s) {
+    if (s.step !== "confirm" || s.sending) return null;
+    s.sending = true;
+    s.error = null;
+    return [track("submit_booking"), {type: "post_booking", body: {
+      calendar: s.slot.calendar, type: s.type, start: s.slot.start, patient: {...s.details}}}];
+  },
+  // The endpoint's answer to the booking: {status, body}, or {network: true}.
+  answer(ctx, s, e) {
+    if (!s.sending) return null;
+    s.sending = false;
+    if (e.status === 201) {
+      s.booking = e.body;
+      s.details = null;
+      s.step = "receipt";
+      return [track("booking_confirmed"), focus("receipt")];
+    }
+    const body = e.body || {};
+    let code = e.network ? "network" : body.code || "generic", actions;
+    if (code === "validation") {
+      const mine = (body.errors || []).filter((x) => String(x.field).startsWith("patient."));
+      if (mine.length) {
+        s.details = null;
+        s.step = "details";
+        s.fieldErrors = mine.map((x) => {
+          const name = x.field.slice(8);
+          return {name: name === "id_type" ? "national_id" : name, message: x.message};
+        });
+        return [focus("field"), track("booking_error", {error_code: "validation"})];
+      }
+    }
+    if (code === "not_found") actions = [{label: "try_again", event: "reload"}];
+    else if (e.network || has(FINAL, code)) actions = [];
+    else if (e.status >= 500 && code !== "validation") { code = "generic"; actions = []; }
+    else actions = [{label: "pick_other", event: "pick_other"}];
+    s.error = {code, actions, retry: code === "network" || code === "rate_limited"};
+    return [track("booking_error", {error_code: code}), focus("error")];
+  },
+  // After a refusal: fresh days, back on the same day when it still has free times.
+  pick_other(ctx, s) {
+    if (s.step !== "confirm" || !s.error || s.sending) return null;
+    s.wantDay = s.day;
+    s.day = s.slot = null;
+    s.daysKey = null;
+    s.error = null;
+    return go(ctx, s, [], true);
+  },
+  reload(ctx, s) { return s.error ? [{type: "reload"}] : null; },
+};
+
+export function next(ctx, state, event) {
+  const handler = has(on, event.type) ? on[event.type] : null;
+  const s = {...state};
+  const out = handler && handler(ctx, s, event);
+  if (!out) return {state, effects: []};
+  return Array.isArray(out) ? {state: s, effects: out} : out;
+}

@@ -1,0 +1,17 @@
+/* Every page's start: its configuration (sitegen's JSON block), height, consent, tracking. */
+
+import {askConsent, CONSENT_KEY, needsBanner, store} from "./consent.js";
+import {$} from "./dom.js";
+import {poster, reportHeight} from "./embed.js";
+import {texts} from "./format.js";
+import {gtagOf, tracker} from "./tracking.js";
+
+export function setup() {
+  const node = document.getElementById("ledig-config");
+  if (!node) return null;
+  const cfg = JSON.parse(node.textContent);
+  const post = poster(window), gtag = gtagOf(window);
+  if (window.parent !== window) reportHeight(window, post);
+  if (needsBanner(cfg.tracking || {}, store(CONSENT_KEY))) askConsent($("#consent"), gtag);
+  return {cfg, T: cfg.t || {}, text: texts(cfg), track: tracker(cfg, gtag, post)};
+}

@@ -1,0 +1,28 @@
+// The cancellation page's logic (templates/assets/cancellation.js).
+import assert from "node:assert/strict";
+import {test} from "node:test";
+
+import {answerView, bookingPath, parseFragment} from "../../templates/assets/cancellation.js";
+
+test("the fragment: <id>.<token>", () => {
+  assert.deepEqual(parseFragment("b1.tok.en"), {id: "b1", token: "tok.en"});
+  assert.equal(parseFragment(""), null);
+  assert.equal(parseFragment("b1"), null);
+  assert.equal(parseFragment(".token"), null);
+  assert.equal(bookingPath("a/b?c"), "/bookings/a%2Fb%3Fc");
+});
+
+test("what an answer shows", () => {
+  const booking = (extra) => ({status: "booked", cancellable: true, ...extra});
+  const view = (status, body) => answerView({status, body});
+  assert.deepEqual(view(200, {booking: booking()}),
+                   {booking: booking(), say: null, error: null, button: true});
+  assert.equal(view(200, {booking: booking({status: "cancelled"})}).say, "cancel_already");
+  assert.equal(view(200, {booking: booking({cancellable: false})}).say, "cancel_too_late");
+  assert.deepEqual(view(404, {}), {booking: null, say: "cancel_not_found", error: null,
+                                   button: false});
+  assert.equal(view(401, {code: "unauthorized"}).say, "cancel_not_found");
+  assert.equal(view(409, {code: "cancellation_deadline"}).say, "cancel_too_late");
+  assert.deepEqual(view(429, {code: "rate_limited"}), {booking: null, say: null,
+                                                       error: "rate_limited", button: false});
+});

@@ -1,0 +1,347 @@
+// The booking flow's state machine (templates/assets/flow.js), without a browser:
+// events in, state and effects out.
+import assert from "node:assert/strict";
+import {describe, test} from "node:test";
+
+import {layout, next, start, visible} from "../../templates/assets/flow.js";
+
+const CTX = {
+  offers: {hansen: ["konsultasjon", "kort"], berg: ["konsultasjon", "samtale"],
+           sykepleier: ["vaksine"]},
+  calendars: {hansen: {name: "Kari Hansen", title: "Fastlege"},
+              berg: {name: "Ole Berg", title: ""}, sykepleier: {name: "Sykepleier", title: ""}},
+  types: {konsultasjon: {name: "Konsultasjon"}, kort: {name: "Kort"},
+          samtale: {name: "Samtale"}, vaksine: {name: "Vaksine"}},
+  preset: {},
+  send_names: false,
+};
+const SLOT_A = {start: "2026-12-03T08:00:00Z", calendar: "hansen"};
+const SLOT_B = {start: "2026-12-03T09:00:00Z", calendar: "hansen"};
+const DAYS = [{date: "2026-12-02", slots: []}, {date: "2026-12-03", slots: [SLOT_A, SLOT_B]},
+              {date: "2026-12-04", slots: [{start: "2026-12-04T08:00:00Z", calendar: "hansen"}]}];
+const PATIENT = {id_type: "fnr", national_id: "15108695088", first_name: "Kari",
+                 last_name: "Nordmann", phone: "406 12 345", email: "kari@example.no"};
+
+// Deep-frozen: a transition that changed the old state would throw.
+function freeze(o) {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    Object.values(o).forEach(freeze);
+  }
+  return o;
+}
+
+// Feed events one after another: → {state, effects (of the last event)}.
+function run(ctx, events, query) {
+  let out = start(ctx, query);
+  for (const e of events) out = next(ctx, freeze(out.state), e);
+  return out;
+}
+
+const tracked = (effects) => effects.filter((e) => e.type === "track").map((e) => e.name);
+const fetches = (effects) => effects.filter((e) => e.type === "fetch_days");
+const loaded = (key = "hansen|konsultasjon", days = DAYS) => ({type: "days_loaded", key, days});
+const TO_CONFIRM = [{type: "calendar", value: "hansen"}, {type: "type", value: "konsultasjon"},
+                    loaded(), {type: "day", date: "2026-12-03"}, {type: "slot", slot: SLOT_A},
+                    {type: "details", details: PATIENT}];
+
+describe("start", () => {
+  test("opens the first step and tracks booking_init, without moving focus", () => {
+    const {state, effects} = start(CTX);
+    assert.equal(state.step, "calendar");
+    assert.deepEqual(effects, [{type: "track", name: "booking_init", params: {}}]);
+  });
+
+  test("a link's calendar and type are locked, and go straight to the days", () => {
+    const ctx = {...CTX, preset: {calendar: "berg", type: "samtale"}};
+    const {state, effects} = start(ctx);
+    assert.equal(state.step, "day");
+    assert.deepEqual(state.locked, {calendar: true, type: true});
+    assert.deepEqual(fetches(effects), [
+      {type: "fetch_days", key: "berg|samtale", calendar: "berg", kind: "samtale"}]);
+    assert.equal(state.daysStatus, "loading");
+  });
+
+  test("a type offered by one calendar only chooses that calendar for the patient", () => {
+    const {state} = start({...CTX, preset: {type: "vaksine"}});
+    assert.equal(state.calendar, "sykepleier");
+    assert.deepEqual(state.auto, {calendar: true});
+    assert.equal(state.step, "day");
+    const rows = Object.fromEntries(layout(state).map((r) => [r.id, r]));
+    assert.equal(rows.calendar.changeable, false, "made for the patient: no change button");
+    assert.equal(rows.type.changeable, false, "the link's: no change button");
+  });
+
+  test("the query preselects only what exists, as own properties", () => {
+    assert.equal(start(CTX, {calendar: "constructor"}).state.calendar, null);
+    assert.equal(start(CTX, {calendar: "hansen", type: "samtale"}).state.type, null,
+                 "hansen does not offer samtale");
+    const {state} = start(CTX, {calendar: "hansen", type: "kort"});
+    assert.equal(state.step, "day");
+    assert.deepEqual(state.locked, {}, "a query's choices may be changed");
+  });
+
+  test("a type from the query narrows the calendars to those offering it", () => {
+    const {state} = start(CTX, {type: "konsultasjon"});
+    assert.equal(state.step, "calendar");
+    const shown = visible(CTX, state);
+    assert.deepEqual([shown.calendars, shown.firstAvailable], [["hansen", "berg"], true]);
+  });
+});
+
+describe("choosing", () => {
+  test("calendar, then type: each tracked, focus to the next step, days fetched", () => {
+    let out = run(CTX, [{type: "calendar", value: "hansen"}]);
+    assert.equal(out.state.step, "type");
+    assert.deepEqual(out.effects, [
+      {type: "track", name: "select_calendar", params: {first_available: false}},
+      {type: "focus", target: "type"}]);
+    assert.deepEqual(visible(CTX, out.state).types, ["konsultasjon", "kort"]);
+    out = next(CTX, out.state, {type: "type", value: "kort"});
+    assert.equal(out.state.step, "day");
+    assert.deepEqual(out.effects, [
+      {type: "track", name: "select_type", params: {}},
+      {type: "fetch_days", key: "hansen|kort", calendar: "hansen", kind: "kort"},
+      {type: "focus", target: "day"}]);
+  });
+
+  test("names go into the events only with send_names", () => {
+    const ctx = {...CTX, send_names: true};
+    let out = run(ctx, [{type: "calendar", value: "berg"}]);
+    assert.deepEqual(out.effects[0].params, {first_available: false, calendar_name: "Ole Berg"});
+    out = next(ctx, out.state, {type: "type", value: "samtale"});
+    assert.deepEqual(out.effects[0].params, {type_name: "Samtale"});
+  });
+
+  test("first available offers every calendar's types", () => {
+    const {state, effects} = run(CTX, [{type: "calendar", value: ""}]);
+    assert.equal(state.calendar, "");
+    assert.deepEqual(effects[0].params, {first_available: true});
+    assert.ok(visible(CTX, state).types.includes("vaksine"));
+  });
+
+  test("a calendar with one type chooses it", () => {
+    const {state} = run(CTX, [{type: "calendar", value: "sykepleier"}]);
+    assert.equal(state.type, "vaksine");
+    assert.deepEqual(state.auto, {type: true});
+    assert.equal(state.step, "day");
+  });
+
+  test("days: empty days are dropped; a day, a slot and the details lead to confirm", () => {
+    let out = run(CTX, TO_CONFIRM.slice(0, 3));
+    assert.deepEqual(out.state.days.map((d) => d.date), ["2026-12-03", "2026-12-04"]);
+    assert.equal(out.state.daysStatus, "ready");
+    assert.deepEqual(out.effects, [], "no focus move when the days arrive");
+    out = run(CTX, TO_CONFIRM);
+    assert.equal(out.state.step, "confirm");
+    assert.equal(out.state.slot, SLOT_A);
+    const events = tracked(run(CTX, TO_CONFIRM.slice(0, 4)).effects)
+      .concat(tracked(run(CTX, TO_CONFIRM.slice(0, 5)).effects), tracked(out.effects));
+    assert.deepEqual(events, ["select_date", "select_slot", "submit_details"]);
+  });
+
+  test("no free day: say so; 'change' goes back to the calendar", () => {
+    let out = run(CTX, TO_CONFIRM.slice(0, 2).concat(loaded("hansen|konsultasjon", [DAYS[0]])));
+    assert.deepEqual(out.state.days, []);
+    assert.deepEqual(out.effects, [{type: "say", key: "no_slots"}]);
+    out = next(CTX, out.state, {type: "search_again"});
+    assert.equal(out.state.step, "calendar");
+    assert.equal(out.state.calendar, null);
+  });
+
+  test("no free day on a link with both fixed: no way back", () => {
+    const ctx = {...CTX, preset: {calendar: "berg", type: "samtale"}};
+    const out = run(ctx, [loaded("berg|samtale", [])]);
+    const again = next(ctx, out.state, {type: "search_again"});
+    assert.equal(again.state, out.state);
+    assert.deepEqual(again.effects, []);
+  });
+
+  test("no free day with a fixed calendar: 'change' goes back to the type", () => {
+    const ctx = {...CTX, preset: {calendar: "berg"}};
+    let out = run(ctx, [{type: "type", value: "samtale"}, loaded("berg|samtale", [])]);
+    out = next(ctx, out.state, {type: "search_again"});
+    assert.equal(out.state.step, "type");
+    assert.equal(out.state.calendar, "berg");
+  });
+});
+
+describe("the days from the endpoint", () => {
+  test("a failed fetch can be tried again", () => {
+    let out = run(CTX, TO_CONFIRM.slice(0, 2).concat(
+      {type: "days_failed", key: "hansen|konsultasjon", code: "network"}));
+    assert.equal(out.state.daysStatus, "failed");
+    assert.equal(out.state.daysError, "network");
+    out = next(CTX, out.state, {type: "retry_days"});
+    assert.equal(out.state.daysStatus, "loading");
+    assert.equal(fetches(out.effects).length, 1);
+  });
+
+  test("an answer for choices the patient has left is ignored", () => {
+    const out = run(CTX, TO_CONFIRM.slice(0, 2).concat(
+      {type: "change", step: "type"}, {type: "type", value: "kort"}));
+    const stale = next(CTX, out.state, loaded("hansen|konsultasjon"));
+    assert.equal(stale.state, out.state);
+    assert.deepEqual(stale.effects, []);
+  });
+
+  test("days already at hand are not fetched again", () => {
+    const out = run(CTX, TO_CONFIRM.slice(0, 4).concat({type: "change", step: "day"}));
+    assert.equal(out.state.step, "day");
+    assert.deepEqual(fetches(out.effects), []);
+  });
+});
+
+describe("changing a step", () => {
+  test("a new calendar keeps the type when it offers it too", () => {
+    let out = run(CTX, TO_CONFIRM.slice(0, 3).concat({type: "change", step: "calendar"}));
+    assert.equal(out.state.step, "calendar");
+    assert.equal(out.state.type, "konsultasjon");
+    assert.equal(out.state.day, null);
+    out = next(CTX, out.state, {type: "calendar", value: "berg"});
+    assert.equal(out.state.type, "konsultasjon");
+    assert.equal(out.state.step, "day");
+    out = run(CTX, TO_CONFIRM.slice(0, 3).concat({type: "change", step: "calendar"},
+                                                 {type: "calendar", value: "sykepleier"}));
+    assert.equal(out.state.type, "vaksine", "not offered: forgotten, then the only one chosen");
+  });
+
+  test("another time keeps the details: straight back to confirm", () => {
+    let out = run(CTX, TO_CONFIRM.concat({type: "change", step: "slot"}));
+    assert.equal(out.state.step, "slot");
+    assert.deepEqual(out.state.details, PATIENT);
+    out = next(CTX, out.state, {type: "slot", slot: SLOT_B});
+    assert.equal(out.state.step, "confirm");
+  });
+
+  test("a step that is not done, or fixed, cannot be changed", () => {
+    const out = run(CTX, [{type: "calendar", value: "hansen"}]);
+    assert.equal(next(CTX, out.state, {type: "change", step: "day"}).state, out.state);
+    const ctx = {...CTX, preset: {calendar: "hansen"}};
+    const linked = run(ctx, []);
+    assert.equal(next(ctx, linked.state, {type: "change", step: "calendar"}).state, linked.state);
+  });
+});
+
+describe("booking", () => {
+  test("confirm posts the booking once", () => {
+    const out = run(CTX, TO_CONFIRM.concat({type: "confirm"}));
+    assert.equal(out.state.sending, true);
+    assert.deepEqual(out.effects, [
+      {type: "track", name: "submit_booking", params: {}},
+      {type: "post_booking", body: {calendar: "hansen", type: "konsultasjon",
+                                    start: "2026-12-03T08:00:00Z", patient: PATIENT}}]);
+    const again = next(CTX, out.state, {type: "confirm"});
+    assert.equal(again.state, out.state, "a second click while sending does nothing");
+    assert.deepEqual(again.effects, []);
+  });
+
+  test("201: the receipt, the conversion, and the details forgotten", () => {
+    const body = {booking: {id: "b1"}, cancel_token: "t"};
+    const out = run(CTX, TO_CONFIRM.concat({type: "confirm"}, {type: "answer", status: 201, body}));
+    assert.equal(out.state.step, "receipt");
+    assert.equal(out.state.booking, body);
+    assert.equal(out.state.details, null);
+    assert.equal(out.state.sending, false);
+    assert.deepEqual(out.effects, [{type: "track", name: "booking_confirmed", params: {}},
+                                   {type: "focus", target: "receipt"}]);
+    assert.deepEqual(layout(out.state).filter((r) => r.shown).map((r) => r.id), ["receipt"]);
+  });
+
+  const refused = (answer) => run(CTX, TO_CONFIRM.concat({type: "confirm"},
+                                                         {type: "answer", ...answer}));
+
+  // [answer, error code, actions (their events), confirm button stays]
+  const cases = [
+    [{status: 409, body: {code: "slot_unavailable"}}, "slot_unavailable", ["pick_other"], false],
+    [{status: 409, body: {code: "booking_deadline"}}, "booking_deadline", ["pick_other"], false],
+    [{status: 409, body: {code: "max_self_booked"}}, "max_self_booked", [], false],
+    [{status: 429, body: {code: "rate_limited"}}, "rate_limited", [], true],
+    [{status: 404, body: {code: "not_found"}}, "not_found", ["reload"], false],
+    [{status: 503, body: {code: "internal"}}, "generic", [], false],
+    [{status: 400, body: {}}, "generic", ["pick_other"], false],
+    [{status: 422, body: {code: "validation", errors: [{field: "start", message: "x"}]}},
+     "validation", ["pick_other"], false],
+    [{network: true}, "network", [], true],
+  ];
+  for (const [answer, code, actions, retry] of cases) {
+    test(`refused (${JSON.stringify(answer)}): ${code}`, () => {
+      const out = refused(answer);
+      assert.equal(out.state.step, "confirm");
+      assert.equal(out.state.sending, false);
+      assert.equal(out.state.error.code, code);
+      assert.deepEqual(out.state.error.actions.map((a) => a.event), actions);
+      assert.equal(out.state.error.retry, retry);
+      assert.deepEqual(out.effects, [
+        {type: "track", name: "booking_error", params: {error_code: code}},
+        {type: "focus", target: "error"}]);
+    });
+  }
+
+  test("the patient's fields refused: back to the details, the fields marked", () => {
+    const out = refused({status: 422, body: {code: "validation", errors: [
+      {field: "patient.id_type", message: "type"}, {field: "patient.phone", message: "phone"},
+      {field: "start", message: "not the patient's"}]}});
+    assert.equal(out.state.step, "details");
+    assert.equal(out.state.details, null);
+    assert.deepEqual(out.state.fieldErrors, [{name: "national_id", message: "type"},
+                                             {name: "phone", message: "phone"}]);
+    assert.deepEqual(out.effects, [
+      {type: "focus", target: "field"},
+      {type: "track", name: "booking_error", params: {error_code: "validation"}}]);
+  });
+
+  test("'pick another time' fetches fresh days and returns to the same day", () => {
+    let out = refused({status: 409, body: {code: "slot_unavailable"}});
+    out = next(CTX, out.state, {type: "pick_other"});
+    assert.equal(out.state.step, "day");
+    assert.equal(out.state.error, null);
+    assert.equal(fetches(out.effects).length, 1, "fresh times, not the ones at hand");
+    out = next(CTX, out.state, loaded("hansen|konsultasjon", [DAYS[1]]));
+    assert.equal(out.state.step, "slot");
+    assert.equal(out.state.day, "2026-12-03");
+    assert.deepEqual(tracked(out.effects), [], "not the patient's choice: no select_date");
+    assert.deepEqual(out.state.details, PATIENT, "the details are kept");
+  });
+
+  test("'pick another time' when that day is gone: the days", () => {
+    let out = refused({status: 409, body: {code: "slot_unavailable"}});
+    out = next(CTX, out.state, {type: "pick_other"});
+    out = next(CTX, out.state, loaded("hansen|konsultasjon", [DAYS[2]]));
+    assert.equal(out.state.step, "day");
+  });
+
+  test("'try again' after not_found reloads the page", () => {
+    const out = refused({status: 404, body: {code: "not_found"}});
+    assert.deepEqual(next(CTX, out.state, {type: "reload"}).effects, [{type: "reload"}]);
+  });
+
+  test("an answer when nothing was sent is ignored", () => {
+    const out = run(CTX, TO_CONFIRM);
+    assert.equal(next(CTX, out.state, {type: "answer", status: 201, body: {}}).state, out.state);
+  });
+});
+
+describe("events that do not fit the state change nothing", () => {
+  const out = run(CTX, [{type: "calendar", value: "hansen"}]);
+  const cases = [{type: "calendar", value: "berg"}, {type: "type", value: "vaksine"},
+                 {type: "slot", slot: SLOT_A}, {type: "day", date: "2026-12-03"},
+                 {type: "details", details: PATIENT}, {type: "confirm"}, {type: "pick_other"},
+                 {type: "retry_days"}, {type: "reload"}, {type: "constructor"}, {type: "nope"}];
+  for (const e of cases) {
+    test(e.type + " " + JSON.stringify(e), () => {
+      const after = next(CTX, out.state, e);
+      assert.equal(after.state, out.state);
+      assert.deepEqual(after.effects, []);
+    });
+  }
+});
+
+test("layout: done steps collapse with a change button, later ones are hidden", () => {
+  const {state} = run(CTX, TO_CONFIRM.slice(0, 4));
+  assert.deepEqual(layout(state).map((r) => [r.id, r.shown, r.open, r.done, r.changeable]), [
+    ["calendar", true, false, true, true], ["type", true, false, true, true],
+    ["day", true, false, true, true], ["slot", true, true, false, false],
+    ["details", false, false, false, false], ["confirm", false, false, false, false],
+    ["receipt", false, false, false, false]]);
+});

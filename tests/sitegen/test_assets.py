@@ -1,0 +1,126 @@
+"""`sitegen.pages.load_assets`: ES modules under content-hashed names. Every import
+is rewritten to the hashed name of the module it imports, so the built files resolve
+each other; a change to a module renames it and every module that imports it,
+directly or not, and nothing else; imports the build could not rewrite stop it; and
+each page preloads exactly the modules its entry module reaches."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen import pages
+from sitegen.build import build
+
+SLUG = "fjordlegene"
+BUILT_IMPORT = re.compile(r"""^(?:import|export)\b[^;"']*?\bfrom\s*"\./([^"]+)";$""", re.M)
+
+
+def stem(path: str) -> str:
+    """assets/flow.0123456789.js → flow.js"""
+    return re.sub(r"\.[0-9a-f]{10}\.", ".", Path(path).name)
+
+
+def test_built_imports_name_built_files():
+    assets = pages.load_assets()
+    built = {Path(p).name for p in assets.files}
+    modules = 0
+    for path, data in assets.files.items():
+        if not path.endswith(".js"):
+            continue
+        text = data.decode()
+        names = BUILT_IMPORT.findall(text)
+        modules += bool(names)
+        assert all(name in built for name in names), (path, names)
+        # no import left with a source name (it would load a file that is not there)
+        assert not re.search(r"""["']\./[A-Za-z0-9_-]+\.js["']""", text), path
+    assert modules >= 6
+    booking = assets.files[assets.paths["booking.js"]].decode()
+    assert {stem(n) for n in BUILT_IMPORT.findall(booking)} == {
+        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js"}
+
+
+def copy_assets(tmp_path: Path) -> Path:
+    folder = tmp_path / "assets"
+    shutil.copytree(pages.ASSETS, folder)
+    return folder
+
+
+def test_a_change_renames_the_module_and_those_that_import_it(tmp_path):
+    before = pages.load_assets().paths
+    folder = copy_assets(tmp_path)
+    with (folder / "format.js").open("a") as f:
+        f.write("// changed\n")
+    after = pages.load_assets(folder).paths
+    renamed = {name for name in before if before[name] != after[name]}
+    # format.js, and what imports it: flow.js and page.js, and the entries above them
+    assert renamed == {"format.js", "flow.js", "page.js", "booking.js", "cancel.js", "links.js"}
+
+
+def test_the_same_sources_give_the_same_names(tmp_path):
+    assert pages.load_assets(copy_assets(tmp_path)).paths == pages.load_assets().paths
+
+
+@pytest.mark.parametrize(("source", "complaint"), [
+    ('import {x} from "flow.js";\n', "must name another file"),
+    ('import {x} from "../flow.js";\n', "must name another file"),
+    ('import {x} from "./nowhere.js";\n', "must name another file"),
+    ('import {x} from "./a.js";\n', "must name another file"),  # itself
+    ('const m = import("./flow.js");\n', "outside a static import"),
+    ('const x = 1; import {y} from "./flow.js";\n', "outside a static import"),
+])
+def test_imports_the_build_cannot_rewrite_stop_it(tmp_path, source, complaint):
+    folder = copy_assets(tmp_path)
+    (folder / "a.js").write_text(source)
+    with pytest.raises(ValueError, match=complaint):
+        pages.load_assets(folder)
+
+
+def test_an_import_list_over_several_lines_is_rewritten(tmp_path):
+    folder = copy_assets(tmp_path)
+    (folder / "a.js").write_text('import {\n  fmt,\n  has,\n} from "./format.js";\n'
+                                 'export {texts} from "./format.js";\nimport "./dom.js";\n')
+    assets = pages.load_assets(folder)
+    text = assets.files[assets.paths["a.js"]].decode()
+    fmt, dom = (Path(assets.paths[n]).name for n in ("format.js", "dom.js"))
+    assert text == (f'import {{\n  fmt,\n  has,\n}} from "./{fmt}";\n'
+                    f'export {{texts}} from "./{fmt}";\nimport "./{dom}";\n')
+    assert assets.imports["a.js"] == ("dom.js", "format.js")
+
+
+def test_modules_that_import_each_other_stop_the_build(tmp_path):
+    folder = copy_assets(tmp_path)
+    (folder / "a.js").write_text('import {b} from "./b.js";\nexport const a = 1;\n')
+    (folder / "b.js").write_text('import {a} from "./a.js";\nexport const b = a;\n')
+    with pytest.raises(ValueError, match="cycle: a.js → b.js → a.js"):
+        pages.load_assets(folder)
+
+
+def test_each_page_preloads_the_modules_its_entry_reaches(content_dir, tmp_path):
+    out = tmp_path / "_site"
+    assert build(content_dir, out) == 0
+
+    def reached(entry: str) -> set[str]:
+        """Follow the built files' imports, as the browser does."""
+        seen, todo = set(), [entry]
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += BUILT_IMPORT.findall((out / "assets" / name).read_text())
+        return seen
+
+    for page, entry in (("index.html", "booking"), ("influensa/index.html", "booking"),
+                        ("avbestill/index.html", "cancel"), ("lenker/index.html", "links")):
+        html = (out / SLUG / page).read_text()
+        preloaded = re.findall(r'<link rel="modulepreload" href="(?:\.\./)+assets/([^"]+)">', html)
+        scripts = re.findall(r'<script (?:type="module" )?src="(?:\.\./)+assets/([^"]+)">', html)
+        module = re.findall(r'<script type="module" src="(?:\.\./)+assets/([^"]+)">', html)
+        assert [stem(m) for m in module] == [entry + ".js"], page
+        assert set(preloaded) == reached(module[0]) and len(preloaded) == len(set(preloaded))
+        # boot.js first, a classic script; identity.js (classic) only where it is used
+        assert stem(scripts[0]) == "boot.js"
+        assert ("identity.js" in {stem(s) for s in scripts}) == (entry == "booking")
