@@ -33,6 +33,7 @@ NB: dict[str, str] = {
     "change": "Endre",
     "with": "hos {name}",
     "loading": "Henter ledige timer …",
+    "free_count_one": "{n} ledig",
     "free_count": "{n} ledige",
     "no_slots": "Det er ingen ledige timer på nett for dette valget akkurat nå.",
     "no_slots_hint": "Prøv en annen timetype eller behandler, eller ring oss på {phone}.",
@@ -227,6 +228,7 @@ EN: dict[str, str] = {
     "change": "Change",
     "with": "with {name}",
     "loading": "Fetching free times …",
+    "free_count_one": "{n} free",
     "free_count": "{n} free",
     "no_slots": "There are no free times online for this choice right now.",
     "no_slots_hint": "Try another appointment type or practitioner, or call us on {phone}.",
@@ -321,7 +323,8 @@ STRINGS: dict[str, dict[str, str]] = {"nb": NB, "nn": NN, "en": EN}
 
 # What the page's script needs (the rest is rendered into the HTML).
 CLIENT_KEYS = (
-    "locale", "change", "with", "loading", "free_count", "no_slots", "no_slots_hint",
+    "locale", "change", "with", "loading", "free_count_one", "free_count", "no_slots",
+    "no_slots_hint",
     "minutes", "price", "required", "bad_phone", "bad_email", "fix_fields", "id_ok_fnr",
     "id_ok_dnr", "id_format", "id_checksum", "id_date", "id_kind", "id_is_dnr", "id_is_fnr",
     "id_type_missing", "fnr", "dnr", "when", "who", "what", "place", "name", "mobile", "email",

@@ -127,7 +127,7 @@ function bookingPage({cfg, T, text, track}) {
       const b = make("button", "choice day booking-form-date");
       b.type = "button";
       b.appendChild(make("span", "main", text.day(d.date)));
-      b.appendChild(make("span", "sub", fmt(T.free_count, {n: d.slots.length})));
+      b.appendChild(make("span", "sub", fmt(d.slots.length === 1 ? T.free_count_one : T.free_count, {n: d.slots.length})));
       b.addEventListener("click", () => dispatch({type: "day", date: d.date}));
       daysBox.appendChild(b);
     });
