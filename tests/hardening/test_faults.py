@@ -87,12 +87,15 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
     threads = [threading.Thread(target=_book_until_stopped, daemon=True,
                                 args=(server.url, slots, patients, stop, told, n))
                for n in range(6)]
+    mail = tmp_path / "var" / "mail"
     began = time.monotonic()
     for t in threads:
         t.start()
-    # long enough for the server's worker to have claimed and sent some messages
-    while (len(told) < 20 or time.monotonic() - began < 5.5) and time.monotonic() - began < 20:
+    # until the server's own worker has delivered something (a round every 5 s), so that
+    # the kill can fall in the middle of deliveries
+    while (len(told) < 20 or not any(mail.glob("*.eml"))) and time.monotonic() - began < 30:
         time.sleep(0.05)
+    assert any(mail.glob("*.eml")), "the server's outbox worker delivered nothing"
     server.kill()  # SIGKILL, with requests (and perhaps a delivery round) in flight
     stop.set()
     for t in threads:
