@@ -6,7 +6,7 @@ message is rendered here, completely (the cancel token is only known at
 booking time, and the worker then needs no clinic configuration); a new
 booking's messages are rendered by `booked_messages` *before* its
 transaction takes the locks, and `store` inserts them inside it. The outbox
-worker (`endpoint.outbox`) only delivers.
+worker (`endpoint.notify.outbox`) only delivers.
 
 What a booking queues, per its appointment type:
 

@@ -6,7 +6,7 @@ index forbids two active bookings starting together in one calendar
 (both databases) and, on PostgreSQL, an exclusion constraint forbids any
 overlap; `write_transaction` serialises booking writes per calendar and per
 patient across processes and hosts. The schema's versions live in
-`endpoint.migrations`.
+`endpoint.storage.migrations`.
 """
 
 from __future__ import annotations
