@@ -324,8 +324,24 @@ def test_error_messages(error: IdentityError) -> None:
 
 
 def test_mismatch_message_names_the_other_type() -> None:
-    with pytest.raises(IdTypeMismatchError, match="D-nummer"):
+    with pytest.raises(IdTypeMismatchError, match="D-nummer") as info:
         validate_national_id(some("550190"), "fnr", test_mode=False)
+    assert (info.value.id_type, info.value.actual) == ("fnr", "dnr")
+    assert info.value.message == (
+        "Dette er et D-nummer. Velg «D-nummer» i stedet for «Fødselsnummer». / This is a "
+        'D-number: choose "D-nummer" instead of "Fødselsnummer".')
+    with pytest.raises(IdTypeMismatchError) as info:
+        validate_national_id(some("150190"), "dnr", test_mode=False)
+    assert (info.value.id_type, info.value.actual) == ("dnr", "fnr")
+    assert info.value.message == (
+        "Dette er et fødselsnummer, ikke et D-nummer. Velg «Fødselsnummer». / This is a "
+        'national identity number, not a D-number: choose "Fødselsnummer".')
+    with pytest.raises(KindNotAcceptedError) as kind:
+        validate_national_id(some("154590"), "fnr", test_mode=False)
+    assert kind.value.message == (
+        "Dette er et H-nummer (hjelpenummer), som ikke kan brukes til å bestille time. Bruk "
+        "fødselsnummer eller D-nummer. / This is an H-number (help number), which cannot be "
+        "used to book; use a national identity number or a D-number.")
     with pytest.raises(KindNotAcceptedError, match="Tenor") as info:
         validate_national_id(some("158590"), "fnr", test_mode=False)
     assert info.value.kind == Kind.TENOR_FNR
