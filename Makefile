@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install install-test build check lint golden clean
+.PHONY: demo test install install-test install-mutate build check lint golden mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-mutate: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,mutate]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-mutate: $(VENV)/.installed-mutate
 
 ## demo: set up, build the demo clinic, serve pages + API at http://$(HOST):$(PORT)/
 demo: install
@@ -48,5 +53,27 @@ lint: install-test
 golden: install-test
 	LEDIG_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/sitegen -k golden
 
+## mutate: mutation testing of booking/ and the purge, by hand (not in CI; docs/mutation.md).
+##   The modules are [tool.mutmut] only_mutate in pyproject.toml; MODULES picks some of them:
+##   make mutate MODULES="booking/restrictions.py booking/slots.py endpoint/purge.py"
+MODULES     ?=
+MUTATE_JOBS ?= 2
+mutate: $(VENV)/.installed-mutate
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATE_JOBS) \
+	  $(foreach m,$(MODULES),'$(subst /,.,$(m:.py=)).*') > mutants.log 2>&1 \
+	  || { tail -c 3000 mutants.log; exit 1; }
+	@$(BIN)/mutmut results --all true | awk -F': ' '\
+	  { m = $$1; sub(/^ +/, "", m); sub(/\.x[^.]*__mutmut_[0-9]+$$/, "", m); n[m]++; \
+	    if ($$2 == "killed") k[m]++; else if ($$2 == "survived") s[m]++; \
+	    else if ($$2 == "not checked") u[m]++; else o[m]++ } \
+	  END { for (m in n) if (n[m] > u[m]) \
+	    printf "%-28s %7d %7d %9d %6d\n", m, n[m] - u[m], k[m], s[m], o[m] }' \
+	  | sort > mutants/summary.txt
+	@printf "%-28s %7s %7s %9s %6s\n" module mutants killed survived other
+	@cat mutants/summary.txt
+	@echo "not killed (mutmut show NAME for the diff):"
+	@$(BIN)/mutmut results | grep -v ': not checked$$' || true
+
 clean:
-	rm -rf _site var test-artifacts .pytest_cache .hypothesis
+	rm -rf _site var test-artifacts .pytest_cache .hypothesis mutants mutants.log

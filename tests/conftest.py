@@ -41,6 +41,32 @@ def need(component: str, reason: str) -> None:
     pytest.skip(f"{component} not available: {reason}")
 
 
+# -- mutation testing (`make mutate`) ------------------------------------------------
+
+# mutmut runs pytest several times in one process. pytest (8.4) keeps the ids it made for a
+# parametrize mark on the mark and, on the next run, escapes them again, so an id such as
+# `['151086\u221295088']` gets a second backslash and mutmut can no longer select the test.
+# Under mutmut, let each run make its ids afresh; and let Hypothesis report a failing
+# example without shrinking it, which only costs time when any failure kills the mutant.
+MUTATION_RUN = "MUTANT_UNDER_TEST" in os.environ
+
+if MUTATION_RUN:
+    from hypothesis import Phase
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile(
+        "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None)
+    hypothesis_settings.load_profile("mutation")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc) -> None:
+    if MUTATION_RUN:
+        for mark in metafunc.definition.iter_markers("parametrize"):
+            if getattr(mark, "_param_ids_from", None) is not None:
+                object.__setattr__(mark._param_ids_from, "_param_ids_generated", None)
+
+
 # -- content ------------------------------------------------------------------
 
 @pytest.fixture

@@ -329,6 +329,12 @@ def test_mismatch_says_which_type_the_number_is() -> None:
     with pytest.raises(IdTypeMismatchError) as mismatch:
         validate_national_id(some("550190"), "fnr", test_mode=False)
     assert (mismatch.value.id_type, mismatch.value.actual) == ("fnr", "dnr")
+    with pytest.raises(IdTypeMismatchError) as other:
+        validate_national_id(some("150190"), "dnr", test_mode=False)
+    assert (other.value.id_type, other.value.actual) == ("dnr", "fnr")
+    with pytest.raises(KindNotAcceptedError) as kind:
+        validate_national_id(some("154590"), "fnr", test_mode=False)
+    assert kind.value.kind == Kind.H
     with pytest.raises(KindNotAcceptedError, match="Tenor") as info:
         validate_national_id(some("158590"), "fnr", test_mode=False)
     assert info.value.kind == Kind.TENOR_FNR

@@ -202,7 +202,11 @@ def ok(start: str, end: str, calendar: str = "lege"):
     ("lege", "kons", "2026-03-02 08:10", NOW, {}, 0, "slot_unavailable"),      # off the grid
     ("lege", "kons", "2026-03-02 10:00", NOW, {}, 0, "slot_unavailable"),      # staff-only
     ("lege", "kons", "2026-03-02 12:00", NOW, {}, 0, "slot_unavailable"),      # no block
+    ("lege", "kons", "2026-03-02 09:00", NOW, {}, 0, "slot_unavailable"),      # berg's time
     ("vikar", "kons", "2026-03-02 08:00", NOW, {}, 0, "slot_unavailable"),     # offline cal
+    # offline is said first: not a deadline or a window the patient could wait for
+    ("vikar", "kons", "2026-03-01 08:00", NOW, {}, 0, "slot_unavailable"),
+    ("lege", "resept", "2026-03-06 08:00", NOW, {}, 0, "slot_unavailable"),
     ("ukjent", "kons", "2026-03-02 08:00", NOW, {}, 0, "slot_unavailable"),
     ("lege", "resept", "2026-03-02 08:00", NOW, {}, 0, "slot_unavailable"),    # offline type
     ("lege", "samtale", "2026-03-03 08:00", NOW, {}, 0, "slot_unavailable"),   # not allowed
@@ -279,3 +283,100 @@ def test_booking_deadline_through_the_missing_hour(make_clinic, starts, at, as_u
     now = at("2026-03-29 00:30")
     now = now.astimezone(UTC) if as_utc else now
     assert starts(clinic, "kons", now, day="2026-03-29") == ["03:30", "04:00", "04:30"]
+
+
+def test_an_offline_block_does_not_hide_the_online_blocks_after_it(make_clinic, starts, at):
+    clinic = make_clinic("""
+        name: Rekkefolge
+        online: {booking_deadline_hours: 0, closed_on_public_holidays: false}
+        calendars:
+          - id: lege
+            name: Lege
+            online: true
+            week:
+              mon:
+                - {start: "08:00", end: "09:00", types: [kons], online: false}
+                - {start: "09:00", end: "10:00", types: [kons]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 30, online: true}
+        """)
+    assert starts(clinic, "kons", at("2026-03-01 12:00"), day=MON) == ["09:00", "09:30"]
+
+
+NIGHT = """
+    name: Natt
+    online: {booking_deadline_hours: 2, days_ahead: 1, closed_on_public_holidays: false}
+    calendars:
+      - id: lege
+        name: Lege
+        online: true
+        week:
+          tue: &natt [{start: "00:00", end: "01:00", types: [kons]}]
+          wed: *natt
+    appointment_types:
+      - {id: kons, name: Konsultasjon, duration: 30, online: true}
+    """
+
+
+def test_the_booking_day_is_the_clinics_not_utcs(make_clinic, at, busy):
+    """00:30 on Tuesday in Oslo is 23:30 on Monday in UTC: the clinic's Tuesday decides."""
+    clinic = make_clinic(NIGHT)
+    now = at("2026-03-02 12:00")  # Monday; the window ends on Tuesday
+    got = check_booking(clinic, "lege", "kons", at("2026-03-03 00:30"), now, busy({}), 0)
+    assert isinstance(got, Slot) and got.start == at("2026-03-03 00:30"), got
+    late = check_booking(clinic, "lege", "kons", at("2026-03-04 00:30"), now, busy({}), 0)
+    assert isinstance(late, Refusal) and late.code == "outside_booking_window", late
+
+
+MESSAGES = """
+    name: Ordlyd
+    online:
+      booking_deadline_hours: {deadline}
+      days_ahead: 3
+      cancellation_deadline_hours: {cancel}
+      max_self_booked: 2
+      closed_on_public_holidays: false
+    calendars:
+      - id: lege
+        name: Lege
+        online: true
+        week:
+          mon: [{{start: "08:00", end: "12:00", types: [kons, resept]}}]
+    appointment_types:
+      - {{id: kons, name: Konsultasjon, duration: 30, online: true}}
+      - {{id: resept, name: Resept, duration: 30}}
+    """
+
+
+@pytest.mark.parametrize("deadline, cancel, words, cancel_words", [
+    ("2", "24", "2 hours", "24 hours"),
+    ("1", "1", "1 hour", "1 hour"),
+    ("0.5", "1.5", "0.5 hours", "1.5 hours"),
+    ("2.0", "48.0", "2 hours", "48 hours"),
+])
+def test_refusals_say_why_in_words(make_clinic, at, busy, deadline, cancel, words,
+                                   cancel_words):
+    """The message of each refusal, which the API passes on as the problem's detail."""
+    clinic = make_clinic(MESSAGES.format(deadline=deadline, cancel=cancel))
+    now = at("2026-03-02 07:55")
+
+    def refusal(calendar, type_id, start, self_booked=0):
+        got = check_booking(clinic, calendar, type_id, at(start), now, busy({}), self_booked)
+        assert isinstance(got, Refusal), got
+        return got.code, got.message
+
+    assert refusal("lege", "kons", "2026-03-02 08:00") == (
+        "booking_deadline", f"Appointments must be booked at least {words} before they start.")
+    assert refusal("lege", "kons", "2026-03-09 08:00") == (
+        "outside_booking_window", "Appointments can be booked at most 3 days ahead.")
+    assert refusal("lege", "kons", "2026-03-05 08:00") == (
+        "slot_unavailable", "This time is no longer available; please pick another.")
+    assert refusal("lege", "resept", "2026-03-02 10:00") == (
+        "slot_unavailable", "This appointment cannot be booked online.")
+    assert refusal("lege", "kons", "2026-03-02 11:00", self_booked=2) == (
+        "max_self_booked",
+        "You already have 2 appointments booked online, the most this clinic allows.")
+    late = check_cancellation(clinic, "kons", at("2026-03-02 08:00"), now)
+    assert (late.code, late.message) == (
+        "cancellation_deadline", f"Appointments can be cancelled online until {cancel_words} "
+        "before they start; please call the clinic.")

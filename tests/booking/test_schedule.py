@@ -44,6 +44,7 @@ CLINIC = """
           - date: 2026-04-06
             blocks: [{{start: "09:00", end: "10:00", types: [kons]}}]
           - {{from: 2026-04-20, to: 2026-04-24, closed: true, reason: Kurs}}
+          - {{date: 2026-06-02, closed: true}}
           - {{from: 2026-04-22, to: 2026-04-30, closed: true, reason: Ferie}}
           - from: 2026-04-21
             to: 2026-04-23
@@ -165,6 +166,7 @@ def test_a_replacement_day_on_a_holiday_opens_it(calendar, flag: bool):
 
 @pytest.mark.parametrize("day, reason", [
     ("2026-03-04", "Kurs"), ("2026-03-10", "Vinterferie"), ("2026-03-17", "Syk"),
+    ("2026-06-02", "stengt"),  # closed without a reason
     ("2026-03-11", None), ("2026-03-02", None), ("2026-03-08", None),
 ])
 def test_closed_reason(calendar, day: str, reason: str | None):

@@ -241,3 +241,39 @@ def test_a_smart_block_with_an_edge_in_the_skipped_hour_keeps_the_rest(make_clin
         ("2026-03-29T03:00:00+02:00", "2026-03-29T03:30:00+02:00"),  # starts at the change
         ("2026-03-29T04:30:00+02:00", "2026-03-29T05:00:00+02:00"),  # ends at the block's end
     ]
+
+
+def _smart_sunday(make_clinic, start: str, end: str):
+    return make_clinic(f"""
+        name: Klokka
+        online: {{booking_deadline_hours: 0, closed_on_public_holidays: false}}
+        calendars:
+          - id: natt
+            name: Natt
+            online: true
+            week:
+              sun: [{{start: "{start}", end: "{end}", types: [halv], smart: true}}]
+        appointment_types:
+          - {{id: halv, name: Halvtime, duration: 30, online: true}}
+        """)
+
+
+@pytest.mark.parametrize("start", ["02:00", "02:15", "02:30", "02:59"])
+def test_a_smart_block_starting_in_the_skipped_hour_starts_at_the_change(make_clinic, at,
+                                                                          start):
+    """Wherever in 02:00–03:00 the block starts, it starts at the change (03:00 +02:00)."""
+    clinic = _smart_sunday(make_clinic, start, "04:00")
+    assert _iso(clinic, "halv", at("2026-03-27 12:00"), "2026-03-29") == [
+        ("2026-03-29T03:00:00+02:00", "2026-03-29T03:30:00+02:00"),
+        ("2026-03-29T03:30:00+02:00", "2026-03-29T04:00:00+02:00"),
+    ]
+
+
+def test_a_smart_block_from_three_on_the_fall_day_starts_after_the_repeated_hour(
+        make_clinic, at):
+    """Fall back: 03:00 comes once, an hour after the first 02:00 (02:00 UTC)."""
+    clinic = _smart_sunday(make_clinic, "03:00", "04:00")
+    assert _iso(clinic, "halv", at("2026-10-23 12:00"), "2026-10-25") == [
+        ("2026-10-25T03:00:00+01:00", "2026-10-25T03:30:00+01:00"),
+        ("2026-10-25T03:30:00+01:00", "2026-10-25T04:00:00+01:00"),
+    ]

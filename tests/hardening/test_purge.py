@@ -4,23 +4,27 @@ ended more than DAYS ago, keep the anonymous counts, and are idempotent — on
 SQLite (where the bytes must be gone from the file too) and PostgreSQL.
 
 The columns that must be blanked are listed here, from docs/security.md, not
-imported from `endpoint.purge`; the rows are read back with plain SQL, so a
+imported from `endpoint.storage.purge`; the rows are read back with plain SQL, so a
 purge that keeps a phone number (or blanks a column through the model only)
 fails.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hardening_support import API, SLUG, booking_body, fnr, grenda_notifying, local
-from support import write_clinic
+from support import free_port_url, write_clinic
 
 from endpoint import cli
+from endpoint.clock import SYSTEM
+from endpoint.storage import purge as purge_module
 from endpoint.storage.db import Booking, Outbox, db, from_db, to_db
 from endpoint.storage.purge import purge, start_daily_purge
 
@@ -110,6 +114,10 @@ def test_purge_erases_ended_bookings_and_their_messages_only(booked, database_ur
     Booking.update(cancel_reason=REASON).where(Booking.id.in_(purged_ids)).execute()
     first_message = _messages(soon)[0]
     Outbox.update(last_error=ERROR).where(Outbox.id == first_message.id).execute()
+    # a worker holds one pending message: cancelling it lets go of the claim
+    pending = [m for m in _messages(soon) if m.status == "pending"][-1]
+    (Outbox.update(claimed_by="worker-7", claimed_until=to_db(datetime(2026, 12, 4, tzinfo=UTC)))
+     .where(Outbox.id == pending.id).execute())
     bookings_before = raw_rows(database_url, "booking", *_ids(purged_ids))
     messages_before = raw_rows(database_url, "outbox", *_booking_ids(purged_ids))
     later_before = raw_rows(database_url, "booking", *_ids([later.id]))
@@ -209,10 +217,36 @@ def test_active_future_bookings_are_never_purged_even_with_zero_days(booked):
 
 
 def test_purge_rejects_naive_time_and_negative_days():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^days must be 0 or more$"):
         purge(-1, datetime.now(UTC))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^now must be timezone-aware$"):
         purge(30, datetime(2026, 1, 1))
+
+
+def test_a_backlog_is_purged_in_batches_and_counted_in_full(booked, monkeypatch, caplog):
+    """A short write transaction per batch; the counts add up over every batch."""
+    app, client, rows, made = booked
+    monkeypatch.setattr(purge_module, "BATCH", 1)
+    transactions = []
+    real = purge_module.write_transaction
+
+    @contextmanager
+    def counted():
+        with real():
+            transactions.append(1)
+            yield
+
+    monkeypatch.setattr(purge_module, "write_transaction", counted)
+    messages = len(_messages(rows["soon"])) + len(_messages(rows["cancelled"]))
+    caplog.set_level(logging.INFO, logger="ledig.purge")
+
+    result = purge(30, from_db(rows["soon"].end) + timedelta(days=31))
+
+    assert (result.bookings, result.messages) == (2, messages)
+    assert len(transactions) == 3  # one booking, one booking, and the one that finds none
+    assert [r.getMessage() for r in caplog.records if r.name == "ledig.purge"] == [
+        f"retention: erased personal data of 2 bookings and {messages} messages that ended "
+        "more than 30 days ago"]
 
 
 def test_sqlite_file_and_wal_hold_no_erased_bytes(make_app, content_dir, sqlite_url):
@@ -257,6 +291,20 @@ def test_the_purge_command(booked, database_url, capsys):
     assert _fresh(rows["soon"]).national_id == "" and _fresh(rows["later"]).national_id
 
 
+def test_the_purge_command_needs_the_number_of_days(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["purge"])
+    assert exit_.value.code == 2 and "--older-than" in capsys.readouterr().err
+
+
+def test_the_purge_command_says_when_the_database_is_unreachable(capsys):
+    assert cli.main(["purge", "--older-than", "30", "--database", free_port_url()]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines()[-1] == (
+        "error: the database is unreachable (OperationalError); nothing was purged")
+
+
 @pytest.mark.parametrize("days", ["-1", "x", "1.5", "３"])
 def test_the_purge_command_refuses_a_bad_number_of_days(days, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -282,7 +330,48 @@ def test_the_daily_thread_runs_only_when_the_setting_is_set(make_app, content_di
         while thread.runs < 1:
             assert time.monotonic() < deadline, "the daily purge did not run"
             time.sleep(0.05)
+        assert thread.runs == 1  # at start, then not before the interval is over
     finally:
         thread.stop()
+    # a daemon thread: it never keeps `endpoint serve` from exiting
+    assert (thread.name, thread.daemon, thread.is_alive()) == ("ledig-purge", True, False)
     with app.app_context(), db.connection_context():
         assert [b.national_id for b in Booking.select()] == [""]
+
+
+def test_the_daily_thread_runs_again_after_each_interval(make_app, content_dir, sqlite_url):
+    write_clinic(content_dir, SLUG, grenda_notifying())
+    app = make_app(database_url=sqlite_url, purge_after_days=30)
+    client = app.test_client()
+    for who in (1, 2):
+        body = booking_body(local(DAY0 + timedelta(days=3), 9 + who), who=who)
+        assert client.post(f"{API}/bookings", json=body).status_code == 201
+    past = datetime.now(UTC) - timedelta(days=31)
+
+    def age(who: int) -> None:
+        start = past + timedelta(hours=who)
+        with app.app_context(), db.connection_context():
+            (Booking.update(start=to_db(start), end=to_db(start + timedelta(hours=1)))
+             .where(Booking.national_id == fnr(who)).execute())
+
+    def wait_for(runs: int) -> None:
+        deadline = time.monotonic() + 10
+        while thread.runs < runs:
+            assert time.monotonic() < deadline, f"the purge ran {thread.runs} times, not {runs}"
+            time.sleep(0.02)
+
+    def national_ids() -> list[str]:
+        with app.app_context(), db.connection_context():
+            return [b.national_id for b in Booking.select().order_by(Booking.id)]
+
+    age(1)
+    # the real clock: a tenth of a second stands in for a day
+    thread = start_daily_purge(30, SYSTEM, interval=0.1)
+    try:
+        wait_for(1)
+        assert national_ids() == ["", fnr(2)]
+        age(2)
+        wait_for(thread.runs + 2)  # a whole run that began after the change
+        assert national_ids() == ["", ""]
+    finally:
+        thread.stop()
