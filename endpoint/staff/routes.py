@@ -1,35 +1,31 @@
-"""Staff routes (SPEC §8): the clinic's day as a picture, booking details, cancelling,
-and the calendar feed.
+"""Staff routes (SPEC §8, §10): the login, the clinic's day as a picture, booking details,
+cancelling, and the calendar feed.
 
-Every page but the feed asks for HTTP Basic credentials of the clinic's staff
-(`endpoint staff-user add`). Credentials of another clinic's user get the
-same 404 as a clinic that does not exist. Pages are never cached, framed or
-given a referrer; the only style that is not the static sheet is the
-positioning of the boxes, allowed by its hash in the CSP.
+Every page but the login, the feed and the style sheet needs a login session of
+the clinic's staff (`endpoint.staff.auth.staff_for_page`; the login views are in
+`endpoint.staff.login`). A session of another clinic's user gets the same 404 as a
+clinic that does not exist. Pages are never cached, framed or given a referrer; the
+only style that is not the static sheet is the positioning of the boxes, allowed by
+its hash in the CSP.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import date
-from pathlib import Path
 
 from flask import Blueprint, Response, g, redirect, request, url_for
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from booking import Clinic
 from booking.restrictions import MAX_YEAR, MIN_YEAR, zone
-from common.words import plural
 from endpoint import state
 from endpoint.services import bookings
+from endpoint.staff import login
+from endpoint.staff.auth import staff_for_page
 from endpoint.staff.calendar import (
     booked_at_label,
     calendar_name,
     cancelled_by_label,
-    csp_hash,
     day_view,
     find_booking,
     local_day,
@@ -38,41 +34,19 @@ from endpoint.staff.calendar import (
     patient_name,
     type_name,
 )
+from endpoint.staff.errors import StaffError, not_found
 from endpoint.staff.feed import feed
-from endpoint.staff.users import authenticate, user_for_feed
+from endpoint.staff.render import CSS, page
+from endpoint.staff.users import user_for_feed
 from endpoint.state import now
-from endpoint.storage.db import Booking, StaffUser, from_db
+from endpoint.storage.db import Booking, from_db
 
 log = logging.getLogger("ledig.staff")
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "staff"
-CSS = (TEMPLATES / "staff.css").read_bytes()
-CSS_VERSION = hashlib.sha256(CSS).hexdigest()[:12]
-LOGIN_FAILURES_PER_MINUTE = 10
 MAX_REASON = 500
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-env.globals["plural"] = plural.form
-
-
-class StaffError(Exception):
-    """An error page for staff: status, a Norwegian sentence, extra headers."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
-
-def unauthorized() -> StaffError:
-    return StaffError(401, "Logg inn med brukernavn og passord for klinikkens personale.",
-                      {"WWW-Authenticate": 'Basic realm="ledig personale", charset="UTF-8"'})
-
-
-def not_found() -> StaffError:
-    return StaffError(404, "Fant ikke siden.")
+login.register(bp)
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -87,13 +61,13 @@ def stylesheet():
 
 @bp.get("/<slug>/")
 def home(slug: str):
-    login(slug)
+    staff_for_page(slug)
     return redirect(url_for("staff.calendar", slug=slug), 303)
 
 
 @bp.get("/<slug>/calendar")
 def calendar(slug: str):
-    clinic, _ = login(slug)
+    clinic, _ = staff_for_page(slug)
     view = day_view(clinic, _date_arg(request.args.get("date"), clinic), now())
     notice = _cancelled_notice(clinic, request.args.get("cancelled"))
     return page("calendar.html", view.positions_css(), view=view, notice=notice)
@@ -101,14 +75,13 @@ def calendar(slug: str):
 
 @bp.get("/<slug>/bookings/<booking_id>")
 def booking_page(slug: str, booking_id: str):
-    clinic, _ = login(slug)
+    clinic, _ = staff_for_page(slug)
     return _booking_page(clinic, _booking(clinic, booking_id))
 
 
 @bp.post("/<slug>/bookings/<booking_id>/reveal")
 def reveal(slug: str, booking_id: str):
-    clinic, user = login(slug)
-    check_csrf(user)
+    clinic, user = staff_for_page(slug)  # checks the form's CSRF token
     booking = _booking(clinic, booking_id)
     log.info("staff user '%s' of %s viewed the national id of booking %s", user.username,
              clinic.slug, booking.public_id)
@@ -117,8 +90,7 @@ def reveal(slug: str, booking_id: str):
 
 @bp.post("/<slug>/bookings/<booking_id>/cancel")
 def cancel(slug: str, booking_id: str):
-    clinic, user = login(slug)
-    check_csrf(user)
+    clinic, user = staff_for_page(slug)  # checks the form's CSRF token
     booking = _booking(clinic, booking_id)
     reason = " ".join(request.form.get("reason", "").replace("\x00", " ").split())[:MAX_REASON]
     if booking.status == "active":
@@ -147,68 +119,7 @@ def bookings_feed(slug: str):
     return response
 
 
-# -- login, CSRF, rendering ------------------------------------------------------------------
-
-def login(slug: str) -> tuple[Clinic, StaffUser]:
-    """The clinic and the staff user of this request's Basic credentials, or an error page."""
-    auth = request.authorization
-    if auth is None or auth.type != "basic" or not auth.username:
-        raise unauthorized()
-    _refuse_if_guessing()
-    result = authenticate(slug, auth.username, auth.password or "", state.current().clock)
-    if result.user is None:
-        _count_failure()
-        raise not_found() if result.elsewhere else unauthorized()
-    clinic = state.current().registry.get(slug)
-    if clinic is None:
-        raise not_found()
-    g.staff_user = result.user
-    return clinic, result.user
-
-
-def _failure_key() -> str:
-    return f"staff-login:{request.remote_addr or 'unknown'}"
-
-
-def _refuse_if_guessing() -> None:
-    if state.current().settings.rate is None:
-        return
-    if state.current().limiter.current(_failure_key(), 60) >= LOGIN_FAILURES_PER_MINUTE:
-        raise StaffError(429, "For mange mislykkede innlogginger; vent et minutt.",
-                         {"Retry-After": "60"})
-
-
-def _count_failure() -> None:
-    if state.current().settings.rate is not None:
-        state.current().limiter.hit(_failure_key(), LOGIN_FAILURES_PER_MINUTE, 60)
-
-
-def csrf_token(user: StaffUser) -> str:
-    secret = state.current().settings.secret_key.encode()
-    msg = "\0".join(("staff-csrf", str(user.id), user.clinic, user.username,
-                     user.password_hash)).encode()
-    return hmac.new(secret, msg, hashlib.sha256).hexdigest()
-
-
-def check_csrf(user: StaffUser) -> None:
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        raise StaffError(403, "Skjemaet kom fra et annet nettsted og ble avvist.")
-    sent = request.form.get("csrf", "")
-    if not hmac.compare_digest(sent.encode(), csrf_token(user).encode()):
-        raise StaffError(403, "Skjemaet er utløpt eller ugyldig; last siden på nytt og prøv "
-                              "igjen.")
-
-
-def page(template: str, style: str = "", status: int = 200, **context) -> Response:
-    """Render a staff page; `style` is the page's positioning CSS, allowed by its hash."""
-    g.style_hash = csp_hash(style) if style else ""
-    user = g.get("staff_user")
-    html = env.get_template(template).render(
-        style=Markup(style), css_url=url_for("staff.stylesheet", v=CSS_VERSION),
-        url_for=url_for, csrf=csrf_token(user) if user is not None else "",
-        user=user, **context)
-    return Response(html, status=status, mimetype="text/html")
-
+# -- errors and headers ---------------------------------------------------------------------
 
 @bp.errorhandler(StaffError)
 def _error(exc: StaffError):

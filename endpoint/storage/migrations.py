@@ -18,6 +18,7 @@ from endpoint.storage.db import (
     Outbox,
     RateHit,
     SchemaVersion,
+    StaffSession,
     StaffUser,
     db,
     is_postgres,
@@ -27,7 +28,7 @@ from endpoint.storage.db import (
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 _schema = {"ready": False}
@@ -122,4 +123,18 @@ def _v4() -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS {name}")
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+def _v5() -> None:
+    # staff log in with a form and a server-side session instead of HTTP Basic (SPEC §10):
+    # sessions, per-user API tokens and an optional TOTP second factor
+    columns = {c.name for c in db.get_columns("staff_user")}
+    for name, ddl in (("api_token_hash", "VARCHAR(64) NOT NULL DEFAULT ''"),
+                      ("totp_secret", "VARCHAR(64) NOT NULL DEFAULT ''"),
+                      ("totp_last_step", "INTEGER NOT NULL DEFAULT 0")):
+        if name not in columns:
+            db.execute_sql(f"ALTER TABLE staff_user ADD COLUMN {name} {ddl}")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS staff_user_api_token ON staff_user "
+                   "(api_token_hash) WHERE api_token_hash <> ''")
+    db.create_tables([StaffSession])
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
