@@ -1,10 +1,11 @@
 """Staff routes (SPEC §8, §10): the timebok's day and week, conflicts, the waiting list,
-and the calendar feed. The booking form, a booking's page and staff blocks register
-their routes from their own modules (`booking_form`, `booking_page`, `blocks`).
+and the calendar feed. The login, the booking form, a booking's page and staff blocks
+register their routes from their own modules (`login`, `booking_form`, `booking_page`,
+`blocks`).
 
-Every page but the feed and the style sheet needs the clinic's staff
-(`endpoint.staff.auth.staff_for_page`). Another clinic's staff get the same 404
-as a clinic that does not exist. Pages are never cached, framed or given a
+Every page but the login, the feed and the style sheet needs a login session of the
+clinic's staff (`endpoint.staff.auth.staff_for_page`). A session of another clinic's
+user gets the same 404 as a clinic that does not exist. Pages are never cached, framed or given a
 referrer; the only style that is not the static sheet is the positioning of
 the boxes, allowed by its hash in the CSP.
 """
@@ -13,16 +14,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, g, redirect, request, url_for
+from flask import Blueprint, Response, g, redirect, request, url_for
 
 from endpoint import state
-from endpoint.staff import blocks, booking_form, booking_page
+from endpoint.staff import blocks, booking_form, booking_page, login
 from endpoint.staff.auth import staff_for_page
 from endpoint.staff.calendar import day_view
 from endpoint.staff.errors import StaffError, not_found
 from endpoint.staff.feed import feed
 from endpoint.staff.forms import day_arg, notice_for
-from endpoint.staff.render import CSS, env, page
+from endpoint.staff.render import CSS, page
 from endpoint.staff.timebok import conflict_list, day_extras, waiting
 from endpoint.staff.users import user_for_feed
 from endpoint.staff.week import week_grid
@@ -31,7 +32,7 @@ from endpoint.state import now
 log = logging.getLogger("ledig.staff")
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-env.globals["route_exists"] = lambda name: name in current_app.view_functions
+login.register(bp)
 booking_form.register(bp)
 booking_page.register(bp)
 blocks.register(bp)

@@ -144,9 +144,24 @@ class StaffUser(BaseModel):
     password_hash = CharField(max_length=255)
     feed_token_hash = CharField(max_length=64, default="")
     created_at = DateTimeField(default=utcnow)
+    api_token_hash = CharField(max_length=64, default="")  # SHA-256 of the API token
+    totp_secret = CharField(max_length=64, default="")  # base32; empty: no second factor
+    totp_last_step = IntegerField(default=0)  # the last accepted code's time step
 
     class Meta:
         indexes = ((("clinic", "username"), True),)
+
+
+class StaffSession(BaseModel):
+    """A staff login's server-side session; the cookie holds the token, this its hash."""
+
+    id = AutoField()
+    token_hash = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(StaffUser, backref="sessions", on_delete="CASCADE")
+    #: waiting for the user's TOTP code: opens nothing but the code form
+    pending = BooleanField(default=False)
+    created_at = DateTimeField()
+    last_seen_at = DateTimeField()
 
 
 class RateHit(BaseModel):
@@ -221,7 +236,8 @@ class PatientSearch(BaseModel):
 
 
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
-                                     CalendarState, StaffBlock, BookingLog, PatientSearch)
+                                     CalendarState, StaffSession, StaffBlock, BookingLog,
+                                     PatientSearch)
 
 
 def is_postgres() -> bool:
@@ -321,5 +337,6 @@ def ping() -> bool:
 
 
 __all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "Outbox", "PatientSearch", "RateHit",
-           "SchemaVersion", "StaffBlock", "StaffUser", "db", "db_time", "from_db", "is_postgres",
+           "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "db", "db_time", "from_db",
+           "is_postgres",
            "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]

@@ -21,6 +21,7 @@ from endpoint.storage.db import (
     RateHit,
     SchemaVersion,
     StaffBlock,
+    StaffSession,
     StaffUser,
     db,
     is_postgres,
@@ -126,7 +127,17 @@ def _v4() -> None:
 
 
 def _v5() -> None:
-    """Reserved for staff sessions (merged separately)."""
+    # staff log in with a form and a server-side session instead of HTTP Basic (SPEC §10):
+    # sessions, per-user API tokens and an optional TOTP second factor
+    columns = {c.name for c in db.get_columns("staff_user")}
+    for name, ddl in (("api_token_hash", "VARCHAR(64) NOT NULL DEFAULT ''"),
+                      ("totp_secret", "VARCHAR(64) NOT NULL DEFAULT ''"),
+                      ("totp_last_step", "INTEGER NOT NULL DEFAULT 0")):
+        if name not in columns:
+            db.execute_sql(f"ALTER TABLE staff_user ADD COLUMN {name} {ddl}")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS staff_user_api_token ON staff_user "
+                   "(api_token_hash) WHERE api_token_hash <> ''")
+    db.create_tables([StaffSession])
 
 
 #: the booking columns of the staff timebok (SPEC §10), as (name, SQL type and default)
