@@ -119,7 +119,7 @@ class Outbox(BaseModel):
     id = AutoField()
     booking = ForeignKeyField(Booking, null=True, backref="messages", on_delete="SET NULL")
     clinic = CharField(max_length=100)
-    kind = CharField(max_length=24)  # confirmation | cancellation | reminder | dialog
+    kind = CharField(max_length=24)  # confirmation | moved | cancellation | reminder | dialog
     channel = CharField(max_length=8)  # email | sms
     recipient = CharField(max_length=320, default="")
     subject = TextField(default="")

@@ -21,7 +21,8 @@ from endpoint.storage.db import Booking, db, db_time, raw_sql, to_db
 # the two queries of every booking, written out; the literal 'active' lets both databases
 # use the partial indexes on active bookings
 _BUSY_SQL = ('SELECT calendar, start, "end" FROM booking WHERE clinic = ? '
-             "AND status = 'active' AND start >= ? AND start < ? AND \"end\" > ?{calendar} "
+             "AND status = 'active' AND start >= ? AND start < ? AND \"end\" > ?"
+             "{calendar}{exclude} "
              'UNION ALL SELECT calendar, start, "end" FROM staff_block WHERE clinic = ? '
              'AND start < ? AND "end" > ?{calendar}')
 _COUNT_SQL = ("SELECT COUNT(*) FROM booking WHERE clinic = ? AND patient_key = ? "
@@ -48,19 +49,22 @@ def _epoch(value: datetime | str) -> float:
 
 
 def busy_between(clinic: Clinic, first: date, last: date,
-                 calendar: str | None = None) -> dict[str, Busy]:
+                 calendar: str | None = None, exclude: int | None = None) -> dict[str, Busy]:
     """Active bookings and staff blocks per calendar that overlap the days first..last
     (clinic time).
 
     The query walks an index on (clinic, start) over the range only, and its
     rows skip the ORM's per-row conversion: this is the slot route's hot path.
+    `exclude` leaves one booking (a row id) out: the one being moved.
     """
     lo, hi = day_bounds(clinic, first, last)
-    sql = _BUSY_SQL.format(calendar=" AND calendar = ?" if calendar is not None else "")
+    sql = _BUSY_SQL.format(calendar=" AND calendar = ?" if calendar is not None else "",
+                           exclude=" AND id <> ?" if exclude is not None else "")
     mine = [calendar] if calendar is not None else []
+    other = [exclude] if exclude is not None else []
     # a staff block may be longer than any booking: it is found by its overlap alone
     params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo), *mine,
-              clinic.slug, db_time(hi), db_time(lo), *mine]
+              *other, clinic.slug, db_time(hi), db_time(lo), *mine]
     intervals: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for cal, start, end in db.execute_sql(raw_sql(sql), params):
         intervals[cal].append((_epoch(start), _epoch(end)))

@@ -99,7 +99,8 @@ def test_only_the_clinics_origins_may_frame_its_pages(site_app):
 # -- security headers on every route -----------------------------------------------------------
 
 def _concrete(rule) -> str:
-    values = {"slug": SLUG, "booking_id": "0" * 32, "path": f"{SLUG}/index.html"}
+    values = {"slug": SLUG, "booking_id": "0" * 32, "block_id": "0" * 32,
+              "path": f"{SLUG}/index.html"}
     url = rule.rule
     for arg in rule.arguments:
         url = url.replace(f"<{arg}>", values[arg]).replace(f"<path:{arg}>", values[arg])
