@@ -48,7 +48,7 @@ def staff_for_api(slug: str) -> tuple[Clinic, StaffUser]:
     if limited and app.limiter.current(_failure_key(), 60) >= FAILURES_PER_MINUTE:
         raise Problem("rate_limited", "Too many failed logins from your address; wait a "
                       "minute.", headers={"Retry-After": "60"})
-    result = authenticate(slug, auth.username, auth.password or "", app.clock)
+    result = authenticate(slug, auth.username, auth.password or "")
     if result.user is None:
         if limited:
             app.limiter.hit(_failure_key(), FAILURES_PER_MINUTE, 60)

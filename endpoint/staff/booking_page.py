@@ -208,7 +208,7 @@ def _details(clinic: Clinic, booking: Booking, revealed: bool = False) -> dict[s
         "cancel_reason": booking.cancel_reason,
         "cancelled_by": {"patient": "pasienten", "staff": "klinikken"}.get(
             booking.cancelled_by, booking.cancelled_by),
-        "notify": bool(clinic.type(booking.type) and clinic.type(booking.type).notify),
+        "notify": bool(kind.notify) if (kind := clinic.type(booking.type)) else False,
         "outside_schedule": bool(booking.outside_schedule),
     }
 
