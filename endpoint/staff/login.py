@@ -117,7 +117,6 @@ def _login_page(clinic: Clinic, target: str, *, error: str = "", notice: str = "
     fresh = not _NONCE_RE.match(nonce)
     if fresh:
         nonce = secrets.token_urlsafe(24)
-    g.staff_user = None
     response = page("login.html", status=status, clinic=clinic, next=target, error=error,
                     notice=notice, username=username, login_csrf=auth.login_csrf(nonce))
     if fresh:
