@@ -330,10 +330,11 @@ def calendar_name(clinic: Clinic, calendar_id: str) -> str:
 
 def free_slots(clinic: Clinic, cal: Calendar, day: date,
                taken: list[tuple[datetime, datetime]]) -> list[tuple[int, int, tuple[str, ...]]]:
-    """A calendar's free slots on `day` as (first minute, last minute, the block's types).
+    """A calendar's free slots on `day` as (first minute, last minute, the types that fit).
 
     A block's slots are asked for its shortest type: a plain block then shows each free
-    cell, a smart block each start that keeps the day compact.
+    cell, a smart block each start that keeps the day compact. Each slot names the block's
+    types that fit at its start, in the block's order, so the booking form offers those.
     """
     tz = zone(clinic.timezone)
     busy = Busy.from_epochs((s.timestamp(), e.timestamp()) for s, e in taken)
@@ -345,9 +346,12 @@ def free_slots(clinic: Clinic, cal: Calendar, day: date,
             continue
         shortest = min(kinds, key=lambda k: k.duration)
         length = shortest.duration if block.smart else block.cell
+        fits = {k.id: {s.start for s in block_slots(block, k, day, tz, busy, "")}
+                for k in kinds}
         for slot in block_slots(block, shortest, day, tz, busy, ""):
             lo = slot.start.hour * 60 + slot.start.minute
-            found.setdefault((lo, min(lo + length, 24 * 60)), tuple(k.id for k in kinds))
+            types = tuple(k.id for k in kinds if slot.start in fits[k.id]) or (shortest.id,)
+            found.setdefault((lo, min(lo + length, 24 * 60)), types)
     return [(lo, hi, types) for (lo, hi), types in sorted(found.items())]
 
 
