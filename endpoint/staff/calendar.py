@@ -24,8 +24,10 @@ from booking.restrictions import local_today, zone
 from booking.schedule import blocks_on, closed_reason
 from booking.slots import block_slots
 from common.words.dates import long_date, short_date
-from endpoint.storage.db import Booking, from_db
+from endpoint.services.patients import mask_national_id as mask_national_id  # re-exported
+from endpoint.storage.db import Booking, StaffBlock, from_db
 from endpoint.storage.queries import bookings_between, lookup
+from endpoint.storage.timebok import blocks_between
 
 DEFAULT_HOURS = (8, 16)
 
@@ -168,11 +170,6 @@ def patient_name(booking: Booking) -> str:
     return f"{booking.first_name} {booking.last_name}".strip() or "(uten navn)"
 
 
-def mask_national_id(number: str) -> str:
-    """'15108695088' -> '151086 *****': the birth date part, never the personal number."""
-    return f"{number[:6]} *****" if len(number) == 11 else "*" * len(number)
-
-
 def booked_at_label(booking: Booking, clinic: Clinic) -> str:
     at = from_db(booking.created_at).astimezone(zone(clinic.timezone))
     return f"{at:%d.%m.%Y} kl. {at:%H:%M}"
@@ -182,6 +179,7 @@ def day_view(clinic: Clinic, day: date, now: datetime) -> DayView:
     """The clinic's day for the staff calendar, and the week around it."""
     tz = zone(clinic.timezone)
     rows = bookings_between(clinic, day, day)
+    staff_blocks = blocks_between(clinic, day, day)
     holidays = clinic.online.closed_on_public_holidays
     drafts: list[_Draft] = []
     spans: list[tuple[int, int]] = []
@@ -200,7 +198,8 @@ def day_view(clinic: Clinic, day: date, now: datetime) -> DayView:
             closed=closed_reason(cal, day, closed_on_public_holidays=holidays),
             blocks=tuple(_block_box(clinic, cal, f"c{ci}b{i}", b, first)
                          for i, b in enumerate(draft.blocks)),
-            free=tuple(_free(clinic, ci, day, draft.blocks, draft.bookings, first)),
+            free=tuple(_free(clinic, ci, day, draft.blocks, draft.bookings, first,
+                             [b for b in staff_blocks if b.calendar == cal.id])),
             bookings=tuple(_booking_box(clinic, b, span, first)
                            for b, span in zip(draft.bookings, draft.intervals, strict=True)),
         ))
@@ -292,15 +291,17 @@ def _block_box(clinic: Clinic, cal: Calendar, box_id: str, block: Block, first: 
 
 
 def _free(clinic: Clinic, ci: int, day: date, blocks: tuple[Block, ...],
-          bookings: list[Booking], first: int) -> list[Box]:
+          bookings: list[Booking], first: int, staff_blocks: list[StaffBlock]) -> list[Box]:
     """The free slots of each block, from the core's slot engine (what patients are offered).
 
     A block's slots are asked for its shortest type: a plain block then shows each free
-    cell, a smart block each start that keeps the day compact.
+    cell, a smart block each start that keeps the day compact. Staff blocks are busy
+    time like bookings.
     """
     tz = zone(clinic.timezone)
-    busy = Busy.from_epochs((from_db(b.start).timestamp(), from_db(b.end).timestamp())
-                            for b in bookings)
+    taken: list[tuple[datetime, datetime]] = [(b.start, b.end) for b in bookings]
+    taken += [(b.start, b.end) for b in staff_blocks]
+    busy = Busy.from_epochs((from_db(s).timestamp(), from_db(e).timestamp()) for s, e in taken)
     spans: set[tuple[int, int]] = set()
     for block in blocks:
         kinds = [k for t in block.types if (k := clinic.type(t)) is not None]

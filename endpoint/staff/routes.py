@@ -24,7 +24,7 @@ from booking import Clinic
 from booking.restrictions import MAX_YEAR, MIN_YEAR, zone
 from common.words import plural
 from endpoint import state
-from endpoint.services import bookings
+from endpoint.services import audit, bookings
 from endpoint.staff.calendar import (
     booked_at_label,
     calendar_name,
@@ -112,6 +112,8 @@ def reveal(slug: str, booking_id: str):
     booking = _booking(clinic, booking_id)
     log.info("staff user '%s' of %s viewed the national id of booking %s", user.username,
              clinic.slug, booking.public_id)
+    audit.record_alone(booking, now(), audit.staff_actor(user.username),
+                       audit.NATIONAL_ID_REVEALED)
     return _booking_page(clinic, booking, revealed=True)
 
 
@@ -128,7 +130,8 @@ def cancel(slug: str, booking_id: str):
         if from_db(booking.end) <= now():
             return _booking_page(clinic, booking, error="Timen er allerede over og kan "
                                  "ikke avbestilles.", status=409)
-        bookings.cancel_by_staff(clinic, booking, reason, now())
+        bookings.cancel_by_staff(clinic, booking, reason, now(),
+                                 actor=audit.staff_actor(user.username))
         log.info("staff user '%s' of %s cancelled booking %s", user.username, clinic.slug,
                  booking.public_id)
     target = url_for("staff.calendar", slug=clinic.slug, date=local_day(clinic, booking),
