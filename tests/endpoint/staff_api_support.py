@@ -101,7 +101,7 @@ def staff_body(start: str, *, calendar: str = "lege", type: str = "kons", who: i
     return body
 
 
-def add_staff(database_url: str) -> None:
+def add_staff(database_url: str, clinic: str = SLUG) -> None:
     """The clinic's user `kari` and the other clinic's `ola`, straight into the database."""
     from endpoint.staff.users import add_user
     from endpoint.storage.db import db
@@ -109,7 +109,7 @@ def add_staff(database_url: str) -> None:
 
     open_and_migrate(database_url)
     with db.connection_context():
-        add_user(SLUG, "kari", PASSWORD)
+        add_user(clinic, "kari", PASSWORD)
         add_user(OTHER, "ola", PASSWORD)
 
 
