@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from endpoint.storage.db import Booking
+from endpoint.storage.db import Booking, write_transaction
 from endpoint.storage.timebok import append_log, read_log
 
 #: the patient, through the public API or the pages
@@ -46,10 +46,18 @@ def record(booking: Booking, at: datetime, actor: str, action: str,
     append_log(booking, at, actor, action, details)
 
 
+def record_alone(booking: Booking, at: datetime, actor: str, action: str,
+                 **details: object) -> None:
+    """An entry for an action that writes nothing else (a national id shown, say)."""
+    with write_transaction():
+        record(booking, at, actor, action, **details)
+
+
 def entries(booking: Booking) -> list[Entry]:
     """The booking's log, oldest first."""
     return [Entry(*row) for row in read_log(booking)]
 
 
 __all__ = ["ATTENDANCE", "BLOCKED", "CANCELLED", "CREATED", "MOVED", "NATIONAL_ID_REVEALED",
-           "NOTE", "PATIENT", "TYPE_CHANGED", "Entry", "entries", "record", "staff_actor"]
+           "NOTE", "PATIENT", "TYPE_CHANGED", "Entry", "entries", "record", "record_alone",
+           "staff_actor"]

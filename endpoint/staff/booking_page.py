@@ -65,7 +65,8 @@ def history(slug: str, booking_id: str) -> Response:
 def reveal(slug: str, booking_id: str) -> Response:
     clinic, user = staff_for_page(slug)  # checks the form's CSRF token
     booking = _booking(clinic, booking_id)
-    audit.record(booking, now(), audit.staff_actor(user.username), audit.NATIONAL_ID_REVEALED)
+    audit.record_alone(booking, now(), audit.staff_actor(user.username),
+                       audit.NATIONAL_ID_REVEALED)
     log.info("staff user '%s' of %s viewed the national id of booking %s", user.username,
              clinic.slug, booking.public_id)
     return _page(clinic, booking, revealed=True)

@@ -27,6 +27,7 @@ from booking.restrictions import local_today, zone
 from booking.schedule import blocks_on, closed_reason
 from booking.slots import block_slots
 from common.words.dates import long_date, short_date
+from endpoint.services.patients import mask_national_id as mask_national_id  # re-exported
 from endpoint.storage.db import Booking, from_db
 from endpoint.storage.queries import bookings_between, lookup
 
@@ -208,11 +209,6 @@ def csp_hash(text: str) -> str:
 
 def patient_name(booking: Booking) -> str:
     return f"{booking.first_name} {booking.last_name}".strip() or "(uten navn)"
-
-
-def mask_national_id(number: str) -> str:
-    """'15108695088' -> '151086 *****': the birth date part, never the personal number."""
-    return f"{number[:6]} *****" if len(number) == 11 else "*" * len(number)
 
 
 def booked_at_label(booking: Booking, clinic: Clinic) -> str:
