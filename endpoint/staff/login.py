@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from booking import Clinic
