@@ -11,8 +11,9 @@ BLOCK_ID = {"name": "block_id", "in": "path", "required": True,
             "schema": {"type": "string", "maxLength": 64}}
 STAFF_AUTH = {"name": "Authorization", "in": "header", "required": False,
               "schema": {"type": "string"},
-              "description": "A staff user's credentials of this clinic (HTTP Basic until the "
-                             "per-user API tokens: Bearer <token>)"}
+              "description": "A staff user's API token of this clinic: Bearer <token> "
+                             "(endpoint staff-user api-token), or the page session with "
+                             "its X-CSRF-Token"}
 DATETIME = {"type": "string", "format": "date-time"}
 NOTIFY = {"description": "Whether and where the patient is told: true or absent for the "
                          "type's notify channels, false for none, or a list of channels",

@@ -15,7 +15,6 @@ from endpoint.fields import json_body
 from endpoint.problems import validation
 from endpoint.services import audit, blocks, conflicts, days, patients, staff_bookings, waitlist
 from endpoint.staff import api_parsing as parse
-from endpoint.staff.api_auth import staff_for_api
 from endpoint.staff.api_views import (
     block_json,
     conflicts_json,
@@ -24,6 +23,7 @@ from endpoint.staff.api_views import (
     patients_json,
     staff_booking_json,
 )
+from endpoint.staff.auth import staff_for_api
 from endpoint.state import now
 
 bp = Blueprint("staff_api", __name__, url_prefix="/api/v1/staff")

@@ -98,6 +98,8 @@ def staff_for_api(slug: str) -> tuple[Clinic, StaffUser]:
     clinic = state.current().registry.get(slug)
     if clinic is None:
         raise Problem("not_found", "No such clinic.")
+    if _cross_site():  # no other site's page may drive the staff API, with any credential
+        raise Problem("forbidden", "The staff API does not answer other sites' pages.")
     header = request.headers.get("Authorization")
     if header is not None:
         user = _user_of_bearer(header)

@@ -1,5 +1,5 @@
 """Helpers for the staff API tests (SPEC §10): a clinic with staff-only blocks and an
-offline calendar, its staff, HTTP Basic headers, and raw reads of the database.
+offline calendar, its staff, their API tokens' headers, and raw reads of the database.
 
 The clinic `timebok` (Europe/Oslo, no public holidays) is open every day:
 `lege` (online) 08:00–12:00 for kons (20 min) and kort (10 min), 12:00–13:00
@@ -11,7 +11,6 @@ The clinic `annen` is a copy with staff of its own.
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -71,13 +70,17 @@ def clinic_yaml(exceptions: str = "") -> str:
     return CLINIC_YAML.replace("{exceptions}\n", block + ("\n" if block else ""))
 
 
-def basic(username: str, password: str = PASSWORD) -> dict[str, str]:
-    token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
+#: each user's API token (what `endpoint staff-user api-token` prints), set by `add_staff`
+TOKENS = {"kari": "kari-api-token-" + "k" * 32, "ola": "ola-api-token-" + "o" * 32}
 
 
-STAFF = basic("kari")
-OTHER_STAFF = basic("ola")
+def bearer(username: str, token: str | None = None) -> dict[str, str]:
+    """`Authorization: Bearer` with the user's API token (or with `token`, a wrong one)."""
+    return {"Authorization": f"Bearer {token or TOKENS.get(username, username + '-no-token')}"}
+
+
+STAFF = bearer("kari")
+OTHER_STAFF = bearer("ola")
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -102,15 +105,19 @@ def staff_body(start: str, *, calendar: str = "lege", type: str = "kons", who: i
 
 
 def add_staff(database_url: str, clinic: str = SLUG) -> None:
-    """The clinic's user `kari` and the other clinic's `ola`, straight into the database."""
-    from endpoint.staff.users import add_user
-    from endpoint.storage.db import db
+    """The clinic's user `kari` and the other clinic's `ola`, with their API tokens, straight
+    into the database."""
+    from endpoint.staff.users import add_user, api_token_hash
+    from endpoint.storage.db import StaffUser, db
     from endpoint.storage.migrations import open_and_migrate
 
     open_and_migrate(database_url)
     with db.connection_context():
         add_user(clinic, "kari", PASSWORD)
         add_user(OTHER, "ola", PASSWORD)
+        for username, token in TOKENS.items():
+            StaffUser.update(api_token_hash=api_token_hash(token)).where(
+                StaffUser.username == username).execute()
 
 
 def rows(database_url: str, sql: str, params: tuple = ()) -> list[tuple]:

@@ -10,7 +10,6 @@ derandomised and bounded so the suite stays fast and repeatable.
 
 from __future__ import annotations
 
-import base64
 import copy
 import warnings
 from datetime import timedelta
@@ -37,6 +36,7 @@ POSITIVE, NEGATIVE = DataGenerationMethod.positive, DataGenerationMethod.negativ
 EXAMPLES = {"GET": 30, "POST": 60, "DELETE": 30}  # about 210 cases in all
 STAFF_EXAMPLES = {"GET": 15, "POST": 40, "PATCH": 40, "DELETE": 15}  # about 275 more
 STAFF_USER = ("kari", "fjord-kaffe-mandag-7")
+STAFF_TOKEN = "kari-fuzz-api-token-" + "f" * 32  # set as her API token by the fixture
 
 
 @pytest.fixture
@@ -44,11 +44,13 @@ def app(make_app, content_dir, clock, database_url):
     """On SQLite and on PostgreSQL: some input only PostgreSQL refuses (a NUL in text)."""
     write_clinic(content_dir, SLUG, grenda_yaml())
     app = make_app(database_url=database_url)
-    from endpoint.staff.users import add_user
-    from endpoint.storage.db import db
+    from endpoint.staff.users import add_user, api_token_hash
+    from endpoint.storage.db import StaffUser, db
 
     with db.connection_context():
         add_user(SLUG, *STAFF_USER)
+        StaffUser.update(api_token_hash=api_token_hash(STAFF_TOKEN)).where(
+            StaffUser.username == STAFF_USER[0]).execute()
     client = app.test_client()
     start = local(clock.at.date() + timedelta(days=2), 10)
     created = client.post(f"/api/v1/clinics/{SLUG}/bookings", json=booking_body(start))
@@ -63,8 +65,7 @@ def app(make_app, content_dir, clock, database_url):
 
 
 def staff_headers() -> dict[str, str]:
-    token = base64.b64encode(":".join(STAFF_USER).encode()).decode()
-    return {"Authorization": f"Basic {token}"}
+    return {"Authorization": f"Bearer {STAFF_TOKEN}"}
 
 
 def fuzz_spec(app) -> dict:

@@ -21,7 +21,7 @@ from staff_api_support import (
     SLUG,
     STAFF,
     add_staff,
-    basic,
+    bearer,
     clinic_yaml,
     iso,
     log_details_text,
@@ -117,10 +117,10 @@ def call(client, method: str, path: str, body, headers=None, slug: str = SLUG):
 def test_every_route_wants_credentials_and_refuses_other_clinics(client, method, path, body):
     none = call(client, method, path, body)
     problem(none, 401, "unauthorized")
-    assert none.headers["WWW-Authenticate"].startswith("Basic ")
-    problem(call(client, method, path, body, basic("kari", "wrong password!")), 401,
+    assert none.headers["WWW-Authenticate"].startswith("Bearer ")
+    problem(call(client, method, path, body, bearer("kari", "a-wrong-token")), 401,
             "unauthorized")
-    problem(call(client, method, path, body, basic("nobody")), 401, "unauthorized")
+    problem(call(client, method, path, body, bearer("nobody")), 401, "unauthorized")
     problem(call(client, method, path, body, OTHER_STAFF), 404, "not_found")
     problem(call(client, method, path, body, STAFF, slug="nowhere"), 404, "not_found")
     cross = call(client, method, path, body, {**STAFF, "Sec-Fetch-Site": "cross-site"})
