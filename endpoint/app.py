@@ -18,6 +18,7 @@ from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
 from endpoint.settings import Settings, ensure_secret_key
+from endpoint.staff.api import bp as staff_api_bp
 from endpoint.staff.routes import bp as staff_bp
 from endpoint.state import AppState
 from endpoint.storage.db import db, ping
@@ -57,6 +58,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
                      registry=Registry(settings.content, settings.reload_interval, clock),
                      limiter=RateLimiter(clock))
     app.extensions[app_state.KEY] = state
+    state.registry.on_reload = lambda clinic: _warn_of_conflicts(state, clinic)
     if settings.trusted_proxies:
         # Flask's documented way of wrapping the WSGI app in middleware
         app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
@@ -66,6 +68,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(staff_api_bp)
 
     @app.before_request
     def _open():
@@ -82,7 +85,10 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
             log.error("database unreachable: %s", type(exc).__name__)
             state.db_down_until = state.clock.monotonic() + DB_RETRY_SECONDS
             raise _unavailable() from exc
-        if request.method in ("POST", "DELETE") and request.path.startswith("/api/"):
+        # staff API calls are authenticated (failed logins are limited on their own), so a
+        # busy reception desk is not throttled like anonymous traffic from its address
+        if request.method in ("POST", "DELETE") and request.path.startswith("/api/") \
+                and not request.path.startswith(STAFF_API):
             _limit(state)
         return None
 
@@ -138,18 +144,41 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     def healthz():
         ok = ping() and _schema_ready()
         errors = state.registry.errors()
+        clinics = state.registry.clinics()
         body = {
             "status": "ok" if ok else "unavailable",
             "database": "ok" if ok else "unreachable",
-            "clinics": sorted(state.registry.clinics()),
+            "clinics": sorted(clinics),
             "content": "ok" if not errors else "invalid change refused; serving last valid",
             "content_errors": [str(e) for e in errors],
+            "conflicts": _conflicts(state, clinics) if ok else None,
         }
         return jsonify(body), 200 if ok else 503
 
     if settings.site is not None:
         _serve_site(app, Path(settings.site), state)
     return app
+
+
+def _conflicts(state: AppState, clinics: dict) -> int | None:
+    """Active future bookings outside their clinic's schedule (None if they cannot be read)."""
+    try:
+        return state.conflicts.count(clinics, state.clock.now())
+    except (OperationalError, InterfaceError):
+        return None
+
+
+def _warn_of_conflicts(state: AppState, clinic) -> None:
+    """A content reload replaced `clinic`: warn when it leaves bookings outside the schedule."""
+    was_closed = db.is_closed()  # a reload noticed by /healthz, which opens no connection
+    try:
+        state.conflicts.clinic_changed(clinic, state.clock.now())
+    except (OperationalError, InterfaceError) as exc:
+        log.warning("content: could not count %s's bookings outside the schedule (%s)",
+                    clinic.slug, type(exc).__name__)
+    finally:
+        if was_closed and not db.is_closed():
+            db.close()
 
 
 def _schema_ready() -> bool:
@@ -180,6 +209,9 @@ def allowed_origins(state: AppState, slug: str | None) -> set[str]:
     return {origin for clinic in chosen for origin in clinic.origins}
 
 
+STAFF_API = "/api/v1/staff/"
+
+
 def _slug_of(path: str) -> str | None:
     parts = path.split("/")
     if len(parts) > 4 and parts[1:4] == ["api", "v1", "clinics"]:
@@ -195,6 +227,8 @@ def _cors(state: AppState, response: Response) -> None:
     if request.path == "/openapi.json":
         response.headers["Access-Control-Allow-Origin"] = "*"
         return
+    if request.path.startswith(STAFF_API):
+        return  # the clinic's own staff; no page on another origin may call it
     if origin in allowed_origins(state, _slug_of(request.path)):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
@@ -203,7 +237,8 @@ def _cors(state: AppState, response: Response) -> None:
 def _preflight(state: AppState) -> Response:
     response = Response(status=204)
     origin = request.headers.get("Origin")
-    if origin and origin in allowed_origins(state, _slug_of(request.path)):
+    if origin and origin in allowed_origins(state, _slug_of(request.path)) \
+            and not request.path.startswith(STAFF_API):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"

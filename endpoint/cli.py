@@ -91,8 +91,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_staff_user(args: argparse.Namespace) -> int:
     settings = from_args(args)
     try:
-        # adding and feed URLs need the clinic's file; removing and listing work without
-        needs_clinic = args.action in ("add", "rotate-feed-token")
+        # adding, feed URLs and TOTP (its issuer name) need the clinic's file; the rest
+        # works without
+        needs_clinic = args.action in ("add", "rotate-feed-token") or (
+            args.action == "totp" and not args.disable)
         clinic = _clinic(settings.content, args.clinic) if needs_clinic else None
         password = _read_password() if args.action == "add" else ""
         open_and_migrate(settings.database_url)
@@ -115,8 +117,18 @@ def _staff_action(args: argparse.Namespace, clinic: Clinic | None, password: str
     elif args.action == "list":
         for user in users.list_users(args.clinic):
             created = from_db(user.created_at).strftime("%Y-%m-%d %H:%M UTC")
-            feed = "feed" if user.feed_token_hash else "-"
-            print(f"{user.clinic}\t{user.username}\t{created}\t{feed}")
+            has = [name for name, on in (("feed", user.feed_token_hash),
+                                         ("totp", user.totp_secret),
+                                         ("api-token", user.api_token_hash)) if on]
+            print(f"{user.clinic}\t{user.username}\t{created}\t{','.join(has) or '-'}")
+    elif args.action == "totp":
+        _totp(args, clinic)
+    elif args.action == "api-token":
+        token = users.rotate_api_token(args.clinic, args.username)
+        print(f"A new API token for '{args.username}' of {args.clinic} (shown only now; the "
+              "previous one no longer works). Send it as `Authorization: Bearer <token>` to "
+              f"/api/v1/staff/{args.clinic}/…", file=sys.stderr)
+        print(token)
     else:
         assert clinic is not None
         token = users.rotate_feed_token(clinic.slug, args.username)
@@ -124,6 +136,21 @@ def _staff_action(args: argparse.Namespace, clinic: Clinic | None, password: str
               "without a password):", file=sys.stderr)
         print(f"{_base(clinic)}/staff/{clinic.slug}/bookings.ics?token={token}")
     return 0
+
+
+def _totp(args: argparse.Namespace, clinic: Clinic | None) -> None:
+    if args.disable:
+        was_on = users.disable_totp(args.clinic, args.username)
+        print(f"TOTP {'turned off' if was_on else 'was not on'} for '{args.username}' of "
+              f"{args.clinic}; the password alone logs in now")
+        return
+    assert clinic is not None
+    uri = users.enable_totp(clinic.slug, args.username, issuer=f"ledig {clinic.name}")
+    print("Scan this otpauth URI into an authenticator app, or type its secret (shown only "
+          "now; any earlier one stopped working, and so did the user's sessions). Turn it "
+          f"off with `endpoint staff-user totp --clinic {clinic.slug} --username "
+          f"{args.username} --disable`.", file=sys.stderr)
+    print(uri)
 
 
 def _clinic(content: Path, slug: str) -> Clinic:
@@ -188,11 +215,18 @@ def parser() -> argparse.ArgumentParser:
         ("remove", "delete a staff login", True),
         ("list", "list staff logins", False),
         ("rotate-feed-token", "make a new secret calendar-feed URL (the old one stops)", True),
+        ("totp", "turn on a TOTP second factor and print its otpauth URI once "
+                 "(--disable turns it off)", True),
+        ("api-token", "make a new API token for the staff API and print it once "
+                      "(the old one stops)", True),
     ):
         a = actions.add_parser(name, help=helptext)
         a.add_argument("--clinic", required=needs_user, help="the clinic's slug")
         if needs_user:
             a.add_argument("--username", required=True)
+        if name == "totp":
+            a.add_argument("--disable", action="store_true",
+                           help="turn the second factor off instead")
         _database_flag(a)
         _content_flag(a)
         a.set_defaults(func=cmd_staff_user)

@@ -16,6 +16,11 @@ TITLES = {
     "booking_deadline": (409, "Too late to book this time online"),
     "outside_booking_window": (409, "This time cannot be booked yet"),
     "cancellation_deadline": (409, "Too late to cancel online"),
+    "outside_schedule": (409, "The time lies outside the schedule"),
+    "conflicts": (409, "Active bookings lie in this time"),
+    "block_overlap": (409, "Another staff block overlaps this time"),
+    "booking_cancelled": (409, "The booking is cancelled"),
+    "booking_ended": (409, "The appointment is over"),
     "rate_limited": (429, "Too many requests"),
     "unauthorized": (401, "Authentication required"),
     "forbidden": (403, "Forbidden"),
@@ -33,27 +38,32 @@ class Problem(Exception):
     """An error answer: raise it anywhere in a request; the app renders it."""
 
     def __init__(self, code: str, detail: str = "", *, errors: list[dict] | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, extra: dict[str, object] | None = None):
         super().__init__(detail or code)
         self.code = code
         self.status, self.title = TITLES[code]
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
+        #: members of the body beyond RFC 9457's (a conflict's `bookings`, say)
+        self.extra = extra or {}
 
 
-def problem_body(code: str, detail: str = "", errors: list[dict] | None = None) -> dict:
+def problem_body(code: str, detail: str = "", errors: list[dict] | None = None,
+                 extra: dict[str, object] | None = None) -> dict:
     status, title = TITLES[code]
     body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "code": code}
     if detail:
         body["detail"] = detail
     if errors is not None:
         body["errors"] = errors
+    for key, value in (extra or {}).items():
+        body.setdefault(key, value)
     return body
 
 
 def problem_response(problem: Problem) -> Response:
-    body = problem_body(problem.code, problem.detail, problem.errors)
+    body = problem_body(problem.code, problem.detail, problem.errors, problem.extra)
     response = Response(json.dumps(body, ensure_ascii=False), status=problem.status,
                         mimetype="application/problem+json")
     for k, v in problem.headers.items():

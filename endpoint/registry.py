@@ -3,13 +3,16 @@
 Every request asks the registry for its clinic; at most once per
 `interval` seconds of its clock that triggers a cheap scan (a `stat` per file). A changed
 file is validated before it replaces anything: an invalid change is refused
-and logged, and the last valid version keeps serving.
+and logged, and the last valid version keeps serving. `on_reload`, when set,
+hears of every clinic a reload replaced (after the registry's lock is let go):
+the app uses it to warn when the change leaves bookings outside the schedule.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,9 @@ class Registry:
         self._files: dict[Path, FileState] = {}
         self._lock = threading.Lock()
         self._scanned = 0.0
+        self._reloaded: list[Clinic] = []
+        #: called with each clinic that a reload (not the first load) replaced
+        self.on_reload: Callable[[Clinic], None] | None = None
         self.scan(force=True)
 
     def get(self, slug: str) -> Clinic | None:
@@ -62,6 +68,13 @@ class Registry:
                 return
             self._scan_locked()
             self._scanned = self.clock.monotonic()
+            reloaded, self._reloaded = self._reloaded, []
+        if self.on_reload is not None:
+            for clinic in reloaded:
+                try:
+                    self.on_reload(clinic)
+                except Exception:  # a listener's failure must not stop the clinic serving
+                    log.exception("content: after reloading '%s'", clinic.slug)
 
     def _scan_locked(self) -> None:
         seen = set()
@@ -99,5 +112,7 @@ class Registry:
             return
         if old is None or old.version != clinic.version:
             log.info("content: loaded %s (version %s)", path, clinic.version)
+            if old is not None or path.stem in self._clinics:
+                self._reloaded.append(clinic)
         self._clinics[clinic.slug] = clinic
         self._files[path] = FileState(stamp, clinic.version)

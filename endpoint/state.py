@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from endpoint.clock import Clock
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
+from endpoint.services.conflicts import ConflictCounter
 from endpoint.services.slots import SlotCache
 from endpoint.settings import Settings
 
@@ -28,6 +29,8 @@ class AppState:
     registry: Registry
     limiter: RateLimiter
     slot_cache: SlotCache = field(default_factory=SlotCache)
+    #: bookings outside the schedule, counted per clinic for /healthz
+    conflicts: ConflictCounter = field(default_factory=ConflictCounter)
     #: after a failed connect, requests get 503 at once until this monotonic instant
     db_down_until: float = 0.0
     #: background threads started for this app (outbox, purge), by name

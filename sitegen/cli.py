@@ -8,8 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from booking import Clinic, bookability
+from booking.fit import Misfit, Placed, misfits
+from booking.restrictions import zone
 from booking.urls import page_url
 from common.content import Content, load_content
+from common.stored import Stored, StoredError, read_stored
+from common.words.conflicts import reason_words
 from common.words.pages import strings
 from sitegen.build import build
 from sitegen.urls import embed_id, iframe_code
@@ -28,9 +32,47 @@ def cmd_check(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     now = datetime.now(UTC)
+    stored = None
+    if args.database:
+        try:
+            stored = read_stored(args.database, now)
+        except StoredError as exc:
+            print(exc, file=sys.stderr)
+            return 1
     for clinic in content.clinics.values():
         print(format_check(clinic, now))
+        if stored is not None:
+            print(format_conflicts(clinic, misfits(
+                clinic, stored.bookings.get(clinic.slug, ()),
+                stored.staff_blocks.get(clinic.slug, {}), now)))
+    if stored is not None:
+        for line in _unserved(content, stored):
+            print(line)
     return 0
+
+
+def format_conflicts(clinic: Clinic, found: list[Misfit]) -> str:
+    """The bookings that this content would leave outside the schedule, one a line."""
+    if not found:
+        return "  ok    no active booking would be left outside the schedule"
+    words = reason_words("en")
+    lines = [f"  no    {len(found)} active booking(s) would be left outside the schedule "
+             "(they stay booked; move or cancel them, or change the schedule back):"]
+    for m in found:
+        lines.append(f"          {_when(clinic, m.booking)}  {m.booking.calendar} / "
+                     f"{m.booking.type}  booking {m.booking.id}: {words[m.reason]}")
+    return "\n".join(lines)
+
+
+def _when(clinic: Clinic, booking: Placed) -> str:
+    return booking.start.astimezone(zone(clinic.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _unserved(content: Content, stored: Stored) -> list[str]:
+    """Clinics the database has bookings of but the content no longer holds."""
+    return [f"{slug}: not in the content, yet {len(items)} active booking(s) ahead in the "
+            "database; restore its clinic file or move them"
+            for slug, items in sorted(stored.bookings.items()) if slug not in content.clinics]
 
 
 def format_check(clinic: Clinic, now: datetime) -> str:
@@ -107,6 +149,9 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="validate; say what is bookable online and why not")
     c.add_argument("--content", default="content")
+    c.add_argument("--database", default=None, metavar="URL",
+                   help="also list the endpoint's active bookings this content would leave "
+                        "outside the schedule (read-only)")
     c.set_defaults(func=cmd_check)
     ln = sub.add_parser("link", help="print a booking URL and its iframe embed code")
     ln.add_argument("--clinic", required=True)

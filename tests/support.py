@@ -63,3 +63,37 @@ def in_one_window(period: int, body: Callable[[], T]) -> T:
         if int(time.time() // period) == window:
             return result
     raise AssertionError(f"two {period}-second window edges passed during one short test")
+
+
+def form_field(response, name: str) -> str:
+    """The value of the (first) form field `name` in an HTML response."""
+    import html as html_module
+    import re
+
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*\bvalue="([^"]*)"', html)
+    assert match, f"no field {name!r} in the page ({response.status_code})"
+    return html_module.unescape(match.group(1))
+
+
+def staff_login(client, slug: str, username: str, password: str, totp: str | None = None,
+                next: str = ""):
+    """Log a Flask test client in as a staff user through the login form (and the TOTP code
+    form, when `totp` is given); the last response: a 303 to the page asked for when the
+    login worked. The session cookie stays in the client."""
+    form = client.get(f"/staff/{slug}/login")
+    response = client.post(f"/staff/{slug}/login",
+                           data={"csrf": form_field(form, "csrf"), "username": username,
+                                 "password": password, "next": next})
+    if totp is not None and response.status_code == 303 and \
+            "/login/totp" in response.headers["Location"]:
+        code_form = client.get(response.headers["Location"])
+        response = client.post(f"/staff/{slug}/login/totp",
+                               data={"csrf": form_field(code_form, "csrf"), "code": totp,
+                                     "next": form_field(code_form, "next")})
+    return response
+
+
+def staff_csrf(client, slug: str) -> str:
+    """The CSRF token of the client's staff session (from the calendar's logout form)."""
+    return form_field(client.get(f"/staff/{slug}/calendar"), "csrf")

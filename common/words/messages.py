@@ -18,8 +18,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "reminder.lead": "Vi minner om timen din.",
         "cancellation.subject": "Avbestilt: {type} {when}",
         "cancellation.lead": "Timen din er avbestilt.",
-        "cancellation.by_staff": "Klinikken har avbestilt timen. Ta kontakt med oss for en "
-                                 "ny time.",
+        "cancellation.by_clinic": "Klinikken har avbestilt timen. Ta kontakt med oss for en "
+                                  "ny time.",
+        "cancellation.reason": "Grunn: {reason}",
+        "cancellation.by_patient": "Timen er avbestilt slik du ba om.",
+        "moved.subject": "Endret time: {type} {when}",
+        "moved.lead": "Timen din er endret. Her er den nye timen:",
+        "moved.cancel": "Må du avbestille, bruk lenken i timebekreftelsen eller ring oss på "
+                        "{phone}.",
         "dialog.subject": "Melding fra {clinic}",
         "hello": "Hei {first_name},",
         "what": "Hva", "with": "Hos", "when": "Når", "where": "Hvor", "price": "Pris",
@@ -31,7 +37,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.confirmation": "{clinic}: Time {when}, {type}. Sted: {place}. "
                             "Avbestilling: {cancel_url}",
         "sms.reminder": "{clinic}: Påminnelse om time {when}, {type}. Sted: {place}.",
-        "sms.cancellation": "{clinic}: Timen din {when} ({type}) er avbestilt.",
+        "sms.cancellation": "{clinic}: Timen din {when} ({type}) er avbestilt slik du ba om.",
+        "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
+                                      "({type}). Grunn: {reason}. Ring {phone} for ny time.",
+        "sms.moved": "{clinic}: Timen din er flyttet til {when}, {type}. Sted: {place}.",
     },
     "nn": {
         "confirmation.subject": "Timestadfesting: {type} {when}",
@@ -40,8 +49,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "reminder.lead": "Vi minner om timen din.",
         "cancellation.subject": "Avbestilt: {type} {when}",
         "cancellation.lead": "Timen din er avbestilt.",
-        "cancellation.by_staff": "Klinikken har avbestilt timen. Ta kontakt med oss for ein "
-                                 "ny time.",
+        "cancellation.by_clinic": "Klinikken har avbestilt timen. Ta kontakt med oss for ein "
+                                  "ny time.",
+        "cancellation.reason": "Grunn: {reason}",
+        "cancellation.by_patient": "Timen er avbestilt slik du bad om.",
+        "moved.subject": "Endra time: {type} {when}",
+        "moved.lead": "Timen din er endra. Her er den nye timen:",
+        "moved.cancel": "Må du avbestille, bruk lenkja i timestadfestinga eller ring oss på "
+                        "{phone}.",
         "dialog.subject": "Melding frå {clinic}",
         "hello": "Hei {first_name},",
         "what": "Kva", "with": "Hos", "when": "Når", "where": "Kvar", "price": "Pris",
@@ -53,7 +68,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.confirmation": "{clinic}: Time {when}, {type}. Stad: {place}. "
                             "Avbestilling: {cancel_url}",
         "sms.reminder": "{clinic}: Påminning om time {when}, {type}. Stad: {place}.",
-        "sms.cancellation": "{clinic}: Timen din {when} ({type}) er avbestilt.",
+        "sms.cancellation": "{clinic}: Timen din {when} ({type}) er avbestilt slik du bad "
+                            "om.",
+        "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
+                                      "({type}). Grunn: {reason}. Ring {phone} for ny time.",
+        "sms.moved": "{clinic}: Timen din er flytta til {when}, {type}. Stad: {place}.",
     },
     "en": {
         "confirmation.subject": "Appointment confirmed: {type} {when}",
@@ -62,8 +81,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "reminder.lead": "A reminder of your appointment.",
         "cancellation.subject": "Cancelled: {type} {when}",
         "cancellation.lead": "Your appointment has been cancelled.",
-        "cancellation.by_staff": "The clinic has cancelled the appointment. Please contact "
-                                 "us for a new one.",
+        "cancellation.by_clinic": "The clinic has cancelled the appointment. Please contact "
+                                  "us for a new one.",
+        "cancellation.reason": "Reason: {reason}",
+        "cancellation.by_patient": "The appointment is cancelled as you asked.",
+        "moved.subject": "Appointment changed: {type} {when}",
+        "moved.lead": "Your appointment has been changed. This is the new appointment:",
+        "moved.cancel": "To cancel, use the link in your confirmation or call us on {phone}.",
         "dialog.subject": "A message from {clinic}",
         "hello": "Hello {first_name},",
         "what": "What", "with": "With", "when": "When", "where": "Where", "price": "Price",
@@ -76,7 +100,12 @@ TEXTS: dict[str, dict[str, str]] = {
                             "Cancel: {cancel_url}",
         "sms.reminder": "{clinic}: Reminder of your appointment {when}, {type}. "
                         "Place: {place}.",
-        "sms.cancellation": "{clinic}: Your appointment {when} ({type}) is cancelled.",
+        "sms.cancellation": "{clinic}: Your appointment {when} ({type}) is cancelled as "
+                            "you asked.",
+        "sms.cancellation.by_clinic": "{clinic}: The clinic has cancelled your appointment "
+                                      "{when} ({type}). Reason: {reason}. Call {phone} for a "
+                                      "new one.",
+        "sms.moved": "{clinic}: Your appointment is moved to {when}, {type}. Place: {place}.",
     },
 }
 
@@ -97,7 +126,8 @@ class Facts:
     info: str = ""
     cancel_url: str = ""
     cancel_hours: str = ""
-    by_staff: bool = False
+    cancelled_by: str = ""  # a cancellation's: patient (they asked) | clinic
+    reason: str = ""  # the clinic's reason for cancelling; only told when the clinic did
 
 
 def text(language: str, key: str, **values: object) -> str:
@@ -117,14 +147,23 @@ def _details(f: Facts) -> list[str]:
 
 
 def email(kind: str, f: Facts) -> tuple[str, str]:
-    """(subject, body) of a confirmation, reminder or cancellation mail."""
+    """(subject, body) of a confirmation, reminder, move or cancellation mail.
+
+    A cancellation says who cancelled: the clinic (with its reason) or the patient."""
     t = lambda key, **v: text(f.language, key, **v)  # noqa: E731
     subject = t(f"{kind}.subject", type=f.type, when=f.when)
     parts = [t("hello", first_name=f.first_name).replace(" ,", ","), t(f"{kind}.lead")]
     parts.append("\n".join(_details(f)))
     if kind == "cancellation":
-        if f.by_staff:
-            parts.append(t("cancellation.by_staff"))
+        if f.cancelled_by == "clinic":
+            parts.append(t("cancellation.by_clinic"))
+            if f.reason:
+                parts.append(t("cancellation.reason", reason=f.reason))
+        else:
+            parts.append(t("cancellation.by_patient"))
+    elif kind == "moved":
+        if f.clinic_phone:
+            parts.append(t("moved.cancel", phone=f.clinic_phone))
     else:
         if f.info:
             parts.append(f.info)
@@ -132,16 +171,27 @@ def email(kind: str, f: Facts) -> tuple[str, str]:
             parts.append(f"{t('cancel', hours=f.cancel_hours)}\n{f.cancel_url}")
         elif f.clinic_phone:
             parts.append(t("cancel.late", phone=f.clinic_phone))
-    if kind in ("confirmation", "cancellation"):
+    if kind in ("confirmation", "cancellation", "moved"):
         parts.append(t("calendar.attached"))
     parts.append(t("signature", clinic=f.clinic))
     return subject, "\n\n".join(parts) + "\n"
 
 
+#: an SMS quotes at most this much of the clinic's reason for cancelling
+SMS_REASON = 120
+
+
 def sms(kind: str, f: Facts) -> str:
-    """The short text of a confirmation, reminder or cancellation."""
-    return text(f.language, f"sms.{kind}", clinic=f.clinic, when=f.when, type=f.type,
-                place=f.place, cancel_url=f.cancel_url)
+    """The short text of a confirmation, reminder, move or cancellation."""
+    key = f"sms.{kind}"
+    if kind == "cancellation" and f.cancelled_by == "clinic":
+        key = "sms.cancellation.by_clinic"
+    reason = " ".join(f.reason.split())
+    if len(reason) > SMS_REASON:
+        reason = reason[:SMS_REASON - 1].rstrip() + "…"
+    return text(f.language, key, clinic=f.clinic, when=f.when, type=f.type,
+                place=f.place, cancel_url=f.cancel_url, reason=reason or "-",
+                phone=f.clinic_phone)
 
 
 def dialog_subject(language: str, clinic: str) -> str:

@@ -1,8 +1,11 @@
-"""`GET /openapi.json`: an OpenAPI 3.1 description of the public API, exact enough to fuzz."""
+"""`GET /openapi.json`: an OpenAPI 3.1 description of the public API and the staff API
+(`openapi_staff`), exact enough to fuzz."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+
+from endpoint.api import openapi_staff
 
 bp = Blueprint("openapi", __name__)
 
@@ -64,7 +67,8 @@ SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "ledig booking endpoint", "version": "1",
              "description": "Live free slots, bookings and cancellations for the pages that "
-                            "`sitegen` builds. Errors are RFC 9457 problem details."},
+                            "`sitegen` builds, and the staff API under /api/v1/staff for "
+                            "the clinic's own staff. Errors are RFC 9457 problem details."},
     "paths": {
         "/api/v1/clinics/{slug}": {
             "get": {"operationId": "getClinic", "parameters": [SLUG], "responses": {
@@ -140,6 +144,7 @@ SPEC = {
             "get": {"operationId": "health", "responses": {
                 "200": _json("Healthy", "Health"), "503": _json("Database unreachable", "Health")}},
         },
+        **openapi_staff.PATHS,
     },
     "components": {"schemas": {
         "Problem": {
@@ -151,7 +156,8 @@ SPEC = {
                     "validation", "not_found", "slot_unavailable", "max_self_booked",
                     "booking_deadline", "outside_booking_window", "cancellation_deadline",
                     "rate_limited", "unauthorized", "forbidden", "method_not_allowed",
-                    "payload_too_large", "unsupported_media_type", "unavailable"]},
+                    "payload_too_large", "unsupported_media_type", "unavailable",
+                    *openapi_staff.CODES]},
                 "errors": {"type": "array", "items": {
                     "type": "object", "required": ["field", "code", "message"],
                     "properties": {"field": {"type": "string"}, "code": {"type": "string"},
@@ -229,7 +235,11 @@ SPEC = {
                                   "clinics": {"type": "array", "items": {"type": "string"}},
                                   "content": {"type": "string"},
                                   "content_errors": {"type": "array",
-                                                     "items": {"type": "string"}}}},
+                                                     "items": {"type": "string"}},
+                                  "conflicts": {"type": ["integer", "null"],
+                                                "description": "active future bookings "
+                                                               "outside their schedule"}}},
+        **openapi_staff.SCHEMAS,
     }},
 }
 

@@ -9,7 +9,8 @@ from booking.model import Rules
 from endpoint import state
 from endpoint.api.parsing import bearer_token, booking_request, slot_query
 from endpoint.api.views import booking_json
-from endpoint.problems import Problem, validation
+from endpoint.fields import json_body
+from endpoint.problems import Problem
 from endpoint.services import bookings
 from endpoint.services.slots import slots_body
 from endpoint.state import now
@@ -91,15 +92,3 @@ def cancel_booking(slug: str, booking_id: str):
     current = now()
     booking = bookings.cancel_booking(clinic, booking_id, token, current)
     return jsonify({"booking": booking_json(clinic, booking, current)})
-
-
-def json_body(language: str = "en") -> object:
-    if not request.is_json:
-        raise Problem("unsupported_media_type", "Send the body as application/json.")
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than the parser goes
-        data = None
-    if data is None:
-        raise validation([("", "json")], language)
-    return data

@@ -21,7 +21,16 @@ What a booking queues, per its appointment type:
 
 A cancellation cancels the booking's pending reminders and queues a
 cancellation on each channel, the mail with an `.ics` `METHOD:CANCEL` for the
-same UID and a higher SEQUENCE.
+same UID and a higher SEQUENCE; it says who cancelled (the patient, or the
+clinic with its reason).
+
+A move or a change of type (staff, SPEC §10) cancels the pending reminders,
+queues a `moved` message with an updated `.ics` (same UID, the booking's new
+SEQUENCE) and queues the reminders anew for the new time.
+
+`channels` (where a caller passes it) says on which channels the patient is
+told of this action: None for the type's `notify`, () for not at all. Reminders
+always follow the type's `notify`.
 """
 
 from __future__ import annotations
@@ -47,27 +56,37 @@ PRODID = "-//ledig//online booking//NO"
 
 
 def booked_messages(clinic: Clinic, booking: Booking, now: datetime,
-                    cancel_token: str) -> list[dict]:
+                    cancel_token: str, channels: tuple[str, ...] | None = None) -> list[dict]:
     """Every message a new booking sends, rendered: outbox rows still without their booking.
 
     Works on an unsaved booking, so that the rendering (texts, `.ics`, the
     clinic's dialog) happens before the booking's transaction takes its locks.
+    `channels` limits the confirmation and the dialog (None: the type's `notify`).
     """
     kind = clinic.type(booking.type)
     if kind is None:
         return []
     facts = _facts(clinic, kind, booking, cancel_url=cancel_url(clinic, booking, cancel_token))
-    start = from_db(booking.start)
+    told = kind.notify if channels is None else channels
     rows = []
-    for channel in _channels(kind.notify, booking):
+    for channel in _channels(tuple(dict.fromkeys(told)), booking):
         rows.append(_standard(clinic, booking, "confirmation", channel, facts, now, now))
-        if kind.reminder_hours:
-            due = start - timedelta(hours=kind.reminder_hours)
-            if due > now:
-                rows.append(_standard(clinic, booking, "reminder", channel, facts, due, now))
-    if kind.dialog and (row := _dialog(clinic, kind, booking, now)):
+    rows += _reminders(clinic, kind, booking, facts, now)
+    if told and kind.dialog and (row := _dialog(clinic, kind, booking, now, told)):
         rows.append(row)
     return rows
+
+
+def _reminders(clinic: Clinic, kind: AppointmentType, booking: Booking,
+               facts: messages.Facts, now: datetime) -> list[dict]:
+    """The reminders of the type's channels, when their moment is still ahead."""
+    if not kind.reminder_hours:
+        return []
+    due = from_db(booking.start) - timedelta(hours=kind.reminder_hours)
+    if due <= now:
+        return []
+    return [_standard(clinic, booking, "reminder", channel, facts, due, now)
+            for channel in _channels(kind.notify, booking)]
 
 
 #: columns some rows leave out (one multi-row insert needs the same columns in every row)
@@ -87,12 +106,35 @@ def enqueue_booked(clinic: Clinic, booking: Booking, now: datetime, cancel_token
     store(booking, booked_messages(clinic, booking, now, cancel_token))
 
 
-def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime) -> None:
-    """Cancel the booking's pending reminders and queue its cancellation messages."""
-    (Outbox.update(status="cancelled", last_error="the booking was cancelled")
+def _drop_reminders(booking: Booking, why: str) -> None:
+    (Outbox.update(status="cancelled", last_error=why)
      .where((Outbox.booking == booking.id) & (Outbox.kind == "reminder")
             & (Outbox.status == "pending"))
      .execute())
+
+
+def enqueue_moved(clinic: Clinic, booking: Booking, now: datetime,
+                  channels: tuple[str, ...] | None = None) -> None:
+    """Inside a move's transaction: the reminders anew, and the patient told (on `channels`)
+    with the booking's new time and an `.ics` of the same UID at its new SEQUENCE."""
+    _drop_reminders(booking, "the booking was moved")
+    kind = clinic.type(booking.type)
+    if kind is None:
+        return
+    facts = _facts(clinic, kind, booking)
+    told = kind.notify if channels is None else channels
+    rows = [_standard(clinic, booking, "moved", channel, facts, now, now)
+            for channel in _channels(tuple(dict.fromkeys(told)), booking)]
+    store(booking, rows + _reminders(clinic, kind, booking, facts, now))
+
+
+def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime,
+                      channels: tuple[str, ...] | None = None) -> None:
+    """Cancel the booking's pending reminders and queue its cancellation messages (on
+    `channels`; None for the type's `notify`)."""
+    _drop_reminders(booking, "the booking was cancelled")
+    if channels == ():
+        return
     kind = clinic.type(booking.type)
     if kind is not None:
         notify = kind.notify
@@ -101,9 +143,13 @@ def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime) -> None:
             (Outbox.booking == booking.id) & (Outbox.kind == "confirmation"))})
         kind = AppointmentType(id=booking.type, name=booking.type, duration=0,
                                rules=clinic.online)
-    facts = _facts(clinic, kind, booking, by_staff=booking.cancelled_by == "staff")
+    if channels is not None:
+        notify = channels
+    by = "clinic" if booking.cancelled_by == "staff" else "patient"
+    facts = _facts(clinic, kind, booking, cancelled_by=by,
+                   reason=booking.cancel_reason if by == "clinic" else "")
     store(booking, [_standard(clinic, booking, "cancellation", channel, facts, now, now)
-                    for channel in _channels(notify, booking)])
+                    for channel in _channels(tuple(dict.fromkeys(notify)), booking)])
 
 
 # -- building blocks ---------------------------------------------------------------------
@@ -131,7 +177,7 @@ def _hours(value: float) -> str:
 
 
 def _facts(clinic: Clinic, kind: AppointmentType, booking: Booking, *, cancel_url: str = "",
-           by_staff: bool = False) -> messages.Facts:
+           cancelled_by: str = "", reason: str = "") -> messages.Facts:
     start = from_db(booking.start).astimezone(zone(clinic.timezone))
     calendar = clinic.calendar(booking.calendar)
     return messages.Facts(
@@ -140,7 +186,8 @@ def _facts(clinic: Clinic, kind: AppointmentType, booking: Booking, *, cancel_ur
         calendar=calendar.name if calendar else "",
         when=format_when(start, clinic.language), place=_place(clinic, kind),
         price=kind.price, info=kind.info or "", cancel_url=cancel_url,
-        cancel_hours=_hours(kind.rules.cancellation_deadline_hours), by_staff=by_staff)
+        cancel_hours=_hours(kind.rules.cancellation_deadline_hours),
+        cancelled_by=cancelled_by, reason=reason)
 
 
 def _sender(clinic: Clinic) -> str:
@@ -154,7 +201,7 @@ def _standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
     if channel == "email":
         subject, body = messages.email(kind, facts)
         attachment = ""
-        if kind in ("confirmation", "cancellation"):
+        if kind in ("confirmation", "cancellation", "moved"):
             attachment = appointment_ics(clinic, booking, facts,
                                          cancelled=kind == "cancellation", now=now)
         return {**row, "recipient": booking.email, "subject": subject, "body": body,
@@ -162,8 +209,9 @@ def _standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
     return {**row, "recipient": booking.phone, "body": messages.sms(kind, facts)}
 
 
-def _dialog(clinic: Clinic, kind: AppointmentType, booking: Booking, now: datetime) -> dict | None:
-    channels = _channels(kind.notify, booking)
+def _dialog(clinic: Clinic, kind: AppointmentType, booking: Booking, now: datetime,
+            notify: tuple[str, ...]) -> dict | None:
+    channels = _channels(notify, booking)
     if not channels:
         return None
     channel = channels[0]  # email first when the type notifies by email
@@ -201,14 +249,17 @@ def _dialog_context(clinic: Clinic, kind: AppointmentType, booking: Booking) -> 
 
 def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
                     cancelled: bool, now: datetime) -> str:
-    """An RFC 5545 calendar with the appointment; a CANCEL of the same UID when cancelled."""
+    """An RFC 5545 calendar with the appointment; a CANCEL of the same UID when cancelled.
+
+    Its SEQUENCE is the booking's: 0 when booked, one more for each move and for the
+    cancellation, so calendar apps replace what they had."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
     event.add("uid", f"{booking.public_id}@ledig")
-    event.add("sequence", 1 if cancelled else 0)
+    event.add("sequence", booking.sequence or 0)
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", from_db(booking.start))
     event.add("dtend", from_db(booking.end))
@@ -232,4 +283,4 @@ def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
 
 
 __all__ = ["appointment_ics", "booked_messages", "cancel_url", "enqueue_booked",
-           "enqueue_cancelled", "store"]
+           "enqueue_cancelled", "enqueue_moved", "store"]

@@ -32,7 +32,7 @@ class PermanentError(DeliveryError):
 @dataclass(frozen=True)
 class Outgoing:
     id: int
-    kind: str  # confirmation | cancellation | reminder | dialog
+    kind: str  # confirmation | moved | cancellation | reminder | dialog
     channel: str  # email | sms
     recipient: str
     subject: str

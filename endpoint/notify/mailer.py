@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from endpoint.clock import SYSTEM, Clock
 from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError, write_atomically
 
-ICS_NAME = {"confirmation": "time.ics", "cancellation": "avbestilling.ics"}
+ICS_NAME = {"confirmation": "time.ics", "moved": "time.ics", "cancellation": "avbestilling.ics"}
 
 
 def build_message(msg: Outgoing, from_addr: str | None = None,

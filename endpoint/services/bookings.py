@@ -19,6 +19,7 @@ from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
 from endpoint.notify import compose
 from endpoint.problems import Problem
+from endpoint.services import audit
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
@@ -74,6 +75,8 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
                 raise Problem(decision.code, decision.message)
             booking.save(force_insert=True)
             compose.store(booking, messages)
+            audit.record(booking, now, audit.PATIENT, audit.CREATED, via="online",
+                         **placement(clinic, booking))
             bump(clinic.slug, req.calendar)
     except IntegrityError as exc:
         # the database's own constraint caught a race the checks did not see
@@ -100,28 +103,48 @@ def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime) ->
     refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
     if refusal is not None:
         raise Problem(refusal.code, refusal.message)
-    return _cancel(clinic, booking, now, by="patient")
+    return _cancel(clinic, booking, now, by="patient", actor=audit.PATIENT, via="online")
 
 
-def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime) -> Booking:
-    """Cancel on the clinic's side (no deadline); the patient is told."""
-    return _cancel(clinic, booking, now, by="staff", reason=reason)
+def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime, *,
+                    actor: str = "staff", initiated_by: str = "clinic",
+                    channels: tuple[str, ...] | None = None) -> Booking:
+    """Cancel on the clinic's side (no deadline). `initiated_by` says who wanted it: the
+    clinic (the patient is told so, with `reason`) or the patient (who phoned, say);
+    `channels` where the patient is told (None: the type's `notify`, (): not at all)."""
+    by = "staff" if initiated_by == "clinic" else "patient"
+    return _cancel(clinic, booking, now, by=by, reason=reason, actor=actor,
+                   channels=channels, via="staff")
 
 
-def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str,
-            reason: str = "") -> Booking:
-    """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot."""
+def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: str,
+            via: str, reason: str = "", channels: tuple[str, ...] | None = None) -> Booking:
+    """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot.
+
+    The booking's SEQUENCE goes up, so that the patient's calendar replaces the event."""
     with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
         updated = (Booking.update(status="cancelled", cancelled_at=to_db(now),
-                                  cancelled_by=by, cancel_reason=reason)
+                                  cancelled_by=by, cancel_reason=reason,
+                                  sequence=Booking.sequence + 1)
                    .where((Booking.id == booking.id) & (Booking.status == "active"))
                    .execute())
         booking = Booking.get_by_id(booking.id)
         if updated:
-            compose.enqueue_cancelled(clinic, booking, now)
+            compose.enqueue_cancelled(clinic, booking, now, channels)
+            audit.record(booking, now, actor, audit.CANCELLED, via=via,
+                         initiated_by="clinic" if by == "staff" else "patient",
+                         notified=channels != ())
             bump(clinic.slug, booking.calendar)
     return booking
 
 
+def placement(clinic: Clinic, booking: Booking) -> dict[str, object]:
+    """Where and when a booking is, for its log: calendar, type, start and end."""
+    tz = zone(clinic.timezone)
+    return {"calendar": booking.calendar, "type": booking.type,
+            "start": from_db(booking.start).astimezone(tz).isoformat(),
+            "end": from_db(booking.end).astimezone(tz).isoformat()}
+
+
 __all__ = ["BookingRequest", "Patient", "cancel_booking", "cancel_by_staff", "create_booking",
-           "find_booking"]
+           "find_booking", "placement"]

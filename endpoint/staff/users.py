@@ -1,9 +1,13 @@
-"""Staff logins per clinic: the password store, HTTP Basic checks and feed tokens
-(SPEC §1, §8). The `endpoint staff-user` command is in `endpoint.cli`.
+"""Staff users per clinic and their credentials (SPEC §8, §10): passwords, feed tokens,
+API tokens and the optional TOTP second factor. The `endpoint staff-user` command is in
+`endpoint.cli`; sessions are in `endpoint.staff.sessions`, the request side in
+`endpoint.staff.auth`.
 
-Passwords are stored as salted scrypt hashes (werkzeug); feed tokens as
-SHA-256 of a 256-bit random token, so a copy of the database opens neither
-the calendar nor the feed.
+Passwords are stored as salted scrypt hashes (werkzeug); feed and API tokens as
+SHA-256 of a 256-bit random token, so a copy of the database opens neither the
+calendar, the API nor the feed. TOTP secrets must be readable to check a code, so
+they are stored as they are: with a copy of the database a thief still needs the
+password.
 """
 
 from __future__ import annotations
@@ -12,21 +16,22 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 from dataclasses import dataclass
+from datetime import datetime
 
+import pyotp
 from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from endpoint.clock import SYSTEM, Clock
-from endpoint.storage.db import StaffUser, db, utcnow
+from endpoint.storage.db import StaffSession, StaffUser, db, utcnow
 
 MIN_PASSWORD = 12
+#: longer passwords are refused unhashed: scrypt of a megabyte is a denial of service
+MAX_PASSWORD = 1024
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@+-]{1,100}$")
 HASH_METHOD = "scrypt"
 #: checked against when the username is unknown, so a miss costs what a hit costs
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16), method=HASH_METHOD)
-_CACHE_SECONDS = 300.0
 
 
 class StaffUserError(ValueError):
@@ -35,7 +40,7 @@ class StaffUserError(ValueError):
 
 @dataclass(frozen=True)
 class Login:
-    """The outcome of HTTP Basic credentials against one clinic's staff."""
+    """The outcome of a username and password against one clinic's staff."""
 
     user: StaffUser | None  # the clinic's user, when the credentials are theirs
     elsewhere: bool = False  # valid credentials, but of another clinic's user
@@ -52,6 +57,9 @@ def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise StaffUserError(f"the password is too short: use at least {MIN_PASSWORD} "
                              "characters (a few unrelated words work well)")
+    if len(password) > MAX_PASSWORD:
+        raise StaffUserError(f"the password is too long: use at most {MAX_PASSWORD} "
+                             "characters")
     if password != password.strip():
         raise StaffUserError("the password starts or ends with a space; remove it")
     return password
@@ -80,7 +88,10 @@ def find_user(clinic: str, username: str) -> StaffUser:
 
 
 def remove_user(clinic: str, username: str) -> None:
-    find_user(clinic, username).delete_instance()
+    user = find_user(clinic, username)
+    with db.atomic():
+        end_sessions(user)
+        user.delete_instance()
 
 
 def list_users(clinic: str | None = None) -> list[StaffUser]:
@@ -111,49 +122,92 @@ def user_for_feed(clinic: str, token: str) -> StaffUser | None:
                                  & (StaffUser.feed_token_hash == feed_token_hash(token)))
 
 
-class _Verified:
-    """Recently verified credentials (keyed hashes only), so that paging through the
-    calendar does not cost a scrypt per request."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._seen: dict[str, float] = {}
-        self._key = secrets.token_bytes(32)
-
-    def _digest(self, user: StaffUser, password: str) -> str:
-        msg = "\0".join((str(user.id), user.password_hash, password)).encode()
-        return hmac.new(self._key, msg, hashlib.sha256).hexdigest()
-
-    def check(self, user: StaffUser, password: str, clock: Clock) -> bool:
-        digest = self._digest(user, password)
-        with self._lock:
-            if self._seen.get(digest, 0.0) > clock.monotonic():
-                return True
-        if not check_password_hash(user.password_hash, password):
-            return False
-        with self._lock:
-            if len(self._seen) > 1000:
-                self._seen.clear()
-            self._seen[digest] = clock.monotonic() + _CACHE_SECONDS
-        return True
-
-
-_verified = _Verified()
-
-
-def authenticate(clinic: str, username: str, password: str, clock: Clock = SYSTEM) -> Login:
-    """Check Basic credentials for `clinic`; says too whether they belong to another clinic."""
+def authenticate(clinic: str, username: str, password: str) -> Login:
+    """Check a username and password for `clinic`; says too whether they belong to another
+    clinic. An unknown username costs the same hash check as a wrong password."""
     users = list(StaffUser.select().where(StaffUser.username == username)) if (
-        username and len(username) <= 100 and "\x00" not in username) else []
+        username and len(username) <= 100 and "\x00" not in username
+        and len(password) <= MAX_PASSWORD) else []
     if not users:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_DUMMY_HASH, password[:MAX_PASSWORD])
         return Login(None)
     users.sort(key=lambda u: u.clinic != clinic)  # the clinic's own user first
     for user in users:
-        if _verified.check(user, password, clock):
+        if check_password_hash(user.password_hash, password):
             return Login(user) if user.clinic == clinic else Login(None, elsewhere=True)
     return Login(None)
 
 
-__all__ = ["Login", "StaffUserError", "add_user", "authenticate", "feed_token_hash",
-           "list_users", "remove_user", "rotate_feed_token", "user_for_feed"]
+# -- API tokens -------------------------------------------------------------------------------
+
+def api_token_hash(token: str) -> str:
+    return hashlib.sha256(b"staff-api:" + token.encode()).hexdigest()
+
+
+def rotate_api_token(clinic: str, username: str) -> str:
+    """A new API token for the user (shown once); the old one stops working at once."""
+    user = find_user(clinic, username)
+    token = secrets.token_urlsafe(32)
+    StaffUser.update(api_token_hash=api_token_hash(token)).where(
+        StaffUser.id == user.id).execute()
+    return token
+
+
+def user_for_api_token(token: str) -> StaffUser | None:
+    """The user (of any clinic) whose API token this is, or None."""
+    if not token or len(token) > 200:
+        return None
+    return StaffUser.get_or_none(StaffUser.api_token_hash == api_token_hash(token))
+
+
+# -- the TOTP second factor -------------------------------------------------------------------
+
+def enable_totp(clinic: str, username: str, issuer: str) -> str:
+    """A new TOTP secret for the user; its otpauth URI (shown once). The user's sessions end:
+    the next login asks for a code."""
+    user = find_user(clinic, username)
+    secret = pyotp.random_base32()
+    StaffUser.update(totp_secret=secret, totp_last_step=0).where(
+        StaffUser.id == user.id).execute()
+    end_sessions(user)
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+
+
+def disable_totp(clinic: str, username: str) -> bool:
+    """Turn the second factor off; whether it was on. The user's sessions end."""
+    user = find_user(clinic, username)
+    StaffUser.update(totp_secret="", totp_last_step=0).where(StaffUser.id == user.id).execute()
+    end_sessions(user)
+    return bool(user.totp_secret)
+
+
+def check_totp(user: StaffUser, code: str, now: datetime) -> bool:
+    """Whether `code` is the user's TOTP code at `now` (one 30-second step either side) and
+    has not been used before: the step it matched is recorded, and only a later step is
+    accepted next time, so a code cannot be replayed (even by two requests at once)."""
+    code = code.strip().replace(" ", "")
+    if not user.totp_secret or not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    current = totp.timecode(now)
+    for offset in (-1, 0, 1):
+        if hmac.compare_digest(totp.at(now, counter_offset=offset), code):
+            step = current + offset
+            taken = (StaffUser.update(totp_last_step=step)
+                     .where((StaffUser.id == user.id) & (StaffUser.totp_last_step < step))
+                     .execute())
+            return bool(taken)
+    return False
+
+
+def end_sessions(user: StaffUser) -> int:
+    """End every session of the user (logged in elsewhere, a lost laptop)."""
+    deleted: int = StaffSession.delete().where(  # type: ignore[misc]  # the stub's return
+        StaffSession.user == user.id).execute()
+    return deleted
+
+
+__all__ = ["Login", "StaffUserError", "add_user", "api_token_hash", "authenticate",
+           "check_totp", "disable_totp", "enable_totp", "end_sessions", "feed_token_hash",
+           "find_user", "list_users", "remove_user", "rotate_api_token", "rotate_feed_token",
+           "user_for_api_token", "user_for_feed"]

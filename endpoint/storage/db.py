@@ -103,6 +103,11 @@ class Booking(BaseModel):
     cancelled_by = CharField(max_length=16, default="")  # patient | staff
     cancel_reason = TextField(default="")
     purged_at = DateTimeField(null=True)
+    # since v6 (SPEC §10)
+    sequence = IntegerField(default=0)  # the .ics SEQUENCE the patient last got
+    attendance = CharField(max_length=16, default="")  # "" | arrived | no_show
+    booked_by = CharField(max_length=120, default="")  # the staff user; "" when self-booked
+    outside_schedule = BooleanField(default=False)  # staff booked it outside every block
 
     class Meta:
         indexes = ((("clinic", "calendar", "start"), False),)
@@ -114,7 +119,7 @@ class Outbox(BaseModel):
     id = AutoField()
     booking = ForeignKeyField(Booking, null=True, backref="messages", on_delete="SET NULL")
     clinic = CharField(max_length=100)
-    kind = CharField(max_length=24)  # confirmation | cancellation | reminder | dialog
+    kind = CharField(max_length=24)  # confirmation | moved | cancellation | reminder | dialog
     channel = CharField(max_length=8)  # email | sms
     recipient = CharField(max_length=320, default="")
     subject = TextField(default="")
@@ -139,9 +144,24 @@ class StaffUser(BaseModel):
     password_hash = CharField(max_length=255)
     feed_token_hash = CharField(max_length=64, default="")
     created_at = DateTimeField(default=utcnow)
+    api_token_hash = CharField(max_length=64, default="")  # SHA-256 of the API token
+    totp_secret = CharField(max_length=64, default="")  # base32; empty: no second factor
+    totp_last_step = IntegerField(default=0)  # the last accepted code's time step
 
     class Meta:
         indexes = ((("clinic", "username"), True),)
+
+
+class StaffSession(BaseModel):
+    """A staff login's server-side session; the cookie holds the token, this its hash."""
+
+    id = AutoField()
+    token_hash = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(StaffUser, backref="sessions", on_delete="CASCADE")
+    #: waiting for the user's TOTP code: opens nothing but the code form
+    pending = BooleanField(default=False)
+    created_at = DateTimeField()
+    last_seen_at = DateTimeField()
 
 
 class RateHit(BaseModel):
@@ -169,8 +189,55 @@ class CalendarState(BaseModel):
         indexes = ((("clinic", "calendar"), True),)
 
 
+class StaffBlock(BaseModel):
+    """Time a calendar's staff keep for themselves (a meeting, lunch): busy like a booking.
+
+    Never two overlapping blocks in one calendar (on PostgreSQL also an exclusion
+    constraint); deleting a block deletes its row."""
+
+    id = AutoField()
+    public_id = CharField(max_length=40, unique=True)
+    clinic = CharField(max_length=100)
+    calendar = CharField(max_length=100)
+    start = DateTimeField()
+    end = DateTimeField()
+    reason = TextField(default="")
+    created_by = CharField(max_length=120, default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("clinic", "calendar", "start"), False),)
+
+
+class BookingLog(BaseModel):
+    """A booking's audit log: who did what, when. `details` is JSON without personal data."""
+
+    id = AutoField()
+    booking = ForeignKeyField(Booking, backref="log", on_delete="CASCADE")
+    at = DateTimeField(default=utcnow)
+    actor = CharField(max_length=120)  # "patient" or "staff:<username>"
+    action = CharField(max_length=32)
+    details = TextField(default="{}")
+
+
+class PatientSearch(BaseModel):
+    """Every staff search for a patient: who, when, how, how many found.
+
+    `query` is the text searched for by name or phone, and empty for a search by
+    national id (the number is never stored here)."""
+
+    id = AutoField()
+    clinic = CharField(max_length=100)
+    actor = CharField(max_length=120)
+    at = DateTimeField(default=utcnow)
+    kind = CharField(max_length=16)  # national_id | name | phone
+    query = TextField(default="")
+    results = IntegerField(default=0)
+
+
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
-                                     CalendarState)
+                                     CalendarState, StaffSession, StaffBlock, BookingLog,
+                                     PatientSearch)
 
 
 def is_postgres() -> bool:
@@ -269,6 +336,7 @@ def ping() -> bool:
         return False
 
 
-__all__ = ["SQL", "Booking", "CalendarState", "Outbox", "RateHit", "SchemaVersion", "StaffUser",
-           "db", "db_time", "from_db", "is_postgres", "open_database", "ping", "raw_sql",
-           "to_db", "utcnow", "write_transaction"]
+__all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "Outbox", "PatientSearch", "RateHit",
+           "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "db", "db_time", "from_db",
+           "is_postgres",
+           "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]

@@ -14,10 +14,14 @@ from peewee import InterfaceError, OperationalError
 
 from endpoint.storage.db import (
     Booking,
+    BookingLog,
     CalendarState,
     Outbox,
+    PatientSearch,
     RateHit,
     SchemaVersion,
+    StaffBlock,
+    StaffSession,
     StaffUser,
     db,
     is_postgres,
@@ -27,7 +31,7 @@ from endpoint.storage.db import (
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 
 _schema = {"ready": False}
@@ -122,4 +126,47 @@ def _v4() -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS {name}")
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+def _v5() -> None:
+    # staff log in with a form and a server-side session instead of HTTP Basic (SPEC §10):
+    # sessions, per-user API tokens and an optional TOTP second factor
+    columns = {c.name for c in db.get_columns("staff_user")}
+    for name, ddl in (("api_token_hash", "VARCHAR(64) NOT NULL DEFAULT ''"),
+                      ("totp_secret", "VARCHAR(64) NOT NULL DEFAULT ''"),
+                      ("totp_last_step", "INTEGER NOT NULL DEFAULT 0")):
+        if name not in columns:
+            db.execute_sql(f"ALTER TABLE staff_user ADD COLUMN {name} {ddl}")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS staff_user_api_token ON staff_user "
+                   "(api_token_hash) WHERE api_token_hash <> ''")
+    db.create_tables([StaffSession])
+
+
+#: the booking columns of the staff timebok (SPEC §10), as (name, SQL type and default)
+_V6_BOOKING_COLUMNS = (
+    ("sequence", "INTEGER NOT NULL DEFAULT 0"),
+    ("attendance", "VARCHAR(16) NOT NULL DEFAULT ''"),
+    ("booked_by", "VARCHAR(120) NOT NULL DEFAULT ''"),
+    ("outside_schedule", "BOOLEAN NOT NULL DEFAULT FALSE"),
+)
+
+
+def _v6() -> None:
+    # the staff timebok: a booking's .ics sequence, attendance, who booked it and whether
+    # staff put it outside the schedule; staff blocks; the audit log; patient searches
+    have = {c.name for c in db.get_columns("booking")}
+    for name, sql_type in _V6_BOOKING_COLUMNS:
+        if name not in have:
+            db.execute_sql(f"ALTER TABLE booking ADD COLUMN {name} {sql_type}")
+    db.create_tables([StaffBlock, BookingLog, PatientSearch])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS staff_block_clinic_start ON staff_block "
+                   "(clinic, start)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS patient_search_clinic_at ON patient_search "
+                   "(clinic, at)")
+    if is_postgres():
+        # as for bookings: the database itself refuses two overlapping blocks in a calendar
+        db.execute_sql(
+            "ALTER TABLE staff_block ADD CONSTRAINT staff_block_no_overlap EXCLUDE USING gist "
+            "(clinic WITH =, calendar WITH =, tsrange(start, \"end\") WITH &&)"
+        )
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}

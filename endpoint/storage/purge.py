@@ -7,7 +7,10 @@ staff member's cancellation reason — and stamps `purged_at`. Its outbox rows
 lose recipient, subject, body, attachment and last error (which may quote an
 address); a message still pending for such a booking is cancelled, since it
 could no longer be delivered. What stays is anonymous: clinic, calendar, type,
-start, end, status, who cancelled, when it was booked — enough to count.
+start, end, status, who cancelled, when it was booked — enough to count. Staff
+searches for patients older than `days` lose the name or phone searched for
+(who searched, when and how stay); a booking's audit log holds no personal
+data to erase.
 
 On SQLite the purge zeroes the erased bytes in the file (`secure_delete`) and
 cuts the write-ahead log, so the data is gone from disk, not just from
@@ -31,6 +34,7 @@ from endpoint.clock import Clock
 from endpoint.storage.db import (
     Booking,
     Outbox,
+    PatientSearch,
     db,
     is_postgres,
     to_db,
@@ -82,6 +86,9 @@ def purge(days: int, now: datetime) -> Purged:
             messages += _erase_messages(ids)
             bookings += (Booking.update(**BOOKING_ERASED, purged_at=stamp)
                          .where(Booking.id.in_(ids)).execute())
+    with write_transaction():
+        (PatientSearch.update(query="")
+         .where((PatientSearch.at < cutoff) & (PatientSearch.query != "")).execute())
     if bookings and not is_postgres():
         # and the write-ahead log keeps old page images until it is checkpointed and cut
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -2,7 +2,9 @@
 
 Every slot request and every booking runs `busy_between` and (for a booking)
 `count_self_booked`; they are written out in SQL (`db.raw_sql`) because
-Peewee rebuilt their SQL on every call. `generations` and `bump` keep each
+Peewee rebuilt their SQL on every call. A calendar is busy where it has an
+active booking or a staff block (SPEC §10), so `busy_between` reads both:
+whatever hides a slot also refuses a booking. `generations` and `bump` keep each
 calendar's booking generation, which the slot cache keys on.
 """
 
@@ -19,7 +21,10 @@ from endpoint.storage.db import Booking, db, db_time, raw_sql, to_db
 # the two queries of every booking, written out; the literal 'active' lets both databases
 # use the partial indexes on active bookings
 _BUSY_SQL = ('SELECT calendar, start, "end" FROM booking WHERE clinic = ? '
-             "AND status = 'active' AND start >= ? AND start < ? AND \"end\" > ?")
+             "AND status = 'active' AND start >= ? AND start < ? AND \"end\" > ?"
+             "{calendar}{exclude} "
+             'UNION ALL SELECT calendar, start, "end" FROM staff_block WHERE clinic = ? '
+             'AND start < ? AND "end" > ?{calendar}')
 _COUNT_SQL = ("SELECT COUNT(*) FROM booking WHERE clinic = ? AND patient_key = ? "
               "AND status = 'active' AND self_booked AND start > ?")
 
@@ -44,17 +49,22 @@ def _epoch(value: datetime | str) -> float:
 
 
 def busy_between(clinic: Clinic, first: date, last: date,
-                 calendar: str | None = None) -> dict[str, Busy]:
-    """Active bookings per calendar that overlap the days first..last (clinic time).
+                 calendar: str | None = None, exclude: int | None = None) -> dict[str, Busy]:
+    """Active bookings and staff blocks per calendar that overlap the days first..last
+    (clinic time).
 
     The query walks an index on (clinic, start) over the range only, and its
     rows skip the ORM's per-row conversion: this is the slot route's hot path.
+    `exclude` leaves one booking (a row id) out: the one being moved.
     """
     lo, hi = day_bounds(clinic, first, last)
-    sql = _BUSY_SQL + (" AND calendar = ?" if calendar is not None else "")
-    params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo)]
-    if calendar is not None:
-        params.append(calendar)
+    sql = _BUSY_SQL.format(calendar=" AND calendar = ?" if calendar is not None else "",
+                           exclude=" AND id <> ?" if exclude is not None else "")
+    mine = [calendar] if calendar is not None else []
+    other = [exclude] if exclude is not None else []
+    # a staff block may be longer than any booking: it is found by its overlap alone
+    params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo), *mine,
+              *other, clinic.slug, db_time(hi), db_time(lo), *mine]
     intervals: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for cal, start, end in db.execute_sql(raw_sql(sql), params):
         intervals[cal].append((_epoch(start), _epoch(end)))

@@ -1,5 +1,5 @@
-"""Helpers for the booking-page browser tests: the demo clinic pointed at a port,
-a WSGI server in a thread, a gtag.js recorder, and a patient to type in."""
+"""Helpers for the browser tests: the demo clinic pointed at a port, a WSGI server in a
+thread, a gtag.js recorder, a patient to type in, and axe-core's WCAG check."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 SLUG = "fjordlegene"
+#: the axe-core rules every page must pass: WCAG 2.1 A and AA
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 GTAG = "https://www.googletagmanager.com/gtag/js*"
 
 # Served instead of gtag.js (there is no internet): records what reaches the dataLayer.
@@ -103,3 +105,13 @@ def fill_details(frame, who: dict[str, str] | None = None) -> None:
     frame.locator("#last_name").fill(who["last_name"])
     frame.locator("#phone").fill(who["phone"])
     frame.locator("#email").fill(who["email"])
+
+
+def axe(page, axe_source: str) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page (each rule with the nodes it hit)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_source)  # evaluate, not a <script>: the page's CSP forbids those
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]]

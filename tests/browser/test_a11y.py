@@ -10,22 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-from booking_support import fill_details
+from booking_support import axe, fill_details
 
 pytestmark = pytest.mark.browser
 
 VECTORS = Path(__file__).resolve().parent.parent / "data" / "identity_vectors.json"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (360, 1280)
-
-
-def axe(page, axe_source: str) -> list[dict]:
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(axe_source)  # evaluate, not a <script>: the page's CSP forbids those
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           TAGS)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]]
 
 
 @pytest.mark.parametrize("width", WIDTHS)

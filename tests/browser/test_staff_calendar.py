@@ -1,5 +1,7 @@
 """The staff calendar in a real browser: a screenshot of a busy day for a person to
-look at, and the self-booked appointment's tooltip shown on keyboard focus."""
+look at, the self-booked appointment's tooltip shown on keyboard focus, and the login
+with a TOTP code and the logout, axe-clean at 360 and 1280 px (screenshots of each
+step in test-artifacts/)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pyotp
 import pytest
+from booking_support import axe
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
@@ -65,16 +69,28 @@ def staff_server(make_app, clock):
     thread.join(5)
 
 
+CALENDAR = "/staff/fjordlegene/calendar?date=2026-12-01"
+
+
+def log_in(page, username: str = USER, password: str = PASSWORD) -> None:
+    """Fill the login form the page was sent to, and send it."""
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+
+
 def test_calendar_renders_and_tooltip_shows_on_focus(chromium, staff_server, artifacts_dir):
-    context = chromium.new_context(http_credentials={"username": USER, "password": PASSWORD},
-                                   viewport={"width": 1280, "height": 1000},
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000},
                                    locale="nb-NO", timezone_id="Europe/Oslo")
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     try:
-        response = page.goto(f"{staff_server}/staff/fjordlegene/calendar?date=2026-12-01")
-        assert response is not None and response.status == 200
+        page.goto(f"{staff_server}{CALENDAR}")
+        assert "/login?next=" in page.url  # no session yet: the login form, then back
+        log_in(page)
+        page.wait_for_url(f"{staff_server}{CALENDAR}")
+        assert page.get_by_role("heading", level=1).inner_text().startswith("Tirsdag")
         page.screenshot(path=str(artifacts_dir / "staff-calendar.png"), full_page=True)
 
         # the page's CSP allows every style it uses: no violations in the console
@@ -88,7 +104,7 @@ def test_calendar_renders_and_tooltip_shows_on_focus(chromium, staff_server, art
         assert tip.evaluate("e => getComputedStyle(e).visibility") == "hidden"
         for _ in range(40):
             page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.classList.contains('booking--self')"):
+            if page.evaluate("!!document.activeElement.closest('.booking--self')"):
                 break
         else:
             pytest.fail("Tab never reached a self-booked appointment")
@@ -102,3 +118,57 @@ def test_calendar_renders_and_tooltip_shows_on_focus(chromium, staff_server, art
         page.screenshot(path=str(artifacts_dir / "staff-calendar-tooltip.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_login_with_a_totp_code_and_logout_pass_axe(chromium, staff_server, clock, axe_source,
+                                                    artifacts_dir, width):
+    from endpoint.staff.users import enable_totp
+    from endpoint.storage.db import db
+
+    with db.connection_context():
+        uri = enable_totp("fjordlegene", USER, issuer="ledig Fjordlegene legesenter")
+    totp = pyotp.parse_uri(uri)
+    context = chromium.new_context(viewport={"width": width, "height": 800}, locale="nb-NO",
+                                   timezone_id="Europe/Oslo")
+    page = context.new_page()
+    found: dict[str, list] = {}
+
+    def check(step: str) -> None:
+        found[step] = axe(page, axe_source)
+        page.screenshot(path=str(artifacts_dir / f"staff-login-{width}-{step}.png"),
+                        full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{step} scrolls sideways at {width} px"
+
+    try:
+        page.goto(f"{staff_server}{CALENDAR}")
+        page.get_by_role("heading", name="Logg inn").wait_for()
+        check("1-form")
+        log_in(page, password="not the password")
+        assert "Feil brukernavn eller passord" in page.get_by_role("alert").inner_text()
+        check("2-wrong-password")
+        log_in(page)
+        page.get_by_role("heading", name="Engangskode").wait_for()
+        check("3-code")
+        wrong = next(f"{n:06d}" for n in range(100000, 100010) if not totp.verify(
+            f"{n:06d}", for_time=clock.now(), valid_window=1))
+        page.get_by_label("Kode (seks sifre)").fill(wrong)
+        page.get_by_role("button", name="Logg inn").click()
+        assert "Koden stemmer ikke" in page.get_by_role("alert").inner_text()
+        check("4-wrong-code")
+        page.get_by_label("Kode (seks sifre)").fill(totp.at(clock.now()))
+        page.get_by_role("button", name="Logg inn").click()
+        page.wait_for_url(f"{staff_server}{CALENDAR}")  # back to the page asked for
+        assert "Innlogget som" in page.locator("header .session").inner_text()
+        page.screenshot(path=str(artifacts_dir / f"staff-login-{width}-5-calendar.png"))
+
+        page.get_by_role("button", name="Logg ut").click()
+        page.get_by_text("Du er logget ut.").wait_for()
+        check("6-logged-out")
+        assert not [c for c in context.cookies() if c["name"] == "ledig_staff"]
+        page.goto(f"{staff_server}{CALENDAR}")
+        page.get_by_role("heading", name="Logg inn").wait_for()  # the session is gone
+    finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}

@@ -3,7 +3,9 @@
 Every operation in `/openapi.json` gets generated requests — valid ones and
 (for the body) invalid ones — through the WSGI app; every response must be
 documented, of the documented content type and schema, and never a 5xx. The
-run is derandomised and bounded so the suite stays fast and repeatable.
+staff API's operations are called with a staff user's credentials, so that the
+fuzzer reaches past the login into parsing and the services. The run is
+derandomised and bounded so the suite stays fast and repeatable.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ schemathesis.experimental.OPEN_API_3_1.enable()  # 3.1 support is opt-in in sche
 POSITIVE, NEGATIVE = DataGenerationMethod.positive, DataGenerationMethod.negative
 
 EXAMPLES = {"GET": 30, "POST": 60, "DELETE": 30}  # about 210 cases in all
+STAFF_EXAMPLES = {"GET": 15, "POST": 40, "PATCH": 40, "DELETE": 15}  # about 275 more
+STAFF_USER = ("kari", "fjord-kaffe-mandag-7")
+STAFF_TOKEN = "kari-fuzz-api-token-" + "f" * 32  # set as her API token by the fixture
 
 
 @pytest.fixture
@@ -39,12 +44,28 @@ def app(make_app, content_dir, clock, database_url):
     """On SQLite and on PostgreSQL: some input only PostgreSQL refuses (a NUL in text)."""
     write_clinic(content_dir, SLUG, grenda_yaml())
     app = make_app(database_url=database_url)
+    from endpoint.staff.users import add_user, api_token_hash
+    from endpoint.storage.db import StaffUser, db
+
+    with db.connection_context():
+        add_user(SLUG, *STAFF_USER)
+        StaffUser.update(api_token_hash=api_token_hash(STAFF_TOKEN)).where(
+            StaffUser.username == STAFF_USER[0]).execute()
     client = app.test_client()
     start = local(clock.at.date() + timedelta(days=2), 10)
     created = client.post(f"/api/v1/clinics/{SLUG}/bookings", json=booking_body(start))
     assert created.status_code == 201
     app.config["FUZZ_BOOKING"] = created.get_json()
+    block = client.post(f"/api/v1/staff/{SLUG}/blocks", headers=staff_headers(), json={
+        "calendar": "b", "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(), "reason": "Møte"})
+    assert block.status_code == 201, block.get_json()
+    app.config["FUZZ_BLOCK"] = block.get_json()["block"]
     return app
+
+
+def staff_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {STAFF_TOKEN}"}
 
 
 def fuzz_spec(app) -> dict:
@@ -52,6 +73,7 @@ def fuzz_spec(app) -> dict:
     spec = copy.deepcopy(app.test_client().get("/openapi.json").get_json())
     assert spec == copy.deepcopy(SPEC)
     known = app.config["FUZZ_BOOKING"]["booking"]
+    block = app.config["FUZZ_BLOCK"]
     for path in spec["paths"].values():
         for operation in path.values():
             for param in operation.get("parameters", []):
@@ -63,6 +85,11 @@ def fuzz_spec(app) -> dict:
                                                  param["schema"]]}
                 elif param["name"] == "booking_id":
                     param["schema"] = {"anyOf": [{"enum": [known["id"]]}, param["schema"]]}
+                elif param["name"] == "block_id":
+                    param["schema"] = {"anyOf": [{"enum": [block["id"]]}, param["schema"]]}
+                elif param["name"] == "q":
+                    param["schema"] = {"anyOf": [{"enum": ["Kari", "40612345"]},
+                                                 param["schema"]]}
     return spec
 
 
@@ -90,13 +117,18 @@ def fuzz(operation, seen: set[int]) -> None:
     if operation.path_parameters or operation.query or operation.body:
         strategies.append(operation.as_strategy(data_generation_method=NEGATIVE))
 
-    @settings(max_examples=EXAMPLES[operation.method.upper()], deadline=None,
+    staff = operation.path.startswith("/api/v1/staff/")
+    examples = (STAFF_EXAMPLES if staff else EXAMPLES)[operation.method.upper()]
+
+    @settings(max_examples=examples, deadline=None,
               derandomize=True, database=None, suppress_health_check=list(HealthCheck),
               phases=[Phase.explicit, Phase.generate])  # no shrinking: keep a failure fast
     @given(case=st.one_of(*strategies))
     def check(case):
         # the test client (unlike a real one) does not escape '?' and '#' in a path segment
         assume(not any(c in str(v) for v in (case.path_parameters or {}).values() for c in "?#"))
+        if staff:  # past the login: the fuzzer is to reach parsing and the services
+            case.headers = {**(case.headers or {}), **staff_headers()}
         response = case.call()  # through the WSGI app: no network
         seen.add(response.status_code)
         assert response.status_code < 500, response.get_data(as_text=True)
@@ -116,6 +148,11 @@ def test_fuzzing_finds_no_server_error_and_no_undocumented_response(app):
     assert 422 in seen["POST /api/v1/clinics/{slug}/bookings"]
     assert seen["GET /api/v1/clinics/{slug}/bookings/{booking_id}"] & {401, 404}
     assert seen["GET /healthz"] == {200}
+    staff = "/api/v1/staff/{slug}"
+    assert 200 in seen[f"GET {staff}/day"] and 200 in seen[f"GET {staff}/conflicts"]
+    assert 422 in seen[f"POST {staff}/bookings"] and 422 in seen[f"POST {staff}/blocks"]
+    assert 422 in seen[f"PATCH {staff}/bookings/{{booking_id}}"]
+    assert seen[f"DELETE {staff}/blocks/{{block_id}}"] & {200, 404}
 
 def test_the_fuzzer_notices_a_response_that_breaks_the_schema(app):
     """The harness itself is checked: a description that lies about a field fails it."""

@@ -1,6 +1,7 @@
-"""The staff side (SPEC §8): staff users and HTTP Basic, the calendar page, booking
-details with the masked national id, cancelling by staff, the ICS feed and its
-token, the `endpoint staff-user` command, and the pages' no-cache headers."""
+"""The staff side (SPEC §8): the calendar page, booking details with the masked national
+id, cancelling by staff, the ICS feed and its token, the `endpoint staff-user` command,
+and the pages' no-cache headers. Every page is used through the login form's session
+(`support.staff_login`); the login itself is `test_staff_auth.py`'s subject."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
+from support import staff_login
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "fjordlegene"
@@ -26,15 +28,6 @@ OTHER = "annen"
 PASSWORD = "fjord-kaffe-mandag-7"
 NID = "15108695088"
 DAY = "2026-12-03"  # a Thursday; the clock stands at Tuesday 2026-12-01 07:00 Oslo
-
-
-def basic(username: str, password: str) -> dict[str, str]:
-    token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
-
-
-STAFF = basic("kari", PASSWORD)
-OTHER_STAFF = basic("ola", PASSWORD)
 
 
 @pytest.fixture
@@ -49,6 +42,24 @@ def app(make_app, content_dir):
         add_user(SLUG, "kari", PASSWORD)
         add_user(OTHER, "ola", PASSWORD)
     return app
+
+
+def logged_in(app, slug: str = SLUG, username: str = "kari", password: str = PASSWORD):
+    client = app.test_client()
+    assert staff_login(client, slug, username, password).status_code == 303
+    return client
+
+
+@pytest.fixture
+def client(app):
+    """Logged in as kari of fjordlegene."""
+    return logged_in(app)
+
+
+@pytest.fixture
+def other(app):
+    """Logged in as ola of the other clinic."""
+    return logged_in(app, OTHER, "ola")
 
 
 def book_online(client, start_hint: str = "T08:00") -> dict:
@@ -101,55 +112,40 @@ def csrf_of(html: str) -> str:
 CALENDAR = f"/staff/{SLUG}/calendar?date={DAY}"
 
 
-def test_without_credentials_is_401_with_a_basic_challenge(client):
-    response = client.get(CALENDAR)
-    assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"].startswith("Basic ")
+def test_without_a_session_the_calendar_sends_to_the_login_page(app):
+    response = app.test_client().get(CALENDAR)
+    assert response.status_code == 303
+    assert response.headers["Location"] == (f"/staff/{SLUG}/login?next=/staff/{SLUG}/"
+                                            "calendar?date%3D2026-12-03")
+    assert "WWW-Authenticate" not in response.headers
     assert response.headers["Cache-Control"] == "no-store, private"
 
 
-@pytest.mark.parametrize("headers", [
-    basic("kari", "wrong password!"),
-    basic("nobody", PASSWORD),
-    basic("", PASSWORD),
-    {"Authorization": "Bearer something"},
-    {"Authorization": "Basic !!!not-base64"},
-], ids=["wrong-password", "unknown-user", "empty-user", "bearer", "garbage"])
-def test_wrong_credentials_are_401(client, headers):
-    response = client.get(CALENDAR, headers=headers)
-    assert response.status_code == 401
-    assert "WWW-Authenticate" in response.headers
-
-
-def test_another_clinics_user_can_neither_read_nor_cancel(client):
+def test_another_clinics_user_can_neither_read_nor_cancel(client, other):
     booking = book_online(client)
     page = f"/staff/{SLUG}/bookings/{booking['id']}"
-    assert client.get(CALENDAR, headers=OTHER_STAFF).status_code == 404
-    assert client.get(page, headers=OTHER_STAFF).status_code == 404
-    mine = client.get(f"/staff/{OTHER}/bookings/{booking['id']}", headers=OTHER_STAFF)
+    # a browser would not send ola's cookie here (its path is /staff/annen/); a script may
+    cookie = other.get_cookie("ledig_staff", path=f"/staff/{OTHER}/").value
+    intruder = other.application.test_client()
+    intruder.set_cookie("ledig_staff", cookie, path="/")
+    assert intruder.get(CALENDAR).status_code == 404
+    assert intruder.get(page).status_code == 404
+    mine = other.get(f"/staff/{OTHER}/bookings/{booking['id']}")
     assert mine.status_code == 404  # the id is not theirs under their own clinic either
     theirs = book_by_staff(oslo(10), clinic=OTHER)  # a valid CSRF token of the other user
-    token = csrf_of(client.get(f"/staff/{OTHER}/bookings/{theirs.public_id}",
-                               headers=OTHER_STAFF).get_data(as_text=True))
-    cancel = client.post(f"{page}/cancel", headers=OTHER_STAFF,
-                         data={"csrf": token, "reason": "nope"})
+    token = csrf_of(other.get(f"/staff/{OTHER}/bookings/{theirs.public_id}")
+                    .get_data(as_text=True))
+    cancel = intruder.post(f"{page}/cancel", data={"csrf": token, "reason": "nope"})
     assert cancel.status_code == 404
     assert load_booking(booking["id"]).status == "active"
     # the clinic's own user sees it
-    assert client.get(page, headers=STAFF).status_code == 200
+    assert client.get(page).status_code == 200
 
 
-def test_valid_credentials_for_an_unknown_clinic_are_404_and_none_are_401(client):
-    assert client.get("/staff/nowhere/calendar", headers=STAFF).status_code == 404
-    assert client.get("/staff/nowhere/calendar").status_code == 401
-
-
-def test_repeated_failures_from_one_address_are_slowed_down(make_app):
-    # the app's clock stands still: all the failures fall in one window
-    client = make_app(rate_limit="100/minute").test_client()
-    codes = [client.get(CALENDAR, headers=basic("kari", f"guess-{i}")).status_code
-             for i in range(12)]
-    assert codes[:10] == [401] * 10 and codes[-1] == 429
+def test_an_unknown_clinic_is_404_with_or_without_a_session(client, app):
+    assert client.get("/staff/nowhere/calendar").status_code == 404
+    assert app.test_client().get("/staff/nowhere/calendar").status_code == 404
+    assert app.test_client().get("/staff/nowhere/login").status_code == 404
 
 
 # -- the calendar ---------------------------------------------------------------------------
@@ -157,7 +153,7 @@ def test_repeated_failures_from_one_address_are_slowed_down(make_app):
 def test_calendar_marks_only_the_self_booked_appointment_dashed(client):
     online = book_online(client)
     staff = book_by_staff(oslo(10))
-    response = client.get(CALENDAR, headers=STAFF)
+    response = client.get(CALENDAR)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
@@ -165,12 +161,14 @@ def test_calendar_marks_only_the_self_booked_appointment_dashed(client):
     selfs, staffs = soup.select(".booking.booking--self"), soup.select(".booking.booking--staff")
     assert [b["id"] for b in selfs] == [f"bk-{online['id']}"]
     assert [b["id"] for b in staffs] == [f"bk-{staff.public_id}"]
-    tip = soup.find(id=selfs[0]["aria-describedby"])
+    link = selfs[0].select_one("a.booking__body")  # the card is a link to the booking
+    assert link["href"].endswith(f"/bookings/{online['id']}")
+    tip = soup.find(id=link["aria-describedby"])
     assert tip is not None and tip["role"] == "tooltip"
     assert "Bestilt online" in tip.get_text() and "Kari Nordmann" in tip.get_text()
     assert "Konsultasjon" in tip.get_text() and "08:00" in tip.get_text()
-    assert selfs[0]["tabindex"] == "0"  # reachable by keyboard, and by a tap
-    assert "Bestilt online" not in soup.find(id=staffs[0]["aria-describedby"]).get_text()
+    staff_link = staffs[0].select_one("a.booking__body")
+    assert "Bestilt online" not in soup.find(id=staff_link["aria-describedby"]).get_text()
 
     css = client.get(soup.find("link", rel="stylesheet")["href"]).get_data(as_text=True)
     rules = dict(re.findall(r"([^{}]+)\{([^}]*)\}", css))
@@ -183,7 +181,7 @@ def test_calendar_marks_only_the_self_booked_appointment_dashed(client):
 
 def test_boxes_are_placed_by_minutes_under_a_hashed_style(client):
     staff = book_by_staff(oslo(9, 40), minutes=20)
-    response = client.get(CALENDAR, headers=STAFF)
+    response = client.get(CALENDAR)
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     style = soup.find("style").string
     # Hansen's day starts 08:00, so 09:40 is 100 minutes down the grid
@@ -199,7 +197,7 @@ def test_boxes_are_placed_by_minutes_under_a_hashed_style(client):
 
 def test_calendar_shows_the_week_and_links_the_days(client):
     book_by_staff(oslo(10))
-    soup = BeautifulSoup(client.get(CALENDAR, headers=STAFF).get_data(as_text=True),
+    soup = BeautifulSoup(client.get(CALENDAR).get_data(as_text=True),
                          "html.parser")
     days = soup.select(".week__day")
     assert len(days) == 7
@@ -213,20 +211,21 @@ def test_calendar_shows_the_week_and_links_the_days(client):
 
 def test_a_closed_day_says_why(client):
     soup = BeautifulSoup(client.get(f"/staff/{SLUG}/calendar?date=2026-12-24",
-                                    headers=STAFF).get_data(as_text=True), "html.parser")
+                                    ).get_data(as_text=True), "html.parser")
     assert "Julaften" in soup.select_one(".lane .closed").get_text()
 
 
 @pytest.mark.parametrize("value", ["tomorrow", "2026-13-01", "2026-12-03T10", "'><script>"])
 def test_a_bad_date_is_400_and_escaped(client, value):
-    response = client.get(f"/staff/{SLUG}/calendar", query_string={"date": value},
-                          headers=STAFF)
+    response = client.get(f"/staff/{SLUG}/calendar", query_string={"date": value})
     assert response.status_code == 400
     assert "<script>" not in response.get_data(as_text=True)
 
 
-def test_staff_pages_are_not_cached_framed_or_referred(client):
-    for response in (client.get(CALENDAR, headers=STAFF), client.get(CALENDAR)):
+def test_staff_pages_are_not_cached_framed_or_referred(client, app):
+    anonymous = app.test_client()
+    for response in (client.get(CALENDAR), anonymous.get(CALENDAR),
+                     anonymous.get(f"/staff/{SLUG}/login")):
         assert response.headers["Cache-Control"] == "no-store, private"
         assert response.headers["Pragma"] == "no-cache"
         assert response.headers["X-Frame-Options"] == "DENY"
@@ -239,11 +238,11 @@ def test_staff_pages_are_not_cached_framed_or_referred(client):
 def test_national_id_is_masked_until_shown_and_the_showing_is_logged(client, caplog):
     booking = book_online(client)
     url = f"/staff/{SLUG}/bookings/{booking['id']}"
-    html = client.get(url, headers=STAFF).get_data(as_text=True)
+    html = client.get(url).get_data(as_text=True)
     assert "151086 *****" in html and NID not in html
-    assert client.post(f"{url}/reveal", headers=STAFF).status_code == 403  # no CSRF token
+    assert client.post(f"{url}/reveal").status_code == 403  # no CSRF token
     with caplog.at_level(logging.INFO, logger="ledig.staff"):
-        shown = client.post(f"{url}/reveal", headers=STAFF, data={"csrf": csrf_of(html)})
+        shown = client.post(f"{url}/reveal", data={"csrf": csrf_of(html)})
     assert shown.status_code == 200 and NID in shown.get_data(as_text=True)
     assert shown.headers["Cache-Control"] == "no-store, private"
     logged = [r.getMessage() for r in caplog.records if r.name == "ledig.staff"]
@@ -254,14 +253,14 @@ def test_national_id_is_masked_until_shown_and_the_showing_is_logged(client, cap
 def test_staff_cancel_with_a_reason_keeps_the_row(client):
     booking = book_online(client)
     url = f"/staff/{SLUG}/bookings/{booking['id']}"
-    csrf = csrf_of(client.get(url, headers=STAFF).get_data(as_text=True))
+    csrf = csrf_of(client.get(url).get_data(as_text=True))
 
-    assert client.post(f"{url}/cancel", headers=STAFF,
+    assert client.post(f"{url}/cancel",
                        data={"reason": "Legen er syk"}).status_code == 403
-    empty = client.post(f"{url}/cancel", headers=STAFF, data={"csrf": csrf, "reason": "  "})
+    empty = client.post(f"{url}/cancel", data={"csrf": csrf, "reason": "  "})
     assert empty.status_code == 400 and load_booking(booking["id"]).status == "active"
 
-    done = client.post(f"{url}/cancel", headers=STAFF,
+    done = client.post(f"{url}/cancel",
                        data={"csrf": csrf, "reason": "Legen er syk"})
     assert done.status_code == 303
     assert f"date={DAY}" in done.headers["Location"]
@@ -270,11 +269,11 @@ def test_staff_cancel_with_a_reason_keeps_the_row(client):
                                                                 "Legen er syk")
     assert row.cancelled_at is not None
 
-    page = client.get(done.headers["Location"], headers=STAFF).get_data(as_text=True)
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
     soup = BeautifulSoup(page, "html.parser")
     assert not soup.select(".booking") and "er avbestilt" in soup.select_one(".notice").text
     assert "Legen er syk" in soup.select_one(".cancelled").get_text()
-    again = client.post(f"{url}/cancel", headers=STAFF, data={"csrf": csrf, "reason": "x"})
+    again = client.post(f"{url}/cancel", data={"csrf": csrf, "reason": "x"})
     assert again.status_code == 303 and load_booking(booking["id"]).cancel_reason == \
         "Legen er syk"
 
@@ -282,13 +281,13 @@ def test_staff_cancel_with_a_reason_keeps_the_row(client):
 def test_a_cross_site_form_post_is_refused(client):
     booking = book_online(client)
     url = f"/staff/{SLUG}/bookings/{booking['id']}"
-    csrf = csrf_of(client.get(url, headers=STAFF).get_data(as_text=True))
+    csrf = csrf_of(client.get(url).get_data(as_text=True))
     response = client.post(f"{url}/cancel", data={"csrf": csrf, "reason": "x"},
-                           headers={**STAFF, "Sec-Fetch-Site": "cross-site"})
+                           headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403 and load_booking(booking["id"]).status == "active"
 
 
-def test_csrf_token_of_one_user_does_not_work_for_another(client):
+def test_csrf_token_of_one_session_does_not_work_for_another(client, app):
     from endpoint.staff.users import add_user
     from endpoint.storage.db import db
 
@@ -296,10 +295,11 @@ def test_csrf_token_of_one_user_does_not_work_for_another(client):
         add_user(SLUG, "per", PASSWORD + "x")
     booking = book_online(client)
     url = f"/staff/{SLUG}/bookings/{booking['id']}"
-    csrf = csrf_of(client.get(url, headers=STAFF).get_data(as_text=True))
-    response = client.post(f"{url}/cancel", headers=basic("per", PASSWORD + "x"),
-                           data={"csrf": csrf, "reason": "x"})
-    assert response.status_code == 403
+    csrf = csrf_of(client.get(url).get_data(as_text=True))
+    for someone in (logged_in(app, SLUG, "per", PASSWORD + "x"), logged_in(app)):  # kari too
+        response = someone.post(f"{url}/cancel", data={"csrf": csrf, "reason": "x"})
+        assert response.status_code == 403
+    assert load_booking(booking["id"]).status == "active"
 
 
 # -- the feed ---------------------------------------------------------------------------------
@@ -408,4 +408,5 @@ def test_a_user_added_by_the_command_can_log_in(tmp_path, content_dir, make_app)
                database=db_url, content=content_dir)
     assert done.returncode == 0, done.stderr
     client = make_app(database_url=db_url).test_client()
-    assert client.get(CALENDAR, headers=basic("resepsjon", PASSWORD)).status_code == 200
+    assert staff_login(client, SLUG, "resepsjon", PASSWORD).status_code == 303
+    assert client.get(CALENDAR).status_code == 200

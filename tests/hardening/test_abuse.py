@@ -6,9 +6,11 @@
 * `frame-ancestors` on the pages the endpoint serves: the clinic's own origins
   only (`tests/browser/test_booking_flow.py` embeds from a listed origin);
 * security headers on every route of `app.url_map`, errors included: nosniff,
-  a referrer policy, a CSP without `unsafe-inline` on API and staff pages;
-* staff routes with more kinds of wrong credentials than
-  `tests/endpoint/test_staff.py` tries, all with one answer;
+  a referrer policy, a CSP without `unsafe-inline` on API and staff pages, and
+  no HTTP Basic challenge anywhere;
+* the staff login with more kinds of wrong credentials than
+  `tests/endpoint/test_staff_auth.py` tries, all with one answer, and staff
+  routes that open nothing without a session;
 * cancellation with another booking's token: the same 404 as a guessed id
   (`test_api.py` covers unknown ids, wrong tokens and other clinics).
 
@@ -25,7 +27,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 from hardening_support import API, SLUG, booking_body, grenda_yaml, local, problem
-from support import in_one_window, write_clinic
+from support import in_one_window, staff_login, write_clinic
 
 from endpoint.storage.db import db
 
@@ -99,7 +101,8 @@ def test_only_the_clinics_origins_may_frame_its_pages(site_app):
 # -- security headers on every route -----------------------------------------------------------
 
 def _concrete(rule) -> str:
-    values = {"slug": SLUG, "booking_id": "0" * 32, "path": f"{SLUG}/index.html"}
+    values = {"slug": SLUG, "booking_id": "0" * 32, "block_id": "0" * 32,
+              "path": f"{SLUG}/index.html"}
     url = rule.rule
     for arg in rule.arguments:
         url = url.replace(f"<{arg}>", values[arg]).replace(f"<path:{arg}>", values[arg])
@@ -127,6 +130,7 @@ def _assert_headers(url: str, response) -> None:
     where = f"{response.request.method} {url} → {response.status_code}"
     headers = response.headers
     assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert "basic" not in headers.get("WWW-Authenticate", "").lower(), where
     assert headers.get("Referrer-Policy") in ("no-referrer", "strict-origin-when-cross-origin",
                                               "same-origin"), where
     csp = headers.get("Content-Security-Policy", "")
@@ -139,12 +143,8 @@ def _assert_headers(url: str, response) -> None:
 
 # -- staff credentials ---------------------------------------------------------------------------
 
-def _basic(raw: bytes) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
-
-
 @pytest.fixture
-def staff_client(make_app, content_dir):
+def staff_app(make_app, content_dir):
     write_clinic(content_dir, SLUG, grenda_yaml())
     write_clinic(content_dir, "annen", grenda_yaml(name="Annen klinikk"))
     app = make_app()
@@ -152,47 +152,69 @@ def staff_client(make_app, content_dir):
     with app.app_context(), db.connection_context():
         add_user(SLUG, "kari", PASSWORD)
         add_user("annen", "ola", PASSWORD)
-    return app.test_client()
+    return app
 
 
 CALENDAR = f"/staff/{SLUG}/calendar?date=2026-12-01"
 WRONG = {
-    "empty-password": _basic(b"kari:"),
-    "no-colon": _basic(b"kari"),
-    "only-scheme": {"Authorization": "Basic"},
-    "scheme-space": {"Authorization": "Basic "},
-    "lowercase-garbage": {"Authorization": "basic %%%"},
-    "digest": {"Authorization": 'Digest username="kari"'},
-    "latin1": _basic("kåri:".encode("latin-1") + PASSWORD.encode()),
-    "nul": _basic(b"kari\x00:" + PASSWORD.encode()),
-    "case": _basic(b"KARI:" + PASSWORD.encode()),
-    "password-prefix": _basic(b"kari:" + PASSWORD[:-1].encode()),
-    "password-padded": _basic(b"kari:" + PASSWORD.encode() + b" "),
-    "huge-password": _basic(b"kari:" + b"x" * 6000),
-    "huge-user": _basic(b"k" * 6000 + b":" + PASSWORD.encode()),
-    "other-clinic-wrong-password": _basic(b"ola:wrong-password-123"),
-    "sql": _basic(b"kari' OR '1'='1:' OR '1'='1"),
+    "empty-password": ("kari", ""),
+    "empty-user": ("", PASSWORD),
+    "colon": ("kari:" + PASSWORD, ""),
+    "latin1": ("kåri", PASSWORD),
+    "nul": ("kari\x00", PASSWORD),
+    "case": ("KARI", PASSWORD),
+    "password-prefix": ("kari", PASSWORD[:-1]),
+    "password-padded": ("kari", PASSWORD + " "),
+    "huge-password": ("kari", "x" * 6000),
+    "huge-user": ("k" * 6000, PASSWORD),
+    "other-clinic-wrong-password": ("ola", "wrong-password-123"),
+    "sql": ("kari' OR '1'='1", "' OR '1'='1"),
+    "newline": ("kari\r\n", PASSWORD),
 }
 
 
-@pytest.mark.parametrize("headers", list(WRONG.values()), ids=list(WRONG))
-def test_every_kind_of_wrong_credential_gets_the_same_401(staff_client, headers):
-    reference = staff_client.get(CALENDAR, headers=_basic(b"nobody:" + PASSWORD.encode()))
+def _alert(response) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
+        ".alert").get_text()
+
+
+@pytest.mark.parametrize("credentials", list(WRONG.values()), ids=list(WRONG))
+def test_every_kind_of_wrong_credential_gets_the_same_answer(staff_app, credentials):
+    reference = staff_login(staff_app.test_client(), SLUG, "nobody", PASSWORD)
+    client = staff_app.test_client()
     began = time.monotonic()
-    r = staff_client.get(CALENDAR, headers=headers)
-    assert r.status_code == 401, r.status_code
-    assert r.headers["WWW-Authenticate"].startswith("Basic ")
-    assert r.get_data() == reference.get_data()  # no hint which part was wrong
+    r = staff_login(client, SLUG, *credentials)
+    assert r.status_code == reference.status_code == 403, r.status_code
+    assert _alert(r) == _alert(reference)  # no hint which part was wrong
+    assert "WWW-Authenticate" not in r.headers and "Set-Cookie" not in r.headers
     assert time.monotonic() - began < 10  # no hang (generous for a loaded machine)
-    for path in (f"/staff/{SLUG}/bookings/{'0' * 32}", f"/staff/{SLUG}/"):
-        assert staff_client.get(path, headers=headers).status_code == 401
-    assert staff_client.post(f"/staff/{SLUG}/bookings/{'0' * 32}/cancel", headers=headers,
-                             data={"reason": "x"}).status_code == 401
+    for path in (CALENDAR, f"/staff/{SLUG}/bookings/{'0' * 32}", f"/staff/{SLUG}/"):
+        assert client.get(path).status_code == 303
+    assert client.post(f"/staff/{SLUG}/bookings/{'0' * 32}/cancel",
+                       data={"reason": "x"}).status_code == 303
 
 
-def test_the_right_credentials_work(staff_client):
-    assert staff_client.get(CALENDAR, headers=_basic(b"kari:" + PASSWORD.encode())) \
-        .status_code == 200
+@pytest.mark.parametrize("headers", [
+    {"Authorization": "Basic " + base64.b64encode(f"kari:{PASSWORD}".encode()).decode()},
+    {"Authorization": "Bearer " + "x" * 43},
+    {"Cookie": "ledig_staff=" + "x" * 43},
+    {"Cookie": "ledig_login=abc; ledig_staff="},
+], ids=["basic-right-password", "bearer", "guessed-cookie", "empty-cookie"])
+def test_no_header_opens_a_staff_page_without_a_session(staff_app, headers):
+    client = staff_app.test_client()
+    for path in (CALENDAR, f"/staff/{SLUG}/"):
+        r = client.get(path, headers=headers)
+        assert r.status_code == 303 and r.headers["Location"].startswith(
+            f"/staff/{SLUG}/login")
+        assert "WWW-Authenticate" not in r.headers
+
+
+def test_the_right_credentials_work(staff_app):
+    client = staff_app.test_client()
+    assert staff_login(client, SLUG, "kari", PASSWORD).status_code == 303
+    assert client.get(CALENDAR).status_code == 200
 
 
 # -- cancellation with another booking's token ----------------------------------------------------

@@ -1,0 +1,70 @@
+"""The staff timebok's words (SPEC §10): what the pages say for the services' codes, the
+audit log's actions, attendance and who cancelled.
+
+The staff pages are written in bokmål whatever the clinic's language (the
+staff of a Norwegian clinic read bokmål; patients get their messages in the
+clinic's language). Field errors of a patient's details are the booking
+page's own sentences (`errors.field_message`), so a receptionist and a
+patient are told the same about the same number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: a service's problem code -> what the page says (and what to do)
+PROBLEMS: Mapping[str, str] = {
+    "slot_unavailable": "Tiden er ikke ledig lenger: en annen time eller en blokkering ligger "
+                        "der nå. Velg en annen tid; det du har skrevet, er tatt vare på.",
+    "outside_schedule": "Tiden ligger utenfor arbeidsplanen for denne timetypen. Kryss av "
+                        "for «Bestill utenfor arbeidsplanen» hvis det er meningen.",
+    "booking_cancelled": "Timen er avbestilt og kan ikke endres. Bestill en ny time i stedet.",
+    "booking_ended": "Timen er over og kan ikke avbestilles. Registrer «ikke møtt» i stedet.",
+    "conflicts": "Det ligger timer i denne tiden. Flytt eller avbestill dem først, eller "
+                 "kryss av for å blokkere likevel.",
+    "block_overlap": "En annen blokkering i samme timebok overlapper denne tiden. Endre eller "
+                     "fjern den i stedet.",
+    "not_found": "Fant ikke det du ba om; det kan være fjernet i mellomtiden.",
+    "validation": "Noe må rettes. Se feltene som er merket.",
+}
+
+FIELDS: Mapping[str, str] = {
+    "required": "Må fylles ut.",
+    "date": "Skriv en dato, for eksempel 2026-12-03.",
+    "time": "Skriv et klokkeslett, for eksempel 08:20.",
+    "calendar": "Velg en timebok.",
+    "type": "Velg en timetype.",
+    "end_order": "Slutten må være etter starten.",
+    "too_long_block": "En blokkering kan vare høyst {days} dager; lengre fravær hører hjemme "
+                      "i arbeidsplanen.",
+    "reason": "Skriv en grunn; pasienten får den i meldingen.",
+    "initiated_by": "Velg hvem som avbestiller.",
+    "attendance": "Velg møtt eller ikke møtt.",
+    "query_short": "Skriv minst {min} tegn.",
+    "confirm_conflicts": "Kryss av for å blokkere over timene, eller velg en annen tid.",
+}
+
+ACTIONS: Mapping[str, str] = {
+    "created": "Bestilt",
+    "moved": "Flyttet",
+    "type_changed": "Timetype endret",
+    "attendance": "Oppmøte",
+    "note": "Notat endret",
+    "cancelled": "Avbestilt",
+    "national_id_revealed": "Fødselsnummeret vist",
+    "blocked": "Tiden ble blokkert",
+}
+
+ATTENDANCE: Mapping[str, str] = {"arrived": "Møtt", "no_show": "Ikke møtt", "": "Ikke registrert"}
+
+INITIATED_BY: Mapping[str, str] = {"patient": "pasienten ba om det",
+                                   "clinic": "klinikken avlyste"}
+
+
+def problem(code: str) -> str:
+    """The page's sentence for a service's problem code."""
+    return PROBLEMS.get(code, "Det gikk ikke. Last siden på nytt og prøv igjen.")
+
+
+def field(code: str, **params: object) -> str:
+    return FIELDS[code].format(**params)

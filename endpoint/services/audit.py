@@ -1,0 +1,63 @@
+"""A booking's audit log (SPEC §10): every action on a booking, who did it and when.
+
+Entries are written in the action's own transaction, so a booking and its log
+never disagree. `details` says what changed in ids, times and codes — never the
+national id, names, phone, e-mail, the note's text or a cancellation's reason
+(those stay on the booking, where the retention purge erases them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from endpoint.storage.db import Booking, write_transaction
+from endpoint.storage.timebok import append_log, read_log
+
+#: the patient, through the public API or the pages
+PATIENT = "patient"
+
+CREATED = "created"
+MOVED = "moved"
+TYPE_CHANGED = "type_changed"
+ATTENDANCE = "attendance"
+NOTE = "note"
+CANCELLED = "cancelled"
+NATIONAL_ID_REVEALED = "national_id_revealed"
+BLOCKED = "blocked"  # a staff block was put over it
+
+
+def staff_actor(username: str) -> str:
+    """How a staff user appears in the log."""
+    return f"staff:{username}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    actor: str
+    action: str
+    details: dict[str, object]
+
+
+def record(booking: Booking, at: datetime, actor: str, action: str,
+           **details: object) -> None:
+    """Inside the action's transaction: add an entry to the booking's log."""
+    append_log(booking, at, actor, action, details)
+
+
+def record_alone(booking: Booking, at: datetime, actor: str, action: str,
+                 **details: object) -> None:
+    """An entry for an action that writes nothing else (a national id shown, say)."""
+    with write_transaction():
+        record(booking, at, actor, action, **details)
+
+
+def entries(booking: Booking) -> list[Entry]:
+    """The booking's log, oldest first."""
+    return [Entry(*row) for row in read_log(booking)]
+
+
+__all__ = ["ATTENDANCE", "BLOCKED", "CANCELLED", "CREATED", "MOVED", "NATIONAL_ID_REVEALED",
+           "NOTE", "PATIENT", "TYPE_CHANGED", "Entry", "entries", "record", "record_alone",
+           "staff_actor"]

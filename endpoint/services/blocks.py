@@ -1,0 +1,82 @@
+"""Staff blocks (SPEC §10): time a calendar's staff keep for a meeting, lunch, a course.
+
+A block is busy time like a booking: `storage.queries.busy_between` reads both,
+so a new block hides the online slots under it at once (its calendar's
+generation is bumped in the same transaction) and refuses bookings in it.
+Under the calendar's lock a block is refused when it overlaps another block of
+the calendar (409 `block_overlap`), and when it overlaps active bookings
+(409 `conflicts`, with their ids) unless staff allow that — those bookings then
+stand out under `…/conflicts` until someone moves or cancels them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import IntegrityError
+
+from booking import Clinic
+from endpoint.problems import Problem
+from endpoint.services import audit
+from endpoint.services.staff_bookings import calendar_lock
+from endpoint.storage.db import StaffBlock, to_db, write_transaction
+from endpoint.storage.queries import bump
+from endpoint.storage.timebok import blocks_overlapping, bookings_overlapping, find_block
+
+#: a longer absence belongs in the clinic file's `exceptions`
+MAX_BLOCK_DAYS = 31
+
+
+@dataclass(frozen=True)
+class BlockRequest:
+    calendar: str
+    start: datetime
+    end: datetime
+    reason: str
+    allow_conflicts: bool = False
+
+
+def _overlapping_block(ids: list[str]) -> Problem:
+    return Problem("block_overlap", "Another staff block of the calendar overlaps this time; "
+                   "change or delete that one instead.", extra={"blocks": ids})
+
+
+def add_block(clinic: Clinic, req: BlockRequest, actor: str, now: datetime) -> StaffBlock:
+    """Block time in a calendar (as `actor`); the stored block."""
+    block = StaffBlock(public_id=uuid.uuid4().hex, clinic=clinic.slug, calendar=req.calendar,
+                       start=to_db(req.start), end=to_db(req.end), reason=req.reason,
+                       created_by=actor, created_at=to_db(now))
+    try:
+        with write_transaction([calendar_lock(clinic, req.calendar)]):
+            others = blocks_overlapping(clinic, req.calendar, req.start, req.end)
+            if others:
+                raise _overlapping_block([b.public_id for b in others])
+            under = bookings_overlapping(clinic, req.calendar, req.start, req.end)
+            if under and not req.allow_conflicts:
+                raise Problem("conflicts", "Active bookings lie in this time; move or cancel "
+                              "them first, or send \"allow_conflicts\": true.",
+                              extra={"bookings": [b.public_id for b in under]})
+            block.save(force_insert=True)
+            for booking in under:
+                audit.record(booking, now, actor, audit.BLOCKED, block=block.public_id)
+            bump(clinic.slug, req.calendar)
+    except IntegrityError as exc:  # PostgreSQL's exclusion constraint: a racing block
+        raise _overlapping_block([]) from exc
+    return block
+
+
+def remove_block(clinic: Clinic, public_id: str) -> StaffBlock:
+    """Delete a staff block: its time is free again at once. The deleted block."""
+    block = find_block(clinic, public_id)
+    if block is None:
+        raise Problem("not_found", "The clinic has no staff block with that id.")
+    with write_transaction([calendar_lock(clinic, block.calendar)]):
+        deleted = StaffBlock.delete().where(StaffBlock.id == block.id).execute()
+        if deleted:
+            bump(clinic.slug, block.calendar)
+    return block
+
+
+__all__ = ["MAX_BLOCK_DAYS", "BlockRequest", "add_block", "remove_block"]

@@ -1,0 +1,232 @@
+"""A booking's page (SPEC §10): the details with the national id masked ("Vis" shows it
+once and is logged), and the forms that act on the booking: move it (date, time,
+calendar), change its type, write a note, record arrival or no-show, cancel it on
+the patient's word or the clinic's, and its audit log (also on a page of its own).
+
+Every form posts to its own route, which calls one staff service and sends the
+browser back to the page (303) with what happened; a refusal renders the page with
+the reason next to the form that caused it and everything typed kept.
+
+`register` adds the routes to the staff blueprint (`endpoint.staff.routes`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from booking import Clinic
+from booking.restrictions import zone
+from common.words import staff as words
+from endpoint.problems import Problem
+from endpoint.services import audit
+from endpoint.services.staff_bookings import BookingChange, cancel_as_staff, change_booking
+from endpoint.staff.auth import staff_for_page
+from endpoint.staff.calendar import (
+    booked_at_label,
+    calendar_name,
+    find_booking,
+    local_day,
+    long_date,
+    mask_national_id,
+    patient_name,
+    type_name,
+)
+from endpoint.staff.errors import not_found
+from endpoint.staff.forms import MAX_NOTE, clean_text, local_datetime, parse_date, parse_time
+from endpoint.staff.history import actor_label, lines
+from endpoint.staff.render import page
+from endpoint.staff.timebok import conflict_reasons
+from endpoint.state import now
+from endpoint.storage.db import Booking, StaffUser, from_db
+
+log = logging.getLogger("ledig.staff")
+
+DONE = {"moved": "Timen er flyttet.", "type": "Timetypen er endret.",
+        "note": "Notatet er lagret.", "arrived": "Registrert: pasienten har møtt.",
+        "no_show": "Registrert: pasienten møtte ikke.", "attendance": "Oppmøtet er fjernet."}
+
+
+def show(slug: str, booking_id: str) -> Response:
+    clinic, _ = staff_for_page(slug)
+    booking = _booking(clinic, booking_id)
+    return _page(clinic, booking, notice=DONE.get(request.args.get("done", ""), ""))
+
+
+def history(slug: str, booking_id: str) -> Response:
+    clinic, _ = staff_for_page(slug)
+    booking = _booking(clinic, booking_id)
+    return page("log.html", clinic=clinic, b=_details(clinic, booking),
+                log=lines(clinic, audit.entries(booking)), section="day")
+
+
+def reveal(slug: str, booking_id: str) -> Response:
+    clinic, user = staff_for_page(slug)  # checks the form's CSRF token
+    booking = _booking(clinic, booking_id)
+    audit.record_alone(booking, now(), audit.staff_actor(user.username),
+                       audit.NATIONAL_ID_REVEALED)
+    log.info("staff user '%s' of %s viewed the national id of booking %s", user.username,
+             clinic.slug, booking.public_id)
+    return _page(clinic, booking, revealed=True)
+
+
+def move(slug: str, booking_id: str) -> Response:
+    clinic, user = staff_for_page(slug)
+    booking = _booking(clinic, booking_id)
+    form = {k: clean_text(request.form.get(k), 20) for k in ("date", "time", "calendar")}
+    errors = {}
+    day, at = parse_date(form["date"]), parse_time(form["time"])
+    if day is None:
+        errors["move-date"] = words.field("date")
+    if at is None:
+        errors["move-time"] = words.field("time")
+    if clinic.calendar(form["calendar"]) is None:
+        errors["move-calendar"] = words.field("calendar")
+    outside = bool(request.form.get("outside"))
+    if errors or day is None or at is None:
+        return _page(clinic, booking, errors=errors, moving=form, status=422)
+    change = BookingChange(start=local_datetime(clinic, day, at), calendar=form["calendar"],
+                           channels=_channels(), outside_schedule=outside)
+    return _change(clinic, user, booking, change, "moved", "move", moving=form)
+
+
+def retype(slug: str, booking_id: str) -> Response:
+    clinic, user = staff_for_page(slug)
+    booking = _booking(clinic, booking_id)
+    type_id = clean_text(request.form.get("type"), 100)
+    if clinic.type(type_id) is None:
+        return _page(clinic, booking, errors={"new-type": words.field("type")}, status=422)
+    change = BookingChange(type=type_id, channels=_channels(),
+                           outside_schedule=bool(request.form.get("outside")))
+    return _change(clinic, user, booking, change, "type", "type")
+
+
+def note(slug: str, booking_id: str) -> Response:
+    clinic, user = staff_for_page(slug)
+    booking = _booking(clinic, booking_id)
+    text = clean_text(request.form.get("note"), MAX_NOTE + 1, lines=True)
+    if len(text) > MAX_NOTE:
+        return _page(clinic, booking, errors={"note": f"Notatet kan være høyst {MAX_NOTE} tegn."},
+                     status=422)
+    return _change(clinic, user, booking, BookingChange(note=text), "note", "note")
+
+
+def attendance(slug: str, booking_id: str) -> Response:
+    clinic, user = staff_for_page(slug)
+    booking = _booking(clinic, booking_id)
+    value = request.form.get("attendance", "")
+    if value not in ("arrived", "no_show", ""):
+        return _page(clinic, booking, errors={"attendance": words.field("attendance")},
+                     status=422)
+    return _change(clinic, user, booking, BookingChange(attendance=value),
+                   value or "attendance", "attendance")
+
+
+def cancel(slug: str, booking_id: str) -> Response:
+    clinic, user = staff_for_page(slug)
+    booking = _booking(clinic, booking_id)
+    reason = clean_text(request.form.get("reason"))
+    initiated_by = request.form.get("initiated_by", "clinic")
+    form = {"reason": reason, "initiated_by": initiated_by}
+    if initiated_by not in ("patient", "clinic"):
+        return _page(clinic, booking, errors={"initiated_by": words.field("initiated_by")},
+                     cancelling=form, status=422)
+    if booking.status == "active" and initiated_by == "clinic" and not reason:
+        return _page(clinic, booking, errors={"reason": words.field("reason")},
+                     cancelling=form, status=400)
+    try:
+        cancel_as_staff(clinic, booking.public_id, reason, initiated_by, _channels(),
+                        audit.staff_actor(user.username), now())
+    except Problem as problem:
+        return _page(clinic, booking, errors={"cancel": words.problem(problem.code)},
+                     cancelling=form, status=409)
+    log.info("staff user '%s' of %s cancelled booking %s", user.username, clinic.slug,
+             booking.public_id)
+    return redirect(url_for("staff.calendar", slug=clinic.slug, date=local_day(clinic, booking),
+                            cancelled=booking.public_id), 303)
+
+
+def register(bp: Blueprint) -> None:
+    rule = "/<slug>/bookings/<booking_id>"
+    bp.add_url_rule(rule, "booking_page", show, methods=["GET"])
+    bp.add_url_rule(f"{rule}/log", "booking_log", history, methods=["GET"])
+    for name, view in (("reveal", reveal), ("move", move), ("type", retype), ("note", note),
+                       ("attendance", attendance), ("cancel", cancel)):
+        bp.add_url_rule(f"{rule}/{name}", name if name != "type" else "retype", view,
+                        methods=["POST"])
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _channels() -> tuple[str, ...] | None:
+    """The form's "tell the patient" box: the type's channels, or none at all."""
+    return None if request.form.get("notify") else ()
+
+
+def _change(clinic: Clinic, user: StaffUser, booking: Booking, change: BookingChange,
+            done: str, form: str, **context) -> Response:
+    try:
+        change_booking(clinic, booking.public_id, change, audit.staff_actor(user.username),
+                       now())
+    except Problem as problem:
+        if problem.code == "outside_schedule":
+            context["outside_asked"] = form
+        return _page(clinic, booking, errors={form: words.problem(problem.code)}, status=409,
+                     **context)
+    return redirect(url_for("staff.booking_page", slug=clinic.slug, booking_id=booking.public_id,
+                            done=done), 303)
+
+
+def _booking(clinic: Clinic, booking_id: str) -> Booking:
+    booking = find_booking(clinic, booking_id)
+    if booking is None:
+        raise not_found()
+    return booking
+
+
+def _details(clinic: Clinic, booking: Booking, revealed: bool = False) -> dict[str, object]:
+    tz = zone(clinic.timezone)
+    start, end = from_db(booking.start).astimezone(tz), from_db(booking.end).astimezone(tz)
+    return {
+        "id": booking.public_id, "name": patient_name(booking),
+        "type": type_name(clinic, booking.type), "type_id": booking.type,
+        "calendar": calendar_name(clinic, booking.calendar), "calendar_id": booking.calendar,
+        "when": f"{long_date(start.date())} kl. {start:%H:%M}–{end:%H:%M}",
+        "day": start.date().isoformat(), "time": f"{start:%H:%M}", "status": booking.status,
+        "ended": from_db(booking.end) <= now(),
+        "self_booked": booking.self_booked, "booked_at": booked_at_label(booking, clinic),
+        "booked_by": actor_label(booking.booked_by) if booking.booked_by else "",
+        "phone": booking.phone, "email": booking.email, "note": booking.note,
+        "attendance": booking.attendance or "",
+        "attendance_label": words.ATTENDANCE.get(booking.attendance or "", ""),
+        "id_type": {"fnr": "Fødselsnummer", "dnr": "D-nummer"}.get(booking.id_type,
+                                                                     "Identitetsnummer"),
+        "national_id": booking.national_id if revealed else mask_national_id(
+            booking.national_id),
+        "has_national_id": bool(booking.national_id), "revealed": revealed,
+        "cancel_reason": booking.cancel_reason,
+        "cancelled_by": {"patient": "pasienten", "staff": "klinikken"}.get(
+            booking.cancelled_by, booking.cancelled_by),
+        "notify": bool(kind.notify) if (kind := clinic.type(booking.type)) else False,
+        "outside_schedule": bool(booking.outside_schedule),
+    }
+
+
+def _page(clinic: Clinic, booking: Booking, *, revealed: bool = False,
+          errors: dict[str, str] | None = None, notice: str = "", status: int = 200,
+          moving: dict[str, str] | None = None, cancelling: dict[str, str] | None = None,
+          outside_asked: str = "") -> Response:
+    details = _details(clinic, booking, revealed)
+    moving = moving or {"date": str(details["day"]), "time": str(details["time"]),
+                        "calendar": booking.calendar}
+    cancel_by = request.args.get("cancel", "")
+    cancelling = cancelling or {"reason": "",
+                                "initiated_by": "clinic" if cancel_by == "clinic" else "patient"}
+    conflict = conflict_reasons(clinic, now()).get(booking.public_id, "") \
+        if booking.status == "active" else ""
+    return page("booking.html", status=status, clinic=clinic, b=details, errors=errors or {},
+                notice=notice, moving=moving, cancelling=cancelling, conflict=conflict,
+                outside_asked=outside_asked, log=lines(clinic, audit.entries(booking)),
+                section="day")

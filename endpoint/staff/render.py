@@ -1,0 +1,39 @@
+"""Rendering staff pages: the templates in `templates/staff/`, the style sheet, and the
+per-page positioning style allowed by its hash in the CSP (`routes` sets the headers)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Response, g, url_for
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from common.words import plural
+from endpoint.staff.auth import csrf_token
+from endpoint.staff.calendar import csp_hash
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "staff"
+CSS = (TEMPLATES / "staff.css").read_bytes()
+CSS_VERSION = hashlib.sha256(CSS).hexdigest()[:12]
+
+env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+env.globals["plural"] = plural.form
+
+
+def page(template: str, style: str = "", status: int = 200, **context) -> Response:
+    """Render a staff page; `style` is the page's positioning CSS, allowed by its hash.
+
+    A page of a logged-in user gets `user`, its session's `csrf` token (the forms'
+    hidden field) and the logout button."""
+    g.style_hash = csp_hash(style) if style else ""
+    user = g.get("staff_user")
+    html = env.get_template(template).render(
+        style=Markup(style), css_url=url_for("staff.stylesheet", v=CSS_VERSION),
+        url_for=url_for, csrf=csrf_token(), user=user, **context)
+    return Response(html, status=status, mimetype="text/html")
+
+
+__all__ = ["CSS", "CSS_VERSION", "env", "page"]

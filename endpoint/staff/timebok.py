@@ -1,0 +1,130 @@
+"""What the timebok's pages read beside the day's bookings: staff blocks, imported busy
+times, conflicts, a returning patient, the free starts of a type and the waiting list,
+in the shapes the view models and templates take.
+
+Staff blocks, conflicts and patients come from the staff services and their
+storage; imported busy times (SPEC §12) and the waiting list (§11) are empty
+until those exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from booking import Busy, Clinic
+from booking.restrictions import zone
+from booking.schedule import blocks_on
+from booking.slots import block_slots
+from common.words.conflicts import reason_words
+from common.words.dates import long_date
+from endpoint.services import waitlist
+from endpoint.services.conflicts import clinic_conflicts
+from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
+from endpoint.storage.db import from_db
+from endpoint.storage.queries import busy_between
+from endpoint.storage.timebok import blocks_between, bookings_of_patient_key, patient_counts
+
+
+@dataclass(frozen=True)
+class ConflictItem:
+    """A booking that no longer fits, as the conflicts page lists it."""
+
+    public_id: str
+    day: date
+    when: str  # "tirsdag 1. desember 2026 kl. 08:00–08:20"
+    name: str
+    phone: str
+    calendar: str
+    type_name: str
+    reason: str  # in words
+
+
+@dataclass(frozen=True)
+class Returning:
+    """A returning patient picked for the booking form: the newest booking's details."""
+
+    key: str
+    id_type: str
+    national_id: str
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+    bookings: int
+    no_shows: int
+
+    @property
+    def masked_id(self) -> str:
+        return mask_national_id(self.national_id)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def day_extras(clinic: Clinic, day: date, now: datetime, days: int = 1
+               ) -> tuple[list[Span], list[Span], dict[str, str]]:
+    """The staff blocks and busy times of `days` days from `day`, and the conflicts among
+    the clinic's future bookings (booking id -> why, in words)."""
+    last = day + timedelta(days=days - 1)
+    spans = [Span(b.public_id, b.calendar, from_db(b.start), from_db(b.end), b.reason)
+             for b in blocks_between(clinic, day, last)]
+    return spans, [], conflict_reasons(clinic, now)
+
+
+def conflict_reasons(clinic: Clinic, now: datetime) -> dict[str, str]:
+    said = reason_words("nb")
+    return {b.public_id: said.get(code, code).rstrip(".")
+            for b, code in clinic_conflicts(clinic, now)}
+
+
+def conflict_list(clinic: Clinic, now: datetime) -> list[ConflictItem]:
+    tz = zone(clinic.timezone)
+    said = reason_words("nb")
+    out = []
+    for b, code in clinic_conflicts(clinic, now):
+        start, end = from_db(b.start).astimezone(tz), from_db(b.end).astimezone(tz)
+        out.append(ConflictItem(
+            b.public_id, start.date(),
+            f"{long_date(start.date()).capitalize()} kl. {start:%H:%M}–{end:%H:%M}",
+            patient_name(b), b.phone, calendar_name(clinic, b.calendar),
+            type_name(clinic, b.type), said.get(code, code)))
+    return out
+
+
+def patient_by_key(clinic: Clinic, key: str) -> Returning | None:
+    """The returning patient of a search result's key, or None."""
+    rows = bookings_of_patient_key(clinic, key) if key and len(key) <= 64 else []
+    if not rows:
+        return None
+    newest = rows[0]
+    with_id = next((b for b in rows if b.national_id), None)
+    if with_id is None:
+        return None  # erased by the retention purge: nothing to book with
+    n, no_shows = patient_counts(clinic, [key]).get(key, (0, 0))
+    return Returning(key, with_id.id_type, with_id.national_id, newest.first_name,
+                     newest.last_name, newest.phone, newest.email, n, no_shows)
+
+
+def free_starts(clinic: Clinic, calendar_id: str, day: date, type_id: str,
+                now: datetime) -> list[str]:
+    """The starts ("08:40") where a booking of the type fits in the calendar's blocks that
+    day and that have not begun: what to offer when the chosen time was taken."""
+    cal, kind = clinic.calendar(calendar_id), clinic.type(type_id)
+    if cal is None or kind is None:
+        return []
+    tz = zone(clinic.timezone)
+    busy = busy_between(clinic, day, day, calendar_id).get(calendar_id)
+    taken = busy if busy is not None else Busy()
+    starts = set()
+    holidays = clinic.online.closed_on_public_holidays
+    for block in blocks_on(cal, day, closed_on_public_holidays=holidays):
+        for slot in block_slots(block, kind, day, tz, taken, calendar_id):
+            if slot.start > now:
+                starts.add(slot.start.astimezone(tz).strftime("%H:%M"))
+    return sorted(starts)
+
+
+def waiting(clinic: Clinic, now: datetime) -> list[dict[str, object]]:
+    return waitlist.waiting(clinic)

@@ -1,0 +1,105 @@
+"""The staff week (SPEC §10): calendars × seven days, each cell how many bookings and
+how many free slots, a link to that day.
+
+The free slots are the day view's (`calendar.free_slots`, the core's slot
+engine), so the week and the day never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from booking import Clinic
+from booking.model import Calendar
+from booking.restrictions import local_today, zone
+from booking.schedule import blocks_on, closed_reason
+from common.words.dates import long_date, short_date
+from endpoint.staff.calendar import Span, free_slots
+from endpoint.storage.db import from_db
+from endpoint.storage.queries import bookings_between
+
+
+@dataclass(frozen=True)
+class Cell:
+    day: date
+    bookings: int
+    free: int
+    conflicts: int
+    closed: str  # why the day is closed, or ""
+    open: bool  # the calendar works that day
+
+
+@dataclass(frozen=True)
+class Row:
+    calendar: Calendar
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class WeekGrid:
+    clinic: Clinic
+    monday: date
+    today: date
+    days: tuple[date, ...]
+    rows: tuple[Row, ...]
+
+    @property
+    def prev_week(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def next_week(self) -> date:
+        return self.monday + timedelta(days=7)
+
+    @property
+    def number(self) -> int:
+        return self.monday.isocalendar().week
+
+    @property
+    def title(self) -> str:
+        sunday = self.monday + timedelta(days=6)
+        return f"Uke {self.number}: {long_date(self.monday)} – {long_date(sunday)}"
+
+    def label(self, day: date) -> str:
+        return short_date(day)
+
+    def totals(self, day: date) -> tuple[int, int]:
+        """(bookings, free) of all calendars on `day`."""
+        cells = [c for r in self.rows for c in r.cells if c.day == day]
+        return sum(c.bookings for c in cells), sum(c.free for c in cells)
+
+
+def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span] = (),
+              conflicts: Iterable[str] = ()) -> WeekGrid:
+    """The week (Monday to Sunday) around `day`."""
+    tz = zone(clinic.timezone)
+    monday = day - timedelta(days=day.weekday())
+    days = tuple(monday + timedelta(days=i) for i in range(7))
+    rows = bookings_between(clinic, monday, days[-1], active_only=True)
+    conflicting = set(conflicts)
+    taken: dict[tuple[str, date], list[tuple[datetime, datetime]]] = defaultdict(list)
+    counts: dict[tuple[str, date], int] = defaultdict(int)
+    misfits: dict[tuple[str, date], int] = defaultdict(int)
+    for b in rows:
+        start, end = from_db(b.start), from_db(b.end)
+        key = (b.calendar, start.astimezone(tz).date())
+        taken[key].append((start, end))
+        counts[key] += 1
+        misfits[key] += b.public_id in conflicting
+    for s in spans:
+        taken[(s.calendar, s.start.astimezone(tz).date())].append((s.start, s.end))
+    holidays = clinic.online.closed_on_public_holidays
+    out = []
+    for cal in clinic.calendars:
+        cells = []
+        for d in days:
+            key = (cal.id, d)
+            cells.append(Cell(d, counts[key], len(free_slots(clinic, cal, d, taken[key])),
+                              misfits[key],
+                              closed_reason(cal, d, closed_on_public_holidays=holidays) or "",
+                              bool(blocks_on(cal, d, closed_on_public_holidays=holidays))))
+        out.append(Row(cal, tuple(cells)))
+    return WeekGrid(clinic, monday, local_today(clinic, now), days, tuple(out))

@@ -1,0 +1,155 @@
+"""The staff timebok's tables and reads (SPEC §10): what overlaps a time in a calendar,
+staff blocks, a booking's audit log, returning patients, and every calendar's generation.
+
+The writes that must keep a calendar free of overlaps run inside
+`db.write_transaction` with the calendar's lock, in `endpoint.services`; these
+functions only read (and append to the logs).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from booking import Clinic
+from endpoint.storage.db import (
+    Booking,
+    BookingLog,
+    PatientSearch,
+    StaffBlock,
+    db,
+    from_db,
+    raw_sql,
+    to_db,
+)
+from endpoint.storage.queries import BOOKING_ID, day_bounds
+
+
+def bookings_overlapping(clinic: Clinic, calendar: str, start: datetime, end: datetime,
+                         exclude: int | None = None) -> list[Booking]:
+    """The calendar's active bookings that overlap [start, end), but `exclude` (a row id)."""
+    query = Booking.select().where(
+        (Booking.clinic == clinic.slug) & (Booking.calendar == calendar)
+        & (Booking.status == "active") & (Booking.start < to_db(end))
+        & (Booking.end > to_db(start)))
+    if exclude is not None:
+        query = query.where(Booking.id != exclude)
+    return list(query.order_by(Booking.start))
+
+
+def blocks_overlapping(clinic: Clinic, calendar: str, start: datetime,
+                       end: datetime) -> list[StaffBlock]:
+    """The calendar's staff blocks that overlap [start, end)."""
+    return list(StaffBlock.select().where(
+        (StaffBlock.clinic == clinic.slug) & (StaffBlock.calendar == calendar)
+        & (StaffBlock.start < to_db(end)) & (StaffBlock.end > to_db(start)))
+        .order_by(StaffBlock.start))
+
+
+def blocks_between(clinic: Clinic, first: date, last: date) -> list[StaffBlock]:
+    """The clinic's staff blocks that overlap the days first..last (clinic time)."""
+    lo, hi = day_bounds(clinic, first, last)
+    return list(StaffBlock.select().where(
+        (StaffBlock.clinic == clinic.slug) & (StaffBlock.start < to_db(hi))
+        & (StaffBlock.end > to_db(lo))).order_by(StaffBlock.start))
+
+
+def future_blocks(clinic: Clinic, now: datetime) -> list[StaffBlock]:
+    """The clinic's staff blocks that have not ended."""
+    return list(StaffBlock.select().where(
+        (StaffBlock.clinic == clinic.slug) & (StaffBlock.end > to_db(now))))
+
+
+def future_bookings(clinic: Clinic, now: datetime) -> list[Booking]:
+    """The clinic's active bookings that start after `now`, soonest first."""
+    return list(Booking.select().where(
+        (Booking.clinic == clinic.slug) & (Booking.status == "active")
+        & (Booking.start > to_db(now))).order_by(Booking.start))
+
+
+def find_block(clinic: Clinic, public_id: str) -> StaffBlock | None:
+    if not BOOKING_ID.fullmatch(public_id or ""):
+        return None
+    found: StaffBlock | None = StaffBlock.get_or_none(
+        (StaffBlock.public_id == public_id) & (StaffBlock.clinic == clinic.slug))
+    return found
+
+
+def all_generations() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Every clinic's calendar generations, in one query (for the conflicts' cache)."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    rows = db.execute_sql(raw_sql("SELECT clinic, calendar, generation FROM calendar_state"))
+    for clinic, calendar, generation in rows:
+        out.setdefault(clinic, []).append((calendar, generation))
+    return {clinic: tuple(sorted(items)) for clinic, items in out.items()}
+
+
+# -- the audit log -------------------------------------------------------------------------
+
+def append_log(booking: Booking, at: datetime, actor: str, action: str,
+               details: dict[str, object]) -> None:
+    """Add an entry to the booking's log (inside the action's own transaction)."""
+    BookingLog.insert(booking=booking.id, at=to_db(at), actor=actor, action=action,
+                      details=json.dumps(details, ensure_ascii=False,
+                                         sort_keys=True)).execute()
+
+
+def read_log(booking: Booking) -> list[tuple[datetime, str, str, dict[str, object]]]:
+    """The booking's log, oldest first: (at, actor, action, details)."""
+    rows = (BookingLog.select().where(BookingLog.booking == booking.id)
+            .order_by(BookingLog.at, BookingLog.id))
+    return [(from_db(r.at), r.actor, r.action, json.loads(r.details or "{}")) for r in rows]
+
+
+# -- returning patients ----------------------------------------------------------------------
+
+def bookings_of_patient_key(clinic: Clinic, key: str) -> list[Booking]:
+    return list(Booking.select().where((Booking.clinic == clinic.slug)
+                                       & (Booking.patient_key == key) & (Booking.patient_key != ""))
+                .order_by(Booking.created_at.desc(), Booking.id.desc()))
+
+
+def bookings_by_name(clinic: Clinic, words: list[str], limit: int) -> list[Booking]:
+    """Bookings whose first or last name holds every word, newest first.
+
+    SQLite's LIKE ignores case for ASCII letters only, so each word is also asked for in
+    lower, upper and title case (Øyvind, øyvind, ØYVIND); the caller filters exactly.
+    """
+    query = Booking.select().where((Booking.clinic == clinic.slug)
+                                   & (Booking.patient_key != ""))
+    for word in words:
+        either = None
+        for form in dict.fromkeys((word, word.lower(), word.upper(), word.capitalize())):
+            match = Booking.first_name.contains(form) | Booking.last_name.contains(form)
+            either = match if either is None else either | match
+        query = query.where(either)
+    return list(query.order_by(Booking.created_at.desc()).limit(limit))
+
+
+def bookings_by_phone(clinic: Clinic, digits: str, limit: int) -> list[Booking]:
+    """Bookings whose stored phone (E.164) ends with the digits given, newest first."""
+    return list(Booking.select().where((Booking.clinic == clinic.slug)
+                                       & (Booking.patient_key != "")
+                                       & Booking.phone.endswith(digits))
+                .order_by(Booking.created_at.desc()).limit(limit))
+
+
+def patient_counts(clinic: Clinic, keys: list[str]) -> dict[str, tuple[int, int]]:
+    """Per patient key: (bookings not cancelled, no-shows)."""
+    if not keys:
+        return {}
+    placeholders = ", ".join("?" for _ in keys)
+    sql = raw_sql(
+        "SELECT patient_key, "
+        "SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN attendance = 'no_show' THEN 1 ELSE 0 END) "
+        f"FROM booking WHERE clinic = ? AND patient_key IN ({placeholders}) "
+        "GROUP BY patient_key")
+    return {key: (int(n or 0), int(no or 0))
+            for key, n, no in db.execute_sql(sql, [clinic.slug, *keys])}
+
+
+def log_search(clinic: Clinic, actor: str, at: datetime, kind: str, query: str,
+               results: int) -> None:
+    PatientSearch.insert(clinic=clinic.slug, actor=actor, at=to_db(at), kind=kind,
+                         query=query, results=results).execute()

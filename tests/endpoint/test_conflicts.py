@@ -1,0 +1,159 @@
+"""Configuration changes never strand patients silently (SPEC §10), on both databases.
+
+A day is closed in the clinic file under active bookings: they stay booked, a
+warning with their count is logged when the endpoint reloads the file,
+`…/conflicts` lists them, the day shows them, `/healthz` counts them and
+`sitegen check --database URL` prints them. Other changes (a calendar taken
+offline, a type removed) give their own reasons; `common.stored` refuses what
+it cannot read.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from endpoint_support import booking_body
+from staff_api_support import (
+    API,
+    OTHER,
+    PUBLIC,
+    SLUG,
+    STAFF,
+    add_staff,
+    clinic_yaml,
+    iso,
+    staff_body,
+)
+from support import write_clinic
+
+from common.stored import StoredError, read_stored
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def setup(make_app, content_dir, database_url, clock):
+    """An app whose clock is the real time, so that `sitegen check` (which reads the real
+    clock) and the endpoint agree on which bookings lie ahead."""
+    clock.at = datetime.now(UTC).replace(microsecond=0)
+    write_clinic(content_dir, SLUG, clinic_yaml())
+    write_clinic(content_dir, OTHER, clinic_yaml())
+    app = make_app(database_url=database_url)
+    add_staff(database_url)
+    day = (clock.at.astimezone(UTC) + timedelta(days=3)).date()
+    return app.test_client(), day
+
+
+def sitegen_check(content_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sitegen", "check", "--content",
+                           str(content_dir), *extra], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+
+
+def make_bookings(client, day):
+    staff = client.post(f"{API}/bookings", json=staff_body(iso(day, 9)), headers=STAFF)
+    patient = client.post(f"{PUBLIC}/bookings",
+                          json=booking_body(iso(day, 10), calendar="lege", type="kons", who=3))
+    later = client.post(f"{API}/bookings", json=staff_body(iso(day + timedelta(days=1), 9)),
+                        headers=STAFF)
+    assert {staff.status_code, patient.status_code, later.status_code} == {201}, (
+        staff.get_json(), patient.get_json())
+    return (staff.get_json()["booking"]["id"], patient.get_json()["booking"]["id"],
+            later.get_json()["booking"]["id"])
+
+
+def test_closing_a_day_under_bookings(setup, content_dir, database_url, caplog):
+    client, day = setup
+    staff_id, patient_id, later_id = make_bookings(client, day)
+    assert client.get(f"{API}/conflicts", headers=STAFF).get_json() == {"conflicts": []}
+    assert client.get("/healthz").get_json()["conflicts"] == 0
+    before = sitegen_check(content_dir, "--database", database_url)
+    assert before.returncode == 0, before.stderr
+    assert "no active booking would be left outside the schedule" in before.stdout
+
+    closed = f"      - {{date: {day.isoformat()}, closed: true, reason: Kurs}}\n"
+    write_clinic(content_dir, SLUG, clinic_yaml(closed))
+    # the admin checks the change before the endpoint sees it
+    check = sitegen_check(content_dir, "--database", database_url)
+    assert check.returncode == 0, check.stderr
+    assert "2 active booking(s) would be left outside the schedule" in check.stdout
+    assert f"booking {staff_id}: the day is closed in the schedule" in check.stdout
+    assert f"booking {patient_id}: the day is closed in the schedule" in check.stdout
+    assert later_id not in check.stdout
+    assert f"{day.isoformat()} 09:00  lege / kons" in check.stdout
+    assert "would be left" not in sitegen_check(content_dir).stdout  # only with --database
+
+    with caplog.at_level(logging.WARNING, logger="ledig.content"):
+        listed = client.get(f"{API}/conflicts", headers=STAFF)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "ledig.content"]
+    assert any("leaves 2 active booking(s) outside its schedule" in w for w in warnings), \
+        warnings
+    body = listed.get_json()["conflicts"]
+    assert [(c["booking"]["id"], c["reason"]) for c in body] == [
+        (staff_id, "day_closed"), (patient_id, "day_closed")]
+    assert body[0]["booking"]["status"] == "active" and body[0]["message"]
+    assert client.get("/healthz").get_json()["conflicts"] == 2
+    shown = client.get(f"{API}/day?date={day}", headers=STAFF).get_json()
+    lege = shown["calendars"][0]
+    assert lege["closed"] == "Kurs" and lege["blocks"] == []
+    assert [(b["id"], b["status"], b["conflict"]) for b in lege["bookings"]] == [
+        (staff_id, "active", "day_closed"), (patient_id, "active", "day_closed")]
+
+    # cancelling one (and telling the patient) takes it off the list and the count
+    done = client.post(f"{API}/bookings/{staff_id}/cancel",
+                       json={"initiated_by": "clinic", "reason": "Legen er på kurs"},
+                       headers=STAFF)
+    assert done.status_code == 200
+    assert client.get("/healthz").get_json()["conflicts"] == 1
+    # moving the other to a day that is open takes it off too
+    moved = client.patch(f"{API}/bookings/{patient_id}",
+                         json={"start": iso(day + timedelta(days=1), 10)}, headers=STAFF)
+    assert moved.status_code == 200
+    assert client.get(f"{API}/conflicts", headers=STAFF).get_json() == {"conflicts": []}
+    assert client.get("/healthz").get_json()["conflicts"] == 0
+
+
+def test_a_calendar_taken_offline_or_a_type_removed(setup, content_dir, database_url):
+    client, day = setup
+    staff_id, patient_id, _ = make_bookings(client, day)
+    write_clinic(content_dir, SLUG, clinic_yaml().replace(
+        "    name: Dr. Lege\n    online: true", "    name: Dr. Lege\n    online: false"))
+    listed = client.get(f"{API}/conflicts", headers=STAFF).get_json()["conflicts"]
+    # staff may book an offline calendar; a booking its patient made online no longer fits
+    assert [(c["booking"]["id"], c["reason"]) for c in listed] == [
+        (patient_id, "calendar_offline")]
+    text = clinic_yaml().replace("types: [kons, kort]", "types: [kort]").replace(
+        "types: [kons, intern]", "types: [intern]").replace("types: [kons]}", "types: [kort]}")
+    write_clinic(content_dir, SLUG, text)
+    listed = client.get(f"{API}/conflicts", headers=STAFF).get_json()["conflicts"]
+    assert {c["reason"] for c in listed} == {"type_not_offered"}
+    check = sitegen_check(content_dir, "--database", database_url)
+    assert check.stdout.count("its block no longer offers the appointment type") == 3
+
+
+def test_the_database_flag_says_what_it_cannot_read(tmp_path, content_dir):
+    missing = f"sqlite:///{tmp_path / 'nothing.sqlite3'}"
+    with pytest.raises(StoredError, match="no database file there"):
+        read_stored(missing, datetime.now(UTC))
+    assert not (tmp_path / "nothing.sqlite3").exists()  # and it made none
+    check = sitegen_check(content_dir, "--database", missing)
+    assert check.returncode == 1 and "no database file there" in check.stderr
+    empty = tmp_path / "empty.sqlite3"
+    import sqlite3
+    sqlite3.connect(empty).close()
+    with pytest.raises(StoredError, match="no ledig endpoint database"):
+        read_stored(f"sqlite:///{empty}", datetime.now(UTC))
+    con = sqlite3.connect(empty)
+    con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TEXT)")
+    con.execute("INSERT INTO schema_version VALUES (4, '')")
+    con.commit()
+    con.close()
+    with pytest.raises(StoredError, match="its schema is version 4"):
+        read_stored(f"sqlite:///{empty}", datetime.now(UTC))
+    with pytest.raises(StoredError, match="use sqlite"):
+        read_stored("mysql://x", datetime.now(UTC))

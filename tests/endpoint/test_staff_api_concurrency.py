@@ -1,0 +1,129 @@
+"""Staff writes racing patients' across two server processes (SPEC §10), on SQLite and
+PostgreSQL: a staff booking against online bookings for one slot, moves against a
+booking into the same slot, a staff block against bookings under it, blocks against
+blocks. Each race has exactly one winner and clear 409s for the rest, and afterwards
+the database itself holds no two active bookings or blocks overlapping in one calendar.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+from endpoint_support import SLUG, booking_body, first_slot_after, grenda_yaml
+from staff_api_support import STAFF, add_staff, busy_overlaps, rows, staff_body
+from support import write_clinic
+
+PUBLIC = f"/api/v1/clinics/{SLUG}"
+API = f"/api/v1/staff/{SLUG}"
+
+
+@pytest.fixture
+def servers(database_url, live_server, content_dir):
+    """Two server processes on one database, and a staff user of the clinic."""
+    write_clinic(content_dir, SLUG, grenda_yaml(max_self_booked=50))
+    add_staff(database_url, SLUG)
+    return live_server(database_url=database_url), live_server(database_url=database_url)
+
+
+def fire(calls: list[tuple[str, str, dict, dict]]) -> list[requests.Response]:
+    """Send every (method, url, body, headers) from its own thread, released together."""
+    barrier = threading.Barrier(len(calls))
+
+    def send(call):
+        method, url, body, headers = call
+        barrier.wait(timeout=20)
+        return requests.request(method, url, json=body, headers=headers, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(send, calls))
+
+
+def outcome(response: requests.Response) -> object:
+    return response.status_code if response.status_code < 400 else response.json()["code"]
+
+
+def iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def test_staff_and_patients_racing_for_one_slot_book_it_once(servers, database_url):
+    one, two = servers
+    start = first_slot_after(requests.get, one.url)
+    calls = []
+    for n in range(16):
+        server = (one, two)[n % 2]
+        if n % 4 < 2:
+            calls.append(("POST", server.url + PUBLIC + "/bookings",
+                          booking_body(start, who=n), {}))
+        else:
+            calls.append(("POST", server.url + API + "/bookings",
+                          staff_body(start, calendar="a", type="time", who=n), STAFF))
+    results = Counter(outcome(r) for r in fire(calls))
+    assert results == Counter({201: 1, "slot_unavailable": 15})
+    assert len(rows(database_url, "SELECT id FROM booking WHERE status = 'active'")) == 1
+    assert busy_overlaps(database_url) == []
+
+
+def test_moves_and_a_booking_into_one_slot(servers, database_url):
+    one, two = servers
+    start = datetime.fromisoformat(first_slot_after(requests.get, one.url))
+    target = start + timedelta(hours=2)
+    moving = []
+    for n, calendar in enumerate("bc"):  # from other calendars into calendar a
+        made = requests.post(one.url + API + "/bookings", headers=STAFF, timeout=10,
+                             json=staff_body(iso(start), calendar=calendar, type="time",
+                                             who=40 + n))
+        assert made.status_code == 201, made.text
+        moving.append(made.json()["booking"]["id"])
+    calls = [("PATCH", (one, two)[n % 2].url + f"{API}/bookings/{booking_id}",
+              {"start": iso(target), "calendar": "a"}, STAFF)
+             for n, booking_id in enumerate(moving)]
+    calls += [("POST", (one, two)[n % 2].url + PUBLIC + "/bookings",
+               booking_body(iso(target), calendar="a", who=n), {}) for n in range(8)]
+    responses = fire(calls)
+    results = Counter(outcome(r) for r in responses)
+    assert results[200] + results[201] == 1, results
+    assert results["slot_unavailable"] == len(calls) - 1, results
+    at_target = rows(database_url, "SELECT public_id FROM booking WHERE status = 'active' "
+                     "AND calendar = 'a'")
+    assert len(at_target) == 1
+    # a move that lost left its booking where it was
+    stayed = rows(database_url, "SELECT calendar FROM booking WHERE status = 'active' "
+                  "AND calendar <> 'a' ORDER BY calendar")
+    assert len(stayed) == 2 - results[200]
+    assert busy_overlaps(database_url) == []
+
+
+def test_a_block_and_bookings_under_it(servers, database_url):
+    one, two = servers
+    start = datetime.fromisoformat(first_slot_after(requests.get, one.url))
+    block = {"calendar": "a", "start": iso(start), "end": iso(start + timedelta(hours=2)),
+             "reason": "Personalmøte"}
+    calls = [("POST", one.url + API + "/blocks", block, STAFF),
+             ("POST", two.url + API + "/blocks",
+              {**block, "start": iso(start + timedelta(hours=1)),
+               "end": iso(start + timedelta(hours=3))}, STAFF)]
+    calls += [("POST", (one, two)[n % 2].url + PUBLIC + "/bookings",
+               booking_body(iso(start + timedelta(hours=n % 2)), calendar="a", who=n), {})
+              for n in range(10)]
+    calls += [("POST", two.url + API + "/bookings",
+               staff_body(iso(start), calendar="a", type="time", who=20), STAFF)]
+    responses = fire(calls)
+    blocks = [outcome(r) for r in responses[:2]]
+    bookings = Counter(outcome(r) for r in responses[2:])
+    assert set(blocks) <= {201, "conflicts", "block_overlap"}
+    assert set(bookings) <= {201, "slot_unavailable"}
+    made_blocks = rows(database_url, 'SELECT start, "end" FROM staff_block')
+    assert len(made_blocks) == blocks.count(201) <= 1
+    active = rows(database_url, "SELECT start FROM booking WHERE status = 'active'")
+    assert len(active) == bookings[201]
+    if made_blocks:  # the block won its hours: no booking got in under it
+        assert bookings[201] <= 1  # at most the hour the block left free
+    else:  # bookings won: each hour once, and the blocks said why they lost
+        assert 1 <= bookings[201] <= 2 and set(blocks) <= {"conflicts", "block_overlap"}
+    assert busy_overlaps(database_url) == []
