@@ -399,6 +399,7 @@ def block(client, start: str, end: str, **extra):
 
 
 def test_a_block_hides_slots_and_refuses_bookings_until_deleted(client):
+    assert {"09:00", "09:20", "09:40"} <= slot_starts(client, DAY)  # and now cached
     made = block(client, iso(DAY, 9), iso(DAY, 10))
     assert made.status_code == 201
     created = made.get_json()["block"]
@@ -536,3 +537,37 @@ def test_no_conflicts_when_everything_fits(client):
     booked(client, iso(DAY, 7), outside_schedule=True)  # outside on purpose: no conflict
     assert client.get(f"{API}/conflicts", headers=STAFF).get_json() == {"conflicts": []}
     assert client.get("/healthz").get_json()["conflicts"] == 0
+
+
+def test_the_pages_reveal_and_the_patients_own_cancel_are_logged(client):
+    from bs4 import BeautifulSoup
+
+    created = online(client, iso(DAY, 8))
+    booking_id = created["booking"]["id"]
+    page = client.get(f"/staff/{SLUG}/bookings/{booking_id}", headers=STAFF)
+    csrf = BeautifulSoup(page.get_data(as_text=True), "html.parser").find(
+        "input", {"name": "csrf"})["value"]
+    shown = client.post(f"/staff/{SLUG}/bookings/{booking_id}/reveal", headers=STAFF,
+                        data={"csrf": csrf})
+    assert shown.status_code == 200
+    bearer = {"Authorization": f"Bearer {created['cancel_token']}"}
+    assert client.delete(f"{PUBLIC}/bookings/{booking_id}", headers=bearer).status_code == 200
+    entries = log_of(client, booking_id)
+    assert [(e["actor"], e["action"]) for e in entries] == [
+        ("patient", "created"), ("staff:kari", "national_id_revealed"),
+        ("patient", "cancelled")]
+    assert entries[2]["details"] == {"initiated_by": "patient", "notified": True,
+                                     "via": "online"}
+
+
+def test_the_retention_purge_erases_what_staff_searched_for(client, database_url, clock):
+    from endpoint.storage.db import db
+    from endpoint.storage.purge import purge
+
+    booked(client, iso(DAY, 8))
+    search(client, "Nordmann")
+    search(client, fnr(0))
+    with db.connection_context():
+        purge(30, clock.at + timedelta(days=60))
+    assert rows(database_url, "SELECT kind, query, results FROM patient_search "
+                "ORDER BY id") == [("name", "", 1), ("national_id", "", 1)]

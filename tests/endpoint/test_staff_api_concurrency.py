@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 from endpoint_support import SLUG, booking_body, first_slot_after, grenda_yaml
-from staff_api_support import STAFF, add_staff, busy_overlaps, rows, staff_body
+from staff_api_support import OTHER, STAFF, add_staff, busy_overlaps, clinic_yaml, rows, staff_body
+from staff_api_support import SLUG as TIMEBOK
+from staff_api_support import iso as local_iso
 from support import write_clinic
 
 PUBLIC = f"/api/v1/clinics/{SLUG}"
@@ -27,7 +29,11 @@ def servers(database_url, live_server, content_dir):
     """Two server processes on one database, and a staff user of the clinic."""
     write_clinic(content_dir, SLUG, grenda_yaml(max_self_booked=50))
     add_staff(database_url, SLUG)
-    return live_server(database_url=database_url), live_server(database_url=database_url)
+    pair = live_server(database_url=database_url), live_server(database_url=database_url)
+    for server in pair:  # each process checks the password once, before the race
+        assert requests.get(server.url + API + "/conflicts", headers=STAFF,
+                            timeout=20).status_code == 200
+    return pair
 
 
 def fire(calls: list[tuple[str, str, dict, dict]]) -> list[requests.Response]:
@@ -126,4 +132,88 @@ def test_a_block_and_bookings_under_it(servers, database_url):
         assert bookings[201] <= 1  # at most the hour the block left free
     else:  # bookings won: each hour once, and the blocks said why they lost
         assert 1 <= bookings[201] <= 2 and set(blocks) <= {"conflicts", "block_overlap"}
+    assert busy_overlaps(database_url) == []
+
+
+# -- every write waits for the calendar's lock and re-checks inside it ----------------------
+
+LOCKED_DAY = "2026-12-03"
+
+
+def _hold_calendar(database_url: str, slug: str, calendar: str):
+    """A connection of the test's own, in a transaction that holds the calendar's lock:
+    PostgreSQL's advisory lock of that name, SQLite's write lock."""
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+        con = sqlite3.connect(database_url[len("sqlite:///"):], isolation_level=None)
+        con.execute("BEGIN IMMEDIATE")
+        return con, "?"
+    import psycopg2
+
+    from endpoint.storage.db import lock_key
+    con = psycopg2.connect(database_url, connect_timeout=5)
+    con.cursor().execute("SELECT pg_advisory_xact_lock(%s)",
+                         (lock_key(f"calendar:{slug}:{calendar}"),))
+    return con, "%s"
+
+
+def _insert_booking(con, p: str, slug: str, calendar: str, start: str, end: str) -> None:
+    """An active booking written behind the service's back, in the lock holder's transaction
+    (the times as naive UTC, as the endpoint stores them)."""
+    columns = ("public_id", "clinic", "calendar", "type", "start", '"end"', "status",
+               "self_booked", "patient_key", "id_type", "national_id", "first_name",
+               "last_name", "phone", "email", "note", "cancel_token_hash", "config_version",
+               "created_at", "cancelled_by", "cancel_reason", "sequence", "attendance",
+               "booked_by", "outside_schedule")
+    values = ("f" * 32, slug, calendar, "kons", start, end, "active", False, "k", "", "", "",
+              "", "", "", "", "", "", start, "", "", 0, "", "", False)
+    con.cursor().execute(f"INSERT INTO booking ({', '.join(columns)}) VALUES "
+                         f"({', '.join([p] * len(columns))})", values)
+
+
+@pytest.mark.parametrize("write", ["staff booking", "online booking", "move", "block"])
+def test_a_write_waits_for_the_calendars_lock_and_then_sees_what_was_written(
+        make_app, content_dir, database_url, write):
+    write_clinic(content_dir, TIMEBOK, clinic_yaml())
+    write_clinic(content_dir, OTHER, clinic_yaml())
+    app = make_app(database_url=database_url)
+    add_staff(database_url, TIMEBOK)
+    client = app.test_client()
+    day = datetime.fromisoformat(LOCKED_DAY).date()
+    api, public = f"/api/v1/staff/{TIMEBOK}", f"/api/v1/clinics/{TIMEBOK}"
+    assert client.get(f"{api}/conflicts", headers=STAFF).status_code == 200  # login cached
+    if write == "move":
+        made = client.post(f"{api}/bookings", headers=STAFF,
+                           json=staff_body(local_iso(day, 9), calendar="vikar", who=9))
+        assert made.status_code == 201
+        moving = made.get_json()["booking"]["id"]
+    requests_for = {
+        "staff booking": lambda: client.post(f"{api}/bookings", headers=STAFF,
+                                             json=staff_body(local_iso(day, 9))),
+        "online booking": lambda: client.post(f"{public}/bookings", json=booking_body(
+            local_iso(day, 9), calendar="lege", type="kons")),
+        "move": lambda: client.patch(f"{api}/bookings/{moving}", headers=STAFF,
+                                     json={"calendar": "lege"}),
+        "block": lambda: client.post(f"{api}/blocks", headers=STAFF, json={
+            "calendar": "lege", "start": local_iso(day, 8, 30), "end": local_iso(day, 10),
+            "reason": "Møte"}),
+    }
+    con, p = _hold_calendar(database_url, TIMEBOK, "lege")
+    results: list = []
+    try:
+        worker = threading.Thread(target=lambda: results.append(requests_for[write]()))
+        worker.start()
+        worker.join(1.5)
+        assert worker.is_alive(), "the write did not wait for the calendar's lock"
+        # 09:00-09:20 Oslo is 08:00-08:20 UTC
+        _insert_booking(con, p, TIMEBOK, "lege", f"{LOCKED_DAY} 08:00:00",
+                        f"{LOCKED_DAY} 08:20:00")
+        con.commit() if p == "%s" else con.execute("COMMIT")
+    finally:
+        con.close()
+    worker.join(30)
+    [response] = results
+    expected = "conflicts" if write == "block" else "slot_unavailable"
+    assert response.status_code == 409 and response.get_json()["code"] == expected, \
+        response.get_json()
     assert busy_overlaps(database_url) == []
