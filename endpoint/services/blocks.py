@@ -73,7 +73,7 @@ def remove_block(clinic: Clinic, public_id: str) -> StaffBlock:
     if block is None:
         raise Problem("not_found", "The clinic has no staff block with that id.")
     with write_transaction([calendar_lock(clinic, block.calendar)]):
-        deleted = StaffBlock.delete().where(StaffBlock.id == block.id).execute()
+        deleted = StaffBlock.delete().where(StaffBlock.id == block.id).execute()  # type: ignore[misc]  # stub
         if deleted:
             bump(clinic.slug, block.calendar)
     return block
