@@ -55,7 +55,7 @@ golden: install-test
 
 ## mutate: mutation testing of booking/ and the purge, by hand (not in CI; docs/mutation.md).
 ##   The modules are [tool.mutmut] only_mutate in pyproject.toml; MODULES picks some of them:
-##   make mutate MODULES="booking/restrictions.py booking/slots.py endpoint/purge.py"
+##   make mutate MODULES="booking/restrictions.py booking/slots.py endpoint/storage/purge.py"
 MODULES     ?=
 MUTATE_JOBS ?= 2
 mutate: $(VENV)/.installed-mutate
