@@ -17,6 +17,7 @@ from staff_api_support import (
     API,
     OTHER,
     OTHER_STAFF,
+    PASSWORD,
     PUBLIC,
     SLUG,
     STAFF,
@@ -30,7 +31,7 @@ from staff_api_support import (
     same_instant,
     staff_body,
 )
-from support import write_clinic
+from support import staff_login, write_clinic
 
 TODAY = date(2026, 12, 1)  # the clock: Tuesday 07:00 in Oslo
 DAY = date(2026, 12, 3)  # a Thursday
@@ -544,11 +545,11 @@ def test_the_pages_reveal_and_the_patients_own_cancel_are_logged(client):
 
     created = online(client, iso(DAY, 8))
     booking_id = created["booking"]["id"]
-    page = client.get(f"/staff/{SLUG}/bookings/{booking_id}", headers=STAFF)
+    staff_login(client, SLUG, "kari", PASSWORD)  # the pages take the login's session
+    page = client.get(f"/staff/{SLUG}/bookings/{booking_id}")
     csrf = BeautifulSoup(page.get_data(as_text=True), "html.parser").find(
         "input", {"name": "csrf"})["value"]
-    shown = client.post(f"/staff/{SLUG}/bookings/{booking_id}/reveal", headers=STAFF,
-                        data={"csrf": csrf})
+    shown = client.post(f"/staff/{SLUG}/bookings/{booking_id}/reveal", data={"csrf": csrf})
     assert shown.status_code == 200
     bearer = {"Authorization": f"Bearer {created['cancel_token']}"}
     assert client.delete(f"{PUBLIC}/bookings/{booking_id}", headers=bearer).status_code == 200
