@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -105,13 +106,19 @@ def feed_token_hash(token: str) -> str:
     return hashlib.sha256(b"staff-feed:" + token.encode()).hexdigest()
 
 
-def rotate_feed_token(clinic: str, username: str) -> str:
-    """A new secret feed token for the user; the old one stops working at once."""
+def _rotate(clinic: str, username: str, column: str, hashed: Callable[[str], str]) -> str:
+    """A new 256-bit token for the user, stored as `hashed(token)` in `column`; the old one
+    stops working at once."""
     user = find_user(clinic, username)
     token = secrets.token_urlsafe(32)
-    StaffUser.update(feed_token_hash=feed_token_hash(token)).where(
+    StaffUser.update({getattr(StaffUser, column): hashed(token)}).where(
         StaffUser.id == user.id).execute()
     return token
+
+
+def rotate_feed_token(clinic: str, username: str) -> str:
+    """A new secret feed token for the user; the old one stops working at once."""
+    return _rotate(clinic, username, "feed_token_hash", feed_token_hash)
 
 
 def user_for_feed(clinic: str, token: str) -> StaffUser | None:
@@ -146,11 +153,7 @@ def api_token_hash(token: str) -> str:
 
 def rotate_api_token(clinic: str, username: str) -> str:
     """A new API token for the user (shown once); the old one stops working at once."""
-    user = find_user(clinic, username)
-    token = secrets.token_urlsafe(32)
-    StaffUser.update(api_token_hash=api_token_hash(token)).where(
-        StaffUser.id == user.id).execute()
-    return token
+    return _rotate(clinic, username, "api_token_hash", api_token_hash)
 
 
 def user_for_api_token(token: str) -> StaffUser | None:
