@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from booking import Busy, Clinic
-from booking.restrictions import zone
-from booking.schedule import blocks_on
-from booking.slots import block_slots
+from booking.restrictions import calendar_day_slots, zone
 from common.words.conflicts import reason_words
 from common.words.dates import long_date
 from endpoint.services import waitlist
@@ -115,15 +113,10 @@ def free_starts(clinic: Clinic, calendar_id: str, day: date, type_id: str,
     if cal is None or kind is None:
         return []
     tz = zone(clinic.timezone)
-    busy = busy_between(clinic, day, day, calendar_id).get(calendar_id)
-    taken = busy if busy is not None else Busy()
-    starts = set()
-    holidays = clinic.online.closed_on_public_holidays
-    for block in blocks_on(cal, day, closed_on_public_holidays=holidays):
-        for slot in block_slots(block, kind, day, tz, taken, calendar_id):
-            if slot.start > now:
-                starts.add(slot.start.astimezone(tz).strftime("%H:%M"))
-    return sorted(starts)
+    busy = busy_between(clinic, day, day, calendar_id).get(calendar_id) or Busy()
+    # the core's engine, staff-only blocks included: what the calendar would offer
+    slots = calendar_day_slots(clinic, cal, kind, day, busy, online_only=False)
+    return sorted({s.start.astimezone(tz).strftime("%H:%M") for s in slots if s.start > now})
 
 
 def waiting(clinic: Clinic, now: datetime) -> list[dict[str, object]]:
