@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from booking import Busy, Clinic
 from booking.restrictions import zone
@@ -48,6 +49,14 @@ def _epoch(value: datetime | str) -> float:
     return value.replace(tzinfo=UTC).timestamp()
 
 
+@lru_cache(maxsize=8)
+def _busy_sql(by_calendar: bool, excluding: bool, param: str) -> str:
+    """The busy query for one shape of question, built once (it runs on every slot request)."""
+    sql = _BUSY_SQL.format(calendar=" AND calendar = ?" if by_calendar else "",
+                           exclude=" AND id <> ?" if excluding else "")
+    return raw_sql(sql)  # `param`, the database's style, keys the cache
+
+
 def busy_between(clinic: Clinic, first: date, last: date,
                  calendar: str | None = None, exclude: int | None = None) -> dict[str, Busy]:
     """Active bookings and staff blocks per calendar that overlap the days first..last
@@ -58,15 +67,14 @@ def busy_between(clinic: Clinic, first: date, last: date,
     `exclude` leaves one booking (a row id) out: the one being moved.
     """
     lo, hi = day_bounds(clinic, first, last)
-    sql = _BUSY_SQL.format(calendar=" AND calendar = ?" if calendar is not None else "",
-                           exclude=" AND id <> ?" if exclude is not None else "")
+    sql = _busy_sql(calendar is not None, exclude is not None, db.obj.param)
     mine = [calendar] if calendar is not None else []
     other = [exclude] if exclude is not None else []
     # a staff block may be longer than any booking: it is found by its overlap alone
     params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo), *mine,
               *other, clinic.slug, db_time(hi), db_time(lo), *mine]
     intervals: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for cal, start, end in db.execute_sql(raw_sql(sql), params):
+    for cal, start, end in db.execute_sql(sql, params):
         intervals[cal].append((_epoch(start), _epoch(end)))
     return {cal: Busy.from_epochs(items) for cal, items in intervals.items()}
 
