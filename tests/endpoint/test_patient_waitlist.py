@@ -271,3 +271,20 @@ def test_the_purge_deletes_ended_entries_and_expired_holds(client, clock, databa
     left_ids = {r[0] for r in rows(database_url, "SELECT public_id FROM waitlist_entry")}
     assert left_ids == {waiting[0]} and passed[0] not in left_ids
     assert rows(database_url, "SELECT id FROM hold") == []
+
+
+def test_a_staff_cancellation_and_a_staff_move_offer_the_freed_time(client, database_url):
+    add_staff(database_url, clinic=SLUG)
+    staff = f"/api/v1/staff/{SLUG}"
+    first, _ = book(client, local(DAY, 9))
+    second, _ = book(client, local(DAY, 10), who=8)
+    entry = joined(client, 0)
+    r = client.post(f"{staff}/bookings/{first}/cancel", headers=STAFF,
+                    json={"reason": "Legen er syk", "initiated_by": "clinic"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    r = client.patch(f"{staff}/bookings/{second}", headers=STAFF,
+                     json={"start": local(DAY, 15).isoformat()})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    got = client.get(f"{API}/waitlist/{entry[0]}", headers=auth(entry[1])).get_json()
+    assert [o["start"] for o in got["offers"]] == ["2026-12-03T09:00:00+01:00",
+                                                   "2026-12-03T10:00:00+01:00"]
