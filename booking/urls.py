@@ -3,7 +3,8 @@
 `pages_url` is where the contents of the build folder are published, so a
 clinic's page is `<pages_url><slug>/`, a booking link's page is
 `<pages_url><slug>/<link-id>/` and the cancellation page is
-`<pages_url><slug>/avbestill/`. The generator writes these folders and the
+`<pages_url><slug>/avbestill/`; the wait list's offers open
+`<pages_url><slug>/venteliste/`. The generator writes these folders and the
 endpoint's messages link to them, so both take the names from here.
 """
 
@@ -15,12 +16,15 @@ from booking.model import Clinic
 
 #: the cancellation page's folder (its booking id and token go in the fragment)
 CANCEL_PATH = "avbestill"
+#: the wait list's offer page (the entry's id and token go in the fragment)
+WAITLIST_PATH = "venteliste"
 #: the admin's page of booking links and embed codes
 LINKS_PATH = "lenker"
 #: the pages' shared scripts and styles
 ASSETS_PATH = "assets"
 #: folder names under a clinic that the build uses itself: no booking link may take them
-RESERVED_PATHS = frozenset({CANCEL_PATH, "snippets", LINKS_PATH, "index", ASSETS_PATH})
+RESERVED_PATHS = frozenset({CANCEL_PATH, WAITLIST_PATH, "snippets", LINKS_PATH, "index",
+                            ASSETS_PATH})
 
 
 def page_url(clinic: Clinic, link_id: str | None = None, *, calendar: str | None = None,
@@ -37,6 +41,11 @@ def page_url(clinic: Clinic, link_id: str | None = None, *, calendar: str | None
 def cancel_page_url(clinic: Clinic) -> str:
     """The cancellation page (`…/<slug>/avbestill/`)."""
     return f"{page_url(clinic)}{CANCEL_PATH}/"
+
+
+def waitlist_page_url(clinic: Clinic) -> str:
+    """The wait list's offer page (`…/<slug>/venteliste/`)."""
+    return f"{page_url(clinic)}{WAITLIST_PATH}/"
 
 
 def cancel_url(clinic: Clinic, public_id: str, token: str) -> str:
