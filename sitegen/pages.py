@@ -70,7 +70,8 @@ def _module_deps(name: str, text: str, names: set[str]) -> tuple[list[str], list
                 raise ValueError(f"templates/assets/{name}: import {spec!r} must name another "
                                  'file of templates/assets as "./<name>.js"')
             deps.append(spec[2:])
-    if len(MODULE_PATH.findall(text)) != len(found[0]) + len(found[1]):
+    if (len(MODULE_PATH.findall(text)) != len(found[0]) + len(found[1])
+            or len(re.findall(r"\bimport\s*\(", text)) != len(found[1])):
         raise ValueError(f'templates/assets/{name}: a "./….js" path outside a static import '
                          'at the start of a line or an import("./….js"), which the build '
                          "would not rewrite")
