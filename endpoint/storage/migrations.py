@@ -16,6 +16,7 @@ from endpoint.storage.db import (
     Booking,
     BookingLog,
     CalendarState,
+    Hold,
     Outbox,
     PatientSearch,
     RateHit,
@@ -23,6 +24,8 @@ from endpoint.storage.db import (
     StaffBlock,
     StaffSession,
     StaffUser,
+    WaitlistEntry,
+    WaitlistOffer,
     db,
     is_postgres,
     open_database,
@@ -31,7 +34,7 @@ from endpoint.storage.db import (
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 _schema = {"ready": False}
@@ -169,4 +172,11 @@ def _v6() -> None:
         )
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+def _v7() -> None:
+    # patients hold a time while they fill in the form, and wait for an earlier one
+    # (SPEC §11); create_tables makes the models' indexes (IF NOT EXISTS)
+    db.create_tables([Hold, WaitlistEntry, WaitlistOffer])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS hold_clinic_start ON hold (clinic, start)")
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7}
