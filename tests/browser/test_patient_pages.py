@@ -115,3 +115,160 @@ def test_too_late_to_move_or_cancel_shows_the_phone_as_a_link(booking_site, page
     link = status.get_by_role("link")
     assert re.fullmatch(r"tel:\+?[0-9]+", link.get_attribute("href"))
     assert errors == []
+
+
+def pick(page, day: int = 2) -> str:
+    """Kari Hansen, Konsultasjon, the `day`th day with free times: → the first time's text."""
+    page.get_by_role("button", name="Kari Hansen").click()
+    page.get_by_role("button", name="Konsultasjon").first.click()
+    page.locator("#days button").nth(day).click()
+    first = page.locator("#slots button").first
+    first.wait_for()
+    return first.inner_text()
+
+
+def times(page) -> list[str]:
+    return page.locator("#slots button").all_inner_texts()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_held_time_is_gone_for_others_until_it_runs_out(booking_site, chromium, clock,
+                                                          browser_errors, axe_source,
+                                                          artifacts_dir, width):
+    site = booking_site()
+    one = chromium.new_context(viewport={"width": width, "height": 800})
+    # the page's clock is the endpoint's (moved by the test), so the hold's countdown
+    # can run out without waiting five minutes
+    one.clock.install(time=clock.now())
+    a = one.new_page()
+    errors = browser_errors(a)
+    a.goto(site.page())
+    held = pick(a)
+    a.locator("#slots button").first.click()
+    a.get_by_role("heading", name="Dine opplysninger").wait_for()
+    hold = a.locator("#hold")
+    hold.get_by_text(re.compile(r"Vi holder av timen i [45]:\d\d")).wait_for()
+    found: dict[str, list] = {}
+    check_axe(a, axe_source, artifacts_dir, f"hold-{width}-details", found)
+
+    two = chromium.new_context()
+    b = two.new_page()
+    b.goto(site.page())
+    assert held not in (pick(b), *times(b)), "a held time is gone from everyone else's list"
+
+    # going back to another time lets it go at once
+    a.locator("#step-slot .change").click()
+    a.locator("#slots button").nth(1).click()
+    a.get_by_role("heading", name="Dine opplysninger").wait_for()
+    b.reload()
+    pick(b)
+    assert held in times(b), "a released hold frees the time"
+    second = a.locator("#step-slot .done-text").inner_text()
+
+    # the hold runs out on both clocks: the page says so and offers the times again
+    clock.advance(minutes=6)
+    a.clock.fast_forward("05:30")
+    notice = a.locator("#step-slot .notice")
+    notice.get_by_text("Tiden vi holdt av timen for deg, gikk ut").wait_for()
+    check_axe(a, axe_source, artifacts_dir, f"hold-{width}-expired", found)
+    assert hold.is_hidden()
+    assert any(second.startswith(t) for t in times(a)), "the expired time is free again"
+    assert errors == []
+    one.close()
+    two.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_a_time_someone_else_holds_refreshes_the_times(booking_site, page):
+    site = booking_site()
+    page.goto(site.page())
+    first = pick(page)
+    start = free_slots(site)[2]["slots"][0]["start"]
+    taken = requests.post(f"{api(site)}/holds", timeout=10,
+                          json={"calendar": "hansen", "type": "konsultasjon", "start": start})
+    assert taken.status_code == 201, taken.text
+    page.locator("#slots button").first.click()
+    page.locator("#step-slot .notice").get_by_text("Noen andre holder av").wait_for()
+    page.locator("#slots button").first.wait_for()
+    assert first not in times(page)
+
+
+OTHER = {"national_id": "13097248022", "first_name": "Per", "last_name": "Hansen",
+         "phone": "412 34 567", "email": "per@example.no"}
+
+
+def outbox_files(site) -> list[Path]:
+    from endpoint.notify import outbox
+
+    settings = site.app.extensions["ledig"].settings
+    outbox.run_once(settings, site.app.extensions["ledig"].clock)
+    return [*(settings.var / "sms").glob("*.json"), *(settings.var / "mail").glob("*.eml")]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, browser_errors,
+                                                 axe_source, artifacts_dir, width):
+    site = booking_site()
+    days = free_slots(site)
+    blocking = book(site, days[1]["slots"][0]["start"], who=OTHER)
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    errors = browser_errors(page)
+    found: dict[str, list] = {}
+
+    # join from the booking page, the chosen type and calendar preselected
+    page.goto(site.page())
+    page.get_by_role("button", name="Kari Hansen").click()
+    page.get_by_role("button", name="Konsultasjon").first.click()
+    page.locator("#days button").first.wait_for()
+    page.get_by_role("button", name="Ingen passende tid? Sett deg på venteliste").click()
+    form = page.locator("#waitlist")
+    form.get_by_role("heading", name="Sett deg på venteliste").wait_for()
+    assert form.get_by_label("Timetype").input_value() == "konsultasjon"
+    assert form.get_by_label("Hos").input_value() == "hansen"
+    form.get_by_role("button", name="Sett meg på ventelisten").click()  # empty: errors
+    check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-1-errors", found)
+    who = person()
+    form.locator("#wl-national_id").fill(who["national_id"])
+    form.locator("#wl-first_name").fill(who["first_name"])
+    form.locator("#wl-last_name").fill(who["last_name"])
+    form.locator("#wl-phone").fill(who["phone"])
+    form.locator("#wl-email").fill(who["email"])
+    form.get_by_role("button", name="Sett meg på ventelisten").click()
+    form.get_by_role("heading", name="Du står på ventelisten").wait_for()
+    check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-2-joined", found)
+    leave = form.locator("a.cancel-link").get_attribute("href")
+    assert "/venteliste/#id=" in leave and "&token=" in leave
+
+    # the blocking booking is cancelled in another context: the outbox offers its time
+    other = chromium.new_context()
+    cancel = other.new_page()
+    cancel.goto(site.page(f"avbestill/#{blocking['booking']['id']}.{blocking['cancel_token']}"))
+    cancel.get_by_role("button", name="Avbestill timen").click()
+    cancel.get_by_text("Timen er avbestilt.").wait_for()
+    other.close()
+    offers = [m for p in outbox_files(site) for m in
+              re.findall(r"http://\S+/venteliste/#id=[^\s\"&]+&(?:amp;)?token=[^\s\"<]+",
+                         p.read_text(errors="replace"))]
+    assert offers, "the offer went out with a link to venteliste/"
+    link = offers[0].replace("&amp;", "&")
+
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(link)
+    book_it = page.get_by_role("button", name=re.compile("Bestill denne timen"))
+    book_it.first.wait_for()
+    assert page.evaluate("location.hash") == ""
+    check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-3-offer", found)
+    book_it.first.click()
+    page.get_by_role("heading", name="Timen er bestilt").wait_for()
+    check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-4-booked", found)
+    assert "/avbestill/#" in page.locator("#cancel-link").get_attribute("href")
+    claimed = [b for b in bookings() if b["status"] == "active"]
+    assert [(b["national_id"], b["start"]) for b in claimed] == [
+        (who["national_id"], [b for b in bookings() if b["status"] == "cancelled"][0]["start"])]
+    token = link.split("token=")[1]
+    assert not any(token in url for url in requested), "the token never goes in a URL"
+    assert errors == []
+    context.close()
+    assert {k: v for k, v in found.items() if v} == {}
