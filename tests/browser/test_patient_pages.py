@@ -272,3 +272,49 @@ def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, browser
     assert errors == []
     context.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_a_time_inside_the_cancellation_deadline_is_said_before_and_after(
+        booking_site, chromium, clock, browser_errors):
+    from booking_support import fill_details
+
+    site = booking_site()
+    context = chromium.new_context()
+    context.clock.install(time=clock.now())
+    page = context.new_page()
+    errors = browser_errors(page)
+    page.goto(site.page())
+    pick(page, day=0)  # later today: well inside the 24 h deadline
+    page.locator("#slots button").first.click()
+    fill_details(page)
+    page.get_by_role("button", name="Gå videre").click()
+    late = page.locator("#confirm-late")
+    late.get_by_text("Denne timen kan ikke avbestilles eller flyttes på nett.").wait_for()
+    page.get_by_role("button", name="Bekreft bestilling").click()
+    page.get_by_role("heading", name="Timen er bestilt").wait_for()
+    assert page.locator("#receipt-cancel").is_hidden(), "no cancel link is promised"
+    said = page.locator("#receipt-late")
+    assert "kan ikke avbestilles eller flyttes" in said.inner_text()
+    assert said.get_by_role("link").get_attribute("href") == "tel:+4755123456"
+    assert errors == [] or all("405" in e or "404" in e for e in errors)
+    context.close()
+
+
+def test_a_time_outside_the_deadline_has_no_warning(booking_site, chromium, clock):
+    from booking_support import fill_details
+
+    site = booking_site()
+    context = chromium.new_context()
+    context.clock.install(time=clock.now())
+    page = context.new_page()
+    page.goto(site.page())
+    pick(page, day=3)
+    page.locator("#slots button").first.click()
+    fill_details(page)
+    page.get_by_role("button", name="Gå videre").click()
+    page.get_by_role("button", name="Bekreft bestilling").wait_for()
+    assert page.locator("#confirm-late").is_hidden()
+    page.get_by_role("button", name="Bekreft bestilling").click()
+    page.get_by_role("heading", name="Timen er bestilt").wait_for()
+    assert page.locator("#receipt-cancel").is_visible() and page.locator("#receipt-late").is_hidden()
+    context.close()
