@@ -2,8 +2,8 @@
 
 `pages_url` is where the contents of the build folder are published, so a
 clinic's page is `<pages_url><slug>/`, a booking link's page is
-`<pages_url><slug>/<link-id>/` and the cancellation page is
-`<pages_url><slug>/avbestill/`; the wait list's offers open
+`<pages_url><slug>/<link-id>/`, the cancellation page is
+`<pages_url><slug>/avbestill/` and the wait list's page
 `<pages_url><slug>/venteliste/`. The generator writes these folders and the
 endpoint's messages link to them, so both take the names from here.
 """
@@ -16,7 +16,7 @@ from booking.model import Clinic
 
 #: the cancellation page's folder (its booking id and token go in the fragment)
 CANCEL_PATH = "avbestill"
-#: the wait list's offer page (the entry's id and token go in the fragment)
+#: the wait list's offer page (SPEC §11; the entry's id and token go in the fragment)
 WAITLIST_PATH = "venteliste"
 #: the admin's page of booking links and embed codes
 LINKS_PATH = "lenker"
@@ -43,11 +43,16 @@ def cancel_page_url(clinic: Clinic) -> str:
     return f"{page_url(clinic)}{CANCEL_PATH}/"
 
 
-def waitlist_page_url(clinic: Clinic) -> str:
-    """The wait list's offer page (`…/<slug>/venteliste/`)."""
-    return f"{page_url(clinic)}{WAITLIST_PATH}/"
-
-
 def cancel_url(clinic: Clinic, public_id: str, token: str) -> str:
     """A booking's cancellation link: id and token in the fragment, never sent to a server."""
     return f"{cancel_page_url(clinic)}#{public_id}.{token}"
+
+
+def waitlist_page_url(clinic: Clinic) -> str:
+    """The wait list's page (`…/<slug>/venteliste/`)."""
+    return f"{page_url(clinic)}{WAITLIST_PATH}/"
+
+
+def waitlist_url(clinic: Clinic, entry_id: str, token: str) -> str:
+    """A wait-list entry's link: id and token in the fragment, never sent to a server."""
+    return f"{waitlist_page_url(clinic)}#{urlencode({'id': entry_id, 'token': token})}"

@@ -15,6 +15,9 @@ BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
               "schema": {"type": "string", "maxLength": 64}}
 AUTH = {"name": "Authorization", "in": "header", "required": False,
         "schema": {"type": "string"}, "description": "Bearer <cancel_token>"}
+HOLD_ID = {"name": "hold_id", "in": "path", "required": True,
+           "schema": {"type": "string", "maxLength": 64}}
+HOLD_AUTH = {**AUTH, "description": "Bearer <hold_token>"}
 
 
 def _problem(description: str) -> dict:
@@ -109,8 +112,8 @@ SPEC = {
                 "responses": {
                     "201": _json("Booked; the cancel token is returned only here", "Created"),
                     "404": _problem("Unknown clinic"),
-                    "409": _problem("slot_unavailable, max_self_booked, booking_deadline or "
-                                    "outside_booking_window"),
+                    "409": _problem("slot_unavailable, max_self_booked, booking_deadline, "
+                                    "outside_booking_window, hold_invalid or hold_expired"),
                     "413": _problem("Body too large"),
                     "415": _problem("Not JSON"),
                     "422": _problem("Invalid fields (all listed in errors)"),
@@ -154,11 +157,46 @@ SPEC = {
                     "401": _problem("No bearer token"),
                     "404": _problem("Unknown clinic, unknown id or wrong token"),
                     "409": _problem("cancellation_deadline, move_not_allowed, "
-                                    "booking_cancelled, slot_unavailable, booking_deadline "
-                                    "or outside_booking_window"),
+                                    "booking_cancelled, slot_unavailable, booking_deadline, "
+                                    "outside_booking_window, hold_invalid or hold_expired"),
                     "413": _problem("Body too large"),
                     "415": _problem("Not JSON"),
                     "422": _problem("Invalid fields (all listed in errors)"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/holds": {
+            "post": {
+                "operationId": "createHold",
+                "description": "Hold a visible time for online.hold_minutes: busy for "
+                               "everyone else until it expires, is released or is booked "
+                               "with its hold_token.",
+                "parameters": [SLUG],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/HoldRequest"}}}},
+                "responses": {
+                    "201": _json("Held; the hold token is returned only here", "HoldCreated"),
+                    "404": _problem("Unknown clinic, or holds are off (hold_minutes: 0)"),
+                    "409": _problem("slot_unavailable, booking_deadline or "
+                                    "outside_booking_window"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields (all listed in errors)"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/holds/{hold_id}": {
+            "delete": {
+                "operationId": "releaseHold",
+                "parameters": [SLUG, HOLD_ID, HOLD_AUTH],
+                "responses": {
+                    "200": _json("Released", "Released"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, holds off, unknown id or wrong token"),
                     "429": RATE_LIMITED,
                     "503": UNAVAILABLE,
                 },
@@ -239,6 +277,9 @@ SPEC = {
                 "calendar": {"type": "string"}, "type": {"type": "string"},
                 "start": DATETIME,
                 "note": {"type": "string", "maxLength": 1000},
+                "hold_token": {"type": "string", "maxLength": 200,
+                               "description": "the token of the patient's hold on this "
+                                              "time; the booking consumes the hold"},
                 "patient": {
                     "type": "object",
                     "required": ["id_type", "national_id", "first_name", "last_name", "phone"],
@@ -256,7 +297,26 @@ SPEC = {
         "MoveRequest": {
             "type": "object", "required": ["start"], "additionalProperties": False,
             "properties": {"start": DATETIME,
-                           "calendar": {"type": ["string", "null"], "maxLength": 100}}},
+                           "calendar": {"type": ["string", "null"], "maxLength": 100},
+                           "hold_token": {"type": "string", "maxLength": 200,
+                                          "description": "the patient's hold on the new "
+                                                         "time"}}},
+        "HoldRequest": {
+            "type": "object", "required": ["calendar", "type", "start"],
+            "additionalProperties": False,
+            "properties": {"calendar": {"type": "string", "maxLength": 100},
+                           "type": {"type": "string", "maxLength": 100}, "start": DATETIME}},
+        "Hold": {
+            "type": "object",
+            "required": ["id", "calendar", "type", "start", "end", "expires_at"],
+            "properties": {"id": {"type": "string"}, "calendar": {"type": "string"},
+                           "type": {"type": "string"}, "start": DATETIME, "end": DATETIME,
+                           "expires_at": DATETIME}},
+        "HoldCreated": {"type": "object", "required": ["hold", "hold_token"],
+                        "properties": {"hold": {"$ref": "#/components/schemas/Hold"},
+                                       "hold_token": {"type": "string", "minLength": 43}}},
+        "Released": {"type": "object", "required": ["released"],
+                     "properties": {"released": {"type": "boolean"}}},
         "Booking": BOOKING,
         "BookingEnvelope": {"type": "object", "required": ["booking"],
                             "properties": {"booking": {"$ref": "#/components/schemas/Booking"}}},

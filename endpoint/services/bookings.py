@@ -10,6 +10,7 @@ in the same transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
 from endpoint.notify import compose
 from endpoint.problems import Problem
-from endpoint.services import audit, waitlist
+from endpoint.services import audit, holds, waitlist
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
@@ -42,11 +43,18 @@ class BookingRequest:
     start: datetime
     patient: Patient
     note: str = ""
+    #: the token of the patient's hold on this time (SPEC §11), which the booking consumes
+    hold_token: str | None = None
 
 
 def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
-                   secret_key: str) -> tuple[Booking, str]:
-    """Book a slot for a patient; the stored booking and its one-time cancel token."""
+                   secret_key: str, *, via: str = "online", extra_locks: Sequence[str] = (),
+                   inside: Callable[[Booking], None] | None = None) -> tuple[Booking, str]:
+    """Book a slot for a patient; the stored booking and its one-time cancel token.
+
+    `inside` runs in the booking's transaction after the booking is saved, under
+    `extra_locks` as well (a wait-list claim marks its entry booked there; raising
+    undoes the booking)."""
     key = patient_key(secret_key, req.patient.national_id)
     token = new_token()
     day = req.start.astimezone(zone(clinic.timezone)).date()
@@ -65,17 +73,24 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     )
     # rendered before the locks are taken: the texts, the .ics and the clinic's dialog
     messages = compose.booked_messages(clinic, booking, now, token)
-    locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}"]
+    locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}",
+             *extra_locks]
     try:
         with write_transaction(locks):
-            busy = busy_between(clinic, day, day, req.calendar)
+            hold = holds.matching_hold(clinic, req.hold_token, req.calendar, req.type,
+                                       req.start, now)
+            busy = busy_between(clinic, day, day, req.calendar, now=now,
+                                exclude_hold=hold.id if hold is not None else None)
             decision = check_booking(clinic, req.calendar, req.type, req.start, now, busy,
                                      count_self_booked(clinic, key, now))
             if isinstance(decision, Refusal):
                 raise Problem(decision.code, decision.message)
+            holds.consume(hold)
             booking.save(force_insert=True)
+            if inside is not None:
+                inside(booking)
             compose.store(booking, messages)
-            audit.record(booking, now, audit.PATIENT, audit.CREATED, via="online",
+            audit.record(booking, now, audit.PATIENT, audit.CREATED, via=via,
                          **placement(clinic, booking))
             bump(clinic.slug, req.calendar)
     except IntegrityError as exc:
@@ -153,7 +168,7 @@ def check_move(clinic: Clinic, booking: Booking, now: datetime) -> Problem | Non
 
 
 def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
-                 calendar: str | None, now: datetime) -> Booking:
+                 calendar: str | None, now: datetime, hold_token: str | None = None) -> Booking:
     """Move as the patient (SPEC §11): the same booking, id and token, at a new time.
 
     Allowed while the booking could be cancelled; the new time must be visible
@@ -161,7 +176,8 @@ def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
     move does not change). Under both calendars' locks the booking is re-read
     and the target re-checked, and one UPDATE moves it: the patient holds exactly
     one of the two times at every moment. Told as for a staff move (same UID,
-    higher SEQUENCE); the freed time is offered to the wait list.
+    higher SEQUENCE); the freed time is offered to the wait list. `hold_token`: the
+    patient's hold on the new time, consumed by the move.
     """
     booking = find_booking(clinic, public_id, token)
     target = calendar or booking.calendar
@@ -176,10 +192,13 @@ def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
             current = Booking.get_by_id(booking.id)
             if (problem := check_move(clinic, current, now)) is not None:
                 raise problem  # cancelled or moved near its start a moment ago
-            busy = busy_between(clinic, day, day, target, exclude=current.id, now=now)
+            hold = holds.matching_hold(clinic, hold_token, target, current.type, start, now)
+            busy = busy_between(clinic, day, day, target, exclude=current.id, now=now,
+                                exclude_hold=hold.id if hold is not None else None)
             decision = check_booking(clinic, target, current.type, start, now, busy, 0)
             if isinstance(decision, Refusal):
                 raise Problem(decision.code, decision.message)
+            holds.consume(hold)
             Booking.update(calendar=target, start=to_db(decision.start),
                            end=to_db(decision.end), outside_schedule=False,
                            sequence=current.sequence + 1).where(

@@ -102,3 +102,29 @@ def test_a_booking_racing_a_move_into_one_slot_gets_it_once(servers, database_ur
     assert overlaps(rows) == []  # never the mover and the other patient in one slot
     # every mover kept one time; the other patient has one where the booking won
     assert len(rows) == ROUNDS + (ROUNDS - results[200])
+
+
+def test_two_patients_holding_one_slot_at_once_get_one_201_and_one_409(servers,
+                                                                         database_url):
+    one, two = servers
+    first = datetime.fromisoformat(first_slot_after(requests.get, one.url, days=3))
+    for n in range(ROUNDS):
+        start = (first + timedelta(days=n)).isoformat()
+        body = {"calendar": "a", "type": "time", "start": start}
+        responses = fire([("POST", server.url + API + "/holds", {"json": body})
+                          for server in (one, two)])
+        assert sorted(map(outcome, responses), key=str) == [201, "slot_unavailable"], \
+            [r.text for r in responses]
+        winner = next(r for r in responses if r.status_code == 201).json()
+        # the other patient cannot book it either; the holder can
+        other = requests.post(two.url + API + "/bookings",
+                              json=booking_body(start, who=200 + n), timeout=30)
+        assert outcome(other) == "slot_unavailable"
+        mine_ = requests.post(one.url + API + "/bookings",
+                              json=booking_body(start, who=n,
+                                                hold_token=winner["hold_token"]), timeout=30)
+        assert mine_.status_code == 201, mine_.text
+    from staff_api_support import rows
+
+    assert rows(database_url, "SELECT id FROM hold") == []
+    assert overlaps(active_rows(database_url)) == []
