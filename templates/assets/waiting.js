@@ -34,7 +34,8 @@ export function offerView(res) {
   const out = {entry: null, slots: [], say: null, error: null};
   if (res.status === 200) {
     const b = res.body, e = out.entry = b.entry || {};
-    out.slots = b.slots || b.offers || e.offers || [];
+    // offered times someone else has booked since are left out (the claim re-checks)
+    out.slots = (b.offers || []).filter((o) => o.available !== false);
     if (e.status && e.status !== "waiting" && e.status !== "offered") out.say = "offer_ended";
     else if (!out.slots.length) out.say = "offer_none";
   } else if (res.status === 404 || res.status === 401) out.say = "offer_not_found";

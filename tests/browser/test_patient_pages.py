@@ -206,12 +206,13 @@ def outbox_files(site) -> list[Path]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, browser_errors,
+def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, clock, browser_errors,
                                                  axe_source, artifacts_dir, width):
     site = booking_site()
     days = free_slots(site)
     blocking = book(site, days[1]["slots"][0]["start"], who=OTHER)
     context = chromium.new_context(viewport={"width": width, "height": 800})
+    context.clock.install(time=clock.now())  # the clinic's today is the endpoint's
     page = context.new_page()
     errors = browser_errors(page)
     found: dict[str, list] = {}
@@ -235,6 +236,8 @@ def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, browser
     form.locator("#wl-phone").fill(who["phone"])
     form.locator("#wl-email").fill(who["email"])
     form.get_by_role("button", name="Sett meg på ventelisten").click()
+    page.wait_for_timeout(1500)
+    print("FORM", form.inner_text())
     form.get_by_role("heading", name="Du står på ventelisten").wait_for()
     check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-2-joined", found)
     leave = form.locator("a.cancel-link").get_attribute("href")
@@ -252,11 +255,14 @@ def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, browser
                          p.read_text(errors="replace"))]
     assert offers, "the offer went out with a link to venteliste/"
     link = offers[0].replace("&amp;", "&")
+    print("OFFERS", offers, [p.read_text(errors="replace")[:2000] for p in outbox_files(site)])
 
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(link)
     book_it = page.get_by_role("button", name=re.compile("Bestill denne timen"))
+    page.wait_for_timeout(1500)
+    print("STATUS", page.locator("main").inner_text(), page.evaluate("location.href"))
     book_it.first.wait_for()
     assert page.evaluate("location.hash") == ""
     check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-3-offer", found)

@@ -33,10 +33,11 @@ test("the offer's fragment: #id=…&token=…", () => {
 test("what the offer page shows", () => {
   const slot = {calendar: "hansen", start: "2026-12-03T08:00:00+01:00"};
   const ok = (body) => offerView({status: 200, body});
-  assert.deepEqual(ok({entry: {status: "waiting"}, slots: [slot]}).slots, [slot]);
-  assert.equal(ok({entry: {status: "waiting"}, slots: [slot]}).say, null);
-  assert.equal(ok({entry: {status: "waiting"}, slots: []}).say, "offer_none");
-  assert.equal(ok({entry: {status: "booked"}, slots: []}).say, "offer_ended");
+  const gone = {...slot, start: "2026-12-03T09:00:00+01:00", available: false};
+  assert.deepEqual(ok({entry: {status: "waiting"}, offers: [slot, gone]}).slots, [slot]);
+  assert.equal(ok({entry: {status: "waiting"}, offers: [slot]}).say, null);
+  assert.equal(ok({entry: {status: "waiting"}, offers: [gone]}).say, "offer_none");
+  assert.equal(ok({entry: {status: "booked"}, offers: []}).say, "offer_ended");
   assert.equal(offerView({status: 404, body: {code: "not_found"}}).say, "offer_not_found");
   assert.equal(offerView({status: 429, body: {code: "rate_limited"}}).error, "rate_limited");
 });
