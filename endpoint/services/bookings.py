@@ -134,7 +134,8 @@ def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime
 
 def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: str,
             via: str, reason: str = "", channels: tuple[str, ...] | None = None) -> Booking:
-    """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot.
+    """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot
+    and offer it to the wait list.
 
     The booking's SEQUENCE goes up, so that the patient's calendar replaces the event."""
     with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
@@ -150,6 +151,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: 
                          initiated_by="clinic" if by == "staff" else "patient",
                          notified=channels != ())
             bump(clinic.slug, booking.calendar)
+            freed(clinic, booking, now)  # the time, to the wait list (SPEC §11)
     return booking
 
 
