@@ -514,7 +514,7 @@ CLIENT_KEYS = (
     "err_outside_booking_window", "err_validation", "err_rate_limited", "err_network",
     "err_generic", "err_not_found", "pick_other", "try_again", "cancel_done",
     "cancel_already", "cancel_too_late", "cancel_not_found", "cancel_no_token",
-    "links_copied", "national_id", "national_id_hint", "first_name", "last_name",
+    "links_copied", "id_type", "national_id", "national_id_hint", "first_name", "last_name",
     "hold_left", "hold_made", "hold_one_minute", "hold_expired", "hold_taken",
     "hold_rate_limited", "receipt_late", "move_confirm", "move_from", "move_to",
     "err_move_not_allowed", "err_cancellation_deadline", "waitlist_join", "waitlist_heading",

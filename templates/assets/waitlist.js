@@ -121,7 +121,10 @@ export function open({cfg, T, text, api, track, info, type, calendar}) {
     const r = check(n, inputs[n].value, true, opts());
     return mark(inputs[n], r.valid ? "" : T[r.key]);
   };
-  FIELDS.forEach((n) => inputs[n].addEventListener("blur", () => {
+  // as on the booking form: no check when leaving for the submit button (a message
+  // appearing or going would move the button away from the click)
+  FIELDS.forEach((n) => inputs[n].addEventListener("blur", (e) => {
+    if (e.relatedTarget === send) return;
     if (inputs[n].value.trim()) checkOne(n);
   }));
   function checkRange() {

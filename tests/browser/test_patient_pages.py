@@ -6,6 +6,7 @@ the new steps at 360 and 1280 px."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -205,6 +206,13 @@ def outbox_files(site) -> list[Path]:
     return [*(settings.var / "sms").glob("*.json"), *(settings.var / "mail").glob("*.eml")]
 
 
+def offer_links(site) -> list[str]:
+    """The venteliste/ links of the text messages sent so far (the file backend)."""
+    return [m for p in outbox_files(site) if p.suffix == ".json"
+            for m in re.findall(r"http://\S+/venteliste/#id=[^\s\"&]+&token=[^\s\"]+",
+                                json.loads(p.read_text())["text"])]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, clock, browser_errors,
                                                  axe_source, artifacts_dir, width):
@@ -236,12 +244,11 @@ def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, clock, 
     form.locator("#wl-phone").fill(who["phone"])
     form.locator("#wl-email").fill(who["email"])
     form.get_by_role("button", name="Sett meg på ventelisten").click()
-    page.wait_for_timeout(1500)
-    print("FORM", form.inner_text())
     form.get_by_role("heading", name="Du står på ventelisten").wait_for()
     check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-2-joined", found)
     leave = form.locator("a.cancel-link").get_attribute("href")
     assert "/venteliste/#id=" in leave and "&token=" in leave
+    before = set(offer_links(site))  # the sign-up's own message links there too
 
     # the blocking booking is cancelled in another context: the outbox offers its time
     other = chromium.new_context()
@@ -250,19 +257,14 @@ def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, clock, 
     cancel.get_by_role("button", name="Avbestill timen").click()
     cancel.get_by_text("Timen er avbestilt.").wait_for()
     other.close()
-    offers = [m for p in outbox_files(site) for m in
-              re.findall(r"http://\S+/venteliste/#id=[^\s\"&]+&(?:amp;)?token=[^\s\"<]+",
-                         p.read_text(errors="replace"))]
-    assert offers, "the offer went out with a link to venteliste/"
-    link = offers[0].replace("&amp;", "&")
-    print("OFFERS", offers, [p.read_text(errors="replace")[:2000] for p in outbox_files(site)])
+    offers = [link for link in offer_links(site) if link not in before]
+    assert len(offers) == 1, "the offer went out with a link to venteliste/"
+    link = offers[0]
 
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(link)
     book_it = page.get_by_role("button", name=re.compile("Bestill denne timen"))
-    page.wait_for_timeout(1500)
-    print("STATUS", page.locator("main").inner_text(), page.evaluate("location.href"))
     book_it.first.wait_for()
     assert page.evaluate("location.hash") == ""
     check_axe(page, axe_source, artifacts_dir, f"waitlist-{width}-3-offer", found)
@@ -302,7 +304,7 @@ def test_a_time_inside_the_cancellation_deadline_is_said_before_and_after(
     said = page.locator("#receipt-late")
     assert "kan ikke avbestilles eller flyttes" in said.inner_text()
     assert said.get_by_role("link").get_attribute("href") == "tel:+4755123456"
-    assert errors == [] or all("405" in e or "404" in e for e in errors)
+    assert errors == []
     context.close()
 
 
