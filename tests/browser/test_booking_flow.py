@@ -198,7 +198,8 @@ def test_a_taken_slot_offers_another(booking_site, content_dir, page, browser_er
     # holds off (online.hold_minutes: 0): with them, no one else could take the time
     # picked (test_patient_pages.py), and the page must work without them too
     clinic = content_dir / "clinics" / f"{SLUG}.yaml"
-    clinic.write_text(clinic.read_text().replace("\nonline:\n", "\nonline:\n  hold_minutes: 0\n", 1))
+    text = clinic.read_text()
+    clinic.write_text(text.replace("\nonline:\n", "\nonline:\n  hold_minutes: 0\n", 1))
     site = booking_site()
     errors = browser_errors(page)
     page.goto(site.page())
