@@ -327,3 +327,37 @@ def test_a_time_outside_the_deadline_has_no_warning(booking_site, chromium, cloc
     assert page.locator("#receipt-cancel").is_visible()
     assert page.locator("#receipt-late").is_hidden()
     context.close()
+
+
+def test_an_offer_taken_first_is_said_kindly_and_the_list_can_be_left(booking_site, page,
+                                                                      browser_errors):
+    site = booking_site()
+    days = free_slots(site)
+    blocking = book(site, days[1]["slots"][0]["start"], who=OTHER)
+    joined = requests.post(f"{api(site)}/waitlist", timeout=10, json={
+        "type": "konsultasjon", "calendar": "hansen", "from": days[0]["date"],
+        "to": days[4]["date"], "patient": {"id_type": "fnr", **person()}})
+    assert joined.status_code == 201, joined.text
+    before = set(offer_links(site))
+    gone = requests.delete(f"{api(site)}/bookings/{blocking['booking']['id']}", timeout=10,
+                           headers={"Authorization": f"Bearer {blocking['cancel_token']}"})
+    assert gone.status_code == 200, gone.text
+    [link] = [x for x in offer_links(site) if x not in before]
+    # someone else books the freed time before the patient taps it
+    errors = browser_errors(page)
+    page.goto(link)
+    book_it = page.get_by_role("button", name=re.compile("Bestill denne timen"))
+    book_it.first.wait_for()
+    book(site, days[1]["slots"][0]["start"], who={**OTHER, "first_name": "Pål"})
+    book_it.first.click()
+    status = page.locator("#offer-status")
+    status.get_by_text("Noen andre rakk å bestille denne timen.").wait_for()
+    assert "Du står fortsatt på ventelisten" in status.inner_text()
+    assert book_it.count() == 0
+    page.get_by_role("button", name="Meld meg av ventelisten").click()
+    status.get_by_text("Du er meldt av ventelisten.").wait_for()
+    entry = joined.json()
+    still = requests.get(f"{api(site)}/waitlist/{entry['entry']['id']}", timeout=10,
+                         headers={"Authorization": f"Bearer {entry['token']}"})
+    assert still.status_code != 200 or still.json()["entry"]["status"] != "waiting"
+    assert [e for e in errors if "409" not in e] == []
