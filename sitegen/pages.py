@@ -5,7 +5,8 @@ shared `Assets` go in, `{relative path: bytes}` comes out, the same bytes for
 the same input (no clock, sorted JSON), so golden tests can hold them.
 
 Outputs per clinic (SPEC §4): `<slug>/index.html`, `<slug>/<link-id>/index.html`,
-`<slug>/avbestill/index.html`, `<slug>/lenker/index.html` (the admin's page)
+`<slug>/avbestill/index.html`, `<slug>/venteliste/index.html` (the wait list's
+offers), `<slug>/lenker/index.html` (the admin's page)
 and `<slug>/snippets/<link-id or index>.html`.
 """
 
@@ -24,7 +25,7 @@ from markupsafe import Markup
 
 from booking import AppointmentType, BookingLink, Calendar, Clinic
 from booking.model import origin_of
-from booking.urls import CANCEL_PATH, cancel_page_url, page_url
+from booking.urls import CANCEL_PATH, WAITLIST_PATH, cancel_page_url, page_url, waitlist_page_url
 from common.words.pages import client_strings, strings
 from sitegen.urls import EMBED_MARK, embed_id, iframe_code
 
@@ -43,6 +44,9 @@ class Assets:
     paths: dict[str, str]
     files: dict[str, bytes]
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: for each ES module, the modules it may load later by `import("./x.js")` (and
+    #: all they import), beyond its static graph: not preloaded, fetched when needed
+    lazy: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # A static import or re-export at the start of a line: `import … from "…"` (lists over
@@ -50,22 +54,28 @@ class Assets:
 IMPORT = re.compile(r"""^([ \t]*(?:import|export)\b[^;"'`]*?\bfrom\s*|[ \t]*import\s*)"""
                     r"""(["'])([^"'\n]*)\2""", re.MULTILINE)
 MODULE_PATH = re.compile(r"""(["'])\./[^"'\n]*\.js\1""")
+# A dynamic import of a sibling, `import("./x.js")`: loaded only when the page needs it.
+DYNAMIC = re.compile(r"""(\bimport\(\s*)(["'])(\./[A-Za-z0-9_-]+\.js)\2(?=\s*\))""")
 SIBLING = re.compile(r"\./[A-Za-z0-9_-]+\.js")
 
 
-def _module_deps(name: str, text: str, names: set[str]) -> list[str]:
-    """The files one JS file imports; each import must name another one as "./x.js"."""
-    deps = []
-    for m in IMPORT.finditer(text):
-        spec = m.group(3)
-        if not SIBLING.fullmatch(spec) or spec[2:] not in names or spec[2:] == name:
-            raise ValueError(f"templates/assets/{name}: import {spec!r} must name another "
-                             'file of templates/assets as "./<name>.js"')
-        deps.append(spec[2:])
-    if len(MODULE_PATH.findall(text)) != len(deps):
+def _module_deps(name: str, text: str, names: set[str]) -> tuple[list[str], list[str]]:
+    """The files one JS file imports, statically and by `import("./x.js")`; each import
+    must name another one as "./x.js"."""
+    found: tuple[list[str], list[str]] = ([], [])
+    for deps, pattern in zip(found, (IMPORT, DYNAMIC), strict=True):
+        for m in pattern.finditer(text):
+            spec = m.group(3)
+            if not SIBLING.fullmatch(spec) or spec[2:] not in names or spec[2:] == name:
+                raise ValueError(f"templates/assets/{name}: import {spec!r} must name another "
+                                 'file of templates/assets as "./<name>.js"')
+            deps.append(spec[2:])
+    if (len(MODULE_PATH.findall(text)) != len(found[0]) + len(found[1])
+            or len(re.findall(r"\bimport\s*\(", text)) != len(found[1])):
         raise ValueError(f'templates/assets/{name}: a "./….js" path outside a static import '
-                         "at the start of a line, which the build would not rewrite")
-    return deps
+                         'at the start of a line or an import("./….js"), which the build '
+                         "would not rewrite")
+    return found
 
 
 def load_assets(folder: Path = ASSETS) -> Assets:
@@ -75,10 +85,13 @@ def load_assets(folder: Path = ASSETS) -> Assets:
     sources = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
                if p.is_file() and not p.name.startswith(".")}
     texts = {n: d.decode("utf-8") for n, d in sources.items() if n.endswith(".js")}
-    deps = {n: _module_deps(n, t, set(texts)) for n, t in texts.items()}
+    found = {n: _module_deps(n, t, set(texts)) for n, t in texts.items()}
+    deps = {n: static for n, (static, _) in found.items()}
+    later = {n: dynamic for n, (_, dynamic) in found.items()}
     paths: dict[str, str] = {}
     files: dict[str, bytes] = {}
     imports: dict[str, tuple[str, ...]] = {}
+    lazy: dict[str, tuple[str, ...]] = {}
 
     def hashed(m: re.Match) -> str:
         return m.group(1) + m.group(2) + "./" + Path(paths[m.group(3)[2:]]).name + m.group(2)
@@ -91,18 +104,21 @@ def load_assets(folder: Path = ASSETS) -> Assets:
                              + " → ".join((*chain[chain.index(name):], name)))
         data = sources[name]
         if name in texts:
-            for dep in deps[name]:
+            for dep in (*deps[name], *later[name]):
                 add(dep, (*chain, name))
             imports[name] = tuple(sorted({*deps[name], *(d for dep in deps[name]
                                                          for d in imports[dep])}))
-            data = IMPORT.sub(hashed, texts[name]).encode()
+            reach = {d for dep in (*deps[name], *later[name])
+                     for d in (dep, *imports[dep], *lazy[dep])}
+            lazy[name] = tuple(sorted(reach - {*imports[name], name}))
+            data = DYNAMIC.sub(hashed, IMPORT.sub(hashed, texts[name])).encode()
         digest = hashlib.sha256(data).hexdigest()[:10]
         paths[name] = target = f"assets/{Path(name).stem}.{digest}{Path(name).suffix}"
         files[target] = data
 
     for name in sources:
         add(name, ())
-    return Assets(paths, files, imports)
+    return Assets(paths, files, imports, lazy)
 
 
 @lru_cache(maxsize=1)
@@ -192,6 +208,8 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
     here = page_url(clinic, link.id if link else None)
     if page == "cancel":
         here = clinic_url = cancel_page_url(clinic)
+    elif page == "venteliste":
+        here = clinic_url = waitlist_page_url(clinic)
     index = clinic.booking_links.index(link) + 1 if link is not None else None
     tracking = {
         "ga": clinic.tracking.ga_measurement_id,
@@ -211,6 +229,7 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
         "test_mode": clinic.test_mode,
         "api": clinic.endpoint_url.rstrip("/") + f"/api/v1/clinics/{clinic.slug}",
         "cancel_url": cancel_page_url(clinic),
+        "waitlist_url": waitlist_page_url(clinic),
         "page_url": page_url(clinic),
         "preset": {"calendar": link.calendar, "type": link.type} if link else {},
         "offers": table,
@@ -283,6 +302,8 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
                calendars=pick.calendars, types=pick.types)
     render("cancel.html", f"{slug}/{CANCEL_PATH}/index.html", "cancel",
            title=t["title_cancel"].format(clinic=clinic.name))
+    render("venteliste.html", f"{slug}/{WAITLIST_PATH}/index.html", "venteliste",
+           title=t["title_waitlist"].format(clinic=clinic.name))
 
     clinic_title = t["title_booking"].format(clinic=clinic.name)
     items = [{"title": t["links_clinic_page"], "preset": "", "url": page_url(clinic),

@@ -97,11 +97,74 @@ NB: dict[str, str] = {
     "cancel_button": "Avbestill timen",
     "cancel_done": "Timen er avbestilt.",
     "cancel_already": "Denne timen er allerede avbestilt.",
-    "cancel_too_late": "Det er for sent å avbestille denne timen på nett. Ring oss på {phone}.",
+    "cancel_too_late": "Det er for sent å avbestille eller flytte denne timen på nett. "
+                       "Ring oss på {phone}.",
     "cancel_not_found": "Vi fant ikke timen. Sjekk at du brukte hele lenken fra bekreftelsen.",
     "cancel_no_token": "Lenken mangler koden som trengs for å avbestille. Bruk lenken fra "
                        "bekreftelsen du fikk, eller ring oss på {phone}.",
     "cancel_new": "Bestill en ny time",
+    "hold_left": "Vi holder av timen i {time}.",
+    "hold_note": "Fullfør bestillingen før tiden går ut.",
+    "hold_made": "Vi holder av timen for deg i noen minutter mens du fyller ut.",
+    "hold_one_minute": "Ett minutt igjen av tiden vi holder av timen.",
+    "hold_expired": "Tiden vi holdt av timen for deg, gikk ut. Velg en tid på nytt – den du "
+                    "valgte, kan være tatt.",
+    "hold_taken": "Noen andre holder av eller har nettopp bestilt denne tiden. Her er de "
+                  "ledige tidene nå.",
+    "hold_rate_limited": "Du holder av for mange timer samtidig. Vent noen minutter og prøv "
+                         "igjen.",
+    "confirm_late": "Denne timen kan ikke avbestilles eller flyttes på nett.",
+    "receipt_late": "Denne timen kan ikke avbestilles eller flyttes på nett. Kan du ikke "
+                    "komme, ring oss på {phone}.",
+    "move_button": "Flytt timen",
+    "move_confirm_heading": "Se over og flytt",
+    "move_confirm": "Flytt timen hit",
+    "move_from": "Fra",
+    "move_to": "Til",
+    "move_done": "Timen er flyttet",
+    "move_same_link": "Lenken du fikk i bekreftelsen, gjelder fortsatt for den nye timen.",
+    "err_move_not_allowed": "Denne timen kan ikke flyttes på nett. Avbestill den og bestill en "
+                            "ny, eller ring oss på {phone}.",
+    "err_cancellation_deadline": "Det er for sent å flytte eller avbestille denne timen på "
+                                 "nett. Ring oss på {phone}.",
+    "waitlist_join": "Ingen passende tid? Sett deg på venteliste",
+    "waitlist_heading": "Sett deg på venteliste",
+    "waitlist_intro": "Blir en time som passer ledig, sender vi deg en lenke på SMS eller "
+                      "e-post. Tilbudet går til flere på listen, og den som bestiller først, "
+                      "får timen.",
+    "waitlist_type": "Timetype",
+    "waitlist_calendar": "Hos",
+    "waitlist_any": "Hvem som helst",
+    "waitlist_from": "Fra dato",
+    "waitlist_to": "Til og med dato",
+    "waitlist_to_hint": "Senest {date}.",
+    "waitlist_dates": "Datoer",
+    "waitlist_bad_range": "Velg datoer fra i dag til senest {date}, med til-datoen etter "
+                          "fra-datoen.",
+    "waitlist_submit": "Sett meg på ventelisten",
+    "waitlist_done_heading": "Du står på ventelisten",
+    "waitlist_done": "Blir en time ledig mellom {from} og {to}, sender vi deg en lenke. Der "
+                     "bestiller du timen med ett trykk.",
+    "waitlist_leave": "Vil du ikke stå på listen lenger? Meld deg av med denne lenken:",
+    "title_waitlist": "Venteliste – {clinic}",
+    "offer_heading": "Ledig time fra ventelisten",
+    "offer_loading": "Henter tilbudet …",
+    "offer_intro": "Disse timene er ledige nå. Ett trykk bestiller timen.",
+    "offer_book": "Bestill denne timen",
+    "offer_none": "Det er ingen ledig time å tilby deg akkurat nå. Du står fortsatt på "
+                  "ventelisten, og vi sier fra når en time blir ledig.",
+    "offer_taken": "Noen andre rakk å bestille denne timen.",
+    "offer_taken_rest": "Disse er fortsatt ledige:",
+    "offer_taken_none": "Du står fortsatt på ventelisten, og vi sier fra når en ny time blir "
+                        "ledig.",
+    "offer_leave": "Meld meg av ventelisten",
+    "offer_left": "Du er meldt av ventelisten.",
+    "offer_ended": "Du står ikke lenger på ventelisten. Vil du vente på en time igjen, sett "
+                   "deg på listen fra bestillingssiden.",
+    "offer_not_found": "Vi fant ikke plassen din på ventelisten. Sjekk at du brukte hele "
+                       "lenken, eller ring oss på {phone}.",
+    "offer_no_token": "Lenken mangler koden til plassen din på ventelisten. Bruk lenken du "
+                      "fikk, eller ring oss på {phone}.",
     "links_heading": "Bestillingslenker",
     "links_intro": "Lenker og innebygd kode til hjemmesiden. Siden er bare for dere og "
                    "lenkes ikke fra pasientsidene.",
@@ -178,7 +241,8 @@ NN: dict[str, str] = {
     "consent_yes": "Ja, det er greitt",
     "cancel_loading": "Hentar timen …",
     "cancel_already": "Denne timen er alt avbestilt.",
-    "cancel_too_late": "Det er for seint å avbestille denne timen på nett. Ring oss på {phone}.",
+    "cancel_too_late": "Det er for seint å avbestille eller flytte denne timen på nett. "
+                       "Ring oss på {phone}.",
     "cancel_not_found": "Vi fann ikkje timen. Sjekk at du brukte heile lenkja frå "
                         "stadfestinga.",
     "cancel_no_token": "Lenkja manglar koden som trengst for å avbestille. Bruk lenkja frå "
@@ -198,6 +262,59 @@ NN: dict[str, str] = {
     "links_make_intro": "Vel behandlar og/eller timetype som skal vere førehandsvalt.",
     "links_any": "Ikkje noko førehandsval",
     "links_calendar": "Behandlar",
+    "hold_left": "Vi held av timen i {time}.",
+    "hold_note": "Fullfør bestillinga før tida går ut.",
+    "hold_made": "Vi held av timen for deg i nokre minutt medan du fyller ut.",
+    "hold_one_minute": "Eitt minutt att av tida vi held av timen.",
+    "hold_expired": "Tida vi heldt av timen for deg, gjekk ut. Vel ei tid på nytt – den du "
+                    "valde, kan vere teken.",
+    "hold_taken": "Nokon andre held av eller har nett bestilt denne tida. Her er dei ledige "
+                  "tidene no.",
+    "hold_rate_limited": "Du held av for mange timar samstundes. Vent nokre minutt og prøv "
+                         "igjen.",
+    "confirm_late": "Denne timen kan ikkje avbestillast eller flyttast på nett.",
+    "receipt_late": "Denne timen kan ikkje avbestillast eller flyttast på nett. Kan du ikkje "
+                    "kome, ring oss på {phone}.",
+    "move_confirm_heading": "Sjå over og flytt",
+    "move_done": "Timen er flytta",
+    "move_same_link": "Lenkja du fekk i stadfestinga, gjeld framleis for den nye timen.",
+    "err_move_not_allowed": "Denne timen kan ikkje flyttast på nett. Avbestill han og bestill "
+                            "ein ny, eller ring oss på {phone}.",
+    "err_cancellation_deadline": "Det er for seint å flytte eller avbestille denne timen på "
+                                 "nett. Ring oss på {phone}.",
+    "waitlist_join": "Inga passande tid? Set deg på venteliste",
+    "waitlist_heading": "Set deg på venteliste",
+    "waitlist_intro": "Vert ein time som passar ledig, sender vi deg ei lenkje på SMS eller "
+                      "e-post. Tilbodet går til fleire på lista, og den som bestiller først, "
+                      "får timen.",
+    "waitlist_any": "Kven som helst",
+    "waitlist_to": "Til og med dato",
+    "waitlist_to_hint": "Seinast {date}.",
+    "waitlist_bad_range": "Vel datoar frå i dag til seinast {date}, med til-datoen etter "
+                          "frå-datoen.",
+    "waitlist_from": "Frå dato",
+    "waitlist_done_heading": "Du står på ventelista",
+    "waitlist_done": "Vert ein time ledig mellom {from} og {to}, sender vi deg ei lenkje. Der "
+                     "bestiller du timen med eitt trykk.",
+    "waitlist_leave": "Vil du ikkje stå på lista lenger? Meld deg av med denne lenkja:",
+    "waitlist_submit": "Set meg på ventelista",
+    "offer_heading": "Ledig time frå ventelista",
+    "offer_loading": "Hentar tilbodet …",
+    "offer_intro": "Desse timane er ledige no. Eitt trykk bestiller timen.",
+    "offer_none": "Det er ingen ledig time å tilby deg akkurat no. Du står framleis på "
+                  "ventelista, og vi seier frå når ein time vert ledig.",
+    "offer_taken": "Nokon andre rakk å bestille denne timen.",
+    "offer_taken_rest": "Desse er framleis ledige:",
+    "offer_taken_none": "Du står framleis på ventelista, og vi seier frå når ein ny time vert "
+                        "ledig.",
+    "offer_leave": "Meld meg av ventelista",
+    "offer_left": "Du er meld av ventelista.",
+    "offer_ended": "Du står ikkje lenger på ventelista. Vil du vente på ein time igjen, set "
+                   "deg på lista frå bestillingssida.",
+    "offer_not_found": "Vi fann ikkje plassen din på ventelista. Sjekk at du brukte heile "
+                       "lenkja, eller ring oss på {phone}.",
+    "offer_no_token": "Lenkja manglar koden til plassen din på ventelista. Bruk lenkja du "
+                      "fekk, eller ring oss på {phone}.",
     "locale": "nn-NO",
     "place": "Stad",
     "national_id": "Nummer (11 siffer)",
@@ -294,12 +411,76 @@ EN: dict[str, str] = {
     "cancel_button": "Cancel the appointment",
     "cancel_done": "The appointment is cancelled.",
     "cancel_already": "This appointment is already cancelled.",
-    "cancel_too_late": "It is too late to cancel this appointment online. Call us on {phone}.",
+    "cancel_too_late": "It is too late to cancel or move this appointment online. "
+                       "Call us on {phone}.",
     "cancel_not_found": "We could not find the appointment. Check that you used the whole "
                         "link from the confirmation.",
     "cancel_no_token": "The link lacks the code needed to cancel. Use the link from your "
                        "confirmation, or call us on {phone}.",
     "cancel_new": "Book a new appointment",
+    "hold_left": "We are holding this time for you for {time}.",
+    "hold_note": "Finish booking before the time runs out.",
+    "hold_made": "We are holding this time for you for a few minutes while you fill in "
+                 "your details.",
+    "hold_one_minute": "One minute left of the time we are holding for you.",
+    "hold_expired": "The time we held for you ran out. Choose a time again – the one you "
+                    "chose may be taken.",
+    "hold_taken": "Someone else is holding or has just booked this time. Here are the free "
+                  "times now.",
+    "hold_rate_limited": "You are holding too many times at once. Wait a few minutes and try "
+                         "again.",
+    "confirm_late": "This appointment cannot be cancelled or moved online.",
+    "receipt_late": "This appointment cannot be cancelled or moved online. If you cannot "
+                    "come, call us on {phone}.",
+    "move_button": "Move the appointment",
+    "move_confirm_heading": "Check and move",
+    "move_confirm": "Move the appointment here",
+    "move_from": "From",
+    "move_to": "To",
+    "move_done": "Your appointment is moved",
+    "move_same_link": "The link in your confirmation still works for the new time.",
+    "err_move_not_allowed": "This appointment cannot be moved online. Cancel it and book a "
+                            "new one, or call us on {phone}.",
+    "err_cancellation_deadline": "It is too late to move or cancel this appointment online. "
+                                 "Call us on {phone}.",
+    "waitlist_join": "No time that suits you? Join the waiting list",
+    "waitlist_heading": "Join the waiting list",
+    "waitlist_intro": "When a time that suits you becomes free, we send you a link by text "
+                      "message or email. The offer goes to several people on the list, and "
+                      "whoever books first gets the time.",
+    "waitlist_type": "Appointment type",
+    "waitlist_calendar": "With",
+    "waitlist_any": "Anyone",
+    "waitlist_from": "From date",
+    "waitlist_to": "Up to and including",
+    "waitlist_to_hint": "At the latest {date}.",
+    "waitlist_dates": "Dates",
+    "waitlist_bad_range": "Choose dates from today up to {date}, the second one after the "
+                          "first.",
+    "waitlist_submit": "Put me on the waiting list",
+    "waitlist_done_heading": "You are on the waiting list",
+    "waitlist_done": "When a time becomes free between {from} and {to}, we send you a link. "
+                     "There, one tap books it.",
+    "waitlist_leave": "Don't want to wait any more? Leave the list with this link:",
+    "title_waitlist": "Waiting list – {clinic}",
+    "offer_heading": "A free time from the waiting list",
+    "offer_loading": "Fetching the offer …",
+    "offer_intro": "These times are free now. One tap books one.",
+    "offer_book": "Book this time",
+    "offer_none": "There is no free time to offer you right now. You are still on the "
+                  "waiting list, and we will tell you when a time becomes free.",
+    "offer_taken": "Someone else booked this time first.",
+    "offer_taken_rest": "These are still free:",
+    "offer_taken_none": "You are still on the waiting list, and we will tell you when another "
+                        "time becomes free.",
+    "offer_leave": "Take me off the waiting list",
+    "offer_left": "You are off the waiting list.",
+    "offer_ended": "You are no longer on the waiting list. To wait for a time again, join the "
+                   "list from the booking page.",
+    "offer_not_found": "We could not find your place on the waiting list. Check that you used "
+                       "the whole link, or call us on {phone}.",
+    "offer_no_token": "The link lacks the code of your place on the waiting list. Use the link "
+                      "you got, or call us on {phone}.",
     "links_heading": "Booking links",
     "links_intro": "Links and embed code for your website. This page is for staff only and "
                    "is not linked from the patient pages.",
@@ -333,7 +514,15 @@ CLIENT_KEYS = (
     "err_outside_booking_window", "err_validation", "err_rate_limited", "err_network",
     "err_generic", "err_not_found", "pick_other", "try_again", "cancel_done",
     "cancel_already", "cancel_too_late", "cancel_not_found", "cancel_no_token",
-    "links_copied",
+    "links_copied", "id_type", "national_id", "national_id_hint", "first_name", "last_name",
+    "hold_left", "hold_made", "hold_one_minute", "hold_expired", "hold_taken",
+    "hold_rate_limited", "receipt_late", "move_confirm", "move_from", "move_to",
+    "err_move_not_allowed", "err_cancellation_deadline", "waitlist_join", "waitlist_heading",
+    "waitlist_intro", "waitlist_type", "waitlist_calendar", "waitlist_any", "waitlist_from",
+    "waitlist_to", "waitlist_to_hint", "waitlist_dates", "waitlist_bad_range",
+    "waitlist_submit", "waitlist_done_heading", "waitlist_done", "waitlist_leave",
+    "offer_intro", "offer_book", "offer_none", "offer_taken", "offer_taken_rest",
+    "offer_taken_none", "offer_left", "offer_ended", "offer_not_found", "offer_no_token",
 )
 
 

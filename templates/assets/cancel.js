@@ -1,12 +1,15 @@
-/* The cancellation page (entry module): the token stays in the fragment. */
+/* The cancellation page (entry module): the token stays in the fragment. "Flytt timen"
+   opens the booking page's slot picker (move.js, steps.js) for the same type. */
 
 import {client} from "./api.js";
 import {answerView, bookingPath, parseFragment} from "./cancellation.js";
-import {$, row} from "./dom.js";
+import {$, phoneLink, row} from "./dom.js";
+import {moveBooking} from "./move.js";
 import {setup} from "./page.js";
 
 function cancelPage({cfg, T, text, track}) {
   const status = $("#cancel-status"), dl = $("#cancel-summary"), btn = $("#cancel-button");
+  const moveBtn = $("#move-button");
   const api = client(cfg.api);
   window.addEventListener("hashchange", () => { if (window.location.hash) window.location.reload(); });
   const hash = window.location.hash.slice(1), found = parseFragment(hash);
@@ -15,15 +18,16 @@ function cancelPage({cfg, T, text, track}) {
   if (hash && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.pathname + window.location.search);
   }
-  const done = (words) => { status.textContent = words; status.hidden = false; };
+  const done = (words) => { phoneLink(status, words); status.hidden = false; };
   if (!found) return done(text.say("cancel_no_token"));
   const path = bookingPath(found.id);
+  let booking = null;
   track("cancel_init", {});
 
   function answer(res) {
     const view = answerView(res);
     if (view.booking) {
-      const b = view.booking;
+      const b = booking = view.booking;
       dl.textContent = "";
       row(dl, T.when, text.when(b.start));
       row(dl, T.place, b.address);
@@ -32,6 +36,7 @@ function cancelPage({cfg, T, text, track}) {
       dl.hidden = false;
     }
     btn.hidden = !view.button;
+    moveBtn.hidden = !view.move;
     if (view.say) done(text.say(view.say));
     else if (!view.button) done(text.error(view.error));
     else status.hidden = true;
@@ -44,11 +49,18 @@ function cancelPage({cfg, T, text, track}) {
     api("DELETE", path, null, found.token).then((res) => {
       btn.disabled = false;
       if (res.status !== 200) return answer(res);
-      btn.hidden = true;
+      btn.hidden = moveBtn.hidden = true;
+      $("#move").hidden = true;
       done(T.cancel_done);
       track("booking_cancelled", {});
       $("h1").focus();
     }, () => { btn.disabled = false; done(T.err_network); });
+  });
+
+  moveBtn.addEventListener("click", () => {
+    moveBtn.hidden = true;
+    moveBooking({cfg, T, text, track, api, booking, path, token: found.token,
+                 moved(b) { btn.hidden = true; booking = b; }});
   });
 }
 

@@ -9,14 +9,17 @@ export function parseFragment(hash) {
 export function bookingPath(id) { return "/bookings/" + encodeURIComponent(id); }
 
 // {status, body} → {booking to show (or null), say (a string's key) or error (a code)
-// (neither: no status line), button (offer to cancel)}
+// (neither: no status line), button (offer to cancel), move (offer to move)}
 export function answerView(res) {
-  const out = {booking: null, say: null, error: null, button: false};
+  const out = {booking: null, say: null, error: null, button: false, move: false};
   if (res.status === 200) {
     const b = out.booking = res.body.booking;
     if (b.status === "cancelled") out.say = "cancel_already";
     else if (!b.cancellable) out.say = "cancel_too_late";
-    else out.button = true;
+    else {
+      out.button = true;
+      out.move = b.can_move === true;
+    }
   } else if (res.status === 404 || res.status === 401) out.say = "cancel_not_found";
   else if (res.body.code === "cancellation_deadline") out.say = "cancel_too_late";
   else out.error = res.body.code;

@@ -10,11 +10,25 @@ export function make(tag, cls, text) {
   return e;
 }
 
+let PHONE = "";
+export function usePhone(phone) { PHONE = phone || ""; }
+
+// `text` into `el`, the clinic's phone number in it made a tel: link.
+export function phoneLink(el, text, phone = PHONE) {
+  const at = phone ? text.indexOf(phone) : -1;
+  el.textContent = at < 0 ? text : text.slice(0, at);
+  if (at < 0) return el;
+  const a = make("a", null, phone);
+  a.href = "tel:" + phone.replace(/[^0-9+]/g, "");
+  el.append(a, text.slice(at + phone.length));
+  return el;
+}
+
 // actions: [[label, onclick], …]
 export function message(box, text, hint, actions) {
   box.textContent = "";
-  box.appendChild(make("p", null, text));
-  if (hint) box.appendChild(make("p", null, hint));
+  box.appendChild(phoneLink(make("p"), text));
+  if (hint) box.appendChild(phoneLink(make("p"), hint));
   (actions || []).forEach(([label, onclick]) => {
     const b = make("button", "btn ant-btn", label);
     b.type = "button";

@@ -1,14 +1,17 @@
 /* The booking flow as a state machine, with no DOM in it (docs/site.md).
    start(ctx, query) and next(ctx, state, event) → {state, effects}: a new state
    (the old one is left alone) and what the page must do, in order: track,
-   fetch_days, post_booking, focus, say, reload. booking.js shows the state, runs
+   fetch_days, post_hold, release_hold, post_booking (post_move), focus, say, reload.
+   booking.js shows the state, runs
    the effects and feeds their answers back as events; an event that does not
    fit the state (a stale answer, a second click) changes nothing.
    ctx: {offers, calendars, types, preset, send_names} from the page's config.
    State: the step; the choices calendar ("" = first available), type, day,
    slot, details (null until made); locked (a link's) and auto (the only one)
    choices; the days and their status (idle, loading, ready, failed); sending;
-   the confirm step's error {code, actions, retry}; fieldErrors; booking. */
+   the confirm step's error {code, actions, retry}; fieldErrors; booking; the clinic's
+   info; the hold {id, token, ends, skew}, holding (the slot asked for); notice (a key).
+   ctx.move (the cancel page): no details step, confirm PATCHes. */
 
 import {has} from "./format.js";
 
@@ -51,7 +54,21 @@ export function daysKey(s) { return s.calendar + "|" + s.type; }
 export function dayOf(s) { return (s.days || []).find((d) => d.date === s.day) || null; }
 
 // Refusals that another time would not help.
-const FINAL = {max_self_booked: true, rate_limited: true};
+const FINAL = {max_self_booked: true, rate_limited: true, cancellation_deadline: true,
+               move_not_allowed: true};
+
+// GET /clinics/<slug> → what the pages need of it (a key missing: the feature is off).
+export function clinicInfo(b) {
+  return {hold_minutes: Number(b.hold_minutes) || 0, waitlist: b.waitlist === true,
+          days_ahead: (b.restrictions || {}).days_ahead || 30};
+}
+
+const holdsOn = (s) => !!(s.info && s.info.hold_minutes > 0);
+
+// Is a time that starts at `start` already too close to cancel or move online?
+export function insideDeadline(start, hours, now) {
+  return hours != null && Date.parse(start) - hours * 3600000 <= now;
+}
 
 const track = (name, params = {}) => ({type: "track", name, params});
 const focus = (target) => ({type: "focus", target});
@@ -60,7 +77,9 @@ export function start(ctx, query = {}) {
   const s = {step: null, calendar: null, type: null, day: null, slot: null, details: null,
              locked: {}, auto: {}, typeFirst: false, days: null, daysKey: null,
              daysStatus: "idle", daysError: null, wantDay: null, sending: false,
-             error: null, fieldErrors: [], booking: null};
+             error: null, fieldErrors: [], booking: null, info: null, hold: null,
+             holding: null, notice: null};
+  if (ctx.move) s.details = {};
   const preset = ctx.preset || {};
   // A link's choices are locked; ?calendar=&type= preselect, and may be changed.
   if (preset.calendar) { s.calendar = preset.calendar; s.locked.calendar = true; }
@@ -114,8 +133,26 @@ function reset(s, step) {
   if (at <= 3) s.slot = null;
   if (at <= 2) s.day = null;
   if (step === "details") s.details = null;
+  s.notice = null;
   s.auto = {...s.auto};
   STEPS.slice(at).forEach((k) => delete s.auto[k]);
+}
+
+// Let go of the held time (the patient picks another, or it was refused).
+function release(s, effects) {
+  if (s.hold) effects.push({type: "release_hold", id: s.hold.id, token: s.hold.token});
+  s.hold = null;
+  return effects;
+}
+
+// Fresh days, back on the same day when it still has free times.
+function pickAgain(ctx, s, effects, notice) {
+  s.wantDay = s.day;
+  s.day = s.slot = null;
+  s.daysKey = null;
+  s.error = null;
+  s.notice = notice;
+  return go(ctx, s, effects, true);
 }
 
 // Each handler changes its copy `s` and returns the effects, or null to ignore the event.
@@ -140,7 +177,11 @@ const on = {
     const row = layout(s).find((r) => r.id === e.step);
     if (!row || !row.changeable) return null;
     reset(s, e.step);
-    return go(ctx, s, [], true);
+    return go(ctx, s, STEPS.indexOf(e.step) <= 3 ? release(s, []) : [], true);
+  },
+  info(ctx, s, e) {
+    s.info = e.info;
+    return [];
   },
   days_loaded(ctx, s, e) {
     if (e.key !== daysKey(s) || s.daysStatus !== "loading") return null;
@@ -184,9 +225,40 @@ const on = {
   },
   slot(ctx, s, e) {
     const day = dayOf(s);
-    if (s.step !== "slot" || !day || !day.slots.includes(e.slot)) return null;
+    if (s.step !== "slot" || !day || !day.slots.includes(e.slot) || s.holding) return null;
+    s.notice = null;
+    if (holdsOn(s)) {
+      s.holding = e.slot;
+      return [track("select_slot"), {type: "post_hold", body: {
+        calendar: e.slot.calendar, type: s.type, start: e.slot.start}}];
+    }
     s.slot = e.slot;
     return go(ctx, s, [track("select_slot")], true);
+  },
+  // A hold's answer {status, body, at (ms when asked)}: held, on to the details; someone
+  // else's, fresh times; 429, say so; else (holds off, no network) on without a hold.
+  hold_answer(ctx, s, e) {
+    if (!s.holding || s.step !== "slot") return null;
+    const slot = s.holding, b = e.body || {};
+    s.holding = null;
+    if (e.status === 201 && b.hold) {
+      const ms = s.info.hold_minutes * 60000;
+      s.hold = {id: b.hold.id, token: b.hold_token, ends: e.at + ms,
+                skew: Date.parse(b.hold.expires_at) - ms - e.at || 0};
+    } else if (e.status === 409) {
+      return pickAgain(ctx, s, [focus("notice")], "hold_taken");
+    } else if (e.status === 429) {
+      s.notice = "hold_rate_limited";
+      return [focus("notice")];
+    }
+    s.slot = slot;
+    return go(ctx, s, s.hold ? [{type: "say", key: "hold_made"}] : [], true);
+  },
+  // The page's timer: the hold ran out. Nothing is renewed: the patient picks again.
+  hold_expired(ctx, s, e) {
+    if (!s.hold || s.hold.id !== e.id || s.sending || s.step === "receipt") return null;
+    s.hold = null;
+    return pickAgain(ctx, s, [focus("notice")], "hold_expired");
   },
   details(ctx, s, e) {
     if (s.step !== "details") return null;
@@ -198,18 +270,24 @@ const on = {
     if (s.step !== "confirm" || s.sending) return null;
     s.sending = true;
     s.error = null;
-    return [track("submit_booking"), {type: "post_booking", body: {
-      calendar: s.slot.calendar, type: s.type, start: s.slot.start, patient: {...s.details}}}];
+    if (ctx.move) {
+      return [{type: "post_move", body: {calendar: s.slot.calendar, start: s.slot.start}}];
+    }
+    const body = {calendar: s.slot.calendar, type: s.type, start: s.slot.start,
+                  patient: {...s.details}};
+    if (s.hold) body.hold_token = s.hold.token;
+    return [track("submit_booking"), {type: "post_booking", body}];
   },
   // The endpoint's answer to the booking: {status, body}, or {network: true}.
   answer(ctx, s, e) {
     if (!s.sending) return null;
     s.sending = false;
-    if (e.status === 201) {
+    if (e.status === 201 || (ctx.move && e.status === 200)) {
       s.booking = e.body;
-      s.details = null;
+      s.details = ctx.move ? {} : null;
+      s.hold = null;  // a booking uses its hold up
       s.step = "receipt";
-      return [track("booking_confirmed"), focus("receipt")];
+      return [track(ctx.move ? "booking_moved" : "booking_confirmed"), focus("receipt")];
     }
     const body = e.body || {};
     let code = e.network ? "network" : body.code || "generic", actions;
@@ -235,11 +313,7 @@ const on = {
   // After a refusal: fresh days, back on the same day when it still has free times.
   pick_other(ctx, s) {
     if (s.step !== "confirm" || !s.error || s.sending) return null;
-    s.wantDay = s.day;
-    s.day = s.slot = null;
-    s.daysKey = null;
-    s.error = null;
-    return go(ctx, s, [], true);
+    return pickAgain(ctx, s, release(s, []), null);
   },
   reload(ctx, s) { return s.error ? [{type: "reload"}] : null; },
 };

@@ -23,10 +23,11 @@ export function utc(iso) {
   return new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
 
-export function calendarFile({booking, kind, clinic, place, link, now}) {
+// `sequence` (a moved booking's): calendars replace the event of the same UID.
+export function calendarFile({booking, kind, clinic, place, link, now, sequence}) {
   return ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ledig//booking//NO", "METHOD:PUBLISH",
     "BEGIN:VEVENT", "UID:" + booking.id + "@ledig", "DTSTAMP:" + utc(now.toISOString()),
-    "DTSTART:" + utc(booking.start), "DTEND:" + utc(booking.end),
+    ...(sequence ? ["SEQUENCE:" + sequence] : []), "DTSTART:" + utc(booking.start), "DTEND:" + utc(booking.end),
     "SUMMARY:" + icsText(kind.name + " – " + clinic),
     "LOCATION:" + icsText(place),
     "DESCRIPTION:" + icsText((kind.info ? kind.info + "\n" : "") + link),

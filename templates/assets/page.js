@@ -1,7 +1,7 @@
 /* Every page's start: its configuration (sitegen's JSON block), height, consent, tracking. */
 
 import {askConsent, CONSENT_KEY, needsBanner, store} from "./consent.js";
-import {$} from "./dom.js";
+import {$, usePhone} from "./dom.js";
 import {poster, reportHeight} from "./embed.js";
 import {texts} from "./format.js";
 import {gtagOf, tracker} from "./tracking.js";
@@ -10,6 +10,7 @@ export function setup() {
   const node = document.getElementById("ledig-config");
   if (!node) return null;
   const cfg = JSON.parse(node.textContent);
+  usePhone(cfg.phone);
   const post = poster(window), gtag = gtagOf(window);
   if (window.parent !== window) reportHeight(window, post);
   if (needsBanner(cfg.tracking || {}, store(CONSENT_KEY))) askConsent($("#consent"), gtag);

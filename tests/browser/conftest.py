@@ -22,6 +22,7 @@ class Site:
     port: int
     site: Path
     content: Path
+    app: object = None  # the Flask app: its settings, for the outbox
 
     def page(self, path: str = "") -> str:
         return f"{self.url}/{SLUG}/{path}"
@@ -42,7 +43,7 @@ def booking_site(make_app, content_dir: Path, tmp_path: Path):
         app = make_app(site=out)
         server = ThreadServer(app, port)
         servers.append(server)
-        return Site(f"http://127.0.0.1:{port}", port, out, content_dir)
+        return Site(f"http://127.0.0.1:{port}", port, out, content_dir, app)
 
     yield start
     for server in servers:

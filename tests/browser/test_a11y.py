@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from booking_support import axe, fill_details
+from booking_support import axe, fill_details, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,8 @@ def test_keyboard_alone_books(booking_site, page):
     assert page.evaluate("document.activeElement.id") == "h-slot"
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "h-details"
+    # the details open once the picked time is held (a round trip to the endpoint)
+    wait_until(page, "document.activeElement.id === 'h-details'")
     page.keyboard.press("Tab")  # the type of number
     page.keyboard.press("Tab")
     page.keyboard.type("15108695088")

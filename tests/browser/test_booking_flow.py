@@ -194,7 +194,12 @@ def test_cancellation_page_without_a_token_explains(booking_site, page):
     page.get_by_text("Vi fant ikke timen").wait_for()
 
 
-def test_a_taken_slot_offers_another(booking_site, page, browser_errors):
+def test_a_taken_slot_offers_another(booking_site, content_dir, page, browser_errors):
+    # holds off (online.hold_minutes: 0): with them, no one else could take the time
+    # picked (test_patient_pages.py), and the page must work without them too
+    clinic = content_dir / "clinics" / f"{SLUG}.yaml"
+    text = clinic.read_text()
+    clinic.write_text(text.replace("\nonline:\n", "\nonline:\n  hold_minutes: 0\n", 1))
     site = booking_site()
     errors = browser_errors(page)
     page.goto(site.page())

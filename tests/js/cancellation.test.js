@@ -16,13 +16,18 @@ test("what an answer shows", () => {
   const booking = (extra) => ({status: "booked", cancellable: true, ...extra});
   const view = (status, body) => answerView({status, body});
   assert.deepEqual(view(200, {booking: booking()}),
-                   {booking: booking(), say: null, error: null, button: true});
+                   {booking: booking(), say: null, error: null, button: true, move: false});
+  // "Flytt timen" only when the endpoint says the booking can move (and still be cancelled)
+  assert.equal(view(200, {booking: booking({can_move: true})}).move, true);
+  assert.equal(view(200, {booking: booking({can_move: true, cancellable: false})}).move, false);
+  assert.equal(view(200, {booking: booking({can_move: true, status: "cancelled"})}).move, false);
   assert.equal(view(200, {booking: booking({status: "cancelled"})}).say, "cancel_already");
   assert.equal(view(200, {booking: booking({cancellable: false})}).say, "cancel_too_late");
   assert.deepEqual(view(404, {}), {booking: null, say: "cancel_not_found", error: null,
-                                   button: false});
+                                   button: false, move: false});
   assert.equal(view(401, {code: "unauthorized"}).say, "cancel_not_found");
   assert.equal(view(409, {code: "cancellation_deadline"}).say, "cancel_too_late");
   assert.deepEqual(view(429, {code: "rate_limited"}), {booking: null, say: null,
-                                                       error: "rate_limited", button: false});
+                                                       error: "rate_limited", button: false,
+                                                       move: false});
 });

@@ -345,3 +345,156 @@ test("layout: done steps collapse with a change button, later ones are hidden", 
     ["details", false, false, false, false], ["confirm", false, false, false, false],
     ["receipt", false, false, false, false]]);
 });
+
+// SPEC §11: holds, moves, the confirm step's deadline.
+import {clinicInfo, insideDeadline} from "../../templates/assets/flow.js";
+
+const INFO = {type: "info", info: {hold_minutes: 5, waitlist: true, days_ahead: 30}};
+const TO_SLOT = [INFO, {type: "calendar", value: "hansen"}, {type: "type", value: "konsultasjon"},
+                 loaded(), {type: "day", date: "2026-12-03"}];
+const HELD = {type: "hold_answer", status: 201, at: 1000, body: {
+  hold: {id: "h1", expires_at: "2026-12-01T06:05:00Z"}, hold_token: "ht"}};
+const effect = (effects, type) => effects.filter((e) => e.type === type);
+
+describe("holds", () => {
+  test("picking a time asks for a hold and waits for it on the same step", () => {
+    const out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A}]);
+    assert.equal(out.state.step, "slot");
+    assert.equal(out.state.slot, null);
+    assert.deepEqual(effect(out.effects, "post_hold"), [{type: "post_hold", body: {
+      calendar: "hansen", type: "konsultasjon", start: SLOT_A.start}}]);
+    // a second tap while asking changes nothing
+    assert.equal(next(CTX, out.state, {type: "slot", slot: SLOT_B}).state, out.state);
+  });
+
+  test("without the clinic's info, or with hold_minutes 0, no hold is asked for", () => {
+    const off = {type: "info", info: {hold_minutes: 0, waitlist: false, days_ahead: 30}};
+    for (const events of [TO_SLOT.slice(1), [off, ...TO_SLOT.slice(1)]]) {
+      const out = run(CTX, [...events, {type: "slot", slot: SLOT_A}]);
+      assert.equal(out.state.step, "details");
+      assert.deepEqual(effect(out.effects, "post_hold"), []);
+    }
+  });
+
+  test("held: on to the details, counting down from when it was asked, and said once", () => {
+    const out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A}, HELD]);
+    assert.equal(out.state.step, "details");
+    assert.deepEqual(out.state.slot, SLOT_A);
+    assert.equal(out.state.hold.ends, 1000 + 5 * 60000);
+    // the endpoint's clock: expires_at less the hold's length, against the page's
+    assert.equal(out.state.hold.skew, Date.parse("2026-12-01T06:00:00Z") - 1000);
+    assert.deepEqual(effect(out.effects, "say"), [{type: "say", key: "hold_made"}]);
+  });
+
+  test("the booking carries the hold's token", () => {
+    let out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A}, HELD,
+                        {type: "details", details: PATIENT}]);
+    out = next(CTX, out.state, {type: "confirm"});
+    assert.equal(effect(out.effects, "post_booking")[0].body.hold_token, "ht");
+    out = next(CTX, out.state, {type: "answer", status: 201, body: {booking: {id: "b"}}});
+    assert.equal(out.state.hold, null);
+  });
+
+  test("going back to pick another time lets the hold go", () => {
+    const held = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A}, HELD]).state;
+    for (const step of ["slot", "day", "type", "calendar"]) {
+      const out = next(CTX, held, {type: "change", step});
+      assert.deepEqual(effect(out.effects, "release_hold"),
+                       [{type: "release_hold", id: "h1", token: "ht"}], step);
+      assert.equal(out.state.hold, null);
+    }
+    // changing the details keeps it
+    let out = next(CTX, held, {type: "details", details: PATIENT});
+    out = next(CTX, out.state, {type: "change", step: "details"});
+    assert.deepEqual(effect(out.effects, "release_hold"), []);
+    assert.equal(out.state.hold.id, "h1");
+  });
+
+  test("someone else holds it: fresh times, back on the same day, and a kind notice", () => {
+    let out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A},
+                        {type: "hold_answer", status: 409, at: 1, body: {code: "slot_unavailable"}}]);
+    assert.equal(out.state.notice, "hold_taken");
+    assert.equal(fetches(out.effects).length, 1);
+    out = next(CTX, out.state, loaded("hansen|konsultasjon", [DAYS[1]]));
+    assert.equal(out.state.step, "slot");
+    assert.equal(out.state.day, "2026-12-03");
+    assert.equal(out.state.notice, "hold_taken");
+  });
+
+  test("too many holds: says so and stays on the times", () => {
+    const out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A},
+                          {type: "hold_answer", status: 429, at: 1, body: {code: "rate_limited"}}]);
+    assert.equal(out.state.step, "slot");
+    assert.equal(out.state.notice, "hold_rate_limited");
+    assert.equal(out.state.slot, null);
+    assert.deepEqual(fetches(out.effects), []);
+  });
+
+  test("holds switched off (404) or no network: on without a hold", () => {
+    for (const answer of [{status: 404, body: {code: "not_found"}}, {network: true}]) {
+      const out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A},
+                            {type: "hold_answer", at: 1, ...answer}]);
+      assert.equal(out.state.step, "details");
+      assert.equal(out.state.hold, null);
+    }
+  });
+
+  test("the hold runs out: the patient picks again, the details are kept, nothing renewed", () => {
+    let out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A}, HELD,
+                        {type: "details", details: PATIENT}]);
+    out = next(CTX, out.state, {type: "hold_expired", id: "h1"});
+    assert.equal(out.state.notice, "hold_expired");
+    assert.equal(out.state.hold, null);
+    assert.deepEqual(out.state.details, PATIENT);
+    assert.deepEqual(effect(out.effects, "post_hold"), []);
+    assert.equal(fetches(out.effects).length, 1);
+    // a stale timer (another hold) changes nothing
+    const again = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A}, HELD]).state;
+    assert.equal(next(CTX, again, {type: "hold_expired", id: "old"}).state, again);
+  });
+
+  test("a hold that runs out while the booking is sent waits for the answer", () => {
+    let out = run(CTX, [...TO_SLOT, {type: "slot", slot: SLOT_A}, HELD,
+                        {type: "details", details: PATIENT}, {type: "confirm"}]);
+    assert.equal(next(CTX, out.state, {type: "hold_expired", id: "h1"}).state, out.state);
+  });
+});
+
+describe("moving a booking (ctx.move)", () => {
+  const MOVE = {...CTX, move: true, preset: {type: "konsultasjon"}};
+
+  test("no details step: from the time straight to confirm, which PATCHes", () => {
+    let out = run(MOVE, [{type: "calendar", value: "hansen"}, loaded(),
+                         {type: "day", date: "2026-12-03"}, {type: "slot", slot: SLOT_B}]);
+    assert.equal(out.state.step, "confirm");
+    out = next(MOVE, out.state, {type: "confirm"});
+    assert.deepEqual(out.effects, [{type: "post_move", body: {calendar: "hansen",
+                                                               start: SLOT_B.start}}]);
+    out = next(MOVE, out.state, {type: "answer", status: 200, body: {booking: {id: "b"}}});
+    assert.equal(out.state.step, "receipt");
+  });
+
+  test("move_not_allowed and cancellation_deadline offer no other time", () => {
+    for (const code of ["move_not_allowed", "cancellation_deadline"]) {
+      let out = run(MOVE, [{type: "calendar", value: "hansen"}, loaded(),
+                           {type: "day", date: "2026-12-03"}, {type: "slot", slot: SLOT_B},
+                           {type: "confirm"}]);
+      out = next(MOVE, out.state, {type: "answer", status: 409, body: {code}});
+      assert.deepEqual(out.state.error, {code, actions: [], retry: false});
+    }
+  });
+});
+
+test("insideDeadline: too close to cancel or move online", () => {
+  const now = Date.parse("2026-12-01T06:00:00Z");
+  assert.equal(insideDeadline("2026-12-02T06:00:00Z", 24, now), true);  // exactly 24 h
+  assert.equal(insideDeadline("2026-12-02T06:01:00Z", 24, now), false);
+  assert.equal(insideDeadline("2026-12-01T07:00:00Z", 0, now), false);
+  assert.equal(insideDeadline("2026-12-01T06:00:00Z", null, now), false);
+});
+
+test("clinicInfo: holds and the wait list are off unless the endpoint says so", () => {
+  assert.deepEqual(clinicInfo({}), {hold_minutes: 0, waitlist: false, days_ahead: 30});
+  assert.deepEqual(clinicInfo({hold_minutes: 5, waitlist: true, restrictions: {days_ahead: 60}}),
+                   {hold_minutes: 5, waitlist: true, days_ahead: 60});
+});

@@ -17,6 +17,7 @@ from sitegen.build import build
 
 SLUG = "fjordlegene"
 BUILT_IMPORT = re.compile(r"""^(?:import|export)\b[^;"']*?\bfrom\s*"\./([^"]+)";$""", re.M)
+BUILT_DYNAMIC = re.compile(r"""\bimport\("\./([^"]+)"\)""")
 
 
 def stem(path: str) -> str:
@@ -40,7 +41,10 @@ def test_built_imports_name_built_files():
     assert modules >= 6
     booking = assets.files[assets.paths["booking.js"]].decode()
     assert {stem(n) for n in BUILT_IMPORT.findall(booking)} == {
-        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js"}
+        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js",
+        "steps.js"}
+    # the wait list's form: loaded by import() when asked for, under its hashed name
+    assert [stem(n) for n in BUILT_DYNAMIC.findall(booking)] == ["waitlist.js"]
 
 
 def copy_assets(tmp_path: Path) -> Path:
@@ -56,8 +60,10 @@ def test_a_change_renames_the_module_and_those_that_import_it(tmp_path):
         f.write("// changed\n")
     after = pages.load_assets(folder).paths
     renamed = {name for name in before if before[name] != after[name]}
-    # format.js, and what imports it: flow.js and page.js, and the entries above them
-    assert renamed == {"format.js", "flow.js", "page.js", "booking.js", "cancel.js", "links.js"}
+    # format.js, and what imports it, statically or by import(): flow.js, page.js,
+    # steps.js, waitlist.js, move.js and the entries above them
+    assert renamed == {"format.js", "flow.js", "page.js", "steps.js", "waitlist.js", "move.js",
+                       "booking.js", "cancel.js", "links.js", "venteliste.js"}
 
 
 def test_the_same_sources_give_the_same_names(tmp_path):
@@ -69,7 +75,9 @@ def test_the_same_sources_give_the_same_names(tmp_path):
     ('import {x} from "../flow.js";\n', "must name another file"),
     ('import {x} from "./nowhere.js";\n', "must name another file"),
     ('import {x} from "./a.js";\n', "must name another file"),  # itself
-    ('const m = import("./flow.js");\n', "outside a static import"),
+    ('const m = import("./" + name);\n', "outside a static import"),
+    ('const m = import(`./flow.js`);\n', "outside a static import"),
+    ('const m = import("./nowhere.js");\n', "must name another file"),
     ('const x = 1; import {y} from "./flow.js";\n', "outside a static import"),
 ])
 def test_imports_the_build_cannot_rewrite_stop_it(tmp_path, source, complaint):
@@ -89,6 +97,22 @@ def test_an_import_list_over_several_lines_is_rewritten(tmp_path):
     assert text == (f'import {{\n  fmt,\n  has,\n}} from "./{fmt}";\n'
                     f'export {{texts}} from "./{fmt}";\nimport "./{dom}";\n')
     assert assets.imports["a.js"] == ("dom.js", "format.js")
+
+
+def test_a_dynamic_import_is_rewritten_and_not_preloaded(tmp_path):
+    folder = copy_assets(tmp_path)
+    (folder / "a.js").write_text('import {fmt} from "./format.js";\n'
+                                 'export const later = () => import("./b.js");\n')
+    (folder / "b.js").write_text('import {row} from "./dom.js";\nexport const b = row;\n')
+    assets = pages.load_assets(folder)
+    text = assets.files[assets.paths["a.js"]].decode()
+    assert f'import("./{Path(assets.paths["b.js"]).name}")' in text
+    assert assets.imports["a.js"] == ("format.js",)  # preloaded
+    assert assets.lazy["a.js"] == ("b.js", "dom.js")  # fetched when asked for
+    # b.js changes: a.js, which names it, is renamed too
+    with (folder / "b.js").open("a") as f:
+        f.write("// changed\n")
+    assert pages.load_assets(folder).paths["a.js"] != assets.paths["a.js"]
 
 
 def test_modules_that_import_each_other_stop_the_build(tmp_path):
@@ -114,7 +138,8 @@ def test_each_page_preloads_the_modules_its_entry_reaches(content_dir, tmp_path)
         return seen
 
     for page, entry in (("index.html", "booking"), ("influensa/index.html", "booking"),
-                        ("avbestill/index.html", "cancel"), ("lenker/index.html", "links")):
+                        ("avbestill/index.html", "cancel"), ("lenker/index.html", "links"),
+                        ("venteliste/index.html", "venteliste")):
         html = (out / SLUG / page).read_text()
         preloaded = re.findall(r'<link rel="modulepreload" href="(?:\.\./)+assets/([^"]+)">', html)
         scripts = re.findall(r'<script (?:type="module" )?src="(?:\.\./)+assets/([^"]+)">', html)

@@ -39,15 +39,20 @@ booking_links:
 
 # Our own JS and CSS (templates/assets), and what a booking page loads of it.
 MODULES = {"api.js", "booking.js", "cancel.js", "cancellation.js", "consent.js", "dom.js",
-           "embed.js", "fields.js", "flow.js", "format.js", "ics.js", "links.js", "page.js",
-           "snippet.js", "tracking.js"}
+           "embed.js", "fields.js", "flow.js", "format.js", "ics.js", "links.js", "move.js",
+           "page.js", "snippet.js", "steps.js", "tracking.js", "venteliste.js", "waiting.js",
+           "waitlist.js"}
 ASSET_NAMES = MODULES | {"boot.js", "identity.js", "ledig.css"}
-BOOKING_PAGE_ASSETS = ASSET_NAMES - {"cancel.js", "cancellation.js", "links.js", "snippet.js"}
+#: the wait list's form, which the booking page fetches by import() only when asked for
+LAZY = {"waiting.js", "waitlist.js"}
+BOOKING_PAGE_ASSETS = ASSET_NAMES - {"cancel.js", "cancellation.js", "links.js", "snippet.js",
+                                     "move.js", "venteliste.js"} - LAZY
 
 
-def page_assets(out: Path, page: Path) -> set[Path]:
+def page_assets(out: Path, page: Path, lazy: bool = False) -> set[Path]:
     """Our own files a built page loads: its stylesheet and scripts, and every module they
-    import, followed through the built (hash-named) files."""
+    import, followed through the built (hash-named) files; with `lazy`, also what they
+    may fetch later by import()."""
     html = page.read_text()
     todo = [(page.parent / ref).resolve()
             for ref in re.findall(r'(?:href|src)="([^"]*assets/[^"]+)"', html)]
@@ -59,8 +64,10 @@ def page_assets(out: Path, page: Path) -> set[Path]:
         seen.add(path)
         if path.suffix == ".js":
             text = path.read_text()
+            found = r'(?:\bfrom|^import|\bimport\()\s*"(\./[^"]+)"' if lazy \
+                else r'(?:\bfrom|^import)\s*"(\./[^"]+)"'
             todo += [(path.parent / ref).resolve()
-                     for ref in re.findall(r'(?:from|import)\s*\(?\s*"(\./[^"]+)"', text)]
+                     for ref in re.findall(found, text, re.MULTILINE)]
     assert all(p.is_relative_to(out.resolve()) and p.exists() for p in seen), seen
     return seen
 
@@ -87,7 +94,7 @@ def test_outputs_are_those_of_the_spec(content_dir, tmp_path):
     assert code == 0, log
     files = set(snapshot(out))
     pages = {f"{SLUG}/index.html", f"{SLUG}/avbestill/index.html", f"{SLUG}/lenker/index.html",
-             f"{SLUG}/snippets/index.html"}
+             f"{SLUG}/venteliste/index.html", f"{SLUG}/snippets/index.html"}
     for link in ("influensa", "fastlege-hansen", "blodprove"):
         pages |= {f"{SLUG}/{link}/index.html", f"{SLUG}/snippets/{link}.html"}
     assets = {f for f in files if f.startswith("assets/")}
@@ -103,6 +110,9 @@ def test_outputs_are_those_of_the_spec(content_dir, tmp_path):
     booking_page = {re.sub(r"\.[0-9a-f]{10}\.", ".", a.name)
                     for a in page_assets(out, out / SLUG / "index.html")}
     assert booking_page == BOOKING_PAGE_ASSETS
+    later = {re.sub(r"\.[0-9a-f]{10}\.", ".", a.name)
+             for a in page_assets(out, out / SLUG / "index.html", lazy=True)}
+    assert later - booking_page == LAZY
 
     html = (out / SLUG / "influensa" / "index.html").read_text()
     assert "../../assets/ledig." in html and 'data-page="booking"' in html
@@ -142,7 +152,7 @@ def test_a_change_to_one_clinic_rewrites_only_its_changed_files(content_dir, tmp
     after = snapshot(out)
     changed = {f for f in after if after[f] != before.get(f)}
     assert changed == {"fjell/index.html", "fjell/lenker/index.html", "fjell/lenke/index.html",
-                       "fjell/avbestill/index.html", MANIFEST}
+                       "fjell/avbestill/index.html", "fjell/venteliste/index.html", MANIFEST}
     # a change outside the pages (the title of the link only) touches only what shows it
     before = after
     write_clinic_file(content_dir, "fjell", small(1).replace("Lege A", "Lege Aa")
@@ -221,7 +231,7 @@ def test_many_clinics_show_progress_and_build_alike_in_parallel(tmp_path, write_
     assert code == 0 and "rendered 60/60 clinics" in log, log
     assert run(content, parallel, jobs=2)[0] == 0
     files = sorted(str(p.relative_to(serial)) for p in serial.rglob("*") if p.is_file())
-    assert len(files) == 60 * 6 + len(ASSET_NAMES) + 1 and files[0] == MANIFEST
+    assert len(files) == 60 * 7 + len(ASSET_NAMES) + 1 and files[0] == MANIFEST
     for rel in files[1:]:  # not the manifest: it holds mtimes
         assert (serial / rel).read_bytes() == (parallel / rel).read_bytes(), rel
 
@@ -304,12 +314,15 @@ def test_clinic_option_keeps_the_assets_other_clinics_still_link_to(content_dir,
     assert run(content_dir, out)[0] == 0
 
     def linked(slug: str, page: str = "**/") -> set[str]:
-        return {a for html in (out / slug).glob(page + "index.html")
-                for a in re.findall(r'"(?:\.\./)+(assets/[^"]+)"', html.read_text())}
+        """The assets a clinic's pages link to, and those their modules fetch by import()."""
+        found = {a for html in (out / slug).glob(page + "index.html")
+                 for a in re.findall(r'"(?:\.\./)+(assets/[^"]+)"', html.read_text())}
+        return found | {"assets/" + m for a in found if a.endswith(".js")
+                        for m in re.findall(r'import\("\./([^"]+)"\)', (out / a).read_text())}
 
     old = linked(SLUG)
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in linked(SLUG, "")} == {
-        f"assets/{name}" for name in BOOKING_PAGE_ASSETS}
+        f"assets/{name}" for name in BOOKING_PAGE_ASSETS | {"waitlist.js"}}
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in old} == {
         f"assets/{name}" for name in ASSET_NAMES}
     assert all((out / a).exists() for a in old)
