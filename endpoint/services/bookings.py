@@ -23,6 +23,7 @@ from endpoint.services import audit
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
+from endpoint.storage.sync import closed_calendars
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}"]
     try:
         with write_transaction(locks):
+            if req.calendar in closed_calendars(clinic, now):
+                # fail closed (SPEC §12): a busy source not read lately may hide a busy time
+                raise Problem("slot_unavailable", "This time cannot be booked online right "
+                              "now; please call the clinic.")
             busy = busy_between(clinic, day, day, req.calendar)
             decision = check_booking(clinic, req.calendar, req.type, req.start, now, busy,
                                      count_self_booked(clinic, key, now))

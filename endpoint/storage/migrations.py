@@ -23,6 +23,8 @@ from endpoint.storage.db import (
     StaffBlock,
     StaffSession,
     StaffUser,
+    SyncBusy,
+    SyncSource,
     db,
     is_postgres,
     open_database,
@@ -31,7 +33,7 @@ from endpoint.storage.db import (
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 
 
 _schema = {"ready": False}
@@ -169,4 +171,14 @@ def _v6() -> None:
         )
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+def _v8() -> None:
+    # calendar sync (SPEC §12): each busy source's state and the busy intervals read from it
+    db.create_tables([SyncSource, SyncBusy])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS sync_busy_clinic_start ON sync_busy "
+                   "(clinic, start)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS sync_busy_source ON sync_busy (source_id)")
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6,
+              7: lambda: None,  # placeholder, merged later (another branch's step 7)
+              8: _v8}

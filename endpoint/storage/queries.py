@@ -3,7 +3,8 @@
 Every slot request and every booking runs `busy_between` and (for a booking)
 `count_self_booked`; they are written out in SQL (`db.raw_sql`) because
 Peewee rebuilt their SQL on every call. A calendar is busy where it has an
-active booking or a staff block (SPEC §10), so `busy_between` reads both:
+active booking, a staff block (SPEC §10) or an imported busy time (§12), so
+`busy_between` reads all three:
 whatever hides a slot also refuses a booking. `generations` and `bump` keep each
 calendar's booking generation, which the slot cache keys on.
 """
@@ -26,6 +27,10 @@ _BUSY_SQL = ('SELECT calendar, start, "end" FROM booking WHERE clinic = ? '
              "{calendar}{exclude} "
              'UNION ALL SELECT calendar, start, "end" FROM staff_block WHERE clinic = ? '
              'AND start < ? AND "end" > ?{calendar}')
+# imported busy times (SPEC §12), a part of its own so that the busy query's other parts
+# can change beside it: what another calendar (ICS, CalDAV) says is taken
+_SYNC_BUSY_SQL = (' UNION ALL SELECT calendar, start, "end" FROM sync_busy WHERE clinic = ? '
+                  'AND start < ? AND "end" > ?{calendar}')
 _COUNT_SQL = ("SELECT COUNT(*) FROM booking WHERE clinic = ? AND patient_key = ? "
               "AND status = 'active' AND self_booked AND start > ?")
 
@@ -54,13 +59,14 @@ def _busy_sql(by_calendar: bool, excluding: bool, param: str) -> str:
     """The busy query for one shape of question, built once (it runs on every slot request)."""
     sql = _BUSY_SQL.format(calendar=" AND calendar = ?" if by_calendar else "",
                            exclude=" AND id <> ?" if excluding else "")
+    sql += _SYNC_BUSY_SQL.format(calendar=" AND calendar = ?" if by_calendar else "")
     return raw_sql(sql)  # `param`, the database's style, keys the cache
 
 
 def busy_between(clinic: Clinic, first: date, last: date,
                  calendar: str | None = None, exclude: int | None = None) -> dict[str, Busy]:
-    """Active bookings and staff blocks per calendar that overlap the days first..last
-    (clinic time).
+    """Active bookings, staff blocks and imported busy times (SPEC §12) per calendar that
+    overlap the days first..last (clinic time).
 
     The query walks an index on (clinic, start) over the range only, and its
     rows skip the ORM's per-row conversion: this is the slot route's hot path.
@@ -73,6 +79,7 @@ def busy_between(clinic: Clinic, first: date, last: date,
     # a staff block may be longer than any booking: it is found by its overlap alone
     params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo), *mine,
               *other, clinic.slug, db_time(hi), db_time(lo), *mine]
+    params += [clinic.slug, db_time(hi), db_time(lo), *mine]  # imported busy times
     intervals: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for cal, start, end in db.execute_sql(sql, params):
         intervals[cal].append((_epoch(start), _epoch(end)))
