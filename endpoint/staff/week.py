@@ -73,7 +73,7 @@ class WeekGrid:
 
 
 def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span] = (),
-              conflicts: Iterable[str] = ()) -> WeekGrid:
+              busy: Iterable[Span] = (), conflicts: Iterable[str] = ()) -> WeekGrid:
     """The week (Monday to Sunday) around `day`."""
     tz = zone(clinic.timezone)
     monday = day - timedelta(days=day.weekday())
@@ -91,6 +91,10 @@ def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span]
         misfits[key] += b.public_id in conflicting
     for s in spans:
         taken[(s.calendar, s.start.astimezone(tz).date())].append((s.start, s.end))
+    for s in busy:  # an imported busy time may cover several days (an all-day event)
+        for d in days:
+            if s.start.astimezone(tz).date() <= d <= s.end.astimezone(tz).date():
+                taken[(s.calendar, d)].append((s.start, s.end))
     holidays = clinic.online.closed_on_public_holidays
     out = []
     for cal in clinic.calendars:

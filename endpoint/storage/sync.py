@@ -10,11 +10,12 @@ it is counted in `conflicts` and listed under the staff API's conflicts.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from booking import Clinic
+from booking import Busy, Clinic
 from booking.model import Calendar
 from endpoint.storage.db import (
     SyncBusy,
@@ -211,6 +212,20 @@ def _fresh(cal: Calendar, ok_at: dict[tuple[str, str], datetime | None],
     return True
 
 
+def future_busy(clinic: Clinic, now: datetime) -> dict[str, Busy]:
+    """Imported busy times that have not ended, per calendar (for the conflicts check)."""
+    if not clinic.synced_calendars:
+        return {}
+    spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    rows = (SyncBusy.select(SyncBusy.calendar, SyncBusy.start, SyncBusy.end)
+            .where((SyncBusy.clinic == clinic.slug) & (SyncBusy.end > to_db(now))).tuples())
+    for row in rows:
+        values: tuple = tuple(row)  # type: ignore[arg-type]  # tuples() rows
+        spans[str(values[0])].append((from_db(values[1]).timestamp(),
+                                      from_db(values[2]).timestamp()))
+    return {cal: Busy.from_epochs(items) for cal, items in spans.items()}
+
+
 @dataclass(frozen=True)
 class BusyTime:
     """An imported busy time, for the staff pages: when, and which source says so."""
@@ -240,4 +255,5 @@ def busy_times(clinic: Clinic, first: date, last: date) -> list[BusyTime]:
 
 
 __all__ = ["BusyTime", "SourceHealth", "busy_times", "claim", "closed_calendars",
-           "ensure_sources", "health", "rows_of", "store_error", "store_ok", "store_unchanged"]
+           "ensure_sources", "future_busy", "health", "rows_of", "store_error", "store_ok",
+           "store_unchanged"]
