@@ -96,3 +96,8 @@ def sync_warning(source: str, calendar: str, since: str | None, error: str,
             "bestille her, men opptatte tider som er lagt inn siden, vises ikke."
             if closed else " De opptatte tidene som sist ble lest, gjelder fortsatt.")
     return f"Kalenderen «{source}» for {calendar} ({read}): {why}.{then}"
+
+
+#: a pushed booking's event title at the least detail (`sync.push.detail: minimal`), by
+#: the clinic's language: the calendar leaves the clinic, so it says only "taken"
+PUSH_BUSY: Mapping[str, str] = {"nb": "Opptatt", "nn": "Oppteken", "en": "Booked"}

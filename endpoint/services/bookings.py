@@ -17,7 +17,7 @@ from peewee import IntegrityError
 
 from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
-from endpoint.notify import compose
+from endpoint.notify import calendar_push, compose
 from endpoint.problems import Problem
 from endpoint.services import audit
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
@@ -80,6 +80,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
                 raise Problem(decision.code, decision.message)
             booking.save(force_insert=True)
             compose.store(booking, messages)
+            calendar_push.enqueue(clinic, booking, now)
             audit.record(booking, now, audit.PATIENT, audit.CREATED, via="online",
                          **placement(clinic, booking))
             bump(clinic.slug, req.calendar)
@@ -136,6 +137,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: 
         booking = Booking.get_by_id(booking.id)
         if updated:
             compose.enqueue_cancelled(clinic, booking, now, channels)
+            calendar_push.enqueue(clinic, booking, now)
             audit.record(booking, now, actor, audit.CANCELLED, via=via,
                          initiated_by="clinic" if by == "staff" else "patient",
                          notified=channels != ())
