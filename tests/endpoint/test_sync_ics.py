@@ -208,3 +208,47 @@ def test_wrong_credentials_are_an_unauthorized_source(make_app, content_dir, ics
     assert _refresh(state)["failed"] == 1
     (error,), = rows(sqlite_url, "SELECT last_error FROM sync_source")
     assert error.startswith("password_missing")
+
+
+def test_two_refreshers_never_read_one_source_twice(make_app, content_dir, ics,
+                                                    database_url):
+    """Several threads (standing in for processes on one database) refresh at once: each
+    due source is claimed by exactly one of them."""
+    import threading
+
+    ics.files["/lege.ics"] = vcalendar(BUSY)
+    ics.hang_seconds = 0.3
+    ics.mode = "hang"  # a slow source keeps the first claim busy while the others try
+    app, state = _app(make_app, content_dir, ics, database_url)
+    clinics = list(state.registry.clinics().values())
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def run():
+        barrier.wait()
+        outcomes.append(refresh_due(clinics, state.clock))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(ics.statuses("/lege.ics")) == 1
+    assert sum(o["changed"] for o in outcomes) == 1
+    assert sum(o["not_due"] for o in outcomes) == 3
+
+
+def test_the_sync_command_reads_every_source_once(content_dir, ics, sqlite_url, capsys):
+    from endpoint.cli import main
+
+    ics.files["/lege.ics"] = vcalendar(BUSY)
+    write_clinic(content_dir, "timebok", synced_clinic(f"{{ics: '{ics.url}/lege.ics'}}"))
+    args = ["sync", "--once", "--content", str(content_dir), "--database", sqlite_url]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == "changed 1"
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == "unchanged 1"
+    assert rows(sqlite_url, "SELECT COUNT(*) FROM sync_busy") == [(1,)]
+    ics.mode = "500"
+    assert main(args) == 1
+    assert capsys.readouterr().out.strip() == "failed 1"
