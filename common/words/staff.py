@@ -101,3 +101,6 @@ def sync_warning(source: str, calendar: str, since: str | None, error: str,
 #: a pushed booking's event title at the least detail (`sync.push.detail: minimal`), by
 #: the clinic's language: the calendar leaves the clinic, so it says only "taken"
 PUSH_BUSY: Mapping[str, str] = {"nb": "Opptatt", "nn": "Oppteken", "en": "Booked"}
+
+#: an imported busy time that fills the day (an all-day event) on the week view
+WHOLE_DAY = "hele dagen"

@@ -10,6 +10,7 @@ it is counted in `conflicts` and listed under the staff API's conflicts.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ def ensure_sources(clinic: Clinic) -> None:
                 SyncBusy.delete().where(SyncBusy.source == r.id).execute()
                 SyncSource.delete().where(SyncSource.id == r.id).execute()
                 bump(clinic.slug, r.calendar)
+            forget_states(clinic.slug)
     have = {(r.calendar, r.source) for r in rows}
     for cal in clinic.synced_calendars:
         for src in cal.busy_sources:
@@ -128,6 +130,7 @@ def store_ok(row: SyncSource, intervals: Iterable[Interval], now: datetime, *,
                            window_end=to_db(window_end) if window_end else None,
                            claimed_by="", claimed_until=None)
          .where(SyncSource.id == row.id).execute())
+    forget_states(row.clinic)
     return changed
 
 
@@ -136,6 +139,7 @@ def store_unchanged(row: SyncSource, now: datetime) -> None:
     (SyncSource.update(last_attempt_at=to_db(now), last_ok_at=to_db(now), last_error="",
                        failing_since=None, claimed_by="", claimed_until=None)
      .where(SyncSource.id == row.id).execute())
+    forget_states(row.clinic)
 
 
 def store_error(row: SyncSource, now: datetime, error: str) -> None:
@@ -187,6 +191,35 @@ def health(clinic: Clinic, now: datetime,
 
 _STATE_SQL = "SELECT calendar, source, last_ok_at FROM sync_source WHERE clinic = ?"
 
+#: how long one process reuses a clinic's source states on the slot route: a refresh in
+#: this process forgets them at once, one in another process is seen within this time
+STATE_TTL = timedelta(seconds=5)
+_states: dict[tuple[int, str, str], tuple[datetime, dict[tuple[str, str], datetime | None]]] = {}
+_states_lock = threading.Lock()
+
+
+def forget_states(clinic: str) -> None:
+    """A refresh changed the clinic's source states: read them anew next time."""
+    with _states_lock:
+        for key in [k for k in _states if k[2] == clinic]:
+            del _states[key]
+
+
+def _last_ok(clinic: str, now: datetime) -> dict[tuple[str, str], datetime | None]:
+    key = (id(db.obj), str(db.obj.database), clinic)  # per open database: tests open many
+    with _states_lock:
+        hit = _states.get(key)
+    if hit is not None and timedelta(0) <= now - hit[0] < STATE_TTL:
+        return hit[1]
+    ok_at: dict[tuple[str, str], datetime | None] = {}
+    for cal, source, last_ok in db.execute_sql(raw_sql(_STATE_SQL), (clinic,)):
+        if isinstance(last_ok, str):  # SQLite hands back text
+            last_ok = datetime.fromisoformat(last_ok)
+        ok_at[(cal, source)] = last_ok
+    with _states_lock:
+        _states[key] = (now, ok_at)
+    return ok_at
+
 
 def closed_calendars(clinic: Clinic, now: datetime) -> frozenset[str]:
     """Calendars that offer nothing online now (fail closed, SPEC §12): some busy source of
@@ -194,11 +227,7 @@ def closed_calendars(clinic: Clinic, now: datetime) -> frozenset[str]:
     synced = clinic.synced_calendars
     if not synced:
         return frozenset()  # no query for the clinics without sync: the slot route's path
-    ok_at: dict[tuple[str, str], datetime | None] = {}
-    for cal, source, last_ok in db.execute_sql(raw_sql(_STATE_SQL), (clinic.slug,)):
-        if isinstance(last_ok, str):  # SQLite hands back text
-            last_ok = datetime.fromisoformat(last_ok)
-        ok_at[(cal, source)] = last_ok
+    ok_at = _last_ok(clinic.slug, now)
     limit = to_db(now - timedelta(minutes=clinic.sync.stale_after_minutes))
     return frozenset(c.id for c in synced if not _fresh(c, ok_at, limit))
 
@@ -255,5 +284,6 @@ def busy_times(clinic: Clinic, first: date, last: date) -> list[BusyTime]:
 
 
 __all__ = ["BusyTime", "SourceHealth", "busy_times", "claim", "closed_calendars",
-           "ensure_sources", "future_busy", "health", "rows_of", "store_error", "store_ok",
+           "ensure_sources", "forget_states", "future_busy", "health", "rows_of",
+           "store_error", "store_ok",
            "store_unchanged"]

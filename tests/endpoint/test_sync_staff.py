@@ -76,6 +76,9 @@ def test_the_day_and_week_pages_show_busy_boxes_and_a_failing_source(synced, ics
     boxes = page.select(".busy")
     assert [b.get_text(" ", strip=True) for b in boxes] == ["09:00–10:00 Opptatt (EPJ)"]
     assert not page.select(".notice--sync")
+    week = BeautifulSoup(client.get(f"/staff/{SLUG}/week?date={DAY}").data, "html.parser")
+    assert [b.get_text(" ", strip=True) for b in week.select(".wk-wide .wk__busy")] == [
+        "Opptatt: 09:00–10:00 EPJ"]
 
     ics.mode = "500"
     clock.advance(minutes=40)
