@@ -10,8 +10,9 @@ from datetime import time
 
 from booking.checker import Checker, closest
 from booking.model import WEEKDAYS, AppointmentType, Block, Calendar, ScheduleException
+from booking.sync_config import check_calendar_sync
 
-CALENDAR_KEYS = {"id", "name", "title", "online", "week", "exceptions"}
+CALENDAR_KEYS = {"id", "name", "title", "online", "week", "exceptions", "sync"}
 BLOCK_KEYS = {"start", "end", "types", "online", "smart", "slot_minutes", "step_minutes"}
 EXCEPTION_KEYS = {"date", "from", "to", "closed", "blocks", "reason"}
 
@@ -97,6 +98,7 @@ def check_calendars(
         )
         exceptions = check_exceptions(c, m.get("exceptions"), f"{key}.exceptions",
                                  m.line_of("exceptions"), types)
+        busy, push = check_calendar_sync(c, m.get("sync"), key, m.line_of("sync"))
         if cid is None:
             continue
         out.append(Calendar(
@@ -107,6 +109,8 @@ def check_calendars(
             week=week,
             exceptions=exceptions,
             line=m.line,
+            busy_sources=busy,
+            push=push,
         ))
     return out
 

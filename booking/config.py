@@ -35,6 +35,13 @@ from booking.model import (
     Tracking,
     origin_of,
 )
+from booking.sync_config import (
+    BUSY_KEYS,
+    CALENDAR_SYNC_KEYS,
+    CLINIC_SYNC_KEYS,
+    PUSH_KEYS,
+    check_clinic_sync,
+)
 from booking.tree import Mapping
 from booking.urls import RESERVED_PATHS
 
@@ -53,7 +60,7 @@ RESERVED_LINK_IDS = RESERVED_PATHS
 CLINIC_KEYS = {
     "name", "timezone", "language", "address", "phone", "email", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
-    "calendars", "appointment_types", "dialogs", "booking_links",
+    "calendars", "appointment_types", "dialogs", "booking_links", "sync",
 }
 TRACKING_KEYS = {"ga_measurement_id", "script", "consent", "send_names"}
 TYPE_KEYS = {
@@ -72,6 +79,10 @@ CONTENT_KEYS = {
     "exceptions": EXCEPTION_KEYS,
     "appointment_types": TYPE_KEYS,
     "booking_links": LINK_KEYS,
+    "sync": CLINIC_SYNC_KEYS,
+    "calendars.sync": CALENDAR_SYNC_KEYS,
+    "calendars.sync.busy": BUSY_KEYS,
+    "calendars.sync.push": PUSH_KEYS,
 }
 
 
@@ -166,6 +177,7 @@ def check_clinic(
         types=tuple(types),
         dialogs=tuple(dialogs),
         booking_links=tuple(links),
+        sync=check_clinic_sync(c, root.get("sync"), root.line_of("sync")),
         source=file,
         version=version,
     )

@@ -34,12 +34,13 @@ DAY_CLOSED = "day_closed"
 BLOCK_GONE = "block_gone"
 TYPE_NOT_OFFERED = "type_not_offered"
 STAFF_BLOCK = "staff_block"
+BUSY_TIME = "busy_time"  # an imported busy time (SPEC §12) overlaps it
 CALENDAR_OFFLINE = "calendar_offline"
 TYPE_OFFLINE = "type_offline"
 
 #: every reason, in the order they are checked (the first that applies is given)
 REASONS = (CALENDAR_REMOVED, TYPE_REMOVED, DAY_CLOSED, BLOCK_GONE, TYPE_NOT_OFFERED,
-           STAFF_BLOCK, CALENDAR_OFFLINE, TYPE_OFFLINE)
+           STAFF_BLOCK, BUSY_TIME, CALENDAR_OFFLINE, TYPE_OFFLINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +93,12 @@ def schedule_misfit(clinic: Clinic, calendar: Calendar, type_id: str, start: dat
     return None
 
 
-def misfit(clinic: Clinic, booking: Placed, staff_blocks: Busy = NO_BUSY) -> str | None:
+def misfit(clinic: Clinic, booking: Placed, staff_blocks: Busy = NO_BUSY,
+           imported: Busy = NO_BUSY) -> str | None:
     """Why an active booking no longer fits, or None when it does.
 
-    `staff_blocks` are the staff blocks of the booking's calendar.
+    `staff_blocks` are the staff blocks of the booking's calendar, `imported` the busy
+    times read from its other calendars (SPEC §12).
     """
     calendar = clinic.calendar(booking.calendar)
     if calendar is None:
@@ -114,6 +117,8 @@ def misfit(clinic: Clinic, booking: Placed, staff_blocks: Busy = NO_BUSY) -> str
         return reason
     if staff_blocks.overlaps(booking.start.timestamp(), booking.end.timestamp()):
         return STAFF_BLOCK
+    if imported.overlaps(booking.start.timestamp(), booking.end.timestamp()):
+        return BUSY_TIME
     if booking.self_booked and not calendar.online:
         return CALENDAR_OFFLINE
     if booking.self_booked and not kind.online:
@@ -122,16 +127,19 @@ def misfit(clinic: Clinic, booking: Placed, staff_blocks: Busy = NO_BUSY) -> str
 
 
 def misfits(clinic: Clinic, bookings: Iterable[Placed], staff_blocks: Mapping[str, Busy],
-            now: datetime) -> list[Misfit]:
+            now: datetime, imported: Mapping[str, Busy] | None = None) -> list[Misfit]:
     """The bookings that start after `now` and no longer fit, soonest first.
 
-    `staff_blocks` maps a calendar id to its staff blocks.
+    `staff_blocks` maps a calendar id to its staff blocks, `imported` to its imported
+    busy times.
     """
+    imported = imported or {}
     found = []
     for booking in sorted(bookings, key=lambda b: (b.start, b.calendar, b.id)):
         if booking.start <= now:
             continue
-        reason = misfit(clinic, booking, staff_blocks.get(booking.calendar, NO_BUSY))
+        reason = misfit(clinic, booking, staff_blocks.get(booking.calendar, NO_BUSY),
+                        imported.get(booking.calendar, NO_BUSY))
         if reason is not None:
             found.append(Misfit(booking, reason))
     return found

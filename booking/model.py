@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 
 def origin_of(url: str) -> str | None:
@@ -100,6 +100,58 @@ class ScheduleException:
 
 
 @dataclass(frozen=True, slots=True)
+class BusySource:
+    """Where a calendar reads busy times from (SPEC §12): an ICS URL or a CalDAV collection.
+
+    `id` is the URL without credentials: the source's name in the database, `/healthz`
+    and the staff pages. The password is never in the file, only the name of the
+    environment variable that holds it."""
+
+    kind: str  # ics | caldav
+    url: str
+    name: str = ""
+    username: str = ""
+    password_env: str = ""
+    line: int = 0
+
+    @property
+    def id(self) -> str:
+        return strip_credentials(self.url)
+
+    @property
+    def label(self) -> str:
+        """What staff read: the source's `name`, else its host."""
+        return self.name or (urlsplit(self.url).hostname or self.url)
+
+
+@dataclass(frozen=True, slots=True)
+class PushTarget:
+    """The CalDAV collection a calendar's bookings are written to as events."""
+
+    url: str
+    username: str = ""
+    password_env: str = ""
+    detail: str = "minimal"  # minimal: "Opptatt" only | full: type and patient's name
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """How often busy sources are read, and when an unread one closes its calendar."""
+
+    refresh_minutes: int = 5
+    stale_after_minutes: int = 30
+
+
+def strip_credentials(url: str) -> str:
+    """The URL without user info (`https://user:pw@host/x` → `https://host/x`)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+@dataclass(frozen=True, slots=True)
 class Calendar:
     """A timebok: one practitioner's or one room's appointments."""
 
@@ -110,6 +162,8 @@ class Calendar:
     week: tuple[tuple[Block, ...], ...] = ((),) * 7  # Monday first
     exceptions: tuple[ScheduleException, ...] = ()
     line: int = 0
+    busy_sources: tuple[BusySource, ...] = ()
+    push: PushTarget | None = None
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -177,6 +231,7 @@ class Clinic:
     types: tuple[AppointmentType, ...] = ()
     dialogs: tuple[tuple[str, str], ...] = ()
     booking_links: tuple[BookingLink, ...] = ()
+    sync: SyncSettings = field(default_factory=SyncSettings)
     source: str = ""
     version: str = ""
 
@@ -199,6 +254,16 @@ class Clinic:
     @property
     def online_calendars(self) -> tuple[Calendar, ...]:
         return tuple(c for c in self.calendars if c.online)
+
+    @property
+    def synced_calendars(self) -> tuple[Calendar, ...]:
+        """Calendars that read busy times from elsewhere (SPEC §12)."""
+        return tuple(c for c in self.calendars if c.busy_sources)
+
+    @property
+    def furthest_days_ahead(self) -> int:
+        """The furthest any type books ahead: how far busy times are read."""
+        return max([self.online.days_ahead, *(t.rules.days_ahead for t in self.types)])
 
     @property
     def online_types(self) -> tuple[AppointmentType, ...]:

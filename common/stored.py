@@ -5,7 +5,8 @@ admin should see, before publishing a change, which booked patients it would
 strand (SPEC §10). This module reads just that from a database URL of the
 endpoint (`sqlite:///path` or `postgresql://…`, through `playhouse.db_url`):
 the active bookings that have not started and the staff blocks that have not
-ended, as the core's `booking.fit` wants them. It writes nothing — SQLite is
+ended, as the core's `booking.fit` wants them, and (SPEC §12) each busy source's
+last read and the imported busy times. It writes nothing — SQLite is
 opened with `query_only`, PostgreSQL in read-only transactions — and creates
 no file where none is.
 
@@ -34,6 +35,9 @@ _BOOKINGS = ('SELECT public_id, clinic, calendar, type, start, "end", self_booke
              "outside_schedule FROM booking WHERE status = 'active' AND start > {p} "
              "ORDER BY start")
 _BLOCKS = 'SELECT clinic, calendar, start, "end" FROM staff_block WHERE "end" > {p}'
+# calendar sync (SPEC §12): each busy source's state, and the busy times not yet ended
+_SOURCES = "SELECT clinic, calendar, source, last_ok_at, last_error FROM sync_source"
+_SYNC_BUSY = 'SELECT clinic, calendar, start, "end" FROM sync_busy WHERE "end" > {p}'
 
 
 class StoredError(Exception):
@@ -46,6 +50,11 @@ class Stored:
 
     bookings: dict[str, list[Placed]] = field(default_factory=dict)
     staff_blocks: dict[str, dict[str, Busy]] = field(default_factory=dict)
+    #: per clinic: (calendar, source URL) -> (last good read or None, last error)
+    sync_sources: dict[str, dict[tuple[str, str], tuple[datetime | None, str]]] = field(
+        default_factory=dict)
+    #: per clinic: the imported busy times per calendar
+    busy: dict[str, dict[str, Busy]] = field(default_factory=dict)
 
 
 def _open(url: str) -> Database:
@@ -96,12 +105,35 @@ def read_stored(url: str, now: datetime) -> Stored:
         for clinic, calendars in spans.items():
             stored.staff_blocks[clinic] = {cal: Busy.from_epochs(items)
                                            for cal, items in calendars.items()}
+        if _has_table(database, "sync_source"):
+            _read_sync(database, stored, p, param)
         return stored
     except DatabaseError as exc:
         raise StoredError(f"--database {url}: {str(exc).strip()}") from exc
     finally:
         if not database.is_closed():
             database.close()
+
+
+def _has_table(database: Database, name: str) -> bool:
+    if isinstance(database, PostgresqlDatabase):
+        row = database.execute_sql("SELECT to_regclass(%s)", (name,)).fetchone()
+    else:
+        row = database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                   "AND name = ?", (name,)).fetchone()
+    return bool(row and row[0])
+
+
+def _read_sync(database: Database, stored: Stored, p: str, param: object) -> None:
+    for clinic, calendar, source, last_ok, error in database.execute_sql(_SOURCES):
+        stored.sync_sources.setdefault(clinic, {})[(calendar, source)] = (
+            _instant(last_ok) if last_ok else None, error or "")
+    spans: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for clinic, calendar, start, end in database.execute_sql(_SYNC_BUSY.format(p=p), (param,)):
+        spans[clinic][calendar].append((_instant(start).timestamp(), _instant(end).timestamp()))
+    for clinic, calendars in spans.items():
+        stored.busy[clinic] = {cal: Busy.from_epochs(items) for cal, items in calendars.items()}
 
 
 def _check_schema(database: Database, url: str) -> None:

@@ -21,6 +21,7 @@ from endpoint.settings import Settings, ensure_secret_key
 from endpoint.staff.api import bp as staff_api_bp
 from endpoint.staff.routes import bp as staff_bp
 from endpoint.state import AppState
+from endpoint.storage import sync as sync_store
 from endpoint.storage.db import db, ping
 from endpoint.storage.migrations import ensure_schema, open_and_migrate
 
@@ -145,13 +146,17 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
         ok = ping() and _schema_ready()
         errors = state.registry.errors()
         clinics = state.registry.clinics()
+        sync = _sync_health(state, clinics) if ok else []
+        degraded = any(not source["ok"] for source in sync)
         body = {
-            "status": "ok" if ok else "unavailable",
+            "status": ("degraded" if degraded else "ok") if ok else "unavailable",
             "database": "ok" if ok else "unreachable",
             "clinics": sorted(clinics),
             "content": "ok" if not errors else "invalid change refused; serving last valid",
             "content_errors": [str(e) for e in errors],
             "conflicts": _conflicts(state, clinics) if ok else None,
+            # calendar sync (SPEC §12): every busy source, and whether it is failing or stale
+            "sync": sync,
         }
         return jsonify(body), 200 if ok else 503
 
@@ -166,6 +171,16 @@ def _conflicts(state: AppState, clinics: dict) -> int | None:
         return state.conflicts.count(clinics, state.clock.now())
     except (OperationalError, InterfaceError):
         return None
+
+
+def _sync_health(state: AppState, clinics: dict) -> list[dict[str, object]]:
+    """Every clinic's busy sources as /healthz shows them (empty if they cannot be read)."""
+    now = state.clock.now()
+    try:
+        return [h.as_json() for slug in sorted(clinics)
+                for h in sync_store.health(clinics[slug], now)]
+    except (OperationalError, InterfaceError):
+        return []
 
 
 def _warn_of_conflicts(state: AppState, clinic) -> None:

@@ -1,4 +1,4 @@
-"""The `endpoint` command: serve, outbox, staff-user, purge (SPEC §1).
+"""The `endpoint` command: serve, outbox, sync, staff-user, purge (SPEC §1, §12).
 
 Every command is registered here; each handler turns its flags into
 `Settings` (`settings.from_args`), opens what it needs and calls the module
@@ -27,6 +27,7 @@ from endpoint.staff import users
 from endpoint.storage import purge
 from endpoint.storage.db import db, from_db
 from endpoint.storage.migrations import open_and_migrate
+from endpoint.sync import refresh
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -55,6 +56,37 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
         return 0
     worker = outbox.Worker(settings, SYSTEM)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(1)
+    except KeyboardInterrupt:
+        worker.stop()
+    return 0
+
+
+# -- sync ------------------------------------------------------------------------------------
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = from_args(args)
+    if not Path(settings.content).is_dir():
+        print(f"error: content folder '{settings.content}' does not exist; pass --content DIR "
+              "or set LEDIG_CONTENT", file=sys.stderr)
+        return 1
+    registry = Registry(Path(settings.content), interval=settings.reload_interval)
+    for issue in registry.errors():
+        print(f"error: {issue}", file=sys.stderr)
+    open_and_migrate(settings.database_url)
+    if args.once:
+        try:
+            counts = refresh.refresh_due(registry.clinics().values(), SYSTEM, force=True)
+        except (OperationalError, InterfaceError) as exc:
+            print(f"error: the database is unreachable ({type(exc).__name__})",
+                  file=sys.stderr)
+            return 1
+        print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no busy sources")
+        return 1 if counts.get("failed") else 0
+    worker = refresh.Worker(registry, SYSTEM, settings.sync_interval)
     worker.start()
     try:
         while worker.is_alive():
@@ -207,6 +239,16 @@ def parser() -> argparse.ArgumentParser:
     _database_flag(o)
     o.add_argument("--interval", type=float, help="seconds between rounds (default 5)")
     o.set_defaults(func=cmd_outbox)
+
+    y = sub.add_parser("sync", help="read the calendars' busy sources into the database "
+                                    "(also runs inside serve)")
+    y.add_argument("--once", action="store_true",
+                   help="read every busy source now, then exit (exit 1 if any failed)")
+    _content_flag(y)
+    _database_flag(y)
+    y.add_argument("--interval", dest="sync_interval", type=float,
+                   help="seconds between looks for due sources (default 30)")
+    y.set_defaults(func=cmd_sync)
 
     u = sub.add_parser("staff-user", help="manage the clinics' staff logins")
     actions = u.add_subparsers(dest="action", required=True)

@@ -11,6 +11,7 @@ from endpoint.app import create_app
 from endpoint.notify.outbox import start_worker
 from endpoint.settings import Settings
 from endpoint.storage.purge import start_daily_purge
+from endpoint.sync import refresh
 
 log = logging.getLogger("ledig.server")
 
@@ -23,6 +24,9 @@ def serve(settings: Settings, *, host: str, port: int, threads: int = 8) -> None
     # only when LEDIG_PURGE_AFTER_DAYS is set
     if (purging := start_daily_purge(settings.purge_after_days, state.clock)) is not None:
         state.workers["purge"] = purging
+    if settings.sync_worker:  # busy times from other calendars (SPEC §12)
+        state.workers["sync"] = refresh.start_worker(state.registry, state.clock,
+                                                     settings.sync_interval)
     log.info("serving on http://%s:%d/ (%d threads)", host, port, threads)
     # With LEDIG_TRUSTED_PROXIES the app's ProxyFix takes the client address from the last
     # N X-Forwarded-For entries, so waitress must pass those headers on; without it they

@@ -35,6 +35,10 @@ class Settings:
     outbox_worker: bool = True
     outbox_interval: float = 5.0
     purge_after_days: int | None = None
+    #: calendar sync (SPEC §12): the refresher thread of `serve`, and how often it looks
+    #: for due sources (each source is read every `refresh_minutes` of its clinic)
+    sync_worker: bool = True
+    sync_interval: float = 30.0
 
     @property
     def rate(self) -> tuple[int, int] | None:
@@ -80,6 +84,7 @@ def from_args(args: argparse.Namespace, env: dict[str, str] | None = None) -> Se
         content=Path(args.content) if getattr(args, "content", None) else None,
         site=Path(args.site) if getattr(args, "site", None) else None,
         outbox_interval=getattr(args, "interval", None),
+        sync_interval=getattr(args, "sync_interval", None),
     )
 
 

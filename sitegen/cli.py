@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from booking import Clinic, bookability
@@ -44,7 +44,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if stored is not None:
             print(format_conflicts(clinic, misfits(
                 clinic, stored.bookings.get(clinic.slug, ()),
-                stored.staff_blocks.get(clinic.slug, {}), now)))
+                stored.staff_blocks.get(clinic.slug, {}), now,
+                stored.busy.get(clinic.slug, {}))))
+            for line in format_sync(clinic, stored.sync_sources.get(clinic.slug, {}), now):
+                print(line)
     if stored is not None:
         for line in _unserved(content, stored):
             print(line)
@@ -62,6 +65,31 @@ def format_conflicts(clinic: Clinic, found: list[Misfit]) -> str:
         lines.append(f"          {_when(clinic, m.booking)}  {m.booking.calendar} / "
                      f"{m.booking.type}  booking {m.booking.id}: {words[m.reason]}")
     return "\n".join(lines)
+
+
+def format_sync(clinic: Clinic, states: dict[tuple[str, str], tuple[datetime | None, str]],
+                now: datetime) -> list[str]:
+    """Each busy source (SPEC §12): read lately, or failing or stale and so closing its
+    calendar online (fail closed)."""
+    tz = zone(clinic.timezone)
+    limit = now - timedelta(minutes=clinic.sync.stale_after_minutes)
+    lines = []
+    for cal in clinic.synced_calendars:
+        for src in cal.busy_sources:
+            last_ok, error = states.get((cal.id, src.id), (None, ""))
+            where = f"sync {cal.name} <- {src.label}"
+            read = (f"last read {last_ok.astimezone(tz):%Y-%m-%d %H:%M}" if last_ok
+                    else "never read")
+            if last_ok is None or last_ok < limit:
+                lines.append(f"  no    {where}: {read}{f' ({error})' if error else ''}; "
+                             f"{cal.name} offers no online times until it is read "
+                             "(fail closed)")
+            elif error:
+                lines.append(f"  no    {where}: failing ({error}), {read}; its last busy "
+                             "times still count")
+            else:
+                lines.append(f"  ok    {where}: {read}")
+    return lines
 
 
 def _when(clinic: Clinic, booking: Placed) -> str:

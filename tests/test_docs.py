@@ -33,6 +33,10 @@ SECTION_HEADINGS = {
     "exceptions": "### `calendars`",
     "appointment_types": "### `appointment_types`",
     "booking_links": "### `booking_links`",
+    "sync": "### `sync` (calendar sync)",
+    "calendars.sync": "### `sync` (calendar sync)",
+    "calendars.sync.busy": "### `sync` (calendar sync)",
+    "calendars.sync.push": "### `sync` (calendar sync)",
 }
 
 

@@ -16,6 +16,7 @@ REASON_WORDS: Mapping[str, Mapping[str, str]] = {
         "block_gone": "Ingen blokk i arbeidsplanen dekker timen lenger.",
         "type_not_offered": "Blokken tilbyr ikke lenger denne timetypen.",
         "staff_block": "En blokkering fra personalet overlapper timen.",
+        "busy_time": "En opptatt tid fra en annen kalender overlapper timen.",
         "calendar_offline": "Timen ble bestilt på nett, og kalenderen er ikke lenger åpen "
                             "for nettbestilling.",
         "type_offline": "Timen ble bestilt på nett, og timetypen er ikke lenger åpen for "
@@ -28,6 +29,7 @@ REASON_WORDS: Mapping[str, Mapping[str, str]] = {
         "block_gone": "Ingen blokk i arbeidsplanen dekkjer timen lenger.",
         "type_not_offered": "Blokka tilbyr ikkje lenger denne timetypen.",
         "staff_block": "Ei blokkering frå personalet overlappar timen.",
+        "busy_time": "Ei oppteken tid frå ein annan kalender overlappar timen.",
         "calendar_offline": "Timen vart bestilt på nett, og kalenderen er ikkje lenger open "
                             "for nettbestilling.",
         "type_offline": "Timen vart bestilt på nett, og timetypen er ikkje lenger open for "
@@ -40,6 +42,7 @@ REASON_WORDS: Mapping[str, Mapping[str, str]] = {
         "block_gone": "no block of the schedule holds the appointment any more",
         "type_not_offered": "its block no longer offers the appointment type",
         "staff_block": "a staff block overlaps it",
+        "busy_time": "an imported busy time overlaps it",
         "calendar_offline": "it was booked online and the calendar is no longer online",
         "type_offline": "it was booked online and the appointment type is no longer online",
     },

@@ -68,3 +68,39 @@ def problem(code: str) -> str:
 
 def field(code: str, **params: object) -> str:
     return FIELDS[code].format(**params)
+
+
+#: calendar sync (SPEC §12): why a source's warning is shown, by its error code
+SYNC_ERRORS: Mapping[str, str] = {
+    "never_synced": "den er ikke lest ennå",
+    "stale": "den er ikke lest på en stund",
+    "unreachable": "serveren svarer ikke",
+    "timeout": "serveren svarer ikke i tide",
+    "unauthorized": "brukernavnet eller passordet blir ikke godtatt",
+    "password_missing": "passordet mangler på serveren (miljøvariabelen er ikke satt)",
+    "malformed": "filen er ikke en gyldig kalender",
+    "not_found": "kalenderen finnes ikke på adressen",
+    "redirect_refused": "adressen sender videre til et annet sted",
+    "too_large": "filen er for stor",
+    "too_many_events": "kalenderen har for mange hendelser",
+}
+
+
+def sync_warning(source: str, calendar: str, since: str | None, error: str,
+                 closed: bool) -> str:
+    """The staff pages' warning about a busy source that fails or is stale."""
+    code = error.split(":", 1)[0]
+    why = SYNC_ERRORS.get(code, "lesingen feilet")
+    read = f"sist lest {since}" if since else "aldri lest"
+    then = (f" Nettbestilling i {calendar} er stengt til den svarer igjen; dere kan fortsatt "
+            "bestille her, men opptatte tider som er lagt inn siden, vises ikke."
+            if closed else " De opptatte tidene som sist ble lest, gjelder fortsatt.")
+    return f"Kalenderen «{source}» for {calendar} ({read}): {why}.{then}"
+
+
+#: a pushed booking's event title at the least detail (`sync.push.detail: minimal`), by
+#: the clinic's language: the calendar leaves the clinic, so it says only "taken"
+PUSH_BUSY: Mapping[str, str] = {"nb": "Opptatt", "nn": "Oppteken", "en": "Booked"}
+
+#: an imported busy time that fills the day (an all-day event) on the week view
+WHOLE_DAY = "hele dagen"

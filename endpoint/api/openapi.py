@@ -45,6 +45,16 @@ def _json(description: str, ref: str) -> dict:
 
 
 DATETIME = {"type": "string", "format": "date-time"}
+#: one busy source in /healthz (SPEC §12)
+SYNC_SOURCE = {
+    "type": "object", "required": ["clinic", "calendar", "source", "ok", "last_ok_at", "error"],
+    "properties": {"clinic": {"type": "string"}, "calendar": {"type": "string"},
+                   "source": {"type": "string", "description": "the URL without credentials"},
+                   "ok": {"type": "boolean"},
+                   "last_ok_at": {"type": ["string", "null"], "format": "date-time"},
+                   "error": {"type": ["string", "null"]}},
+}
+
 RULES = {
     "type": "object",
     "required": ["first_available_only", "max_self_booked", "days_ahead",
@@ -440,7 +450,11 @@ SPEC = {
                                                      "items": {"type": "string"}},
                                   "conflicts": {"type": ["integer", "null"],
                                                 "description": "active future bookings "
-                                                               "outside their schedule"}}},
+                                                               "outside their schedule"},
+                                  "sync": {"type": "array", "items": SYNC_SOURCE,
+                                           "description": "calendars' busy sources; status "
+                                                          "is degraded while one fails or "
+                                                          "is stale"}}},
         **openapi_staff.SCHEMAS,
     }},
 }

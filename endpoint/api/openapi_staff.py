@@ -201,8 +201,10 @@ SCHEMAS = {
                     "busy": {"type": "array", "items": {
                         "type": "object", "required": ["start", "end", "source"],
                         "properties": {"start": DATETIME, "end": DATETIME,
-                                       "source": {"type": "string",
-                                                  "enum": ["booking", "staff_block"]}}}},
+                                       "source": {"type": "string", "description":
+                                                  "booking, staff_block, or the name of the "
+                                                  "calendar-sync source of an imported busy "
+                                                  "time (SPEC §12)"}}}},
                 }}},
         }},
     "BookingLog": {"type": "object", "required": ["entries"], "properties": {
@@ -229,8 +231,8 @@ SCHEMAS = {
             "properties": {"booking": {"$ref": "#/components/schemas/StaffBooking"},
                            "reason": {"type": "string", "enum": [
                                "calendar_removed", "type_removed", "day_closed", "block_gone",
-                               "type_not_offered", "staff_block", "calendar_offline",
-                               "type_offline"]},
+                               "type_not_offered", "staff_block", "busy_time",
+                               "calendar_offline", "type_offline"]},
                            "message": {"type": "string"}}}}}},
     "Waitlist": {"type": "object", "required": ["entries"], "properties": {
         "entries": {"type": "array", "items": {

@@ -32,6 +32,8 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from endpoint.clock import SYSTEM, Clock
+from endpoint.notify import calendar_push
+from endpoint.notify.calendar_push import CalDavPusher
 from endpoint.notify.delivery import DeliveryError, Outgoing
 from endpoint.notify.mailer import Mailer
 from endpoint.notify.sms import SmsSender
@@ -96,9 +98,10 @@ def run_once(settings: Settings, clock: Clock = SYSTEM, *, worker: str | None = 
     opened = db.is_closed()
     if opened:
         db.connect()
-    senders: dict[str, Mailer | SmsSender] = {
+    senders: dict[str, Mailer | SmsSender | CalDavPusher] = {
         "email": Mailer(settings.smtp_url, settings.var, clock),
-        "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock)}
+        "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock),
+        calendar_push.CHANNEL: CalDavPusher()}
     outcomes: Counter = Counter()
     try:
         rows = claim(claimant, now, limit)
@@ -121,6 +124,9 @@ def run_once(settings: Settings, clock: Clock = SYSTEM, *, worker: str | None = 
 def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
              down: dict[str, DeliveryError]) -> str:
     if row.kind == "reminder" and (reason := _stale_reminder(row, now)):
+        _finish(row, claimant, status="cancelled", last_error=reason)
+        return "cancelled"
+    if row.kind == calendar_push.KIND and (reason := calendar_push.superseded(row)):
         _finish(row, claimant, status="cancelled", last_error=reason)
         return "cancelled"
     message = Outgoing(id=row.id, kind=row.kind, channel=row.channel, recipient=row.recipient,

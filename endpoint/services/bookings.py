@@ -18,12 +18,13 @@ from peewee import IntegrityError
 
 from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
-from endpoint.notify import compose
+from endpoint.notify import calendar_push, compose
 from endpoint.problems import Problem
 from endpoint.services import audit, holds, waitlist
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
+from endpoint.storage.sync import closed_calendars
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
              *extra_locks]
     try:
         with write_transaction(locks):
+            if req.calendar in closed_calendars(clinic, now):
+                # fail closed (SPEC §12): a busy source not read lately may hide a busy time
+                raise Problem("slot_unavailable", "This time cannot be booked online right "
+                              "now; please call the clinic.")
             hold = holds.matching_hold(clinic, req.hold_token, req.calendar, req.type,
                                        req.start, now)
             busy = busy_between(clinic, day, day, req.calendar, now=now,
@@ -90,6 +95,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
             if inside is not None:
                 inside(booking)
             compose.store(booking, messages)
+            calendar_push.enqueue(clinic, booking, now)
             audit.record(booking, now, audit.PATIENT, audit.CREATED, via=via,
                          **placement(clinic, booking))
             bump(clinic.slug, req.calendar)
@@ -147,6 +153,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: 
         booking = Booking.get_by_id(booking.id)
         if updated:
             compose.enqueue_cancelled(clinic, booking, now, channels)
+            calendar_push.enqueue(clinic, booking, now)
             audit.record(booking, now, actor, audit.CANCELLED, via=via,
                          initiated_by="clinic" if by == "staff" else "patient",
                          notified=channels != ())

@@ -3,11 +3,11 @@ patients silently).
 
 The check itself is the core's (`booking.fit`), shared with `sitegen check
 --database`; this module reads what it needs — the clinic's future active
-bookings and its staff blocks — and keeps a count per clinic for `/healthz`.
-A clinic's count is cached under its configuration version and its calendars'
-generations (one query for every clinic), so `/healthz` reads the bookings of a
-clinic again only after its file or its bookings and blocks changed; bookings
-that have begun since drop out by the clock alone.
+bookings, its staff blocks and its imported busy times (SPEC §12) — and keeps a
+count per clinic for `/healthz`. A clinic's count is cached under its configuration
+version and its calendars' generations (one query for every clinic), so `/healthz`
+reads the bookings of a clinic again only after its file, its bookings, blocks or
+busy times changed; bookings that have begun since drop out by the clock alone.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import datetime
 from booking import Busy, Clinic
 from booking.fit import Misfit, Placed, misfits
 from endpoint.storage.db import Booking, StaffBlock, from_db
+from endpoint.storage.sync import future_busy
 from endpoint.storage.timebok import all_generations, future_blocks, future_bookings
 
 log = logging.getLogger("ledig.content")
@@ -48,7 +49,7 @@ def clinic_conflicts(clinic: Clinic, now: datetime) -> list[tuple[Booking, str]]
     rows = future_bookings(clinic, now)
     by_id = {b.public_id: b for b in rows}
     found = misfits(clinic, (placed(b) for b in rows), staff_busy(future_blocks(clinic, now)),
-                    now)
+                    now, future_busy(clinic, now))
     return [(by_id[m.booking.id], m.reason) for m in found]
 
 
@@ -89,7 +90,7 @@ class ConflictCounter:
 
 def _misfits(clinic: Clinic, now: datetime) -> list[Misfit]:
     return misfits(clinic, (placed(b) for b in future_bookings(clinic, now)),
-                   staff_busy(future_blocks(clinic, now)), now)
+                   staff_busy(future_blocks(clinic, now)), now, future_busy(clinic, now))
 
 
 __all__ = ["ConflictCounter", "clinic_conflicts", "placed", "staff_busy"]

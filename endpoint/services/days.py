@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from booking import Clinic
+from booking import Busy, Clinic
 from booking.fit import misfit
 from booking.model import Block, Calendar
 from booking.schedule import blocks_on, closed_reason
@@ -19,6 +19,7 @@ from booking.slots import NO_BUSY
 from endpoint.services.conflicts import placed, staff_busy
 from endpoint.storage.db import Booking, StaffBlock, from_db
 from endpoint.storage.queries import bookings_between
+from endpoint.storage.sync import BusyTime, busy_times
 from endpoint.storage.timebok import blocks_between
 
 
@@ -30,6 +31,7 @@ class CalendarDay:
     bookings: tuple[Booking, ...]  # active and cancelled, by start
     staff_blocks: tuple[StaffBlock, ...]
     conflicts: dict[str, str]  # booking id -> why it no longer fits (future ones)
+    busy: tuple[BusyTime, ...] = ()  # imported busy times (SPEC §12)
 
 
 def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
@@ -37,6 +39,9 @@ def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
     rows = bookings_between(clinic, day, day)
     blocks = blocks_between(clinic, day, day)
     busy = staff_busy(blocks)
+    imported = busy_times(clinic, day, day)
+    imported_busy = {cal: Busy([(t.start, t.end) for t in imported if t.calendar == cal])
+                     for cal in {t.calendar for t in imported}}
     holidays = clinic.online.closed_on_public_holidays
     out = []
     for cal in clinic.calendars:
@@ -44,13 +49,15 @@ def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
         conflicts = {}
         for b in mine:
             if b.status == "active" and from_db(b.start) > now:
-                reason = misfit(clinic, placed(b), busy.get(cal.id, NO_BUSY))
+                reason = misfit(clinic, placed(b), busy.get(cal.id, NO_BUSY),
+                                imported_busy.get(cal.id, NO_BUSY))
                 if reason is not None:
                     conflicts[b.public_id] = reason
         out.append(CalendarDay(
             cal, closed_reason(cal, day, closed_on_public_holidays=holidays),
             blocks_on(cal, day, closed_on_public_holidays=holidays), mine,
-            tuple(b for b in blocks if b.calendar == cal.id), conflicts))
+            tuple(b for b in blocks if b.calendar == cal.id), conflicts,
+            tuple(t for t in imported if t.calendar == cal.id)))
     return out
 
 

@@ -24,14 +24,21 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from booking import Busy, Clinic, DaySlots
 from booking.model import AppointmentType
-from booking.restrictions import earliest_start, free_slots, visible_day
+from booking.restrictions import earliest_start, free_slots, visible_day, zone
 from endpoint.storage.queries import busy_until, generations
+from endpoint.storage.sync import closed_calendars
 
 MAX_ENTRIES = 512
+DAY = timedelta(days=1)
+
+
+def first_instant(clinic: Clinic, day: date) -> datetime:
+    """The day's local midnight in the clinic's zone."""
+    return datetime.combine(day, time(), zone(clinic.timezone))
 
 
 @dataclass(frozen=True)
@@ -91,14 +98,22 @@ def _day_json(day: DaySlots) -> str:
 
 def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calendar: str | None,
                 first: date, last: date, now: datetime,
-                busy_loader: Callable[[], tuple[dict[str, Busy], datetime | None]]
-                ) -> tuple[CachedDay, ...]:
+                busy_loader: Callable[[], tuple[dict[str, Busy], datetime | None]],
+                closed: frozenset[str] = frozenset()) -> tuple[CachedDay, ...]:
     """The free days of the range; `busy_loader` gives the busy time and when it next
-    changes by itself (a hold's expiry)."""
-    key = (clinic.slug, clinic.version, kind.id, calendar, first, last, generations(clinic))
+    changes by itself (a hold's expiry); `closed` calendars (fail closed, SPEC §12) offer
+    nothing."""
+    key = (clinic.slug, clinic.version, kind.id, calendar, first, last, generations(clinic),
+           closed)
 
     def compute() -> Computed:
+        if calendar is not None and calendar in closed:
+            return (), None
         busy, valid_until = busy_loader()
+        if closed:
+            # a whole-range busy time hides every slot of a calendar whose sync is stale
+            lo, hi = first_instant(clinic, first), first_instant(clinic, last) + DAY
+            busy = {**busy, **dict.fromkeys(closed, Busy([(lo, hi)]))}
         free = free_slots(clinic, kind, busy, first, last, calendar)
         out = []
         for d in free:
@@ -131,7 +146,8 @@ def slots_body(cache: SlotCache, clinic: Clinic, query: SlotQuery, now: datetime
     else:
         cached = cached_days(
             cache, clinic, query.kind, query.calendar, query.first, query.last, now,
-            lambda: busy_until(clinic, query.first, query.last, query.calendar, now=now))
+            lambda: busy_until(clinic, query.first, query.last, query.calendar, now=now),
+            closed_calendars(clinic, now))
         days = slots_json(cached, query.kind, now)
     head = json.dumps({"clinic": clinic.slug, "type": query.kind.id, "timezone": clinic.timezone,
                        "version": clinic.version}, ensure_ascii=False)

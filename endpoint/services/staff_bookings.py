@@ -20,7 +20,7 @@ from peewee import IntegrityError
 from booking import Clinic
 from booking.fit import schedule_misfit
 from booking.restrictions import zone
-from endpoint.notify import compose
+from endpoint.notify import calendar_push, compose
 from endpoint.problems import Problem
 from endpoint.services import audit
 from endpoint.services.bookings import Patient, cancel_by_staff, freed, placement
@@ -121,6 +121,7 @@ def create_by_staff(clinic: Clinic, req: StaffBookingRequest, actor: str, now: d
             _check_free(clinic, req.calendar, req.start, end, now)
             booking.save(force_insert=True)
             compose.store(booking, messages)
+            calendar_push.enqueue(clinic, booking, now)
             audit.record(booking, now, actor, audit.CREATED, via="staff",
                          outside_schedule=outside, notified=req.channels != (),
                          **placement(clinic, booking))
@@ -185,6 +186,7 @@ def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor:
             _log_change(clinic, current, updated, actor, now, change)
             if moving:
                 compose.enqueue_moved(clinic, updated, now, change.channels)
+                calendar_push.enqueue(clinic, updated, now, previous_calendar=current.calendar)
                 bump(clinic.slug, current.calendar)
                 if calendar != current.calendar:
                     bump(clinic.slug, calendar)

@@ -50,13 +50,17 @@ def _block_times(clinic: Clinic, day: date, block: Block) -> tuple[str, str]:
 
 def day_json(clinic: Clinic, day: date, calendars: list[CalendarDay]) -> dict[str, Any]:
     """`GET …/day`: per calendar its schedule's blocks, bookings, staff blocks and what is
-    busy (bookings and staff blocks: what hides a slot)."""
+    busy (bookings, staff blocks and imported busy times: what hides a slot)."""
     out = []
     for c in calendars:
         busy = [{"start": _iso(clinic, b.start), "end": _iso(clinic, b.end),
                  "source": "booking"} for b in c.bookings if b.status == "active"]
         busy += [{"start": _iso(clinic, s.start), "end": _iso(clinic, s.end),
                   "source": "staff_block"} for s in c.staff_blocks]
+        # imported busy times (SPEC §12): the source's name (its `name`, or its host)
+        busy += [{"start": t.start.astimezone(zone(clinic.timezone)).isoformat(),
+                  "end": t.end.astimezone(zone(clinic.timezone)).isoformat(),
+                  "source": t.source} for t in c.busy]
         busy.sort(key=lambda item: (item["start"], item["end"]))
         out.append({
             "id": c.calendar.id, "name": c.calendar.name, "online": c.calendar.online,

@@ -24,7 +24,7 @@ from endpoint.staff.errors import StaffError, not_found
 from endpoint.staff.feed import feed
 from endpoint.staff.forms import day_arg, notice_for
 from endpoint.staff.render import CSS, page
-from endpoint.staff.timebok import conflict_list, day_extras, waiting
+from endpoint.staff.timebok import conflict_list, day_extras, sync_warnings, waiting
 from endpoint.staff.users import user_for_feed
 from endpoint.staff.week import week_grid
 from endpoint.state import now
@@ -65,16 +65,17 @@ def calendar(slug: str):
     return page("calendar.html", view.positions_css() if mode == "grid" else "", view=view,
                 mode=mode, notice=notice_for(clinic, request.args), clinic=clinic,
                 cal_arg=bool(request.args.get("cal")),
-                section="day")
+                sync_warnings=sync_warnings(clinic, now()), section="day")
 
 
 @bp.get("/<slug>/week")
 def week(slug: str):
     clinic, _ = staff_for_page(slug)
     day = day_arg(request.args.get("date"), clinic, now())
-    spans, _, conflicts = day_extras(clinic, day, now(), days=7)
-    grid = week_grid(clinic, day, now(), spans=spans, conflicts=conflicts)
-    return page("week.html", grid=grid, clinic=clinic, section="week")
+    spans, busy, conflicts = day_extras(clinic, day, now(), days=7)
+    grid = week_grid(clinic, day, now(), spans=spans, busy=busy, conflicts=conflicts)
+    return page("week.html", grid=grid, clinic=clinic, section="week",
+                sync_warnings=sync_warnings(clinic, now()))
 
 
 @bp.get("/<slug>/conflicts")

@@ -3,8 +3,8 @@ times, conflicts, a returning patient, the free starts of a type and the waiting
 in the shapes the view models and templates take.
 
 Staff blocks, conflicts and patients come from the staff services and their
-storage; imported busy times (SPEC §12) and the waiting list (§11) are empty
-until those exist.
+storage; imported busy times (SPEC §12) from calendar sync's tables; the waiting
+list (§11) is empty until it exists.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from booking import Busy, Clinic
 from booking.restrictions import calendar_day_slots, zone
 from common.words.conflicts import reason_words
 from common.words.dates import long_date
+from common.words.staff import sync_warning
 from endpoint.services import waitlist
 from endpoint.services.conflicts import clinic_conflicts
 from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
 from endpoint.storage.db import from_db
 from endpoint.storage.queries import busy_between
+from endpoint.storage.sync import busy_times, health
 from endpoint.storage.timebok import blocks_between, bookings_of_patient_key, patient_counts
 
 
@@ -68,7 +70,24 @@ def day_extras(clinic: Clinic, day: date, now: datetime, days: int = 1
     last = day + timedelta(days=days - 1)
     spans = [Span(b.public_id, b.calendar, from_db(b.start), from_db(b.end), b.reason)
              for b in blocks_between(clinic, day, last)]
-    return spans, [], conflict_reasons(clinic, now)
+    busy = [Span("", t.calendar, t.start, t.end, t.source)
+            for t in busy_times(clinic, day, last)]
+    return spans, busy, conflict_reasons(clinic, now)
+
+
+def sync_warnings(clinic: Clinic, now: datetime) -> list[str]:
+    """A sentence for every busy source that fails or is stale (SPEC §12), in words."""
+    tz = zone(clinic.timezone)
+    names = {c.id: c.name for c in clinic.calendars}
+    out = []
+    for h in health(clinic, now):
+        if h.ok:
+            continue
+        since = (f"{long_date(h.last_ok_at.astimezone(tz).date())} kl. "
+                 f"{h.last_ok_at.astimezone(tz):%H:%M}" if h.last_ok_at else None)
+        out.append(sync_warning(h.label, names.get(h.calendar, h.calendar), since, h.error,
+                                closed=not h.fresh))
+    return out
 
 
 def conflict_reasons(clinic: Clinic, now: datetime) -> dict[str, str]:

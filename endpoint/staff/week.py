@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from booking import Clinic
 from booking.model import Calendar
 from booking.restrictions import local_today, zone
 from booking.schedule import blocks_on, closed_reason
 from common.words.dates import long_date, short_date
+from common.words.staff import WHOLE_DAY
 from endpoint.staff.calendar import Span, free_slots
 from endpoint.storage.db import from_db
 from endpoint.storage.queries import bookings_between
@@ -30,6 +31,7 @@ class Cell:
     conflicts: int
     closed: str  # why the day is closed, or ""
     open: bool  # the calendar works that day
+    busy: str = ""  # the day's imported busy times (SPEC §12): "09:00–10:00 EPJ", …
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class WeekGrid:
 
 
 def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span] = (),
-              conflicts: Iterable[str] = ()) -> WeekGrid:
+              busy: Iterable[Span] = (), conflicts: Iterable[str] = ()) -> WeekGrid:
     """The week (Monday to Sunday) around `day`."""
     tz = zone(clinic.timezone)
     monday = day - timedelta(days=day.weekday())
@@ -91,6 +93,15 @@ def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span]
         misfits[key] += b.public_id in conflicting
     for s in spans:
         taken[(s.calendar, s.start.astimezone(tz).date())].append((s.start, s.end))
+    imported: dict[tuple[str, date], list[str]] = defaultdict(list)
+    for s in busy:  # an imported busy time may cover several days (an all-day event)
+        for d in days:
+            lo, hi = s.start.astimezone(tz), s.end.astimezone(tz)
+            if lo.date() <= d and (d < hi.date() or (d == hi.date() and hi.time() > time())):
+                taken[(s.calendar, d)].append((s.start, s.end))
+                when = (f"{lo:%H:%M}–{hi:%H:%M}" if lo.date() == hi.date() == d
+                        else WHOLE_DAY)
+                imported[(s.calendar, d)].append(f"{when} {s.label}")
     holidays = clinic.online.closed_on_public_holidays
     out = []
     for cal in clinic.calendars:
@@ -100,6 +111,7 @@ def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span]
             cells.append(Cell(d, counts[key], len(free_slots(clinic, cal, d, taken[key])),
                               misfits[key],
                               closed_reason(cal, d, closed_on_public_holidays=holidays) or "",
-                              bool(blocks_on(cal, d, closed_on_public_holidays=holidays))))
+                              bool(blocks_on(cal, d, closed_on_public_holidays=holidays)),
+                              ", ".join(imported[key])))
         out.append(Row(cal, tuple(cells)))
     return WeekGrid(clinic, monday, local_today(clinic, now), days, tuple(out))

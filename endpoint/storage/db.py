@@ -306,11 +306,51 @@ class WaitlistOffer(BaseModel):
 
     class Meta:
         indexes = ((("entry", "calendar", "start"), True),)
+class SyncSource(BaseModel):
+    """One busy source of one calendar (SPEC §12) and how its last refreshes went.
+
+    `source` is the URL without credentials. A refresher claims a due source by
+    moving `claimed_until` forward in one UPDATE, so that several processes never
+    fetch the same source at once. `etag`, `last_modified` and `sync_token` make the
+    next fetch conditional; `conflicts` counts the active bookings the last refresh
+    found under its busy times (bookings made before the busy time was known)."""
+
+    id = AutoField()
+    clinic = CharField(max_length=100)
+    calendar = CharField(max_length=100)
+    source = CharField(max_length=1000)
+    last_attempt_at = DateTimeField(null=True)
+    last_ok_at = DateTimeField(null=True)
+    last_error = TextField(default="")  # a code and a short reason; never personal data
+    failing_since = DateTimeField(null=True)
+    etag = TextField(default="")
+    last_modified = TextField(default="")
+    sync_token = TextField(default="")
+    window_end = DateTimeField(null=True)  # how far the stored intervals reach
+    intervals = IntegerField(default=0)
+    conflicts = IntegerField(default=0)
+    claimed_by = CharField(max_length=64, default="")
+    claimed_until = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("clinic", "calendar", "source"), True),)
+
+
+class SyncBusy(BaseModel):
+    """A busy interval read from a source: no title, no attendees, only the time."""
+
+    id = AutoField()
+    source = ForeignKeyField(SyncSource, backref="busy", on_delete="CASCADE")
+    clinic = CharField(max_length=100)
+    calendar = CharField(max_length=100)
+    start = DateTimeField()
+    end = DateTimeField()
 
 
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
                                      CalendarState, StaffSession, StaffBlock, BookingLog,
-                                     PatientSearch, Hold, WaitlistEntry, WaitlistOffer)
+                                     PatientSearch, Hold, WaitlistEntry, WaitlistOffer,
+                                     SyncSource, SyncBusy)
 
 
 def is_postgres() -> bool:
@@ -410,8 +450,7 @@ def ping() -> bool:
 
 
 __all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "Hold", "Outbox", "PatientSearch",
-           "RateHit",
-           "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "WaitlistEntry",
-           "WaitlistOffer", "db", "db_time", "from_db",
+           "RateHit", "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "SyncBusy",
+           "SyncSource", "WaitlistEntry", "WaitlistOffer", "db", "db_time", "from_db",
            "is_postgres",
            "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]

@@ -26,6 +26,8 @@ from endpoint.storage.db import (
     StaffUser,
     WaitlistEntry,
     WaitlistOffer,
+    SyncBusy,
+    SyncSource,
     db,
     is_postgres,
     open_database,
@@ -34,7 +36,7 @@ from endpoint.storage.db import (
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 _schema = {"ready": False}
@@ -179,4 +181,12 @@ def _v7() -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS hold_clinic_start ON hold (clinic, start)")
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7}
+def _v8() -> None:
+    # calendar sync (SPEC §12): each busy source's state and the busy intervals read from it
+    db.create_tables([SyncSource, SyncBusy])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS sync_busy_clinic_start ON sync_busy "
+                   "(clinic, start)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS sync_busy_source ON sync_busy (source_id)")
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8}

@@ -3,7 +3,8 @@
 Every slot request and every booking runs `busy_between` and (for a booking)
 `count_self_booked`; they are written out in SQL (`db.raw_sql`) because
 Peewee rebuilt their SQL on every call. A calendar is busy where it has an
-active booking or a staff block (SPEC §10), so `busy_between` reads both:
+active booking, a staff block (SPEC §10) or an imported busy time (§12), so
+`busy_between` reads all three:
 whatever hides a slot also refuses a booking. `generations` and `bump` keep each
 calendar's booking generation, which the slot cache keys on.
 """
@@ -21,12 +22,16 @@ from endpoint.storage.db import Booking, db, db_time, raw_sql, to_db
 
 # the two queries of every booking, written out; the literal 'active' lets both databases
 # use the partial indexes on active bookings. The fourth column is a hold's expiry (SPEC §11:
-# a held time is busy until then), NULL for bookings and staff blocks.
+# a held time is busy until then), NULL for bookings, staff blocks and imported busy times.
 _BUSY_SQL = ('SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) FROM booking '
              "WHERE clinic = ? AND status = 'active' AND start >= ? AND start < ? "
              'AND "end" > ?{calendar}{exclude} '
              'UNION ALL SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) FROM staff_block '
              'WHERE clinic = ? AND start < ? AND "end" > ?{calendar}')
+# imported busy times (SPEC §12), a part of its own: what another calendar (ICS, CalDAV)
+# says is taken
+_SYNC_BUSY_SQL = (' UNION ALL SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) '
+                  'FROM sync_busy WHERE clinic = ? AND start < ? AND "end" > ?{calendar}')
 _HOLD_SQL = (' UNION ALL SELECT calendar, start, "end", expires_at FROM hold WHERE clinic = ? '
              'AND start < ? AND "end" > ? AND expires_at > ?{calendar}{exclude}')
 _COUNT_SQL = ("SELECT COUNT(*) FROM booking WHERE clinic = ? AND patient_key = ? "
@@ -58,6 +63,7 @@ def _busy_sql(by_calendar: bool, excluding: bool, holds: bool, excluding_hold: b
     """The busy query for one shape of question, built once (it runs on every slot request)."""
     mine = " AND calendar = ?" if by_calendar else ""
     sql = _BUSY_SQL.format(calendar=mine, exclude=" AND id <> ?" if excluding else "")
+    sql += _SYNC_BUSY_SQL.format(calendar=mine)
     if holds:
         sql += _HOLD_SQL.format(calendar=mine, exclude=" AND id <> ?" if excluding_hold else "")
     return raw_sql(sql)  # `param`, the database's style, keys the cache
@@ -72,8 +78,8 @@ def busy_between(clinic: Clinic, first: date, last: date,
                  calendar: str | None = None, exclude: int | None = None, *,
                  now: datetime | None = None,
                  exclude_hold: int | None = None) -> dict[str, Busy]:
-    """Active bookings, staff blocks and (given `now`) unexpired holds per calendar that
-    overlap the days first..last (clinic time). See `busy_until`."""
+    """Active bookings, staff blocks, imported busy times (SPEC §12) and (given `now`)
+    unexpired holds per calendar that overlap the days first..last (clinic time). See `busy_until`."""
     return busy_until(clinic, first, last, calendar, exclude, now=now,
                       exclude_hold=exclude_hold)[0]
 
@@ -100,6 +106,7 @@ def busy_until(clinic: Clinic, first: date, last: date,
     # a staff block may be longer than any booking: it is found by its overlap alone
     params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo), *mine,
               *other, clinic.slug, db_time(hi), db_time(lo), *mine]
+    params += [clinic.slug, db_time(hi), db_time(lo), *mine]  # imported busy times
     if holds:
         assert now is not None
         params += [clinic.slug, db_time(hi), db_time(lo), db_time(now), *mine,
