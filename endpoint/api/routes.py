@@ -8,6 +8,7 @@ from booking import Clinic
 from booking.model import Rules
 from endpoint import state
 from endpoint.api.parsing import bearer_token, booking_request, slot_query
+from endpoint.api.sessions import is_session_token, session_of
 from endpoint.api.views import booking_json
 from endpoint.fields import json_body
 from endpoint.problems import Problem
@@ -68,7 +69,11 @@ def slots(slug: str):
 @bp.post("/clinics/<slug>/bookings")
 def create_booking(slug: str):
     clinic = clinic_or_404(slug)
-    req = booking_request(json_body(clinic.language), clinic)
+    known = None
+    if request.headers.get("Authorization"):  # a logged-in patient (SPEC §13)
+        s = session_of(clinic, bearer_token(request.headers.get("Authorization")))
+        known = bookings.Patient(s.id_type, s.national_id, s.first_name, s.last_name, "", "")
+    req = booking_request(json_body(clinic.language), clinic, known)
     secret_key = state.current().settings.secret_key
     booking, token = bookings.create_booking(clinic, req, now(), secret_key)
     response = jsonify({"booking": booking_json(clinic, booking),
@@ -80,15 +85,24 @@ def create_booking(slug: str):
 @bp.get("/clinics/<slug>/bookings/<booking_id>")
 def get_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)
-    token = bearer_token(request.headers.get("Authorization"))
-    booking = bookings.find_booking(clinic, booking_id, token)
+    booking = _authorised(clinic, booking_id)
     return jsonify({"booking": booking_json(clinic, booking, now())})
 
 
 @bp.delete("/clinics/<slug>/bookings/<booking_id>")
 def cancel_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)
-    token = bearer_token(request.headers.get("Authorization"))
+    booking = _authorised(clinic, booking_id)
     current = now()
-    booking = bookings.cancel_booking(clinic, booking_id, token, current)
+    booking = bookings.cancel_found(clinic, booking, current)
     return jsonify({"booking": booking_json(clinic, booking, current)})
+
+
+def _authorised(clinic: Clinic, booking_id: str):
+    """The booking the bearer may act on: by its cancel token, or a logged-in patient's own
+    booking by their session; one 404 for every kind of miss."""
+    token = bearer_token(request.headers.get("Authorization"))
+    if is_session_token(token):
+        return bookings.find_own_booking(clinic, booking_id,
+                                         session_of(clinic, token).patient_key)
+    return bookings.find_booking(clinic, booking_id, token)

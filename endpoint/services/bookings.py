@@ -9,6 +9,7 @@ in the same transaction.
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -95,9 +96,24 @@ def find_booking(clinic: Clinic, public_id: str, token: str) -> Booking:
     return booking
 
 
+def find_own_booking(clinic: Clinic, public_id: str, key: str) -> Booking:
+    """A logged-in patient's own booking (`key`: their `patient_key`); the same 404 as
+    `find_booking` for another patient's booking and for none."""
+    booking = lookup(clinic, public_id)
+    expected = booking.patient_key if booking is not None else ""
+    matches = hmac.compare_digest(key.encode(), (expected or "-").encode())
+    if booking is None or not matches or not booking.patient_key:
+        raise Problem("not_found", "No booking with that id and token.")
+    return booking
+
+
 def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime) -> Booking:
     """Cancel as the patient; cancelling again changes nothing."""
-    booking = find_booking(clinic, public_id, token)
+    return cancel_found(clinic, find_booking(clinic, public_id, token), now)
+
+
+def cancel_found(clinic: Clinic, booking: Booking, now: datetime) -> Booking:
+    """Cancel a booking the patient has shown to be theirs (token or session)."""
     if booking.status == "cancelled":
         return booking
     refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
@@ -146,5 +162,5 @@ def placement(clinic: Clinic, booking: Booking) -> dict[str, object]:
             "end": from_db(booking.end).astimezone(tz).isoformat()}
 
 
-__all__ = ["BookingRequest", "Patient", "cancel_booking", "cancel_by_staff", "create_booking",
-           "find_booking", "placement"]
+__all__ = ["BookingRequest", "Patient", "cancel_booking", "cancel_by_staff", "cancel_found",
+           "create_booking", "find_booking", "find_own_booking", "placement"]

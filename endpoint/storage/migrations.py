@@ -17,7 +17,9 @@ from endpoint.storage.db import (
     BookingLog,
     CalendarState,
     Outbox,
+    PatientLoginAttempt,
     PatientSearch,
+    PatientSession,
     RateHit,
     SchemaVersion,
     StaffBlock,
@@ -31,7 +33,7 @@ from endpoint.storage.db import (
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 9
 
 
 _schema = {"ready": False}
@@ -169,4 +171,21 @@ def _v6() -> None:
         )
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+def _v9() -> None:
+    # logged-in patients (SPEC §13): their sessions and the logins on their way through the
+    # identity provider
+    db.create_tables([PatientSession, PatientLoginAttempt])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS patient_session_seen ON patient_session "
+                   "(last_seen_at)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS patient_login_attempt_created ON "
+                   "patient_login_attempt (created_at)")
+
+
+def _placeholder() -> None:
+    """A step of another branch, merged later (the lead renumbers on merge)."""
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6,
+              7: _placeholder,  # placeholder, merged later
+              8: _placeholder,  # placeholder, merged later
+              9: _v9}
