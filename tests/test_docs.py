@@ -33,6 +33,7 @@ SECTION_HEADINGS = {
     "exceptions": "### `calendars`",
     "appointment_types": "### `appointment_types`",
     "booking_links": "### `booking_links`",
+    "patient_login": "### `patient_login`",
 }
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.oauth2.rfc6749.errors import OAuth2Error
 from joserfc import jwt
 from joserfc.errors import (
     BadSignatureError,
@@ -103,25 +103,45 @@ class Providers:
             self._metadata[issuer] = (self.clock.monotonic(), doc)
         return doc
 
-    def key(self, issuer: str, kid: str | None) -> Any:
-        """The provider's key of `kid` (or its only key when the token names none)."""
+    def _keyset(self, issuer: str, *, again: bool) -> tuple[KeySet, bool]:
+        """The provider's keys and whether they were fetched just now; `again` fetches
+        them anew unless that was done less than `JWKS_RETRY` ago."""
         with self._lock:
             cached = self._keys.get(issuer)
-        found = _pick(cached[1], kid) if cached else None
-        if found is None and (cached is None
-                              or self.clock.monotonic() - cached[0] >= JWKS_RETRY):
-            document = _get_json(self.metadata(issuer)["jwks_uri"])
-            try:
-                keys = KeySet.import_key_set(document)  # type: ignore[arg-type]  # checked here
-            except (JoseError, KeyError, TypeError, ValueError) as exc:
-                raise LoginFailed("provider", "the provider's keys could not be read") from exc
-            with self._lock:
-                self._keys[issuer] = (self.clock.monotonic(), keys)
-            found = _pick(keys, kid)
-        if found is None:
-            raise LoginFailed("signature", "the token is signed by a key the provider "
-                              "does not publish")
-        return found
+        if cached and (not again or self.clock.monotonic() - cached[0] < JWKS_RETRY):
+            return cached[1], False
+        document = _get_json(self.metadata(issuer)["jwks_uri"])
+        try:
+            keys = KeySet.import_key_set(document)  # type: ignore[arg-type]  # checked here
+        except (JoseError, KeyError, TypeError, ValueError) as exc:
+            raise LoginFailed("provider", "the provider's keys could not be read") from exc
+        with self._lock:
+            self._keys[issuer] = (self.clock.monotonic(), keys)
+        return keys, True
+
+    def verify(self, issuer: str, raw: str, alg: str, kid: str | None) -> Any:
+        """The token of `raw` if one of the provider's published keys signed it. A key id
+        the cached keys lack, or a signature they do not verify, fetches the keys once more
+        (the provider rotated them) before the token is refused."""
+        keys, fresh = self._keyset(issuer, again=False)
+        while True:
+            key = _pick(keys, kid)
+            if key is not None:
+                try:
+                    return jwt.decode(raw, key, algorithms=[alg])
+                except BadSignatureError as exc:
+                    if fresh:
+                        raise LoginFailed("signature", "the id token's signature does not "
+                                          "verify with the provider's keys") from exc
+                except JoseError as exc:
+                    raise LoginFailed("signature", "the id token could not be read") from exc
+            elif fresh:
+                raise LoginFailed("signature", "the id token is signed by a key the "
+                                  "provider does not publish")
+            keys, fresh = self._keyset(issuer, again=True)
+            if not fresh:
+                raise LoginFailed("signature", "the id token is signed by a key the "
+                                  "provider does not publish")
 
 
 def _pick(keys: KeySet, kid: str | None) -> Any:
@@ -177,7 +197,7 @@ def exchange(providers: Providers, login: PatientLogin, secret: str, redirect_ur
                                         code_verifier=code_verifier,
                                         grant_type="authorization_code",
                                         timeout=HTTP_TIMEOUT)
-    except OAuth2Error as exc:
+    except AuthlibBaseError as exc:  # the provider's error answer (OAuthError)
         log.warning("identity provider refused the code: %s", exc.error or "error")
         raise LoginFailed("code", "the identity provider refused the code (used, "
                           "expired or not issued to this client)") from exc
@@ -225,13 +245,7 @@ def validate(providers: Providers, login: PatientLogin, raw: str, *, nonce: str,
     if alg not in ALGORITHMS or (isinstance(allowed, list) and alg not in allowed):
         raise LoginFailed("signature", "the id token's algorithm is not allowed")
     kid = header.get("kid")
-    key = providers.key(login.issuer, kid if isinstance(kid, str) else None)
-    try:
-        token = jwt.decode(raw, key, algorithms=[alg])
-    except BadSignatureError as exc:
-        raise LoginFailed("signature", "the id token's signature does not verify") from exc
-    except JoseError as exc:
-        raise LoginFailed("signature", "the id token could not be read") from exc
+    token = providers.verify(login.issuer, raw, alg, kid if isinstance(kid, str) else None)
     claims = token.claims
     registry = jwt.JWTClaimsRegistry(
         now=now, leeway=LEEWAY,
