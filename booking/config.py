@@ -23,12 +23,14 @@ from booking.checker import ID_RE, Checker
 from booking.errors import ConfigError, ConfigIssue
 from booking.model import (
     CHANNELS,
+    FEATURE_KEYS,
     LANGUAGES,
     RULE_KEYS,
     AppointmentType,
     BookingLink,
     Calendar,
     Clinic,
+    PatientFeatures,
     PatientLogin,
     Rules,
     Tracking,
@@ -70,7 +72,7 @@ LINK_KEYS = {"id", "title", "type", "calendar"}
 CONTENT_KEYS = {
     "clinic": CLINIC_KEYS,
     "tracking": TRACKING_KEYS,
-    "online": set(RULE_KEYS),
+    "online": set(RULE_KEYS) | set(FEATURE_KEYS),
     "calendars": CALENDAR_KEYS,
     "week blocks": BLOCK_KEYS,
     "exceptions": EXCEPTION_KEYS,
@@ -132,7 +134,9 @@ def check_clinic(
                     f"'{o}' must be an origin: scheme and host, no path (https://www.example.no).")
         origins.append(origin_of(o) or o)  # as browsers send it: lower case, no default port
 
-    rules = _rules(c, root.get("online"), "online", root.line_of("online"), Rules())
+    rules = _rules(c, root.get("online"), "online", root.line_of("online"), Rules(),
+                   extra=set(FEATURE_KEYS))
+    features = _features(c, root.get("online"), root.line_of("online"))
     tracking = _tracking(c, root.get("tracking"), root.line_of("tracking"))
     dialogs = _dialogs(c, root.get("dialogs"), root.line_of("dialogs"))
     types = _types(c, root.get("appointment_types"), root.line_of("appointment_types"),
@@ -171,6 +175,7 @@ def check_clinic(
         test_mode=c.flag(root, "test_mode", "", False),
         tracking=tracking,
         online=rules,
+        features=features,
         calendars=tuple(calendars),
         types=tuple(types),
         dialogs=tuple(dialogs),
@@ -184,8 +189,9 @@ def check_clinic(
     return clinic, c.issues
 
 
-def _rules(c: Checker, value: object, key: str, line: int, base: Rules) -> Rules:
-    m = c.mapping(value, key, line, set(RULE_KEYS))
+def _rules(c: Checker, value: object, key: str, line: int, base: Rules,
+           extra: set[str] | None = None) -> Rules:
+    m = c.mapping(value, key, line, set(RULE_KEYS) | (extra or set()))
     return replace(
         base,
         first_available_only=c.flag(m, "first_available_only", key, base.first_available_only),
@@ -200,6 +206,22 @@ def _rules(c: Checker, value: object, key: str, line: int, base: Rules) -> Rules
                                              maximum=24 * 90, integer=False),
         closed_on_public_holidays=c.flag(m, "closed_on_public_holidays", key,
                                          base.closed_on_public_holidays),
+        allow_move=c.flag(m, "allow_move", key, base.allow_move),
+    )
+
+
+def _features(c: Checker, value: object, line: int) -> PatientFeatures:
+    """`online`'s clinic-wide keys of SPEC §11 (the mapping's other keys are `_rules`')."""
+    if not isinstance(value, dict):
+        return PatientFeatures()  # `_rules` reported a wrong shape already
+    m = value if isinstance(value, Mapping) else Mapping(value, line=line)
+    base = PatientFeatures()
+    return PatientFeatures(
+        hold_minutes=c.number(m, "hold_minutes", "online", default=base.hold_minutes,
+                              maximum=60),
+        waitlist=c.flag(m, "waitlist", "online", base.waitlist),
+        waitlist_offers=c.number(m, "waitlist_offers", "online",
+                                 default=base.waitlist_offers, minimum=1, maximum=50),
     )
 
 

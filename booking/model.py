@@ -43,9 +43,26 @@ class Rules:
     booking_deadline_hours: float = 2
     cancellation_deadline_hours: float = 24
     closed_on_public_holidays: bool = True
+    #: the patient may move the appointment online (SPEC §11), under the cancellation deadline
+    allow_move: bool = True
 
 
 RULE_KEYS = tuple(Rules.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFeatures:
+    """The clinic-wide switches of SPEC §11 (keys of `online`, not of a type's rules)."""
+
+    #: how long a picked time is held for the patient; 0 turns holds off
+    hold_minutes: int = 5
+    #: whether patients may join the wait list
+    waitlist: bool = True
+    #: how many waiting entries a freed time is offered to, in sign-up order
+    waitlist_offers: int = 3
+
+
+FEATURE_KEYS = tuple(PatientFeatures.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +187,7 @@ class Clinic:
     test_mode: bool = False
     tracking: Tracking = field(default_factory=Tracking)
     online: Rules = field(default_factory=Rules)
+    features: PatientFeatures = field(default_factory=PatientFeatures)
     calendars: tuple[Calendar, ...] = ()
     types: tuple[AppointmentType, ...] = ()
     dialogs: tuple[tuple[str, str], ...] = ()

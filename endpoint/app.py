@@ -91,7 +91,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
             raise _unavailable() from exc
         # staff API calls are authenticated (failed logins are limited on their own), so a
         # busy reception desk is not throttled like anonymous traffic from its address
-        if request.method in ("POST", "DELETE") and request.path.startswith("/api/") \
+        if request.method in ("POST", "PATCH", "DELETE") and request.path.startswith("/api/") \
                 and not request.path.startswith(STAFF_API):
             _limit(state)
         elif request.path.startswith("/patient/"):  # each login start stores an attempt
@@ -246,7 +246,7 @@ def _preflight(state: AppState) -> Response:
     if origin and origin in allowed_origins(state, _slug_of(request.path)) \
             and not request.path.startswith(STAFF_API):
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
         response.headers["Access-Control-Max-Age"] = "600"
     response.vary.add("Origin")

@@ -11,6 +11,7 @@ from endpoint.api.parsing import bearer_token
 from endpoint.api.routes import clinic_or_404
 from endpoint.api.sessions import session_of
 from endpoint.api.views import booking_json
+from endpoint.services import bookings as bookings_service
 from endpoint.services import patient_sessions
 from endpoint.state import now
 from endpoint.storage.db import from_db
@@ -31,7 +32,7 @@ def me(slug: str):
         open_ = booking.status == "active" and start > current
         can_cancel = open_ and check_cancellation(clinic, booking.type, start, current) is None
         shown["can_cancel"] = can_cancel
-        shown["can_move"] = False  # moving by session: see docs/patient-login.md
+        shown["can_move"] = open_ and bookings_service.check_move(clinic, booking, current) is None
         shown["past"] = from_db(booking.end) <= current
         bookings.append(shown)
     return jsonify({

@@ -55,6 +55,7 @@ RULES = {
         "days_ahead": {"type": "integer"},
         "booking_deadline_hours": {"type": "number"},
         "cancellation_deadline_hours": {"type": "number"},
+        "allow_move": {"type": "boolean"},
     },
 }
 BOOKING = {
@@ -66,6 +67,8 @@ BOOKING = {
         "status": {"type": "string", "enum": ["active", "cancelled"]},
         "calendar_name": {"type": "string"}, "type_name": {"type": "string"},
         "address": {"type": "string"}, "cancellable": {"type": "boolean"},
+        "can_move": {"type": "boolean",
+                     "description": "the patient may move it online now (SPEC §11)"},
     },
 }
 
@@ -146,6 +149,27 @@ SPEC = {
                     "401": _problem("No bearer token"),
                     "404": _problem("Unknown clinic, unknown id or wrong token"),
                     "409": _problem("cancellation_deadline"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+            "patch": {
+                "operationId": "moveBooking",
+                "description": "The patient moves the booking to another visible time (and "
+                               "calendar); same id and token, the type stays.",
+                "parameters": [SLUG, BOOKING_ID, AUTH],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/MoveRequest"}}}},
+                "responses": {
+                    "200": _json("Moved (or already there)", "BookingEnvelope"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, unknown id or wrong token"),
+                    "409": _problem("cancellation_deadline, move_not_allowed, "
+                                    "booking_cancelled, slot_unavailable, booking_deadline "
+                                    "or outside_booking_window"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields (all listed in errors)"),
                     "429": RATE_LIMITED,
                     "503": UNAVAILABLE,
                 },
@@ -246,6 +270,7 @@ SPEC = {
                     "rate_limited", "unauthorized", "login_failed", "forbidden",
                     "method_not_allowed",
                     "payload_too_large", "unsupported_media_type", "unavailable",
+                    "move_not_allowed", "hold_expired", "hold_invalid", "waitlist_ended",
                     *openapi_staff.CODES]},
                 "reason": {"type": "string", "description": "why a login failed"},
                 "errors": {"type": "array", "items": {
@@ -275,8 +300,12 @@ SPEC = {
                                    "price": {"type": ["integer", "null"]},
                                    "address": {"type": ["string", "null"]},
                                    "info": {"type": ["string", "null"]},
-                                   "rules": {"$ref": "#/components/schemas/Rules"}}}},
+                                   "rules": {"$ref": "#/components/schemas/Rules"},
+                                   "allow_move": {"type": "boolean"}}}},
                 "restrictions": {"$ref": "#/components/schemas/Rules"},
+                "hold_minutes": {"type": "integer", "minimum": 0,
+                                 "description": "how long a picked time is held; 0: no holds"},
+                "waitlist": {"type": "boolean", "description": "the wait list is open"},
             },
         },
         "Slots": {
@@ -316,6 +345,10 @@ SPEC = {
                 },
             },
         },
+        "MoveRequest": {
+            "type": "object", "required": ["start"], "additionalProperties": False,
+            "properties": {"start": DATETIME,
+                           "calendar": {"type": ["string", "null"], "maxLength": 100}}},
         "Booking": BOOKING,
         "Me": {
             "type": "object",

@@ -16,8 +16,8 @@ from endpoint.services.slots import SlotQuery
 
 MAX_RANGE_DAYS = 92
 
-__all__ = ["MAX_RANGE_DAYS", "bearer_token", "booking_request", "identity_code", "parse_day",
-           "slot_query"]
+__all__ = ["MAX_RANGE_DAYS", "bearer_token", "booking_request", "identity_code", "move_request",
+           "parse_day", "slot_query"]
 
 
 def parse_day(value: str | None, field: str, errors: list[FieldError]) -> date | None:
@@ -75,6 +75,25 @@ def booking_request(body: object, clinic: Clinic, known: Patient | None = None) 
         raise validation(errors, clinic.language)
     assert start is not None
     return BookingRequest(calendar, type_id, start, patient, note)
+
+
+def move_request(body: object, clinic: Clinic) -> tuple[datetime, str | None]:
+    """A patient's move (SPEC §11): `start` and an optional `calendar`; the type stays."""
+    if not isinstance(body, dict):
+        raise validation([("", "object")], clinic.language)
+    errors: list[FieldError] = []
+    fields.unknown_keys(body, ("start", "calendar"), errors)
+    start = fields.instant(body.get("start"), "start", errors)
+    calendar: str | None = None
+    if body.get("calendar") is not None:
+        calendar = fields.text(body, "calendar", "calendar", errors, required=True, limit=100)
+        cal = clinic.calendar(calendar)
+        if calendar and (cal is None or not cal.online):
+            errors.append(("calendar", "calendar_offline"))
+    if errors:
+        raise validation(errors, clinic.language)
+    assert start is not None
+    return start, calendar or None
 
 
 def bearer_token(header: str | None) -> str:

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from booking import Clinic
 from booking.model import Rules
 from endpoint import state
-from endpoint.api.parsing import bearer_token, booking_request, slot_query
+from endpoint.api.parsing import bearer_token, booking_request, move_request, slot_query
 from endpoint.api.sessions import is_session_token, session_of
 from endpoint.api.views import booking_json
 from endpoint.fields import json_body
@@ -44,8 +44,12 @@ def clinic_info(slug: str):
                       for c in clinic.online_calendars],
         "types": [{"id": t.id, "name": t.name, "duration": t.duration, "price": t.price,
                    "address": t.address or clinic.address, "info": t.info,
-                   "rules": _rules(t.rules)} for t in clinic.online_types],
+                   "rules": _rules(t.rules), "allow_move": t.rules.allow_move}
+                  for t in clinic.online_types],
         "restrictions": _rules(rules),
+        # SPEC §11: how long a picked time is held (0: holds off) and the wait list's switch
+        "hold_minutes": clinic.features.hold_minutes,
+        "waitlist": clinic.features.waitlist,
     })
 
 
@@ -53,7 +57,8 @@ def _rules(rules: Rules) -> dict[str, object]:
     return {"first_available_only": rules.first_available_only,
             "max_self_booked": rules.max_self_booked, "days_ahead": rules.days_ahead,
             "booking_deadline_hours": rules.booking_deadline_hours,
-            "cancellation_deadline_hours": rules.cancellation_deadline_hours}
+            "cancellation_deadline_hours": rules.cancellation_deadline_hours,
+            "allow_move": rules.allow_move}
 
 
 @bp.get("/clinics/<slug>/slots")
@@ -106,3 +111,14 @@ def _authorised(clinic: Clinic, booking_id: str):
         return bookings.find_own_booking(clinic, booking_id,
                                          session_of(clinic, token).patient_key)
     return bookings.find_booking(clinic, booking_id, token)
+
+
+@bp.patch("/clinics/<slug>/bookings/<booking_id>")
+def move_booking(slug: str, booking_id: str):
+    """The patient moves their booking (SPEC §11): same id and token, a new time."""
+    clinic = clinic_or_404(slug)
+    found = _authorised(clinic, booking_id)  # the cancel token, or the patient's session
+    start, calendar = move_request(json_body(clinic.language), clinic)
+    current = now()
+    booking = bookings.move_found(clinic, found, start, calendar, current)
+    return jsonify({"booking": booking_json(clinic, booking, current)})

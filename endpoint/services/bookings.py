@@ -20,7 +20,7 @@ from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
 from endpoint.notify import compose
 from endpoint.problems import Problem
-from endpoint.services import audit
+from endpoint.services import audit, waitlist
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
@@ -154,6 +154,80 @@ def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: 
     return booking
 
 
+def check_move(clinic: Clinic, booking: Booking, now: datetime) -> Problem | None:
+    """Why the patient may not move this booking online now (None: they may)."""
+    if booking.status != "active":
+        return Problem("booking_cancelled", "The booking is cancelled; book a new time instead.")
+    kind = clinic.type(booking.type)
+    if kind is None or not kind.online or not kind.rules.allow_move:
+        return Problem("move_not_allowed", "This appointment cannot be moved online; please "
+                       "call the clinic.")
+    refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
+    if refusal is not None:
+        return Problem(refusal.code, refusal.message)
+    return None
+
+
+def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
+                 calendar: str | None, now: datetime) -> Booking:
+    """Move as the patient (SPEC §11): the same booking, id and token, at a new time.
+
+    Allowed while the booking could be cancelled; the new time must be visible
+    online (every rule of a new booking except the patient's own count, which a
+    move does not change). Under both calendars' locks the booking is re-read
+    and the target re-checked, and one UPDATE moves it: the patient holds exactly
+    one of the two times at every moment. Told as for a staff move (same UID,
+    higher SEQUENCE); the freed time is offered to the wait list.
+    """
+    return move_found(clinic, find_booking(clinic, public_id, token), start, calendar, now)
+
+
+def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str | None,
+               now: datetime) -> Booking:
+    """`move_booking` of a booking the patient has shown to be theirs (cancel token, or a
+    logged-in patient's session, SPEC §13)."""
+    target = calendar or booking.calendar
+    if (problem := check_move(clinic, booking, now)) is not None:
+        raise problem
+    if target == booking.calendar and from_db(booking.start) == start:
+        return booking  # already there: a retried request changes nothing
+    locks = [f"calendar:{clinic.slug}:{booking.calendar}", f"calendar:{clinic.slug}:{target}"]
+    day = start.astimezone(zone(clinic.timezone)).date()
+    try:
+        with write_transaction(locks):
+            current = Booking.get_by_id(booking.id)
+            if (problem := check_move(clinic, current, now)) is not None:
+                raise problem  # cancelled or moved near its start a moment ago
+            busy = busy_between(clinic, day, day, target, exclude=current.id, now=now)
+            decision = check_booking(clinic, target, current.type, start, now, busy, 0)
+            if isinstance(decision, Refusal):
+                raise Problem(decision.code, decision.message)
+            Booking.update(calendar=target, start=to_db(decision.start),
+                           end=to_db(decision.end), outside_schedule=False,
+                           sequence=current.sequence + 1).where(
+                (Booking.id == current.id) & (Booking.status == "active")).execute()
+            moved = Booking.get_by_id(current.id)
+            old, new = placement(clinic, current), placement(clinic, moved)
+            audit.record(moved, now, audit.PATIENT, audit.MOVED, via="online", notified=True,
+                         **{"from": {k: old[k] for k in ("calendar", "start", "end")},
+                            "to": {k: new[k] for k in ("calendar", "start", "end")}})
+            compose.enqueue_moved(clinic, moved, now)
+            bump(clinic.slug, current.calendar)
+            if target != current.calendar:
+                bump(clinic.slug, target)
+            freed(clinic, current, now)
+    except IntegrityError as exc:
+        raise Problem("slot_unavailable", "This time was just booked; please pick another.") \
+            from exc
+    return moved
+
+
+def freed(clinic: Clinic, booking: Booking, now: datetime) -> None:
+    """Inside the transaction that freed a booking's old time: offer it to the wait list."""
+    waitlist.offer_freed(clinic, booking.calendar, from_db(booking.start),
+                         from_db(booking.end), now)
+
+
 def placement(clinic: Clinic, booking: Booking) -> dict[str, object]:
     """Where and when a booking is, for its log: calendar, type, start and end."""
     tz = zone(clinic.timezone)
@@ -163,4 +237,5 @@ def placement(clinic: Clinic, booking: Booking) -> dict[str, object]:
 
 
 __all__ = ["BookingRequest", "Patient", "cancel_booking", "cancel_by_staff", "cancel_found",
-           "create_booking", "find_booking", "find_own_booking", "placement"]
+           "check_move", "create_booking", "find_booking", "find_own_booking", "freed",
+           "move_booking", "move_found", "placement"]

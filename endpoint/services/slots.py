@@ -10,6 +10,11 @@ or host changes the key and the next request recomputes. The
 clock-dependent part (booking deadline, first-available) is applied per
 request, and each day's JSON is kept pre-serialised for days that the
 deadline does not cut.
+
+Held times (SPEC §11) are busy too, and they end by themselves: a new hold or
+a released one bumps the calendar's generation like a booking, and an entry
+that counted holds is kept only until the first of them expires (its
+`valid_until`), so the cache never serves a held slot nor hides a freed one.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from datetime import date, datetime
 from booking import Busy, Clinic, DaySlots
 from booking.model import AppointmentType
 from booking.restrictions import earliest_start, free_slots, visible_day
-from endpoint.storage.queries import busy_between, generations
+from endpoint.storage.queries import busy_until, generations
 
 MAX_ENTRIES = 512
 
@@ -45,28 +50,33 @@ class CachedDay:
     json: str  # the day as `visible_day` shows it, valid while the deadline cuts nothing
 
 
+#: what `compute` gives the cache: the days, and until when they hold (None: until the
+#: key changes)
+Computed = tuple[tuple[CachedDay, ...], datetime | None]
+
+
 class SlotCache:
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self._entries: OrderedDict[Hashable, tuple[CachedDay, ...]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Computed] = OrderedDict()
         self._lock = threading.Lock()
         self.max_entries = max_entries
         self.hits = self.misses = 0
 
-    def days(self, key: Hashable,
-             compute: Callable[[], tuple[CachedDay, ...]]) -> tuple[CachedDay, ...]:
+    def days(self, key: Hashable, compute: Callable[[], Computed],
+             now: datetime | None = None) -> tuple[CachedDay, ...]:
         with self._lock:
             found = self._entries.get(key)
-            if found is not None:
+            if found is not None and (found[1] is None or now is None or now < found[1]):
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return found
+                return found[0]
         value = compute()
         with self._lock:
             self.misses += 1
             self._entries[key] = value
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-        return value
+        return value[0]
 
     def clear(self) -> None:
         with self._lock:
@@ -81,19 +91,23 @@ def _day_json(day: DaySlots) -> str:
 
 def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calendar: str | None,
                 first: date, last: date, now: datetime,
-                busy_loader: Callable[[], dict[str, Busy]]) -> tuple[CachedDay, ...]:
+                busy_loader: Callable[[], tuple[dict[str, Busy], datetime | None]]
+                ) -> tuple[CachedDay, ...]:
+    """The free days of the range; `busy_loader` gives the busy time and when it next
+    changes by itself (a hold's expiry)."""
     key = (clinic.slug, clinic.version, kind.id, calendar, first, last, generations(clinic))
 
-    def compute() -> tuple[CachedDay, ...]:
-        free = free_slots(clinic, kind, busy_loader(), first, last, calendar)
+    def compute() -> Computed:
+        busy, valid_until = busy_loader()
+        free = free_slots(clinic, kind, busy, first, last, calendar)
         out = []
         for d in free:
             # what a patient sees now; reused while the deadline cuts nothing from the day
             shown = visible_day(d, kind, now)
             out.append(CachedDay(d, _day_json(shown)))
-        return tuple(out)
+        return tuple(out), valid_until
 
-    return cache.days(key, compute)
+    return cache.days(key, compute, now)
 
 
 def slots_json(days: tuple[CachedDay, ...], kind: AppointmentType, now: datetime) -> str:
@@ -117,7 +131,7 @@ def slots_body(cache: SlotCache, clinic: Clinic, query: SlotQuery, now: datetime
     else:
         cached = cached_days(
             cache, clinic, query.kind, query.calendar, query.first, query.last, now,
-            lambda: busy_between(clinic, query.first, query.last, query.calendar))
+            lambda: busy_until(clinic, query.first, query.last, query.calendar, now=now))
         days = slots_json(cached, query.kind, now)
     head = json.dumps({"clinic": clinic.slug, "type": query.kind.id, "timezone": clinic.timezone,
                        "version": clinic.version}, ensure_ascii=False)

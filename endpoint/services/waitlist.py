@@ -8,7 +8,15 @@ and the list is empty.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from booking import Clinic
+
+
+def offer_freed(clinic: Clinic, calendar: str, start: datetime, end: datetime,
+                now: datetime) -> int:
+    """Inside the transaction that freed a time: offer it to the wait list (not yet)."""
+    return 0
 
 
 def waiting(clinic: Clinic) -> list[dict[str, object]]:

@@ -25,6 +25,7 @@ from peewee import (
     BooleanField,
     CharField,
     DatabaseProxy,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -235,6 +236,78 @@ class PatientSearch(BaseModel):
     results = IntegerField(default=0)
 
 
+class Hold(BaseModel):
+    """A time held for a patient while they fill in the form (SPEC §11): busy for everyone
+    else until `expires_at` (compared with the app's clock: no worker needs to end it),
+    until released, or until booked with its token.
+
+    Written under the calendar's lock like a booking; expired holds of the calendar are
+    deleted in that transaction before a new one is inserted, so the unique index on
+    (clinic, calendar, start) is a last line on both databases."""
+
+    id = AutoField()
+    public_id = CharField(max_length=40, unique=True)
+    clinic = CharField(max_length=100)
+    calendar = CharField(max_length=100)
+    type = CharField(max_length=100)
+    start = DateTimeField()
+    end = DateTimeField()
+    expires_at = DateTimeField()
+    token_hash = CharField(max_length=64, unique=True)  # SHA-256 of the hold token
+    client_key = CharField(max_length=64)  # keyed hash of the client address, for the cap
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("clinic", "calendar", "start"), True),
+                   (("client_key", "expires_at"), False))
+
+
+class WaitlistEntry(BaseModel):
+    """A patient waiting for an earlier time (SPEC §11), in sign-up order (`id`).
+
+    It keeps what a claim needs to book for the patient (a booking keeps the same for
+    the clinic) and nothing more; the national id is never returned (staff see a masked
+    one) and the purge deletes the entry once it has ended."""
+
+    id = AutoField()
+    public_id = CharField(max_length=40, unique=True)
+    clinic = CharField(max_length=100)
+    type = CharField(max_length=100)
+    calendar = CharField(max_length=100, default="")  # "": any calendar
+    first_day = DateField()
+    last_day = DateField()
+    status = CharField(max_length=16, default="waiting")  # waiting | booked | cancelled
+    token_hash = CharField(max_length=64)
+    patient_key = CharField(max_length=64)
+    id_type = CharField(max_length=8, default="")
+    national_id = CharField(max_length=16, default="")  # for the claim's booking; never returned
+    first_name = CharField(max_length=200, default="")
+    last_name = CharField(max_length=200, default="")
+    phone = CharField(max_length=32, default="")
+    email = CharField(max_length=320, default="")
+    booking = CharField(max_length=40, default="")  # the claim's booking's public id
+    created_at = DateTimeField(default=utcnow)
+    ended_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("clinic", "status"), False),)
+
+
+class WaitlistOffer(BaseModel):
+    """A freed time offered to a waiting entry; its token (hashed) opens the offer's link."""
+
+    id = AutoField()
+    entry = ForeignKeyField(WaitlistEntry, backref="offers", on_delete="CASCADE")
+    calendar = CharField(max_length=100)
+    start = DateTimeField()
+    end = DateTimeField()
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("entry", "calendar", "start"), True),)
+
+
 class PatientSession(BaseModel):
     """A logged-in patient's session (SPEC §13): the token only as a hash, the patient as
     the keyed hash that their bookings carry, and the national id sealed under a key that
@@ -266,7 +339,8 @@ class PatientLoginAttempt(BaseModel):
 
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
                                      CalendarState, StaffSession, StaffBlock, BookingLog,
-                                     PatientSearch, PatientSession, PatientLoginAttempt)
+                                     PatientSearch, Hold, WaitlistEntry, WaitlistOffer,
+                                     PatientSession, PatientLoginAttempt)
 
 
 def is_postgres() -> bool:
@@ -365,7 +439,9 @@ def ping() -> bool:
         return False
 
 
-__all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "Outbox", "PatientSearch", "RateHit",
-           "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "db", "db_time", "from_db",
+__all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "Hold", "Outbox", "PatientSearch",
+           "RateHit",
+           "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "WaitlistEntry",
+           "WaitlistOffer", "db", "db_time", "from_db",
            "is_postgres",
            "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]

@@ -16,6 +16,7 @@ from endpoint.storage.db import (
     Booking,
     BookingLog,
     CalendarState,
+    Hold,
     Outbox,
     PatientLoginAttempt,
     PatientSearch,
@@ -25,6 +26,8 @@ from endpoint.storage.db import (
     StaffBlock,
     StaffSession,
     StaffUser,
+    WaitlistEntry,
+    WaitlistOffer,
     db,
     is_postgres,
     open_database,
@@ -171,6 +174,13 @@ def _v6() -> None:
         )
 
 
+def _v7() -> None:
+    # patients hold a time while they fill in the form, and wait for an earlier one
+    # (SPEC §11); create_tables makes the models' indexes (IF NOT EXISTS)
+    db.create_tables([Hold, WaitlistEntry, WaitlistOffer])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS hold_clinic_start ON hold (clinic, start)")
+
+
 def _v9() -> None:
     # logged-in patients (SPEC §13): their sessions and the logins on their way through the
     # identity provider
@@ -185,7 +195,6 @@ def _placeholder() -> None:
     """A step of another branch, merged later (the lead renumbers on merge)."""
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6,
-              7: _placeholder,  # placeholder, merged later
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7,
               8: _placeholder,  # placeholder, merged later
               9: _v9}

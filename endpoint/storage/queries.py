@@ -20,12 +20,15 @@ from booking.restrictions import zone
 from endpoint.storage.db import Booking, db, db_time, raw_sql, to_db
 
 # the two queries of every booking, written out; the literal 'active' lets both databases
-# use the partial indexes on active bookings
-_BUSY_SQL = ('SELECT calendar, start, "end" FROM booking WHERE clinic = ? '
-             "AND status = 'active' AND start >= ? AND start < ? AND \"end\" > ?"
-             "{calendar}{exclude} "
-             'UNION ALL SELECT calendar, start, "end" FROM staff_block WHERE clinic = ? '
-             'AND start < ? AND "end" > ?{calendar}')
+# use the partial indexes on active bookings. The fourth column is a hold's expiry (SPEC §11:
+# a held time is busy until then), NULL for bookings and staff blocks.
+_BUSY_SQL = ('SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) FROM booking '
+             "WHERE clinic = ? AND status = 'active' AND start >= ? AND start < ? "
+             'AND "end" > ?{calendar}{exclude} '
+             'UNION ALL SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) FROM staff_block '
+             'WHERE clinic = ? AND start < ? AND "end" > ?{calendar}')
+_HOLD_SQL = (' UNION ALL SELECT calendar, start, "end", expires_at FROM hold WHERE clinic = ? '
+             'AND start < ? AND "end" > ? AND expires_at > ?{calendar}{exclude}')
 _COUNT_SQL = ("SELECT COUNT(*) FROM booking WHERE clinic = ? AND patient_key = ? "
               "AND status = 'active' AND self_booked AND start > ?")
 
@@ -49,34 +52,67 @@ def _epoch(value: datetime | str) -> float:
     return value.replace(tzinfo=UTC).timestamp()
 
 
-@lru_cache(maxsize=8)
-def _busy_sql(by_calendar: bool, excluding: bool, param: str) -> str:
+@lru_cache(maxsize=32)
+def _busy_sql(by_calendar: bool, excluding: bool, holds: bool, excluding_hold: bool,
+              param: str) -> str:
     """The busy query for one shape of question, built once (it runs on every slot request)."""
-    sql = _BUSY_SQL.format(calendar=" AND calendar = ?" if by_calendar else "",
-                           exclude=" AND id <> ?" if excluding else "")
+    mine = " AND calendar = ?" if by_calendar else ""
+    sql = _BUSY_SQL.format(calendar=mine, exclude=" AND id <> ?" if excluding else "")
+    if holds:
+        sql += _HOLD_SQL.format(calendar=mine, exclude=" AND id <> ?" if excluding_hold else "")
     return raw_sql(sql)  # `param`, the database's style, keys the cache
 
 
+def holds_count(clinic: Clinic) -> bool:
+    """Whether held times are busy at this clinic (`online.hold_minutes` above 0)."""
+    return clinic.features.hold_minutes > 0
+
+
 def busy_between(clinic: Clinic, first: date, last: date,
-                 calendar: str | None = None, exclude: int | None = None) -> dict[str, Busy]:
-    """Active bookings and staff blocks per calendar that overlap the days first..last
-    (clinic time).
+                 calendar: str | None = None, exclude: int | None = None, *,
+                 now: datetime | None = None,
+                 exclude_hold: int | None = None) -> dict[str, Busy]:
+    """Active bookings, staff blocks and (given `now`) unexpired holds per calendar that
+    overlap the days first..last (clinic time). See `busy_until`."""
+    return busy_until(clinic, first, last, calendar, exclude, now=now,
+                      exclude_hold=exclude_hold)[0]
+
+
+def busy_until(clinic: Clinic, first: date, last: date,
+               calendar: str | None = None, exclude: int | None = None, *,
+               now: datetime | None = None,
+               exclude_hold: int | None = None) -> tuple[dict[str, Busy], datetime | None]:
+    """The busy time per calendar, and the moment it next changes by itself: the earliest
+    expiry of a hold it counts (None when it counts none).
 
     The query walks an index on (clinic, start) over the range only, and its
     rows skip the ORM's per-row conversion: this is the slot route's hot path.
-    `exclude` leaves one booking (a row id) out: the one being moved.
+    `exclude` leaves one booking (a row id) out: the one being moved; `exclude_hold`
+    one hold: the one being booked. Holds count only when `now` is given and the
+    clinic has them on; a hold with `expires_at <= now` is not busy.
     """
     lo, hi = day_bounds(clinic, first, last)
-    sql = _busy_sql(calendar is not None, exclude is not None, db.obj.param)
+    holds = now is not None and holds_count(clinic)
+    sql = _busy_sql(calendar is not None, exclude is not None, holds,
+                    holds and exclude_hold is not None, db.obj.param)
     mine = [calendar] if calendar is not None else []
     other = [exclude] if exclude is not None else []
     # a staff block may be longer than any booking: it is found by its overlap alone
     params = [clinic.slug, db_time(lo - LONGEST_BOOKING), db_time(hi), db_time(lo), *mine,
               *other, clinic.slug, db_time(hi), db_time(lo), *mine]
+    if holds:
+        assert now is not None
+        params += [clinic.slug, db_time(hi), db_time(lo), db_time(now), *mine,
+                   *([exclude_hold] if exclude_hold is not None else [])]
     intervals: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for cal, start, end in db.execute_sql(sql, params):
+    soonest: float | None = None
+    for cal, start, end, expires in db.execute_sql(sql, params):
         intervals[cal].append((_epoch(start), _epoch(end)))
-    return {cal: Busy.from_epochs(items) for cal, items in intervals.items()}
+        if expires is not None:
+            at = _epoch(expires)
+            soonest = at if soonest is None else min(soonest, at)
+    busy = {cal: Busy.from_epochs(items) for cal, items in intervals.items()}
+    return busy, (datetime.fromtimestamp(soonest, UTC) if soonest is not None else None)
 
 
 def count_self_booked(clinic: Clinic, key: str, now: datetime) -> int:

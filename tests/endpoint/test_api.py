@@ -81,7 +81,7 @@ def test_clinic_info_lists_only_what_is_online(client):
     assert kind["info"] == "Kom i god tid." and kind["duration"] == 60
     assert body["restrictions"] == {"first_available_only": False, "max_self_booked": 2,
                                     "days_ahead": 30, "booking_deadline_hours": 2,
-                                    "cancellation_deadline_hours": 24}
+                                    "cancellation_deadline_hours": 24, "allow_move": True}
 
 
 @pytest.mark.parametrize("method,path", [

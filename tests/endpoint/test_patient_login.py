@@ -152,7 +152,7 @@ def test_a_patient_logs_in_books_without_identity_sees_cancels_and_logs_out(
     shown = listed["bookings"][0]
     assert shown["calendar"] == "a" and shown["type"] == "time"
     assert shown["start"] == start_at.isoformat() and shown["status"] == "active"
-    assert shown["can_cancel"] is True and shown["can_move"] is False
+    assert shown["can_cancel"] is True and shown["can_move"] is True
     assert shown["end"] == (start_at + timedelta(hours=1)).isoformat()
 
     r = client.delete(f"{API}/bookings/{booking['id']}", headers=bearer(token))
@@ -218,6 +218,31 @@ def test_me_lists_the_patients_bookings_however_made_and_only_theirs(
     assert r.status_code == 404 and r.get_json()["code"] == "not_found"
 
 
+def test_a_patient_moves_their_own_booking_by_session(client, oidc_provider, pid, clock):
+    token = login(client, oidc_provider, user(oidc_provider, pid))
+    day = day_ahead(clock)
+    booking = book(client, token, local(day, 10)).get_json()["booking"]["id"]
+    r = client.patch(f"{API}/bookings/{booking}", headers=bearer(token),
+                     json={"start": local(day, 12).isoformat(), "calendar": "b"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    moved = r.get_json()["booking"]
+    assert (moved["id"], moved["calendar"], moved["start"]) == (
+        booking, "b", local(day, 12).isoformat())
+    (shown,) = client.get(f"{API}/me", headers=bearer(token)).get_json()["bookings"]
+    assert (shown["calendar"], shown["start"]) == ("b", local(day, 12).isoformat())
+    # another patient's booking cannot be moved by this session; an ended session moves none
+    other = client.post(f"{API}/bookings", json={
+        "calendar": "c", "type": "time", "start": local(day, 9).isoformat(),
+        "patient": patient(8), "note": ""}).get_json()["booking"]["id"]
+    r = client.patch(f"{API}/bookings/{other}", headers=bearer(token),
+                     json={"start": local(day, 14).isoformat()})
+    assert r.status_code == 404 and r.get_json()["code"] == "not_found"
+    client.post(f"{API}/me/logout", headers=bearer(token))
+    r = client.patch(f"{API}/bookings/{booking}", headers=bearer(token),
+                     json={"start": local(day, 13).isoformat()})
+    assert r.status_code == 401
+
+
 def test_a_session_cannot_cancel_inside_the_deadline(client, oidc_provider, pid, clock):
     now = clock.now()
     oslo = local(date(2026, 1, 1), 0).tzinfo
@@ -233,7 +258,7 @@ def test_a_session_cannot_cancel_inside_the_deadline(client, oidc_provider, pid,
     clock.at = now  # the provider's tokens carry the real time
     token = login(client, oidc_provider, user(oidc_provider, pid))
     me = client.get(f"{API}/me", headers=bearer(token)).get_json()
-    assert me["bookings"][0]["can_cancel"] is False
+    assert me["bookings"][0]["can_cancel"] is False and me["bookings"][0]["can_move"] is False
     r = client.delete(f"{API}/bookings/{me['bookings'][0]['id']}", headers=bearer(token))
     assert r.status_code == 409 and r.get_json()["code"] == "cancellation_deadline"
 
