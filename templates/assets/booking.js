@@ -7,6 +7,7 @@ import {canSearchAgain, dayOf, layout, next, start, STEPS, visible} from "./flow
 import {fmt} from "./format.js";
 import {calendarFile} from "./ics.js";
 import {setup} from "./page.js";
+import {onChange, put, take, token} from "./session.js";
 
 function bookingPage({cfg, T, text, track}) {
   const ctx = {offers: cfg.offers, calendars: cfg.calendars, types: cfg.types,
@@ -22,6 +23,12 @@ function bookingPage({cfg, T, text, track}) {
   const choices = ["calendar", "type"].flatMap((k) => $$("#step-" + k + " [data-value]")
     .map((b) => [k, b.getAttribute("data-value"), b]));
   let state = {};
+  // a logged-in patient (SPEC §13, patient.js) books without typing their identity
+  take(cfg.slug);
+  const session = () => token(cfg.slug);
+  const identity = () => { [idType, idInput].forEach((el) => { el.closest(".field").hidden = !!session(); }); };
+  onChange(identity);
+  identity();
 
   const dispatch = (event) => apply(next(ctx, state, event));
 
@@ -47,8 +54,10 @@ function bookingPage({cfg, T, text, track}) {
         : {type: "days_failed", key: fx.key, code: res.body.code}),
       () => dispatch({type: "days_failed", key: fx.key, code: "network"}));
     } else if (fx.type === "post_booking") {
-      api("POST", "/bookings", fx.body).then(
-        (res) => dispatch({type: "answer", status: res.status, body: res.body}),
+      api("POST", "/bookings", fx.body, session()).then((res) => {
+        if (res.status === 401 && session()) put(cfg.slug, "");
+        dispatch({type: "answer", status: res.status, body: res.body});
+      },
         () => dispatch({type: "answer", network: true}));
     }
   }
@@ -201,7 +210,7 @@ function bookingPage({cfg, T, text, track}) {
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const bad = FIELDS.filter((n) => !checkField(n, true));
+    const bad = FIELDS.filter((n) => !(n === "national_id" && session()) && !checkField(n, true));
     if (bad.length) {
       detailsErr.textContent = T.fix_fields;
       detailsErr.hidden = false;
@@ -225,7 +234,7 @@ function bookingPage({cfg, T, text, track}) {
     row(dl, T.what, text.type(s.type));
     row(dl, T.place, place(s));
     row(dl, T.name, d.first_name + " " + d.last_name);
-    row(dl, T[d.id_type], d.national_id.replace(/[\s-]/g, "").slice(0, 6) + " *****");
+    if (!session()) row(dl, T[d.id_type], d.national_id.replace(/[\s-]/g, "").slice(0, 6) + " *****");
     row(dl, T.mobile, d.phone);
     row(dl, T.email, d.email);
     const info = $("#confirm-info");

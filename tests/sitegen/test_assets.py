@@ -40,7 +40,8 @@ def test_built_imports_name_built_files():
     assert modules >= 6
     booking = assets.files[assets.paths["booking.js"]].decode()
     assert {stem(n) for n in BUILT_IMPORT.findall(booking)} == {
-        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js"}
+        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js",
+        "session.js"}
 
 
 def copy_assets(tmp_path: Path) -> Path:
@@ -57,7 +58,8 @@ def test_a_change_renames_the_module_and_those_that_import_it(tmp_path):
     after = pages.load_assets(folder).paths
     renamed = {name for name in before if before[name] != after[name]}
     # format.js, and what imports it: flow.js and page.js, and the entries above them
-    assert renamed == {"format.js", "flow.js", "page.js", "booking.js", "cancel.js", "links.js"}
+    assert renamed == {"format.js", "flow.js", "page.js", "booking.js", "cancel.js", "links.js",
+                       "patient.js"}
 
 
 def test_the_same_sources_give_the_same_names(tmp_path):
