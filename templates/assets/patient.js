@@ -121,6 +121,12 @@ function loginPart(cfg) {
     api("POST", "/me/logout", null, t).catch(() => {});
   });
   onChange(refresh);
+  // a booking made while logged in belongs in the list at once
+  const receipt = $("#step-receipt");
+  if (receipt) {
+    new MutationObserver(() => { if (!receipt.hidden && token(slug)) refresh(); })
+      .observe(receipt, {attributes: true, attributeFilter: ["hidden"]});
+  }
   take(slug);
   if (loginError()) say(reasons[loginError()] || T.login_failed);
   refresh();
