@@ -35,7 +35,6 @@ from endpoint.storage.db import (
     Booking,
     PatientLoginAttempt,
     PatientSession,
-    db,
     from_db,
     to_db,
 )
@@ -183,12 +182,13 @@ def take_attempt(clinic: str, state: str, now: datetime) -> Attempt | None:
     if not state or len(state) > MAX_TOKEN:
         return None
     wanted = _hash(b"patient-login:", state)
-    with db.atomic():
-        row = PatientLoginAttempt.get_or_none(PatientLoginAttempt.state_hash == wanted)
-        if row is None:
-            return None
-        taken = PatientLoginAttempt.delete().where(  # type: ignore[misc]
-            PatientLoginAttempt.id == row.id).execute()
+    # no transaction: whoever's DELETE removes the row has it (on SQLite a read that then
+    # writes in one deferred transaction would fail, not wait, when another writes first)
+    row = PatientLoginAttempt.get_or_none(PatientLoginAttempt.state_hash == wanted)
+    if row is None:
+        return None
+    taken = PatientLoginAttempt.delete().where(  # type: ignore[misc]
+        PatientLoginAttempt.id == row.id).execute()
     if not taken or not hmac.compare_digest(row.state_hash, wanted):
         return None  # another request took it first
     if row.clinic != clinic or now >= from_db(row.created_at) + ATTEMPT_LIFETIME:
