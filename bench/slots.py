@@ -6,6 +6,12 @@ Prints requests/s and p50/p99 latency of (a) the slot route for a 31-day
 range and (b) a bare Flask route with a small constant JSON body, and the
 ratio a/b; then the engine alone (in process) for one calendar x 92 days with
 its stored bookings.
+
+The slot route is measured twice in the same run, on one database: with holds on
+(`online.hold_minutes: 5`, the default, and active holds stored, so the busy
+query reads the hold table and cache entries carry their expiry) and with holds
+off (`hold_minutes: 0`, a second server on a copy of the content); each ratio is
+over the bare route of its own server (SPEC §11).
 """
 
 from __future__ import annotations
@@ -17,6 +23,35 @@ from pathlib import Path
 
 from bench.common import free_port, load, median, print_json, start_server, stop
 from bench.generate import SLUG, booking_rows, fill_database, write_content
+
+#: active holds stored for the holds-on run (one an hour before opening, each day)
+HOLDS = 60
+
+
+def holds_off(content: Path) -> None:
+    """The clinic file with holds switched off."""
+    path = content / "clinics" / f"{SLUG}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "online: {", "online: {hold_minutes: 0, ", 1), encoding="utf-8")
+
+
+def store_holds(database_url: str, today) -> None:
+    """`HOLDS` unexpired holds over the measured range, outside the blocks (07:00)."""
+    import uuid
+
+    from endpoint.storage.db import Hold, db, open_database
+
+    open_database(database_url)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with db.connection_context():
+        Hold.delete().execute()
+        for n in range(HOLDS):
+            day = today + timedelta(days=n % 31)
+            start = datetime(day.year, day.month, day.day, 6, 0)
+            Hold.create(public_id=uuid.uuid4().hex, clinic=SLUG, calendar=f"lege{n % 10}",
+                        type="konsultasjon", start=start, end=start + timedelta(minutes=20),
+                        expires_at=now + timedelta(hours=2), token_hash=uuid.uuid4().hex * 2,
+                        client_key="bench", created_at=now)
 
 
 def engine_ms(content: Path, database_url: str, repeat: int = 30) -> float:
@@ -54,6 +89,8 @@ def main() -> None:
     args = p.parse_args()
 
     content = write_content(args.work)
+    content_off = write_content(args.work / "off")
+    holds_off(content_off)
     db_path = args.work / "bench.sqlite3"
     db_path.unlink(missing_ok=True)
     url = f"sqlite:///{db_path}"
@@ -61,21 +98,27 @@ def main() -> None:
     fill_database(url, booking_rows(content, args.bookings, today))
     print(f"clinic: 10 calendars, {args.bookings} bookings; client: {args.client}")
 
-    port = free_port()
+    port, port_off = free_port(), free_port()
     server = start_server(content, url, port, var=args.work / "var")
-    base = f"http://127.0.0.1:{port}"
+    server_off = start_server(content_off, url, port_off, var=args.work / "var-off")
+    store_holds(url, today)  # the servers made the schema
     to = today + timedelta(days=30)
-    slots_url = f"{base}/api/v1/clinics/{SLUG}/slots?type=konsultasjon&from={today}&to={to}"
-    results: dict[str, list] = {"slots": [], "bare": []}
+    query = f"/api/v1/clinics/{SLUG}/slots?type=konsultasjon&from={today}&to={to}"
+    urls = {"slots": f"http://127.0.0.1:{port}{query}",
+            "bare": f"http://127.0.0.1:{port}/bare",
+            "slots_off": f"http://127.0.0.1:{port_off}{query}",
+            "bare_off": f"http://127.0.0.1:{port_off}/bare"}
+    results: dict[str, list] = {name: [] for name in urls}
     try:
-        load(slots_url, 1, args.connections, args.client)  # warm up
-        load(f"{base}/bare", 1, args.connections, args.client)
-        for _ in range(args.rounds):
-            results["slots"].append(load(slots_url, args.seconds, args.connections, args.client))
-            results["bare"].append(load(f"{base}/bare", args.seconds, args.connections,
-                                        args.client))
+        for target in urls.values():  # warm up
+            load(target, 1, args.connections, args.client)
+        for _ in range(args.rounds):  # alternating, so that both see the same machine
+            for name, target in urls.items():
+                results[name].append(load(target, args.seconds, args.connections,
+                                          args.client))
     finally:
         stop(server)
+        stop(server_off)
 
     def summary(name: str) -> tuple[float, float, float]:
         runs = results[name]
@@ -84,18 +127,25 @@ def main() -> None:
 
     s_rps, s_p50, s_p99 = summary("slots")
     b_rps, b_p50, b_p99 = summary("bare")
-    errors = sum(r.errors for r in results["slots"] + results["bare"])
+    o_rps, o_p50, o_p99 = summary("slots_off")
+    ob_rps, _, _ = summary("bare_off")
+    errors = sum(r.errors for runs in results.values() for r in runs)
     engine = engine_ms(content, url)
-    print(f"slots (31 days, all calendars): {s_rps:8.0f} req/s  p50 {s_p50:6.2f} ms  "
-          f"p99 {s_p99:6.2f} ms")
-    print(f"bare Flask JSON:                {b_rps:8.0f} req/s  p50 {b_p50:6.2f} ms  "
-          f"p99 {b_p99:6.2f} ms")
-    print(f"ratio slots/bare: {s_rps / b_rps:.2f}   non-2xx: {errors}")
+    print(f"slots (31 days, all calendars), holds on ({HOLDS} active): {s_rps:8.0f} req/s  "
+          f"p50 {s_p50:6.2f} ms  p99 {s_p99:6.2f} ms")
+    print(f"slots (31 days, all calendars), holds off:           {o_rps:8.0f} req/s  "
+          f"p50 {o_p50:6.2f} ms  p99 {o_p99:6.2f} ms")
+    print(f"bare Flask JSON:                                     {b_rps:8.0f} req/s  "
+          f"p50 {b_p50:6.2f} ms  p99 {b_p99:6.2f} ms  (holds-off server: {ob_rps:.0f})")
+    print(f"ratio slots/bare: holds on {s_rps / b_rps:.2f}, holds off {o_rps / ob_rps:.2f}   "
+          f"non-2xx: {errors}")
     print(f"engine alone, 1 calendar x 92 days with its bookings: {engine:.2f} ms")
     if args.json:
         print_json({"slots_rps": round(s_rps, 1), "bare_rps": round(b_rps, 1),
                     "ratio": round(s_rps / b_rps, 3), "p50_ms": round(s_p50, 2),
-                    "p99_ms": round(s_p99, 2), "engine_ms": round(engine, 3)})
+                    "p99_ms": round(s_p99, 2), "engine_ms": round(engine, 3),
+                    "holds_off_slots_rps": round(o_rps, 1),
+                    "holds_off_ratio": round(o_rps / ob_rps, 3)})
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 `pages_url` is where the contents of the build folder are published, so a
 clinic's page is `<pages_url><slug>/`, a booking link's page is
-`<pages_url><slug>/<link-id>/` and the cancellation page is
-`<pages_url><slug>/avbestill/`. The generator writes these folders and the
+`<pages_url><slug>/<link-id>/`, the cancellation page is
+`<pages_url><slug>/avbestill/` and the wait list's page
+`<pages_url><slug>/venteliste/`. The generator writes these folders and the
 endpoint's messages link to them, so both take the names from here.
 """
 
@@ -15,12 +16,15 @@ from booking.model import Clinic
 
 #: the cancellation page's folder (its booking id and token go in the fragment)
 CANCEL_PATH = "avbestill"
+#: the wait list's offer page (SPEC §11; the entry's id and token go in the fragment)
+WAITLIST_PATH = "venteliste"
 #: the admin's page of booking links and embed codes
 LINKS_PATH = "lenker"
 #: the pages' shared scripts and styles
 ASSETS_PATH = "assets"
 #: folder names under a clinic that the build uses itself: no booking link may take them
-RESERVED_PATHS = frozenset({CANCEL_PATH, "snippets", LINKS_PATH, "index", ASSETS_PATH})
+RESERVED_PATHS = frozenset({CANCEL_PATH, WAITLIST_PATH, "snippets", LINKS_PATH, "index",
+                            ASSETS_PATH})
 
 
 def page_url(clinic: Clinic, link_id: str | None = None, *, calendar: str | None = None,
@@ -42,3 +46,13 @@ def cancel_page_url(clinic: Clinic) -> str:
 def cancel_url(clinic: Clinic, public_id: str, token: str) -> str:
     """A booking's cancellation link: id and token in the fragment, never sent to a server."""
     return f"{cancel_page_url(clinic)}#{public_id}.{token}"
+
+
+def waitlist_page_url(clinic: Clinic) -> str:
+    """The wait list's page (`…/<slug>/venteliste/`)."""
+    return f"{page_url(clinic)}{WAITLIST_PATH}/"
+
+
+def waitlist_url(clinic: Clinic, entry_id: str, token: str) -> str:
+    """A wait-list entry's link: id and token in the fragment, never sent to a server."""
+    return f"{waitlist_page_url(clinic)}#{urlencode({'id': entry_id, 'token': token})}"

@@ -48,6 +48,12 @@ FIELD_WORDS: Mapping[str, Mapping[str, str]] = {
         "bad_request": "Forespørselen er ugyldig.",
         "unknown": "Ukjent felt; sjekk stavemåten.",
         "boolean": "Må være true eller false.",
+        "hold_token": "Reservasjonen er ugyldig; velg tidspunktet på nytt.",
+        "waitlist_too_far": "Venteperioden kan vare til høyst {days} dager fram i tid.",
+        "waitlist_no_channel": "Vi kan ikke varsle deg om ledige timer av denne typen med "
+                               "kontaktinformasjonen du har gitt.",
+        "waitlist_outside": "Tidspunktet passer ikke med ventelisteplassen din (timetype, "
+                            "behandler eller datoer).",
         "notify": "Bruk true, false eller en liste med email og sms.",
         "attendance": "Bruk arrived, no_show eller null.",
         "calendar_unknown": "Klinikken har ingen kalender med denne id-en.",
@@ -81,6 +87,12 @@ FIELD_WORDS: Mapping[str, Mapping[str, str]] = {
         "bad_request": "Førespurnaden er ugyldig.",
         "unknown": "Ukjent felt; sjekk stavemåten.",
         "boolean": "Må vere true eller false.",
+        "hold_token": "Reservasjonen er ugyldig; vel tidspunktet på nytt.",
+        "waitlist_too_far": "Venteperioden kan vare til høgst {days} dagar fram i tid.",
+        "waitlist_no_channel": "Vi kan ikkje varsle deg om ledige timar av denne typen med "
+                               "kontaktinformasjonen du har gitt.",
+        "waitlist_outside": "Tidspunktet passar ikkje med ventelisteplassen din (timetype, "
+                            "behandlar eller datoar).",
         "notify": "Bruk true, false eller ei liste med email og sms.",
         "attendance": "Bruk arrived, no_show eller null.",
         "calendar_unknown": "Klinikken har ingen kalender med denne id-en.",
@@ -114,6 +126,12 @@ FIELD_WORDS: Mapping[str, Mapping[str, str]] = {
         "bad_request": "The request is not valid.",
         "unknown": "Unknown field; check the spelling.",
         "boolean": "Must be true or false.",
+        "hold_token": "The hold is not valid; pick the time again.",
+        "waitlist_too_far": "You can wait at most {days} days ahead.",
+        "waitlist_no_channel": "We cannot tell you of free times of this type with the "
+                               "contact details you gave.",
+        "waitlist_outside": "The time does not fit your wait-list entry (type, practitioner "
+                            "or dates).",
         "notify": "Use true, false or a list of email and sms.",
         "attendance": "Use arrived, no_show or null.",
         "calendar_unknown": "The clinic has no calendar with this id.",

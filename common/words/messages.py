@@ -41,6 +41,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
                                       "({type}). Grunn: {reason}. Ring {phone} for ny time.",
         "sms.moved": "{clinic}: Timen din er flyttet til {when}, {type}. Sted: {place}.",
+        "waitlist_joined.subject": "Du står på venteliste: {type}",
+        "waitlist_joined.lead": "Du står på ventelisten for {type} fra {first} til {last}. "
+                                "Blir en passende time ledig, sender vi deg den.",
+        "waitlist_joined.manage": "Se eller forlat ventelisteplassen din her:",
+        "waitlist_offer.subject": "Ledig time: {type} {when}",
+        "waitlist_offer.lead": "En time du venter på, er blitt ledig. Den som bestiller "
+                               "først, får den.",
+        "waitlist_offer.book": "Bestill timen her:",
+        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
+                               "Se eller forlat plassen: {url}",
+        "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
     },
     "nn": {
         "confirmation.subject": "Timestadfesting: {type} {when}",
@@ -73,6 +84,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
                                       "({type}). Grunn: {reason}. Ring {phone} for ny time.",
         "sms.moved": "{clinic}: Timen din er flytta til {when}, {type}. Stad: {place}.",
+        "waitlist_joined.subject": "Du står på venteliste: {type}",
+        "waitlist_joined.lead": "Du står på ventelista for {type} frå {first} til {last}. "
+                                "Blir ein passande time ledig, sender vi deg han.",
+        "waitlist_joined.manage": "Sjå eller forlat ventelisteplassen din her:",
+        "waitlist_offer.subject": "Ledig time: {type} {when}",
+        "waitlist_offer.lead": "Ein time du ventar på, er blitt ledig. Den som bestiller "
+                               "først, får han.",
+        "waitlist_offer.book": "Bestill timen her:",
+        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
+                               "Sjå eller forlat plassen: {url}",
+        "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
     },
     "en": {
         "confirmation.subject": "Appointment confirmed: {type} {when}",
@@ -106,6 +128,18 @@ TEXTS: dict[str, dict[str, str]] = {
                                       "{when} ({type}). Reason: {reason}. Call {phone} for a "
                                       "new one.",
         "sms.moved": "{clinic}: Your appointment is moved to {when}, {type}. Place: {place}.",
+        "waitlist_joined.subject": "You are on the wait list: {type}",
+        "waitlist_joined.lead": "You are on the wait list for {type} from {first} to {last}. "
+                                "When a fitting time becomes free, we send it to you.",
+        "waitlist_joined.manage": "See or leave your place on the wait list here:",
+        "waitlist_offer.subject": "Free time: {type} {when}",
+        "waitlist_offer.lead": "A time you are waiting for has become free. The first to "
+                               "book it gets it.",
+        "waitlist_offer.book": "Book it here:",
+        "sms.waitlist_joined": "{clinic}: You are on the wait list for {type} until {last}. "
+                               "See or leave it: {url}",
+        "sms.waitlist_offer": "{clinic}: Free time {when}, {type}. First come, first "
+                              "served: {url}",
     },
 }
 
@@ -192,6 +226,45 @@ def sms(kind: str, f: Facts) -> str:
     return text(f.language, key, clinic=f.clinic, when=f.when, type=f.type,
                 place=f.place, cancel_url=f.cancel_url, reason=reason or "-",
                 phone=f.clinic_phone)
+
+
+@dataclass(frozen=True)
+class WaitFacts:
+    """What a wait-list message says (already formatted): SPEC §11."""
+
+    language: str
+    clinic: str
+    first_name: str
+    type: str
+    first: str  # the entry's dates, formatted
+    last: str
+    url: str  # the entry's page, its id and token in the fragment
+    when: str = ""  # an offer's time
+    calendar: str = ""
+    place: str = ""
+
+
+def waitlist_email(kind: str, f: WaitFacts) -> tuple[str, str]:
+    """(subject, body) of `waitlist_joined` or `waitlist_offer`."""
+    t = lambda key, **v: text(f.language, key, **v)  # noqa: E731
+    subject = t(f"{kind}.subject", type=f.type, when=f.when)
+    parts = [t("hello", first_name=f.first_name).replace(" ,", ","),
+             t(f"{kind}.lead", type=f.type, first=f.first, last=f.last)]
+    if kind == "waitlist_offer":
+        lines = [f"{t('what')}: {f.type}"]
+        if f.calendar:
+            lines.append(f"{t('with')}: {f.calendar}")
+        lines += [f"{t('when')}: {f.when}", f"{t('where')}: {f.place}"]
+        parts += ["\n".join(lines), f"{t('waitlist_offer.book')}\n{f.url}"]
+    else:
+        parts.append(f"{t('waitlist_joined.manage')}\n{f.url}")
+    parts.append(t("signature", clinic=f.clinic))
+    return subject, "\n\n".join(parts) + "\n"
+
+
+def waitlist_sms(kind: str, f: WaitFacts) -> str:
+    return text(f.language, f"sms.{kind}", clinic=f.clinic, type=f.type, when=f.when,
+                last=f.last, url=f.url)
 
 
 def dialog_subject(language: str, clinic: str) -> str:

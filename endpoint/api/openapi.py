@@ -21,6 +21,12 @@ SESSION = {"name": "Authorization", "in": "header", "required": False,
            "description": "Bearer <session> of a logged-in patient (SPEC §13)"}
 LOCATION = {"Location": {"description": "Where the browser goes next",
                          "schema": {"type": "string"}}}
+HOLD_ID = {"name": "hold_id", "in": "path", "required": True,
+           "schema": {"type": "string", "maxLength": 64}}
+HOLD_AUTH = {**AUTH, "description": "Bearer <hold_token>"}
+ENTRY_ID = {"name": "entry_id", "in": "path", "required": True,
+            "schema": {"type": "string", "maxLength": 64}}
+ENTRY_AUTH = {**AUTH, "description": "Bearer <token> (the entry's, or an offer's)"}
 
 
 def _problem(description: str) -> dict:
@@ -120,8 +126,8 @@ SPEC = {
                     "401": _problem("A session that has ended, expired or is another "
                                     "clinic's"),
                     "404": _problem("Unknown clinic"),
-                    "409": _problem("slot_unavailable, max_self_booked, booking_deadline or "
-                                    "outside_booking_window"),
+                    "409": _problem("slot_unavailable, max_self_booked, booking_deadline, "
+                                    "outside_booking_window, hold_invalid or hold_expired"),
                     "413": _problem("Body too large"),
                     "415": _problem("Not JSON"),
                     "422": _problem("Invalid fields (all listed in errors)"),
@@ -165,11 +171,115 @@ SPEC = {
                     "401": _problem("No bearer token"),
                     "404": _problem("Unknown clinic, unknown id or wrong token"),
                     "409": _problem("cancellation_deadline, move_not_allowed, "
-                                    "booking_cancelled, slot_unavailable, booking_deadline "
-                                    "or outside_booking_window"),
+                                    "booking_cancelled, slot_unavailable, booking_deadline, "
+                                    "outside_booking_window, hold_invalid or hold_expired"),
                     "413": _problem("Body too large"),
                     "415": _problem("Not JSON"),
                     "422": _problem("Invalid fields (all listed in errors)"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/holds": {
+            "post": {
+                "operationId": "createHold",
+                "description": "Hold a visible time for online.hold_minutes: busy for "
+                               "everyone else until it expires, is released or is booked "
+                               "with its hold_token.",
+                "parameters": [SLUG],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/HoldRequest"}}}},
+                "responses": {
+                    "201": _json("Held; the hold token is returned only here", "HoldCreated"),
+                    "404": _problem("Unknown clinic, or holds are off (hold_minutes: 0)"),
+                    "409": _problem("slot_unavailable, booking_deadline or "
+                                    "outside_booking_window"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields (all listed in errors)"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/holds/{hold_id}": {
+            "delete": {
+                "operationId": "releaseHold",
+                "parameters": [SLUG, HOLD_ID, HOLD_AUTH],
+                "responses": {
+                    "200": _json("Released", "Released"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, holds off, unknown id or wrong token"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/waitlist": {
+            "post": {
+                "operationId": "joinWaitlist",
+                "description": "Join the wait list; freed times that fit are offered by the "
+                               "type's notify channels, with a link to venteliste/.",
+                "parameters": [SLUG],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/WaitlistRequest"}}}},
+                "responses": {
+                    "201": _json("On the list; the token is returned only here (and in the "
+                                 "link the patient is sent)", "WaitlistCreated"),
+                    "404": _problem("Unknown clinic, or the wait list is off"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields (all listed in errors)"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/waitlist/{entry_id}": {
+            "get": {
+                "operationId": "getWaitlistEntry",
+                "parameters": [SLUG, ENTRY_ID, ENTRY_AUTH],
+                "responses": {
+                    "200": _json("The entry and the times offered to it", "WaitlistView"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, wait list off, unknown id or wrong "
+                                    "token"),
+                    "503": UNAVAILABLE,
+                },
+            },
+            "delete": {
+                "operationId": "leaveWaitlist",
+                "parameters": [SLUG, ENTRY_ID, ENTRY_AUTH],
+                "responses": {
+                    "200": _json("Left (or had already ended)", "WaitlistEnvelope"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, wait list off, unknown id or wrong "
+                                    "token"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/waitlist/{entry_id}/claim": {
+            "post": {
+                "operationId": "claimWaitlistOffer",
+                "description": "Book a freed time for the entry's patient, under every "
+                               "online rule; the entry becomes booked.",
+                "parameters": [SLUG, ENTRY_ID, ENTRY_AUTH],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ClaimRequest"}}}},
+                "responses": {
+                    "201": _json("Booked; the cancel token is returned only here", "Created"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, wait list off, unknown id or wrong "
+                                    "token"),
+                    "409": _problem("waitlist_ended, slot_unavailable, max_self_booked, "
+                                    "booking_deadline or outside_booking_window"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields, or a time outside the entry "
+                                    "(waitlist_outside)"),
                     "429": RATE_LIMITED,
                     "503": UNAVAILABLE,
                 },
@@ -329,26 +439,83 @@ SPEC = {
                 "calendar": {"type": "string"}, "type": {"type": "string"},
                 "start": DATETIME,
                 "note": {"type": "string", "maxLength": 1000},
-                "patient": {
-                    "type": "object",
-                    "description": "id_type, national_id and the names are required unless "
-                                   "a patient's session is sent",
-                    "required": ["phone"],
-                    "properties": {
-                        "id_type": {"type": "string", "enum": ["fnr", "dnr"]},
-                        "national_id": {"type": "string"},
-                        "first_name": {"type": "string", "maxLength": 100},
-                        "last_name": {"type": "string", "maxLength": 100},
-                        "phone": {"type": "string", "maxLength": 32},
-                        "email": {"type": "string", "maxLength": 254},
-                    },
-                },
+                "hold_token": {"type": "string", "maxLength": 200,
+                               "description": "the token of the patient's hold on this "
+                                              "time; the booking consumes the hold"},
+                "patient": {"$ref": "#/components/schemas/Patient"},
+            },
+        },
+        "Patient": {
+            "type": "object",
+            "required": ["id_type", "national_id", "first_name", "last_name", "phone"],
+            "properties": {
+                "id_type": {"type": "string", "enum": ["fnr", "dnr"]},
+                "national_id": {"type": "string"},
+                "first_name": {"type": "string", "maxLength": 100},
+                "last_name": {"type": "string", "maxLength": 100},
+                "phone": {"type": "string", "maxLength": 32},
+                "email": {"type": "string", "maxLength": 254},
             },
         },
         "MoveRequest": {
             "type": "object", "required": ["start"], "additionalProperties": False,
             "properties": {"start": DATETIME,
-                           "calendar": {"type": ["string", "null"], "maxLength": 100}}},
+                           "calendar": {"type": ["string", "null"], "maxLength": 100},
+                           "hold_token": {"type": "string", "maxLength": 200,
+                                          "description": "the patient's hold on the new "
+                                                         "time"}}},
+        "HoldRequest": {
+            "type": "object", "required": ["calendar", "type", "start"],
+            "additionalProperties": False,
+            "properties": {"calendar": {"type": "string", "maxLength": 100},
+                           "type": {"type": "string", "maxLength": 100}, "start": DATETIME}},
+        "Hold": {
+            "type": "object",
+            "required": ["id", "calendar", "type", "start", "end", "expires_at"],
+            "properties": {"id": {"type": "string"}, "calendar": {"type": "string"},
+                           "type": {"type": "string"}, "start": DATETIME, "end": DATETIME,
+                           "expires_at": DATETIME}},
+        "HoldCreated": {"type": "object", "required": ["hold", "hold_token"],
+                        "properties": {"hold": {"$ref": "#/components/schemas/Hold"},
+                                       "hold_token": {"type": "string", "minLength": 43}}},
+        "WaitlistRequest": {
+            "type": "object", "required": ["type", "to", "patient"],
+            "additionalProperties": False,
+            "properties": {"type": {"type": "string", "maxLength": 100},
+                           "calendar": {"type": ["string", "null"], "maxLength": 100},
+                           "from": {"type": "string", "format": "date"},
+                           "to": {"type": "string", "format": "date"},
+                           "patient": {"$ref": "#/components/schemas/Patient"}}},
+        "ClaimRequest": {
+            "type": "object", "required": ["calendar", "start"], "additionalProperties": False,
+            "properties": {"calendar": {"type": "string", "maxLength": 100},
+                           "start": DATETIME}},
+        "WaitlistEntry": {
+            "type": "object", "required": ["id", "status", "type", "calendar", "from", "to"],
+            "properties": {
+                "id": {"type": "string"},
+                "status": {"type": "string",
+                           "enum": ["waiting", "booked", "cancelled", "expired"]},
+                "type": {"type": "string"}, "calendar": {"type": ["string", "null"]},
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"}}},
+        "WaitlistCreated": {
+            "type": "object", "required": ["entry", "token"],
+            "properties": {"entry": {"$ref": "#/components/schemas/WaitlistEntry"},
+                           "token": {"type": "string", "minLength": 43}}},
+        "WaitlistEnvelope": {
+            "type": "object", "required": ["entry"],
+            "properties": {"entry": {"$ref": "#/components/schemas/WaitlistEntry"}}},
+        "WaitlistView": {
+            "type": "object", "required": ["entry", "offers"],
+            "properties": {
+                "entry": {"$ref": "#/components/schemas/WaitlistEntry"},
+                "offers": {"type": "array", "items": {
+                    "type": "object", "required": ["calendar", "start", "end", "available"],
+                    "properties": {"calendar": {"type": "string"}, "start": DATETIME,
+                                   "end": DATETIME, "available": {"type": "boolean"}}}}}},
+        "Released": {"type": "object", "required": ["released"],
+                     "properties": {"released": {"type": "boolean"}}},
         "Booking": BOOKING,
         "Me": {
             "type": "object",

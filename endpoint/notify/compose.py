@@ -28,6 +28,10 @@ A move or a change of type (staff, SPEC §10) cancels the pending reminders,
 queues a `moved` message with an updated `.ics` (same UID, the booking's new
 SEQUENCE) and queues the reminders anew for the new time.
 
+A wait-list entry (SPEC §11) is told, on the type's `notify` channels it can be
+reached on, that it joined (with its link) and of each freed time offered to it;
+these rows belong to no booking (`waitlist_messages`).
+
 `channels` (where a caller passes it) says on which channels the patient is
 told of this action: None for the type's `notify`, () for not at all. Reminders
 always follow the type's `notify`.
@@ -47,8 +51,8 @@ from booking.restrictions import zone
 from booking.urls import cancel_url as page_cancel_url
 from common.dialogs import DialogError, dialog_context, render_dialog
 from common.words import messages
-from common.words.dates import format_when
-from endpoint.storage.db import Booking, Outbox, from_db, to_db
+from common.words.dates import format_when, short_date
+from endpoint.storage.db import Booking, Outbox, WaitlistEntry, from_db, to_db
 
 log = logging.getLogger("ledig.notify")
 
@@ -150,6 +154,50 @@ def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime,
                    reason=booking.cancel_reason if by == "clinic" else "")
     store(booking, [_standard(clinic, booking, "cancellation", channel, facts, now, now)
                     for channel in _channels(tuple(dict.fromkeys(notify)), booking)])
+
+
+def waitlist_channels(clinic: Clinic, type_id: str, email: str, phone: str) -> list[str]:
+    """The channels a wait-list entry is told on: the type's `notify` that it can reach."""
+    kind = clinic.type(type_id)
+    notify = kind.notify if kind is not None else ()
+    return [c for c in notify if (c == "email" and email) or (c == "sms"
+                                                              and phone.startswith("+"))]
+
+
+def waitlist_messages(clinic: Clinic, entry: WaitlistEntry, kind: str, url: str,
+                      now: datetime, *, start: datetime | None = None,
+                      calendar: str = "") -> list[dict]:
+    """Outbox rows (of no booking) telling a wait-list entry it joined (`waitlist_joined`)
+    or offering it a freed time (`waitlist_offer`, at `start` in `calendar`)."""
+    appointment = clinic.type(entry.type)
+    if appointment is None:
+        return []
+    cal = clinic.calendar(calendar) if calendar else None
+    facts = messages.WaitFacts(
+        language=clinic.language, clinic=clinic.name, first_name=entry.first_name,
+        type=appointment.name, first=short_date(entry.first_day, clinic.language),
+        last=short_date(entry.last_day, clinic.language), url=url,
+        when=format_when(start.astimezone(zone(clinic.timezone)), clinic.language)
+        if start is not None else "",
+        calendar=cal.name if cal is not None else "", place=_place(clinic, appointment))
+    rows = []
+    for channel in waitlist_channels(clinic, entry.type, entry.email, entry.phone):
+        row = {**_ROW_DEFAULTS, "booking": None, "clinic": clinic.slug, "kind": kind,
+               "channel": channel, "sender": _sender(clinic), "due_at": to_db(now),
+               "created_at": to_db(now)}
+        if channel == "email":
+            subject, body = messages.waitlist_email(kind, facts)
+            rows.append({**row, "recipient": entry.email, "subject": subject, "body": body})
+        else:
+            rows.append({**row, "recipient": entry.phone,
+                         "body": messages.waitlist_sms(kind, facts)})
+    return rows
+
+
+def store_rows(rows: list[dict]) -> None:
+    """Queue rows that belong to no booking (one statement)."""
+    if rows:
+        Outbox.insert_many(rows).execute()
 
 
 # -- building blocks ---------------------------------------------------------------------
@@ -283,4 +331,5 @@ def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
 
 
 __all__ = ["appointment_ics", "booked_messages", "cancel_url", "enqueue_booked",
-           "enqueue_cancelled", "enqueue_moved", "store"]
+           "enqueue_cancelled", "enqueue_moved", "store", "store_rows", "waitlist_channels",
+           "waitlist_messages"]

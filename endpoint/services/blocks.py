@@ -19,9 +19,9 @@ from peewee import IntegrityError
 
 from booking import Clinic
 from endpoint.problems import Problem
-from endpoint.services import audit
+from endpoint.services import audit, waitlist
 from endpoint.services.staff_bookings import calendar_lock
-from endpoint.storage.db import StaffBlock, to_db, write_transaction
+from endpoint.storage.db import StaffBlock, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump
 from endpoint.storage.timebok import blocks_overlapping, bookings_overlapping, find_block
 
@@ -67,8 +67,9 @@ def add_block(clinic: Clinic, req: BlockRequest, actor: str, now: datetime) -> S
     return block
 
 
-def remove_block(clinic: Clinic, public_id: str) -> StaffBlock:
-    """Delete a staff block: its time is free again at once. The deleted block."""
+def remove_block(clinic: Clinic, public_id: str, now: datetime | None = None) -> StaffBlock:
+    """Delete a staff block: its time is free again at once, and (given `now`) offered to
+    the wait list in the same transaction (SPEC §11). The deleted block."""
     block = find_block(clinic, public_id)
     if block is None:
         raise Problem("not_found", "The clinic has no staff block with that id.")
@@ -76,6 +77,9 @@ def remove_block(clinic: Clinic, public_id: str) -> StaffBlock:
         deleted = StaffBlock.delete().where(StaffBlock.id == block.id).execute()  # type: ignore[misc]  # stub
         if deleted:
             bump(clinic.slug, block.calendar)
+            if now is not None:
+                waitlist.offer_freed(clinic, block.calendar, from_db(block.start),
+                                     from_db(block.end), now)
     return block
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,7 @@ from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
 from endpoint.notify import compose
 from endpoint.problems import Problem
-from endpoint.services import audit, waitlist
+from endpoint.services import audit, holds, waitlist
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
@@ -43,11 +44,18 @@ class BookingRequest:
     start: datetime
     patient: Patient
     note: str = ""
+    #: the token of the patient's hold on this time (SPEC §11), which the booking consumes
+    hold_token: str | None = None
 
 
 def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
-                   secret_key: str) -> tuple[Booking, str]:
-    """Book a slot for a patient; the stored booking and its one-time cancel token."""
+                   secret_key: str, *, via: str = "online", extra_locks: Sequence[str] = (),
+                   inside: Callable[[Booking], None] | None = None) -> tuple[Booking, str]:
+    """Book a slot for a patient; the stored booking and its one-time cancel token.
+
+    `inside` runs in the booking's transaction after the booking is saved, under
+    `extra_locks` as well (a wait-list claim marks its entry booked there; raising
+    undoes the booking)."""
     key = patient_key(secret_key, req.patient.national_id)
     token = new_token()
     day = req.start.astimezone(zone(clinic.timezone)).date()
@@ -66,17 +74,24 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     )
     # rendered before the locks are taken: the texts, the .ics and the clinic's dialog
     messages = compose.booked_messages(clinic, booking, now, token)
-    locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}"]
+    locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}",
+             *extra_locks]
     try:
         with write_transaction(locks):
-            busy = busy_between(clinic, day, day, req.calendar)
+            hold = holds.matching_hold(clinic, req.hold_token, req.calendar, req.type,
+                                       req.start, now)
+            busy = busy_between(clinic, day, day, req.calendar, now=now,
+                                exclude_hold=hold.id if hold is not None else None)
             decision = check_booking(clinic, req.calendar, req.type, req.start, now, busy,
                                      count_self_booked(clinic, key, now))
             if isinstance(decision, Refusal):
                 raise Problem(decision.code, decision.message)
+            holds.consume(hold)
             booking.save(force_insert=True)
+            if inside is not None:
+                inside(booking)
             compose.store(booking, messages)
-            audit.record(booking, now, audit.PATIENT, audit.CREATED, via="online",
+            audit.record(booking, now, audit.PATIENT, audit.CREATED, via=via,
                          **placement(clinic, booking))
             bump(clinic.slug, req.calendar)
     except IntegrityError as exc:
@@ -135,7 +150,8 @@ def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime
 
 def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: str,
             via: str, reason: str = "", channels: tuple[str, ...] | None = None) -> Booking:
-    """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot.
+    """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot
+    and offer it to the wait list.
 
     The booking's SEQUENCE goes up, so that the patient's calendar replaces the event."""
     with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
@@ -151,6 +167,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: 
                          initiated_by="clinic" if by == "staff" else "patient",
                          notified=channels != ())
             bump(clinic.slug, booking.calendar)
+            freed(clinic, booking, now)  # the time, to the wait list (SPEC §11)
     return booking
 
 
@@ -169,7 +186,7 @@ def check_move(clinic: Clinic, booking: Booking, now: datetime) -> Problem | Non
 
 
 def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
-                 calendar: str | None, now: datetime) -> Booking:
+                 calendar: str | None, now: datetime, hold_token: str | None = None) -> Booking:
     """Move as the patient (SPEC §11): the same booking, id and token, at a new time.
 
     Allowed while the booking could be cancelled; the new time must be visible
@@ -177,13 +194,15 @@ def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
     move does not change). Under both calendars' locks the booking is re-read
     and the target re-checked, and one UPDATE moves it: the patient holds exactly
     one of the two times at every moment. Told as for a staff move (same UID,
-    higher SEQUENCE); the freed time is offered to the wait list.
+    higher SEQUENCE); the freed time is offered to the wait list. `hold_token`: the
+    patient's hold on the new time, consumed by the move.
     """
-    return move_found(clinic, find_booking(clinic, public_id, token), start, calendar, now)
+    return move_found(clinic, find_booking(clinic, public_id, token), start, calendar, now,
+                      hold_token)
 
 
 def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str | None,
-               now: datetime) -> Booking:
+               now: datetime, hold_token: str | None = None) -> Booking:
     """`move_booking` of a booking the patient has shown to be theirs (cancel token, or a
     logged-in patient's session, SPEC §13)."""
     target = calendar or booking.calendar
@@ -198,10 +217,13 @@ def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str 
             current = Booking.get_by_id(booking.id)
             if (problem := check_move(clinic, current, now)) is not None:
                 raise problem  # cancelled or moved near its start a moment ago
-            busy = busy_between(clinic, day, day, target, exclude=current.id, now=now)
+            hold = holds.matching_hold(clinic, hold_token, target, current.type, start, now)
+            busy = busy_between(clinic, day, day, target, exclude=current.id, now=now,
+                                exclude_hold=hold.id if hold is not None else None)
             decision = check_booking(clinic, target, current.type, start, now, busy, 0)
             if isinstance(decision, Refusal):
                 raise Problem(decision.code, decision.message)
+            holds.consume(hold)
             Booking.update(calendar=target, start=to_db(decision.start),
                            end=to_db(decision.end), outside_schedule=False,
                            sequence=current.sequence + 1).where(

@@ -23,7 +23,7 @@ from booking.restrictions import zone
 from endpoint.notify import compose
 from endpoint.problems import Problem
 from endpoint.services import audit
-from endpoint.services.bookings import Patient, cancel_by_staff, placement
+from endpoint.services.bookings import Patient, cancel_by_staff, freed, placement
 from endpoint.services.keys import new_token, patient_key, token_hash
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, lookup
@@ -78,12 +78,13 @@ def _outside(clinic: Clinic, calendar: str, type_id: str, start: datetime, end: 
     return True
 
 
-def _check_free(clinic: Clinic, calendar: str, start: datetime, end: datetime,
+def _check_free(clinic: Clinic, calendar: str, start: datetime, end: datetime, now: datetime,
                 exclude: int | None = None) -> None:
-    """Inside the calendar's lock: 409 when a booking or a staff block is in the way."""
+    """Inside the calendar's lock: 409 when a booking, a staff block or a patient's hold
+    (SPEC §11: minutes at most) is in the way."""
     tz = zone(clinic.timezone)
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
-    busy = busy_between(clinic, first, last, calendar, exclude).get(calendar)
+    busy = busy_between(clinic, first, last, calendar, exclude, now=now).get(calendar)
     if busy is not None and busy.overlaps(start.timestamp(), end.timestamp()):
         raise Problem("slot_unavailable", "Another booking or a staff block is in the way; "
                       "pick another time.")
@@ -117,7 +118,7 @@ def create_by_staff(clinic: Clinic, req: StaffBookingRequest, actor: str, now: d
     messages = compose.booked_messages(clinic, booking, now, token, req.channels)
     try:
         with write_transaction([calendar_lock(clinic, req.calendar)]):
-            _check_free(clinic, req.calendar, req.start, end)
+            _check_free(clinic, req.calendar, req.start, end, now)
             booking.save(force_insert=True)
             compose.store(booking, messages)
             audit.record(booking, now, actor, audit.CREATED, via="staff",
@@ -168,7 +169,7 @@ def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor:
             if (moving or change.attendance is not None) and current.status != "active":
                 raise Problem("booking_cancelled", "The booking was cancelled just now.")
             if moving:
-                _check_free(clinic, calendar, start, end, exclude=current.id)
+                _check_free(clinic, calendar, start, end, now, exclude=current.id)
             fields: dict[str, object] = {}
             if moving:
                 fields.update(calendar=calendar, type=type_id, start=to_db(start),
@@ -187,6 +188,7 @@ def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor:
                 bump(clinic.slug, current.calendar)
                 if calendar != current.calendar:
                     bump(clinic.slug, calendar)
+                freed(clinic, current, now)  # the old time, to the wait list (SPEC §11)
     except IntegrityError as exc:
         raise _taken() from exc
     return updated

@@ -92,7 +92,7 @@ def create_block(slug: str):
 @bp.delete("/<slug>/blocks/<block_id>")
 def delete_block(slug: str, block_id: str):
     clinic, _ = _caller(slug)
-    block = blocks.remove_block(clinic, block_id)
+    block = blocks.remove_block(clinic, block_id, now())
     return jsonify({"block": block_json(clinic, block), "deleted": True})
 
 
@@ -117,4 +117,4 @@ def list_conflicts(slug: str):
 @bp.get("/<slug>/waitlist")
 def list_waitlist(slug: str):
     clinic, _ = _caller(slug)
-    return jsonify({"entries": waitlist.waiting(clinic)})
+    return jsonify({"entries": waitlist.waiting(clinic, now())})

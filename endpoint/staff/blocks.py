@@ -103,7 +103,7 @@ def delete(slug: str, block_id: str) -> Response:
     block = _block(clinic, block_id)
     day = from_db(block.start).astimezone(zone(clinic.timezone)).date()
     try:
-        remove_block(clinic, block.public_id)
+        remove_block(clinic, block.public_id, now())
     except Problem as exc:
         raise not_found() from exc
     return redirect(url_for("staff.calendar", slug=clinic.slug, date=day.isoformat(),

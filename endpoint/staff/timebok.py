@@ -120,4 +120,14 @@ def free_starts(clinic: Clinic, calendar_id: str, day: date, type_id: str,
 
 
 def waiting(clinic: Clinic, now: datetime) -> list[dict[str, object]]:
-    return waitlist.waiting(clinic)
+    """The waiting list's rows for the staff page: who, phone, what, with whom, since."""
+    rows = []
+    for e in waitlist.waiting(clinic, now):
+        kind = clinic.type(str(e["type"]))
+        cal = clinic.calendar(str(e["calendar"])) if e["calendar"] else None
+        rows.append({"name": f"{e['first_name']} {e['last_name']}".strip(),
+                     "phone": e["phone"], "type_name": kind.name if kind else e["type"],
+                     "calendar": cal.name if cal else "Alle",
+                     "since": str(e["created_at"])[:10],
+                     "range": f"{e['from']} – {e['to']}", "masked_id": e["masked_id"]})
+    return rows

@@ -102,3 +102,57 @@ def test_a_booking_racing_a_move_into_one_slot_gets_it_once(servers, database_ur
     assert overlaps(rows) == []  # never the mover and the other patient in one slot
     # every mover kept one time; the other patient has one where the booking won
     assert len(rows) == ROUNDS + (ROUNDS - results[200])
+
+
+def test_two_patients_holding_one_slot_at_once_get_one_201_and_one_409(servers,
+                                                                         database_url):
+    one, two = servers
+    first = datetime.fromisoformat(first_slot_after(requests.get, one.url, days=3))
+    for n in range(ROUNDS):
+        start = (first + timedelta(days=n)).isoformat()
+        body = {"calendar": "a", "type": "time", "start": start}
+        responses = fire([("POST", server.url + API + "/holds", {"json": body})
+                          for server in (one, two)])
+        assert sorted(map(outcome, responses), key=str) == [201, "slot_unavailable"], \
+            [r.text for r in responses]
+        winner = next(r for r in responses if r.status_code == 201).json()
+        # the other patient cannot book it either; the holder can
+        other = requests.post(two.url + API + "/bookings",
+                              json=booking_body(start, who=200 + n), timeout=30)
+        assert outcome(other) == "slot_unavailable"
+        mine_ = requests.post(one.url + API + "/bookings",
+                              json=booking_body(start, who=n,
+                                                hold_token=winner["hold_token"]), timeout=30)
+        assert mine_.status_code == 201, mine_.text
+    from staff_api_support import rows
+
+    assert rows(database_url, "SELECT id FROM hold") == []
+    assert overlaps(active_rows(database_url)) == []
+
+
+def test_two_claims_of_one_wait_list_entry_book_once(servers, database_url):
+    from endpoint_support import patient
+
+    one, two = servers
+    first = datetime.fromisoformat(first_slot_after(requests.get, one.url, days=3))
+    last_day = (first + timedelta(days=ROUNDS)).date().isoformat()
+    for n in range(ROUNDS):
+        base = first + timedelta(days=n)
+        r = requests.post(one.url + API + "/waitlist", timeout=30, json={
+            "type": "time", "calendar": None, "from": base.date().isoformat(),
+            "to": last_day, "patient": patient(300 + n)})
+        assert r.status_code == 201, r.text
+        entry, token = r.json()["entry"]["id"], r.json()["token"]
+        # the same entry claims two different times at once, from both processes
+        targets = [base.isoformat(), (base + timedelta(hours=1)).isoformat()]
+        responses = fire([("POST", server.url + API + f"/waitlist/{entry}/claim",
+                           {"json": {"calendar": "a", "start": target},
+                            "headers": auth(token)})
+                          for server, target in zip((one, two), targets, strict=True)])
+        assert sorted(map(outcome, responses), key=str) == [201, "waitlist_ended"], \
+            [r.text for r in responses]
+    from staff_api_support import rows
+
+    assert len(active_rows(database_url)) == ROUNDS
+    assert rows(database_url, "SELECT COUNT(*) FROM waitlist_entry WHERE status = 'booked'") \
+        == [(ROUNDS,)]

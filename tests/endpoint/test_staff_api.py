@@ -528,7 +528,7 @@ def test_the_day(client):
         ("date", "date")}
 
 
-def test_waitlist_is_an_empty_placeholder(client):
+def test_waitlist_is_empty_while_nobody_waits(client):
     response = client.get(f"{API}/waitlist", headers=STAFF)
     assert response.status_code == 200 and response.get_json() == {"entries": []}
 
