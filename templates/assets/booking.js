@@ -7,7 +7,7 @@ import {canSearchAgain, dayOf, layout, next, start, STEPS, visible} from "./flow
 import {fmt} from "./format.js";
 import {calendarFile} from "./ics.js";
 import {setup} from "./page.js";
-import {onChange, put, take, token} from "./session.js";
+import {onChange, put, token} from "./session.js";
 
 function bookingPage({cfg, T, text, track}) {
   const ctx = {offers: cfg.offers, calendars: cfg.calendars, types: cfg.types,
@@ -24,7 +24,6 @@ function bookingPage({cfg, T, text, track}) {
     .map((b) => [k, b.getAttribute("data-value"), b]));
   let state = {};
   // a logged-in patient (SPEC §13, patient.js) books without typing their identity
-  take(cfg.slug);
   const session = () => token(cfg.slug);
   const identity = () => { [idType, idInput].forEach((el) => { el.closest(".field").hidden = !!session(); }); };
   onChange(identity);
