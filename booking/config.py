@@ -31,6 +31,7 @@ from booking.model import (
     Calendar,
     Clinic,
     PatientFeatures,
+    PatientLogin,
     Rules,
     Tracking,
     origin_of,
@@ -60,8 +61,13 @@ RESERVED_LINK_IDS = RESERVED_PATHS
 CLINIC_KEYS = {
     "name", "timezone", "language", "address", "phone", "email", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
-    "calendars", "appointment_types", "dialogs", "booking_links", "sync",
+    "calendars", "appointment_types", "dialogs", "booking_links", "sync", "patient_login",
 }
+PATIENT_LOGIN_KEYS = {"issuer", "client_id", "client_secret_env", "acr_values", "id_claim"}
+ENV_NAME_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
+CLAIM_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+#: hosts an issuer may name with plain http: the tests' and a developer's own machine
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 TRACKING_KEYS = {"ga_measurement_id", "script", "consent", "send_names"}
 TYPE_KEYS = {
     "id", "name", "duration", "online", "price", "address", "info", "notify",
@@ -83,6 +89,7 @@ CONTENT_KEYS = {
     "calendars.sync": CALENDAR_SYNC_KEYS,
     "calendars.sync.busy": BUSY_KEYS,
     "calendars.sync.push": PUSH_KEYS,
+    "patient_login": PATIENT_LOGIN_KEYS,
 }
 
 
@@ -152,6 +159,13 @@ def check_clinic(
     if not pages_url and any(t.online and t.notify for t in types):
         c.warn(root.line, "pages_url", "is not set, so the cancellation links in "
                "confirmations cannot point at the pages; set it to where _site/ is published.")
+    patient_login = _patient_login(c, root.get("patient_login"), root.line_of("patient_login"))
+    if patient_login is not None:
+        for k, v in (("pages_url", pages_url), ("endpoint_url", endpoint_url)):
+            if not v:
+                c.error(root.line_of("patient_login"), k,
+                        "must be set when patient_login is: the login returns to the "
+                        "endpoint and ends on the clinic's own pages.")
     if not calendars:
         c.error(root.line_of("calendars"), "calendars", "add at least one calendar (timebok).")
     if not types:
@@ -178,6 +192,7 @@ def check_clinic(
         dialogs=tuple(dialogs),
         booking_links=tuple(links),
         sync=check_clinic_sync(c, root.get("sync"), root.line_of("sync")),
+        patient_login=patient_login,
         source=file,
         version=version,
     )
@@ -220,6 +235,39 @@ def _features(c: Checker, value: object, line: int) -> PatientFeatures:
         waitlist_offers=c.number(m, "waitlist_offers", "online",
                                  default=base.waitlist_offers, minimum=1, maximum=50),
     )
+
+
+def _patient_login(c: Checker, value: object, line: int) -> PatientLogin | None:
+    if value is None:
+        return None
+    m = c.mapping(value, "patient_login", line, PATIENT_LOGIN_KEYS)
+    key = "patient_login"
+    issuer = (c.text(m, "issuer", key, required=True, default="") or "").rstrip("/")
+    if issuer:
+        scheme, _, rest = issuer.partition("://")
+        host = rest.split("/", 1)[0].rsplit(":", 1)[0] if not rest.startswith("[") \
+            else rest.split("]", 1)[0] + "]"
+        if not URL_RE.match(issuer) or "?" in issuer or "#" in issuer:
+            c.error(m.line_of("issuer"), f"{key}.issuer", f"'{issuer}' must be the provider's "
+                    "https URL without query or fragment, like https://login.example.no.")
+        elif scheme.lower() != "https" and host.lower() not in LOOPBACK_HOSTS:
+            c.error(m.line_of("issuer"), f"{key}.issuer", f"'{issuer}' must use https "
+                    "(plain http only on this machine's loopback, for tests).")
+    client_id = c.text(m, "client_id", key, required=True, default="") or ""
+    secret_env = c.text(m, "client_secret_env", key, required=True, default="") or ""
+    if secret_env and not ENV_NAME_RE.match(secret_env):
+        c.error(m.line_of("client_secret_env"), f"{key}.client_secret_env",
+                f"'{secret_env[:40]}' must be the name of an environment variable, like "
+                "LEDIG_OIDC_SECRET (never the secret itself).")
+    acr = c.text(m, "acr_values", key, required=True, default="") or ""
+    id_claim = c.text(m, "id_claim", key, default="pid") or "pid"
+    if not CLAIM_RE.match(id_claim):
+        c.error(m.line_of("id_claim"), f"{key}.id_claim",
+                f"'{id_claim[:40]}' is not a claim name; use e.g. pid.")
+    if not (issuer and client_id and secret_env and acr):
+        return None
+    return PatientLogin(issuer=issuer, client_id=client_id, client_secret_env=secret_env,
+                        acr_values=acr, id_claim=id_claim, line=m.line)
 
 
 def _tracking(c: Checker, value: object, line: int) -> Tracking:

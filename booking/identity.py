@@ -45,6 +45,7 @@ from booking.errors import LedigError
 
 __all__ = [
     "ChecksumError",
+    "identify",
     "DateError",
     "FormatError",
     "IdTypeMismatchError",
@@ -270,3 +271,18 @@ def validate_national_id(raw: str, id_type: str, *, test_mode: bool) -> str:
     if _ACCEPTED[kind] != id_type:
         raise IdTypeMismatchError(id_type, _ACCEPTED[kind])
     return number
+
+
+def identify(raw: str, *, test_mode: bool) -> tuple[str, str]:
+    """Check a number whose type nobody picked (an identity provider's claim): its 11 digits
+    and its `id_type` (``"fnr"`` or ``"dnr"``), by the same rules as
+    :func:`validate_national_id`; raises the same errors."""
+    number = normalize_national_id(raw)
+    values = _require_digits(number)
+    if not _checksums_ok(values):
+        raise ChecksumError()
+    kind = classify(number)
+    if kind not in _ACCEPTED or (kind in _TEST_ONLY and not test_mode):
+        raise KindNotAcceptedError(kind)
+    id_type = _ACCEPTED[kind]
+    return validate_national_id(number, id_type, test_mode=test_mode), id_type

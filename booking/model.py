@@ -212,6 +212,21 @@ class Tracking:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientLogin:
+    """Logged-in patients (SPEC §13): the clinic's OpenID Connect provider and client.
+
+    The client secret is never in the file: `client_secret_env` names the environment
+    variable that holds it."""
+
+    issuer: str
+    client_id: str
+    client_secret_env: str
+    acr_values: str
+    id_claim: str = "pid"
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Clinic:
     slug: str
     name: str
@@ -232,6 +247,7 @@ class Clinic:
     dialogs: tuple[tuple[str, str], ...] = ()
     booking_links: tuple[BookingLink, ...] = ()
     sync: SyncSettings = field(default_factory=SyncSettings)
+    patient_login: PatientLogin | None = None
     source: str = ""
     version: str = ""
 

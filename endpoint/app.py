@@ -11,9 +11,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from endpoint import state as app_state
+from endpoint.api.me import bp as me_bp
 from endpoint.api.openapi import bp as openapi_bp
 from endpoint.api.routes import bp as api_bp
 from endpoint.clock import SYSTEM, Clock
+from endpoint.patient.routes import bp as patient_bp
 from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
@@ -67,6 +69,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
                                 x_proto=settings.trusted_proxies)
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(me_bp)
+    app.register_blueprint(patient_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(staff_api_bp)
@@ -90,6 +94,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
         # busy reception desk is not throttled like anonymous traffic from its address
         if request.method in ("POST", "PATCH", "DELETE") and request.path.startswith("/api/") \
                 and not request.path.startswith(STAFF_API):
+            _limit(state)
+        elif request.path.startswith("/patient/"):  # each login start stores an attempt
             _limit(state)
         return None
 

@@ -115,13 +115,18 @@ def instant(raw: object, field: str, errors: list[FieldError]) -> datetime | Non
 
 
 def patient(body: dict[str, object], clinic: Clinic, errors: list[FieldError], *,
-            email_needed: bool) -> Patient | None:
+            email_needed: bool, known: Patient | None = None) -> Patient | None:
     """`body["patient"]`: identity by `booking.identity`, mobile by `booking.phone`, names,
-    and an e-mail address (required when `email_needed`). None when it is no object."""
+    and an e-mail address (required when `email_needed`). None when it is no object.
+
+    `known` is a logged-in patient (SPEC §13): the identity is theirs, whatever the body
+    says, and their names stand in for missing ones."""
     raw = body.get("patient")
     if not isinstance(raw, dict):
         errors.append(("patient", "object"))
         return None
+    if known is not None:
+        return _known_patient(raw, known, errors, email_needed)
     id_type = text(raw, "id_type", "patient.id_type", errors, required=True, limit=8)
     if id_type and id_type not in ("fnr", "dnr"):
         errors.append(("patient.id_type", "id_type"))
@@ -152,6 +157,27 @@ def patient(body: dict[str, object], clinic: Clinic, errors: list[FieldError], *
     if email_needed and not address and not any(e[0] == "patient.email" for e in errors):
         errors.append(("patient.email", "email_needed"))
     return Patient(id_type, national_id, first, last, phone, address)
+
+
+def _known_patient(raw: dict[str, object], known: Patient, errors: list[FieldError],
+                   email_needed: bool) -> Patient:
+    first = text(raw, "first_name", "patient.first_name", errors, required=not known.first_name,
+                 limit=NAME_MAX) or known.first_name
+    last = text(raw, "last_name", "patient.last_name", errors, required=not known.last_name,
+                limit=NAME_MAX) or known.last_name
+    phone = ""
+    raw_phone = text(raw, "phone", "patient.phone", errors, required=True, limit=32)
+    if raw_phone:
+        try:
+            phone = normalize_mobile(raw_phone)
+        except PhoneError as exc:
+            errors.append(("patient.phone", f"phone.{exc.code}"))
+    address = text(raw, "email", "patient.email", errors, required=False, limit=EMAIL_MAX)
+    if address:
+        address = email(address, "patient.email", errors)
+    if email_needed and not address and not any(e[0] == "patient.email" for e in errors):
+        errors.append(("patient.email", "email_needed"))
+    return Patient(known.id_type, known.national_id, first, last, phone, address)
 
 
 def json_body(language: str = "en") -> object:

@@ -27,6 +27,7 @@ TITLES = {
     "waitlist_ended": (409, "The wait-list entry is no longer waiting"),
     "rate_limited": (429, "Too many requests"),
     "unauthorized": (401, "Authentication required"),
+    "login_failed": (401, "The login did not succeed"),
     "forbidden": (403, "Forbidden"),
     "method_not_allowed": (405, "Method not allowed"),
     "payload_too_large": (413, "The request body is too large"),
@@ -42,20 +43,28 @@ class Problem(Exception):
     """An error answer: raise it anywhere in a request; the app renders it."""
 
     def __init__(self, code: str, detail: str = "", *, errors: list[dict] | None = None,
-                 headers: dict[str, str] | None = None, extra: dict[str, object] | None = None):
+                 headers: dict[str, str] | None = None, extra: dict[str, object] | None = None,
+                 status: int | None = None):
         super().__init__(detail or code)
         self.code = code
         self.status, self.title = TITLES[code]
+        if status is not None:  # SPEC §13's 400 `validation` for a login's `next`
+            self.status = status
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
         #: members of the body beyond RFC 9457's (a conflict's `bookings`, say)
         self.extra = extra or {}
 
+    def with_status(self, status: int) -> Problem:
+        """The same problem with another HTTP status (SPEC §13's 400 `validation`)."""
+        self.status = status
+        return self
+
 
 def problem_body(code: str, detail: str = "", errors: list[dict] | None = None,
-                 extra: dict[str, object] | None = None) -> dict:
-    status, title = TITLES[code]
+                 extra: dict[str, object] | None = None, status: int | None = None) -> dict:
+    status, title = status or TITLES[code][0], TITLES[code][1]
     body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "code": code}
     if detail:
         body["detail"] = detail
@@ -67,7 +76,8 @@ def problem_body(code: str, detail: str = "", errors: list[dict] | None = None,
 
 
 def problem_response(problem: Problem) -> Response:
-    body = problem_body(problem.code, problem.detail, problem.errors, problem.extra)
+    body = problem_body(problem.code, problem.detail, problem.errors, problem.extra,
+                        problem.status)
     response = Response(json.dumps(body, ensure_ascii=False), status=problem.status,
                         mimetype="application/problem+json")
     for k, v in problem.headers.items():

@@ -204,6 +204,7 @@ def choices(clinic: Clinic, table: dict[str, list[str]], link: BookingLink | Non
 def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
             lang: str) -> dict:
     send_names = clinic.tracking.send_names
+    login = clinic.patient_login is not None and page == "booking"
     clinic_url = page_url(clinic)
     here = page_url(clinic, link.id if link else None)
     if page == "cancel":
@@ -241,7 +242,10 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
                          "cancel_hours": t.rules.cancellation_deadline_hours}
                   for t in clinic.online_types},
         "tracking": tracking,
-        "t": client_strings(lang),
+        "t": client_strings(lang, login=login),
+        # patient login (SPEC §13): where the login starts; patient.js reads it
+        **({"login": f"{clinic.endpoint_url.rstrip('/')}/patient/{clinic.slug}/login"}
+           if login else {}),
         **({"iframe_template": iframe_code(clinic, URL_MARK, strings(lang)["title_booking"]
                                            .format(clinic=clinic.name), EMBED_MARK)}
            if page == "links" else {}),
@@ -286,6 +290,7 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
             "clinic_script": script if page != "links" else None,
             "send_names": clinic.tracking.send_names,
             "cancel_url": cancel_page_url(clinic),
+            "login": clinic.patient_login is not None and page == "booking",
             **extra,
         }
         out[path] = env.get_template(template).render(ctx).encode()

@@ -282,3 +282,19 @@ def axe_source() -> str:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+# -- an OpenID Connect provider --------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider on loopback (`oidc-provider-mock`, see oidc_support)."""
+    try:
+        import oidc_provider_mock  # noqa: F401
+    except ImportError as exc:
+        need("oidc-provider-mock", f"{exc}; pip install -e '.[test]'")
+    from oidc_support import start_provider
+
+    provider, stop = start_provider()
+    yield provider
+    stop()

@@ -37,6 +37,7 @@ SECTION_HEADINGS = {
     "calendars.sync": "### `sync` (calendar sync)",
     "calendars.sync.busy": "### `sync` (calendar sync)",
     "calendars.sync.push": "### `sync` (calendar sync)",
+    "patient_login": "### `patient_login`",
 }
 
 

@@ -29,6 +29,7 @@ CORE_CODES: Mapping[str, str] = {
 FIELD_WORDS: Mapping[str, Mapping[str, str]] = {
     "nb": {
         "required": "Må fylles ut.",
+        "next_not_own_page": "Innloggingen kan bare gå tilbake til klinikkens egne sider.",
         "not_text": "Må være tekst.",
         "too_long": "Kan være høyst {limit} tegn.",
         "control_chars": "Kan ikke inneholde kontrolltegn.",
@@ -67,6 +68,7 @@ FIELD_WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "nn": {
         "required": "Må fyllast ut.",
+        "next_not_own_page": "Innlogginga kan berre gå tilbake til klinikken sine eigne sider.",
         "not_text": "Må vere tekst.",
         "too_long": "Kan vere høgst {limit} teikn.",
         "control_chars": "Kan ikkje innehalde kontrollteikn.",
@@ -105,6 +107,7 @@ FIELD_WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "en": {
         "required": "This is required.",
+        "next_not_own_page": "The login can only return to the clinic's own pages.",
         "not_text": "This must be text.",
         "too_long": "At most {limit} characters.",
         "control_chars": "This must not contain control characters.",

@@ -500,6 +500,80 @@ EN: dict[str, str] = {
     "links_type": "Appointment type",
 }
 
+#: patient login (SPEC §13): the clinic page's "Logg inn" and "Mine timer"
+NB_LOGIN: dict[str, str] = {
+    "login": "Logg inn",
+    "login_hint": "Logg inn for å bestille uten å skrive fødselsnummeret og for å se, "
+                  "flytte og avbestille timene dine her.",
+    "logged_in_as": "Logget inn som {name}",
+    "logged_in": "Du er logget inn. Du trenger ikke skrive fødselsnummeret.",
+    "my_bookings": "Mine timer",
+    "my_upcoming": "Kommende timer",
+    "my_past": "Tidligere timer",
+    "my_none": "Ingen timer.",
+    "my_cancel": "Avbestill",
+    "my_cancel_sure": "Ja, avbestill timen",
+    "my_move": "Flytt",
+    "my_move_pick": "Velg ny tid",
+    "my_moved": "Timen er flyttet.",
+    "my_cancelled": "Avbestilt",
+    "logout": "Logg ut",
+    "logged_out": "Du er logget ut.",
+    "login_failed": "Innloggingen lyktes ikke. Du kan fortsatt bestille uten å logge inn.",
+    "login_unavailable": "Innlogging er ikke tilgjengelig akkurat nå. Du kan fortsatt "
+                         "bestille uten å logge inn.",
+    "login_ended": "Innloggingen er avsluttet. Logg inn igjen for å se timene dine.",
+}
+NN_LOGIN: dict[str, str] = {
+    "login": "Logg inn",
+    "login_hint": "Logg inn for å bestille utan å skrive fødselsnummeret og for å sjå, "
+                  "flytte og avbestille timane dine her.",
+    "logged_in_as": "Logga inn som {name}",
+    "logged_in": "Du er logga inn. Du treng ikkje skrive fødselsnummeret.",
+    "my_bookings": "Mine timar",
+    "my_upcoming": "Komande timar",
+    "my_past": "Tidlegare timar",
+    "my_none": "Ingen timar.",
+    "my_cancel": "Avbestill",
+    "my_cancel_sure": "Ja, avbestill timen",
+    "my_move": "Flytt",
+    "my_move_pick": "Vel ny tid",
+    "my_moved": "Timen er flytta.",
+    "my_cancelled": "Avbestilt",
+    "logout": "Logg ut",
+    "logged_out": "Du er logga ut.",
+    "login_failed": "Innlogginga lukkast ikkje. Du kan framleis bestille utan å logge inn.",
+    "login_unavailable": "Innlogging er ikkje tilgjengeleg akkurat no. Du kan framleis "
+                         "bestille utan å logge inn.",
+    "login_ended": "Innlogginga er avslutta. Logg inn att for å sjå timane dine.",
+}
+EN_LOGIN: dict[str, str] = {
+    "login": "Log in",
+    "login_hint": "Log in to book without typing your national identity number, and to see, "
+                  "move and cancel your appointments here.",
+    "logged_in_as": "Logged in as {name}",
+    "logged_in": "You are logged in. You need not type your national identity number.",
+    "my_bookings": "My appointments",
+    "my_upcoming": "Upcoming",
+    "my_past": "Past",
+    "my_none": "No appointments.",
+    "my_cancel": "Cancel",
+    "my_cancel_sure": "Yes, cancel the appointment",
+    "my_move": "Move",
+    "my_move_pick": "Pick a new time",
+    "my_moved": "The appointment has been moved.",
+    "my_cancelled": "Cancelled",
+    "logout": "Log out",
+    "logged_out": "You are logged out.",
+    "login_failed": "The login did not succeed. You can still book without logging in.",
+    "login_unavailable": "Login is not available right now. You can still book without "
+                         "logging in.",
+    "login_ended": "Your login has ended. Log in again to see your appointments.",
+}
+NB.update(NB_LOGIN)
+NN.update(NN_LOGIN)
+EN.update(EN_LOGIN)
+
 STRINGS: dict[str, dict[str, str]] = {"nb": NB, "nn": NN, "en": EN}
 
 # What the page's script needs (the rest is rendered into the HTML).
@@ -531,6 +605,12 @@ def strings(language: str) -> dict[str, str]:
     return STRINGS.get(language, NB)
 
 
-def client_strings(language: str) -> dict[str, str]:
+#: what the login module needs besides, on pages of clinics with `patient_login` only
+LOGIN_CLIENT_KEYS = (*NB_LOGIN, "when", "who", "what", "loading", "no_slots", "err_generic",
+                     "err_network", "cancel_too_late")
+
+
+def client_strings(language: str, *, login: bool = False) -> dict[str, str]:
     table = strings(language)
-    return {key: table[key] for key in CLIENT_KEYS}
+    keys = dict.fromkeys((*CLIENT_KEYS, *(LOGIN_CLIENT_KEYS if login else ())))
+    return {key: table[key] for key in keys}

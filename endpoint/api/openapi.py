@@ -14,7 +14,13 @@ SLUG = {"name": "slug", "in": "path", "required": True,
 BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
               "schema": {"type": "string", "maxLength": 64}}
 AUTH = {"name": "Authorization", "in": "header", "required": False,
-        "schema": {"type": "string"}, "description": "Bearer <cancel_token>"}
+        "schema": {"type": "string"},
+        "description": "Bearer <cancel_token>, or Bearer <session> of a logged-in patient"}
+SESSION = {"name": "Authorization", "in": "header", "required": False,
+           "schema": {"type": "string"},
+           "description": "Bearer <session> of a logged-in patient (SPEC §13)"}
+LOCATION = {"Location": {"description": "Where the browser goes next",
+                         "schema": {"type": "string"}}}
 HOLD_ID = {"name": "hold_id", "in": "path", "required": True,
            "schema": {"type": "string", "maxLength": 64}}
 HOLD_AUTH = {**AUTH, "description": "Bearer <hold_token>"}
@@ -119,11 +125,16 @@ SPEC = {
         "/api/v1/clinics/{slug}/bookings": {
             "post": {
                 "operationId": "createBooking",
-                "parameters": [SLUG],
+                "description": "With a logged-in patient's session (Authorization: Bearer "
+                               "<session>) the patient's id_type and national_id come from "
+                               "the login and may be left out, as may the names.",
+                "parameters": [SLUG, SESSION],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
                 "responses": {
                     "201": _json("Booked; the cancel token is returned only here", "Created"),
+                    "401": _problem("A session that has ended, expired or is another "
+                                    "clinic's"),
                     "404": _problem("Unknown clinic"),
                     "409": _problem("slot_unavailable, max_self_booked, booking_deadline, "
                                     "outside_booking_window, hold_invalid or hold_expired"),
@@ -284,6 +295,83 @@ SPEC = {
                 },
             },
         },
+        "/api/v1/clinics/{slug}/me": {
+            "get": {
+                "operationId": "getMe",
+                "description": "The logged-in patient: names, contact details from their last "
+                               "booking, and this clinic's bookings of theirs however made. "
+                               "Never the national id.",
+                "parameters": [SLUG, SESSION],
+                "responses": {
+                    "200": _json("The patient and their bookings", "Me"),
+                    "401": _problem("No session, or one that has ended, expired or is "
+                                    "another clinic's"),
+                    "404": _problem("Unknown clinic"),
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/me/logout": {
+            "post": {
+                "operationId": "logout",
+                "parameters": [SLUG, SESSION],
+                "responses": {
+                    "200": {"description": "The session (if any) has ended",
+                            "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["logged_out"],
+                                "properties": {"logged_out": {"type": "boolean"},
+                                               "ended": {"type": "boolean"}}}}}},
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/patient/{slug}/login": {
+            "get": {
+                "operationId": "patientLogin",
+                "description": "Starts the OpenID Connect login (authorization code, PKCE "
+                               "S256, state, nonce, the clinic's acr_values) in the browser.",
+                "parameters": [SLUG, {"name": "next", "in": "query", "required": True,
+                                      "schema": {"type": "string", "maxLength": 2000},
+                                      "description": "One of the clinic's own pages"}],
+                "responses": {
+                    "303": {"description": "To the identity provider (or back to next with "
+                                           "#login_error=provider)", "headers": LOCATION},
+                    "400": _problem("validation: next is not one of the clinic's pages"),
+                    "404": _problem("Unknown clinic, or no patient login there"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/patient/{slug}/callback": {
+            "get": {
+                "operationId": "patientLoginCallback",
+                "description": "Where the identity provider returns; validates the id token "
+                               "and ends on next with #session=<token>. A failure is 401 "
+                               "login_failed with a reason, or for a browser a redirect to "
+                               "next with #login_error=<reason>.",
+                "parameters": [SLUG,
+                               {"name": "state", "in": "query", "required": False,
+                                "schema": {"type": "string", "maxLength": 200}},
+                               {"name": "code", "in": "query", "required": False,
+                                "schema": {"type": "string", "maxLength": 2000}},
+                               {"name": "error", "in": "query", "required": False,
+                                "schema": {"type": "string", "maxLength": 200}}],
+                "responses": {
+                    "303": {"description": "To next, with #session= or #login_error= in the "
+                                           "fragment", "headers": LOCATION},
+                    "401": _problem("login_failed: state, denied, code, provider, signature, "
+                                    "issuer, audience, expired, nonce, acr, identity or "
+                                    "claims"),
+                    "404": _problem("Unknown clinic, or no patient login there"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
         "/healthz": {
             "get": {"operationId": "health", "responses": {
                 "200": _json("Healthy", "Health"), "503": _json("Database unreachable", "Health")}},
@@ -299,10 +387,12 @@ SPEC = {
                 "code": {"type": "string", "enum": [
                     "validation", "not_found", "slot_unavailable", "max_self_booked",
                     "booking_deadline", "outside_booking_window", "cancellation_deadline",
-                    "rate_limited", "unauthorized", "forbidden", "method_not_allowed",
+                    "rate_limited", "unauthorized", "login_failed", "forbidden",
+                    "method_not_allowed",
                     "payload_too_large", "unsupported_media_type", "unavailable",
                     "move_not_allowed", "hold_expired", "hold_invalid", "waitlist_ended",
                     *openapi_staff.CODES]},
+                "reason": {"type": "string", "description": "why a login failed"},
                 "errors": {"type": "array", "items": {
                     "type": "object", "required": ["field", "code", "message"],
                     "properties": {"field": {"type": "string"}, "code": {"type": "string"},
@@ -437,6 +527,20 @@ SPEC = {
         "Released": {"type": "object", "required": ["released"],
                      "properties": {"released": {"type": "boolean"}}},
         "Booking": BOOKING,
+        "Me": {
+            "type": "object",
+            "required": ["first_name", "last_name", "phone", "email", "bookings"],
+            "properties": {
+                "first_name": {"type": "string"}, "last_name": {"type": "string"},
+                "phone": {"type": "string"}, "email": {"type": "string"},
+                "bookings": {"type": "array", "items": {"allOf": [
+                    {"$ref": "#/components/schemas/Booking"},
+                    {"type": "object", "required": ["can_cancel", "can_move", "past"],
+                     "properties": {"can_cancel": {"type": "boolean"},
+                                    "can_move": {"type": "boolean"},
+                                    "past": {"type": "boolean"}}}]}},
+            },
+        },
         "BookingEnvelope": {"type": "object", "required": ["booking"],
                             "properties": {"booking": {"$ref": "#/components/schemas/Booking"}}},
         "Created": {"type": "object", "required": ["booking", "cancel_token"],

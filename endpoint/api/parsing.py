@@ -11,7 +11,7 @@ from booking import Clinic, last_bookable_day, local_today
 from endpoint import fields
 from endpoint.fields import NOTE_MAX, identity_code
 from endpoint.problems import FieldError, Problem, validation
-from endpoint.services.bookings import BookingRequest
+from endpoint.services.bookings import BookingRequest, Patient
 from endpoint.services.slots import SlotQuery
 from endpoint.services.waitlist import Joining
 
@@ -53,8 +53,9 @@ def slot_query(args, clinic: Clinic, now: datetime) -> SlotQuery:
     return SlotQuery(kind, calendar, max(first, today), min(stop, last_day))
 
 
-def booking_request(body: object, clinic: Clinic) -> BookingRequest:
-    """Validate a POST body (SPEC §5); a 422 lists every problem at once."""
+def booking_request(body: object, clinic: Clinic, known: Patient | None = None) -> BookingRequest:
+    """Validate a POST body (SPEC §5); a 422 lists every problem at once. `known`: the
+    logged-in patient, whose body needs no identity (SPEC §13)."""
     if not isinstance(body, dict):
         raise validation([("", "object")], clinic.language)
     errors: list[FieldError] = []
@@ -69,7 +70,8 @@ def booking_request(body: object, clinic: Clinic) -> BookingRequest:
     note = fields.text(body, "note", "note", errors, required=False, limit=NOTE_MAX,
                        multiline=True)
     patient = fields.patient(body, clinic, errors,
-                             email_needed=kind is not None and "email" in kind.notify)
+                             email_needed=kind is not None and "email" in kind.notify,
+                             known=known)
     hold_token = _hold_token(body, errors)
     if errors or patient is None:
         raise validation(errors, clinic.language)

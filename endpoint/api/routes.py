@@ -16,6 +16,7 @@ from endpoint.api.parsing import (
     slot_request,
     waitlist_request,
 )
+from endpoint.api.sessions import is_session_token, session_of
 from endpoint.api.views import booking_json, entry_json, hold_json
 from endpoint.fields import json_body
 from endpoint.problems import Problem
@@ -81,7 +82,11 @@ def slots(slug: str):
 @bp.post("/clinics/<slug>/bookings")
 def create_booking(slug: str):
     clinic = clinic_or_404(slug)
-    req = booking_request(json_body(clinic.language), clinic)
+    known = None
+    if request.headers.get("Authorization"):  # a logged-in patient (SPEC §13)
+        s = session_of(clinic, bearer_token(request.headers.get("Authorization")))
+        known = bookings.Patient(s.id_type, s.national_id, s.first_name, s.last_name, "", "")
+    req = booking_request(json_body(clinic.language), clinic, known)
     secret_key = state.current().settings.secret_key
     booking, token = bookings.create_booking(clinic, req, now(), secret_key)
     response = jsonify({"booking": booking_json(clinic, booking),
@@ -93,29 +98,37 @@ def create_booking(slug: str):
 @bp.get("/clinics/<slug>/bookings/<booking_id>")
 def get_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)
-    token = bearer_token(request.headers.get("Authorization"))
-    booking = bookings.find_booking(clinic, booking_id, token)
+    booking = _authorised(clinic, booking_id)
     return jsonify({"booking": booking_json(clinic, booking, now())})
 
 
 @bp.delete("/clinics/<slug>/bookings/<booking_id>")
 def cancel_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)
-    token = bearer_token(request.headers.get("Authorization"))
+    booking = _authorised(clinic, booking_id)
     current = now()
-    booking = bookings.cancel_booking(clinic, booking_id, token, current)
+    booking = bookings.cancel_found(clinic, booking, current)
     return jsonify({"booking": booking_json(clinic, booking, current)})
+
+
+def _authorised(clinic: Clinic, booking_id: str):
+    """The booking the bearer may act on: by its cancel token, or a logged-in patient's own
+    booking by their session; one 404 for every kind of miss."""
+    token = bearer_token(request.headers.get("Authorization"))
+    if is_session_token(token):
+        return bookings.find_own_booking(clinic, booking_id,
+                                         session_of(clinic, token).patient_key)
+    return bookings.find_booking(clinic, booking_id, token)
 
 
 @bp.patch("/clinics/<slug>/bookings/<booking_id>")
 def move_booking(slug: str, booking_id: str):
     """The patient moves their booking (SPEC §11): same id and token, a new time."""
     clinic = clinic_or_404(slug)
-    token = bearer_token(request.headers.get("Authorization"))
+    found = _authorised(clinic, booking_id)  # the cancel token, or the patient's session
     start, calendar, hold_token = move_request(json_body(clinic.language), clinic)
     current = now()
-    booking = bookings.move_booking(clinic, booking_id, token, start, calendar, current,
-                                    hold_token)
+    booking = bookings.move_found(clinic, found, start, calendar, current, hold_token)
     return jsonify({"booking": booking_json(clinic, booking, current)})
 
 

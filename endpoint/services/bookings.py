@@ -9,6 +9,7 @@ in the same transaction.
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -116,9 +117,24 @@ def find_booking(clinic: Clinic, public_id: str, token: str) -> Booking:
     return booking
 
 
+def find_own_booking(clinic: Clinic, public_id: str, key: str) -> Booking:
+    """A logged-in patient's own booking (`key`: their `patient_key`); the same 404 as
+    `find_booking` for another patient's booking and for none."""
+    booking = lookup(clinic, public_id)
+    expected = booking.patient_key if booking is not None else ""
+    matches = hmac.compare_digest(key.encode(), (expected or "-").encode())
+    if booking is None or not matches or not booking.patient_key:
+        raise Problem("not_found", "No booking with that id and token.")
+    return booking
+
+
 def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime) -> Booking:
     """Cancel as the patient; cancelling again changes nothing."""
-    booking = find_booking(clinic, public_id, token)
+    return cancel_found(clinic, find_booking(clinic, public_id, token), now)
+
+
+def cancel_found(clinic: Clinic, booking: Booking, now: datetime) -> Booking:
+    """Cancel a booking the patient has shown to be theirs (token or session)."""
     if booking.status == "cancelled":
         return booking
     refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
@@ -188,7 +204,14 @@ def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
     higher SEQUENCE); the freed time is offered to the wait list. `hold_token`: the
     patient's hold on the new time, consumed by the move.
     """
-    booking = find_booking(clinic, public_id, token)
+    return move_found(clinic, find_booking(clinic, public_id, token), start, calendar, now,
+                      hold_token)
+
+
+def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str | None,
+               now: datetime, hold_token: str | None = None) -> Booking:
+    """`move_booking` of a booking the patient has shown to be theirs (cancel token, or a
+    logged-in patient's session, SPEC §13)."""
     target = calendar or booking.calendar
     if (problem := check_move(clinic, booking, now)) is not None:
         raise problem
@@ -242,5 +265,6 @@ def placement(clinic: Clinic, booking: Booking) -> dict[str, object]:
             "end": from_db(booking.end).astimezone(tz).isoformat()}
 
 
-__all__ = ["BookingRequest", "Patient", "cancel_booking", "cancel_by_staff", "check_move",
-           "create_booking", "find_booking", "freed", "move_booking", "placement"]
+__all__ = ["BookingRequest", "Patient", "cancel_booking", "cancel_by_staff", "cancel_found",
+           "check_move", "create_booking", "find_booking", "find_own_booking", "freed",
+           "move_booking", "move_found", "placement"]

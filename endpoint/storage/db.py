@@ -347,10 +347,40 @@ class SyncBusy(BaseModel):
     end = DateTimeField()
 
 
+class PatientSession(BaseModel):
+    """A logged-in patient's session (SPEC §13): the token only as a hash, the patient as
+    the keyed hash that their bookings carry, and the national id sealed under a key that
+    only the token (with the server's secret) opens, so the table alone reveals no number."""
+
+    id = AutoField()
+    token_hash = CharField(max_length=64, unique=True)
+    clinic = CharField(max_length=100)
+    patient_key = CharField(max_length=64)
+    sealed_id = TextField()  # AES-GCM of "id_type:national_id", key from the token
+    first_name = CharField(max_length=200, default="")
+    last_name = CharField(max_length=200, default="")
+    created_at = DateTimeField()
+    last_seen_at = DateTimeField()
+
+
+class PatientLoginAttempt(BaseModel):
+    """A login on its way through the provider: its `state` (as a hash), `nonce` and PKCE
+    verifier, kept server-side, bound to the clinic, taken once, short-lived."""
+
+    id = AutoField()
+    state_hash = CharField(max_length=64, unique=True)
+    clinic = CharField(max_length=100)
+    nonce = CharField(max_length=100)
+    code_verifier = CharField(max_length=128)
+    next_url = TextField()
+    created_at = DateTimeField()
+
+
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
                                      CalendarState, StaffSession, StaffBlock, BookingLog,
                                      PatientSearch, Hold, WaitlistEntry, WaitlistOffer,
-                                     SyncSource, SyncBusy)
+                                     SyncSource, SyncBusy,
+                                     PatientSession, PatientLoginAttempt)
 
 
 def is_postgres() -> bool:

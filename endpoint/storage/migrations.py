@@ -18,7 +18,9 @@ from endpoint.storage.db import (
     CalendarState,
     Hold,
     Outbox,
+    PatientLoginAttempt,
     PatientSearch,
+    PatientSession,
     RateHit,
     SchemaVersion,
     StaffBlock,
@@ -36,7 +38,7 @@ from endpoint.storage.db import (
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 _schema = {"ready": False}
@@ -189,4 +191,14 @@ def _v8() -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS sync_busy_source ON sync_busy (source_id)")
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8}
+def _v9() -> None:
+    # logged-in patients (SPEC §13): their sessions and the logins on their way through the
+    # identity provider
+    db.create_tables([PatientSession, PatientLoginAttempt])
+    db.execute_sql("CREATE INDEX IF NOT EXISTS patient_session_seen ON patient_session "
+                   "(last_seen_at)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS patient_login_attempt_created ON "
+                   "patient_login_attempt (created_at)")
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8, 9: _v9}

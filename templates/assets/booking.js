@@ -8,6 +8,7 @@ import {canSearchAgain, clinicInfo, insideDeadline} from "./flow.js";
 import {fmt} from "./format.js";
 import {calendarFile} from "./ics.js";
 import {setup} from "./page.js";
+import {onChange, put, token} from "./session.js";
 import {picker} from "./steps.js";
 
 function bookingPage({cfg, T, text, track}) {
@@ -16,6 +17,11 @@ function bookingPage({cfg, T, text, track}) {
   const api = client(cfg.api);
   const form = $("#details-form"), idType = $("#id_type"), idInput = $("#national_id");
   const detailsErr = $("#details-error"), wlButton = $("#waitlist-open");
+  // a logged-in patient (SPEC §13, patient.js) books without typing their identity
+  const session = () => token(cfg.slug);
+  const identity = () => { [idType, idInput].forEach((el) => { el.closest(".field").hidden = !!session(); }); };
+  onChange(identity);
+  identity();
   let info = null, flow = null;
 
   // The wait list's form: its own module, fetched the first time it is wanted.
@@ -29,7 +35,10 @@ function bookingPage({cfg, T, text, track}) {
 
   const page = {
     confirmLabel: T.confirm,
-    post: (fx) => api("POST", "/bookings", fx.body),
+    post: (fx) => api("POST", "/bookings", fx.body, session()).then((res) => {
+      if (res.status === 401 && session()) put(cfg.slug, "");
+      return res;
+    }),
     confirm: fillConfirm,
     receipt,
     noSlots(s, box) {
@@ -86,7 +95,7 @@ function bookingPage({cfg, T, text, track}) {
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const bad = FIELDS.filter((n) => !checkField(n, true));
+    const bad = FIELDS.filter((n) => !(n === "national_id" && session()) && !checkField(n, true));
     if (bad.length) {
       detailsErr.textContent = T.fix_fields;
       detailsErr.hidden = false;
@@ -115,7 +124,7 @@ function bookingPage({cfg, T, text, track}) {
     row(dl, T.what, text.type(s.type));
     row(dl, T.place, place(s));
     row(dl, T.name, d.first_name + " " + d.last_name);
-    row(dl, T[d.id_type], d.national_id.replace(/[\s-]/g, "").slice(0, 6) + " *****");
+    if (!session()) row(dl, T[d.id_type], d.national_id.replace(/[\s-]/g, "").slice(0, 6) + " *****");
     row(dl, T.mobile, d.phone);
     row(dl, T.email, d.email);
     const info = $("#confirm-info");

@@ -652,6 +652,53 @@ CASES = {
           - {id: index, title: Forside}   #! booking_links[0].id
           - {id: x, title: X, type: ukjent}   #! booking_links.x.type
         """,
+    # -- patient login (SPEC §13) --------------------------------------------------------
+    "patient login with bad values": """
+        name: Testklinikken
+        pages_url: https://www.test.example/booking/
+        endpoint_url: https://api.test.example
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        patient_login:
+          issuer: http://idp.example.no             #! patient_login.issuer
+          client_id: ledig
+          client_secret_env: "my secret value"      #! patient_login.client_secret_env
+          acr_values: idporten-loa-substantial
+          id_claim: "p i d"                         #! patient_login.id_claim
+          scope: openid                             #! patient_login.scope
+        """,
+    "patient login without its required keys": """
+        name: Testklinikken
+        pages_url: https://www.test.example/booking/
+        endpoint_url: https://api.test.example
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        patient_login:
+          client_secret_env: LEDIG_OIDC_SECRET  #! patient_login.client_id patient_login.acr_values
+          issuer: https://idp.example.no/?x=1   #! patient_login.issuer
+        """,
+    "patient login needs the pages and the endpoint": """
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        patient_login:                    #! pages_url endpoint_url
+          issuer: https://idp.example.no
+          client_id: ledig
+          client_secret_env: LEDIG_OIDC_SECRET
+          acr_values: idporten-loa-substantial
+        """,
 }
 
 
@@ -809,3 +856,34 @@ def test_dates_and_ranges_become_exceptions():
         ("2027-07-05", "2027-07-23", True, 0),
         ("2026-12-02", "2026-12-02", False, 1),
     ]
+
+
+def test_a_patient_login_loads_with_its_defaults():
+    clinic, issues = load(VALID + case("""
+        pages_url: https://www.test.example/booking/
+        endpoint_url: https://api.test.example
+        patient_login:
+          issuer: https://idp.example.no/
+          client_id: ledig
+          client_secret_env: LEDIG_OIDC_SECRET
+          acr_values: idporten-loa-substantial
+        """))
+    assert issues == []
+    login = clinic.patient_login
+    assert (login.issuer, login.client_id, login.client_secret_env, login.acr_values,
+            login.id_claim) == ("https://idp.example.no", "ledig", "LEDIG_OIDC_SECRET",
+                                "idporten-loa-substantial", "pid")
+    assert load(VALID)[0].patient_login is None
+
+
+@pytest.mark.parametrize("issuer", ["http://127.0.0.1:9400", "http://localhost:9400/realm"])
+def test_plain_http_issuers_only_on_loopback(issuer: str):
+    assert errors_of(VALID + case(f"""
+        pages_url: https://www.test.example/booking/
+        endpoint_url: https://api.test.example
+        patient_login:
+          issuer: {issuer}
+          client_id: ledig
+          client_secret_env: LEDIG_OIDC_SECRET
+          acr_values: idporten-loa-substantial
+        """)) == set()

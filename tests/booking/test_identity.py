@@ -487,3 +487,23 @@ def test_with_control_digits_builds_numbers_the_validator_accepts():
         if number is not None:
             assert number.startswith(first_nine)
             assert validate_national_id(number, "fnr", test_mode=False) == number
+
+
+def test_identify_names_the_type_by_the_same_rules_as_the_vectors():
+    """`identify` (an identity provider's claim, no type picked): the vectors' verdicts,
+    the type being the one the number is."""
+    vectors = json.loads((ROOT / "tests" / "data" / "identity_vectors.json").read_text())
+    checked = 0
+    for v in vectors:
+        if v["code"] in ("id_type", "id_type_mismatch"):
+            continue  # a picked type's own errors: identify picks none
+        if v["valid"]:
+            assert identity.identify(v["input"], test_mode=v["test_mode"]) == (
+                v["normalized"], v["id_type"]), v
+        else:
+            with pytest.raises(IdentityError) as info:
+                identity.identify(v["input"], test_mode=v["test_mode"])
+            assert info.value.code == v["code"], v
+        checked += 1
+    assert checked > 20
+    assert identity.identify("41018036736", test_mode=False) == ("41018036736", "dnr")

@@ -42,7 +42,7 @@ def test_built_imports_name_built_files():
     booking = assets.files[assets.paths["booking.js"]].decode()
     assert {stem(n) for n in BUILT_IMPORT.findall(booking)} == {
         "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js",
-        "steps.js"}
+        "steps.js", "session.js"}
     # the wait list's form: loaded by import() when asked for, under its hashed name
     assert [stem(n) for n in BUILT_DYNAMIC.findall(booking)] == ["waitlist.js"]
 
@@ -61,9 +61,9 @@ def test_a_change_renames_the_module_and_those_that_import_it(tmp_path):
     after = pages.load_assets(folder).paths
     renamed = {name for name in before if before[name] != after[name]}
     # format.js, and what imports it, statically or by import(): flow.js, page.js,
-    # steps.js, waitlist.js, move.js and the entries above them
+    # steps.js, waitlist.js, move.js, patient.js and the entries above them
     assert renamed == {"format.js", "flow.js", "page.js", "steps.js", "waitlist.js", "move.js",
-                       "booking.js", "cancel.js", "links.js", "venteliste.js"}
+                       "booking.js", "cancel.js", "links.js", "venteliste.js", "patient.js"}
 
 
 def test_the_same_sources_give_the_same_names(tmp_path):

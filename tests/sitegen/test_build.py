@@ -41,12 +41,13 @@ booking_links:
 MODULES = {"api.js", "booking.js", "cancel.js", "cancellation.js", "consent.js", "dom.js",
            "embed.js", "fields.js", "flow.js", "format.js", "ics.js", "links.js", "move.js",
            "page.js", "snippet.js", "steps.js", "tracking.js", "venteliste.js", "waiting.js",
-           "waitlist.js"}
+           "waitlist.js", "session.js", "patient.js"}
 ASSET_NAMES = MODULES | {"boot.js", "identity.js", "ledig.css"}
 #: the wait list's form, which the booking page fetches by import() only when asked for
 LAZY = {"waiting.js", "waitlist.js"}
+# patient.js is loaded only by the pages of clinics with patient_login (the demo has none)
 BOOKING_PAGE_ASSETS = ASSET_NAMES - {"cancel.js", "cancellation.js", "links.js", "snippet.js",
-                                     "move.js", "venteliste.js"} - LAZY
+                                     "move.js", "venteliste.js", "patient.js"} - LAZY
 
 
 def page_assets(out: Path, page: Path, lazy: bool = False) -> set[Path]:
@@ -324,7 +325,7 @@ def test_clinic_option_keeps_the_assets_other_clinics_still_link_to(content_dir,
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in linked(SLUG, "")} == {
         f"assets/{name}" for name in BOOKING_PAGE_ASSETS | {"waitlist.js"}}
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in old} == {
-        f"assets/{name}" for name in ASSET_NAMES}
+        f"assets/{name}" for name in ASSET_NAMES - {"patient.js"}}  # no patient_login here
     assert all((out / a).exists() for a in old)
     # a change to the CSS: new content-hashed name, a new engine
     changed = tmp_path / "assets"
@@ -343,13 +344,16 @@ def test_clinic_option_keeps_the_assets_other_clinics_still_link_to(content_dir,
     missing = [a for a in old if not (out / a).exists()]
     assert missing == [], "a one-clinic build removed assets other clinics link to"
     manifest = json.loads((out / MANIFEST).read_text())
-    assert set(manifest["assets"]) == old | linked("fjell")
+    # patient.js, written for clinics with patient_login, which none of these has
+    unlinked = {a for a in manifest["assets"] if a.startswith("assets/patient.")}
+    assert len(unlinked) == 1  # the CSS changed, not patient.js
+    assert set(manifest["assets"]) == old | linked("fjell") | unlinked
     # a full build brings every page up to date, then removes what none links to
     code, log = run(content_dir, out)
     assert code == 0 and "1 removed" in log, log
     assert linked(SLUG) == linked("fjell")
-    assert {str(p.relative_to(out)) for p in (out / "assets").iterdir()} == linked(SLUG)
-    assert set(json.loads((out / MANIFEST).read_text())["assets"]) == linked(SLUG)
+    assert {str(p.relative_to(out)) for p in (out / "assets").iterdir()} == linked(SLUG) | unlinked
+    assert set(json.loads((out / MANIFEST).read_text())["assets"]) == linked(SLUG) | unlinked
 
 
 def test_embeds_of_one_clinic_have_distinct_iframe_ids(content_dir, tmp_path, capsys):
@@ -375,3 +379,35 @@ def test_embeds_of_one_clinic_have_distinct_iframe_ids(content_dir, tmp_path, ca
     html = (out / SLUG / "lenker" / "index.html").read_text()
     config = json.loads(re.search(r'id="ledig-config">(.*?)</script>', html).group(1))
     assert config["iframe_template"].count(f"ledig-{SLUG}-\x00EMBED\x00") == 2
+
+
+LOGIN = """patient_login:
+  issuer: https://idp.example.no
+  client_id: ledig
+  client_secret_env: LEDIG_OIDC_SECRET
+  acr_values: idporten-loa-substantial
+"""
+
+
+def test_patient_login_adds_its_module_to_the_booking_pages_only(content_dir, tmp_path,
+                                                                 write_clinic_file):
+    write_clinic_file(content_dir, "fjell", small(1) + LOGIN)
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    names = {}
+    for page in ("fjell/index.html", "fjell/lenke/index.html", "fjell/avbestill/index.html",
+                 f"{SLUG}/index.html"):
+        loaded = page_assets(out, out / page)
+        budget = sum(a.stat().st_size for a in loaded)
+        assert budget <= 50 * 1024, f"{page} loads {budget} bytes; the budget is 50 KB"
+        names[page] = {re.sub(r"\.[0-9a-f]{10}\.", ".", a.name) for a in loaded}
+    assert "patient.js" in names["fjell/index.html"] and "patient.js" in names[
+        "fjell/lenke/index.html"]
+    assert "patient.js" not in names["fjell/avbestill/index.html"]
+    assert "patient.js" not in names[f"{SLUG}/index.html"]
+    html = (out / "fjell" / "index.html").read_text()
+    config = json.loads(re.search(r'id="ledig-config">(.*?)</script>', html).group(1))
+    assert config["login"] == "https://api.example.no/patient/fjell/login"
+    assert config["t"]["my_bookings"] == "Mine timer" and 'id="login"' in html
+    demo = (out / SLUG / "index.html").read_text()
+    assert 'id="login"' not in demo and '"login"' not in demo
