@@ -204,9 +204,10 @@ def _limit(state: AppState) -> None:
 
 
 def allowed_origins(state: AppState, slug: str | None) -> set[str]:
-    clinics = state.registry.clinics()
-    chosen = [clinics[slug]] if slug in clinics else ([] if slug else list(clinics.values()))
-    return {origin for clinic in chosen for origin in clinic.origins}
+    if slug:  # one clinic's: no copy of every clinic's entry per request (2,000 of them)
+        clinic = state.registry.get(slug)
+        return set(clinic.origins) if clinic is not None else set()
+    return {origin for clinic in state.registry.clinics().values() for origin in clinic.origins}
 
 
 STAFF_API = "/api/v1/staff/"
@@ -277,5 +278,5 @@ def _serve_site(app: Flask, site: Path, state: AppState) -> None:
 def frame_ancestors(state: AppState, path: str) -> str:
     """Only the clinic's own origins (`embed_origins`, `pages_url`) may frame its pages."""
     slug = path.split("/", 1)[0]
-    origins = sorted(allowed_origins(state, slug)) if slug in state.registry.clinics() else []
+    origins = sorted(allowed_origins(state, slug)) if slug else []
     return " ".join(["frame-ancestors 'self'", *origins])

@@ -1,9 +1,14 @@
 """The clinics the endpoint serves, reloaded from `content/` when files change.
 
 Every request asks the registry for its clinic; at most once per
-`interval` seconds of its clock that triggers a cheap scan (a `stat` per file). A changed
-file is validated before it replaces anything: an invalid change is refused
-and logged, and the last valid version keeps serving. `on_reload`, when set,
+`interval` seconds of its clock that triggers a cheap scan: one `scandir` of
+the folder and a `stat` per file, compared with the (mtime_ns, size, inode)
+seen last. Only a file whose stamp changed is read and validated, so a change
+to one clinic of 2,000 costs one file's load, not 2,000 (about 11 ms for the
+scan itself at 2,000 files, `bench.scale`). While one request scans, the
+others go on with the clinics as they are instead of queueing behind it. A
+changed file is validated before it replaces anything: an invalid change is
+refused and logged, and the last valid version keeps serving. `on_reload`, when set,
 hears of every clinic a reload replaced (after the registry's lock is let go):
 the app uses it to warn when the change leaves bookings outside the schedule.
 """
@@ -11,13 +16,14 @@ the app uses it to warn when the change leaves bookings outside the schedule.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from booking import Clinic, ConfigIssue
-from common.content import clinic_files, load_clinic_bytes
+from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from endpoint.clock import SYSTEM, Clock
 
 log = logging.getLogger("ledig.content")
@@ -25,7 +31,7 @@ log = logging.getLogger("ledig.content")
 
 @dataclass(frozen=True)
 class FileState:
-    stamp: tuple[int, int]  # (mtime_ns, size)
+    stamp: tuple[int, int, int]  # (mtime_ns, size, inode)
     version: str
     errors: tuple[ConfigIssue, ...] = ()
 
@@ -63,12 +69,17 @@ class Registry:
         now = self.clock.monotonic()
         if not force and now - self._scanned < self.interval:
             return
-        with self._lock:
+        # another thread scanning now: serve what is loaded rather than wait for its scan
+        if not self._lock.acquire(blocking=force):
+            return
+        try:
             if not force and now - self._scanned < self.interval:
                 return
             self._scan_locked()
             self._scanned = self.clock.monotonic()
             reloaded, self._reloaded = self._reloaded, []
+        finally:
+            self._lock.release()
         if self.on_reload is not None:
             for clinic in reloaded:
                 try:
@@ -76,15 +87,31 @@ class Registry:
                 except Exception:  # a listener's failure must not stop the clinic serving
                     log.exception("content: after reloading '%s'", clinic.slug)
 
+    def _stamps(self) -> dict[Path, tuple[int, int, int]]:
+        """Each clinic file's (mtime_ns, size, inode), from one pass over the folder."""
+        folder = self.content_dir / "clinics"
+        out: dict[Path, tuple[int, int, int]] = {}
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            return out
+        with entries:
+            for entry in entries:
+                # as clinic_files' glob: no hidden files (an editor's lock or swap file)
+                if entry.name.startswith(".") or not entry.name.endswith(CLINIC_SUFFIXES):
+                    continue
+                try:
+                    st = entry.stat()  # follows a symlink, as reading the file does
+                except OSError:
+                    continue  # removed since the folder was listed
+                out[folder / entry.name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        return out
+
     def _scan_locked(self) -> None:
-        seen = set()
-        for path in clinic_files(self.content_dir):
-            seen.add(path)
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            stamp = (st.st_mtime_ns, st.st_size)
+        stamps = self._stamps()
+        seen = set(stamps)
+        for path in sorted(stamps):
+            stamp = stamps[path]
             old = self._files.get(path)
             if old is not None and old.stamp == stamp:
                 continue
@@ -95,7 +122,7 @@ class Registry:
                 log.warning("content: %s was removed; clinic '%s' is no longer served",
                             path, path.stem)
 
-    def _load(self, path: Path, stamp: tuple[int, int], old: FileState | None) -> None:
+    def _load(self, path: Path, stamp: tuple[int, int, int], old: FileState | None) -> None:
         try:
             data = path.read_bytes()
         except OSError as exc:
