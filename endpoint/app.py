@@ -17,6 +17,7 @@ from endpoint.clock import SYSTEM, Clock
 from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
+from endpoint.services.slots import SlotCache
 from endpoint.settings import Settings, ensure_secret_key
 from endpoint.staff.api import bp as staff_api_bp
 from endpoint.staff.routes import bp as staff_bp
@@ -56,7 +57,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     open_and_migrate(settings.database_url)
     state = AppState(settings=settings, clock=clock,
                      registry=Registry(settings.content, settings.reload_interval, clock),
-                     limiter=RateLimiter(clock))
+                     limiter=RateLimiter(clock),
+                     slot_cache=SlotCache.from_setting(settings.slot_cache))
     app.extensions[app_state.KEY] = state
     state.registry.on_reload = lambda clinic: _warn_of_conflicts(state, clinic)
     if settings.trusted_proxies:
@@ -152,6 +154,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
             "content": "ok" if not errors else "invalid change refused; serving last valid",
             "content_errors": [str(e) for e in errors],
             "conflicts": _conflicts(state, clinics) if ok else None,
+            # this process's slot cache since it started (`bench.scale` reads the hit ratio)
+            "slot_cache": state.slot_cache.stats(),
         }
         return jsonify(body), 200 if ok else 503
 

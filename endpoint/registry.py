@@ -36,6 +36,27 @@ class FileState:
     errors: tuple[ConfigIssue, ...] = ()
 
 
+def file_stamps(content_dir: Path) -> dict[Path, tuple[int, int, int]]:
+    """Each clinic file's (mtime_ns, size, inode), from one pass over `content/clinics/`."""
+    folder = Path(content_dir) / "clinics"
+    out: dict[Path, tuple[int, int, int]] = {}
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return out
+    with entries:
+        for entry in entries:
+            # as clinic_files' glob: no hidden files (an editor's lock or swap file)
+            if entry.name.startswith(".") or not entry.name.endswith(CLINIC_SUFFIXES):
+                continue
+            try:
+                st = entry.stat()  # follows a symlink, as reading the file does
+            except OSError:
+                continue  # removed since the folder was listed
+            out[folder / entry.name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return out
+
+
 class Registry:
     def __init__(self, content_dir: Path, interval: float = 1.0, clock: Clock = SYSTEM):
         self.content_dir = Path(content_dir)
@@ -87,28 +108,8 @@ class Registry:
                 except Exception:  # a listener's failure must not stop the clinic serving
                     log.exception("content: after reloading '%s'", clinic.slug)
 
-    def _stamps(self) -> dict[Path, tuple[int, int, int]]:
-        """Each clinic file's (mtime_ns, size, inode), from one pass over the folder."""
-        folder = self.content_dir / "clinics"
-        out: dict[Path, tuple[int, int, int]] = {}
-        try:
-            entries = os.scandir(folder)
-        except OSError:
-            return out
-        with entries:
-            for entry in entries:
-                # as clinic_files' glob: no hidden files (an editor's lock or swap file)
-                if entry.name.startswith(".") or not entry.name.endswith(CLINIC_SUFFIXES):
-                    continue
-                try:
-                    st = entry.stat()  # follows a symlink, as reading the file does
-                except OSError:
-                    continue  # removed since the folder was listed
-                out[folder / entry.name] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        return out
-
     def _scan_locked(self) -> None:
-        stamps = self._stamps()
+        stamps = file_stamps(self.content_dir)
         seen = set(stamps)
         for path in sorted(stamps):
             stamp = stamps[path]

@@ -16,6 +16,7 @@ class SettingsError(ValueError):
 
 RATE_RE = re.compile(r"^(\d+)\s*/\s*(second|minute|hour)$")
 PERIODS = {"second": 1, "minute": 60, "hour": 3600}
+SLOT_CACHES = ("calendar", "clinic")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Settings:
     outbox_worker: bool = True
     outbox_interval: float = 5.0
     purge_after_days: int | None = None
+    #: "calendar" (per-calendar entries, the default) or "clinic" (the first design, kept
+    #: for `bench.scale --compare`)
+    slot_cache: str = "calendar"
 
     @property
     def rate(self) -> tuple[int, int] | None:
@@ -68,7 +72,11 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_int(env, "LEDIG_TRUSTED_PROXIES"),
         purge_after_days=_int(env, "LEDIG_PURGE_AFTER_DAYS"),
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
+        slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
     )
+    if settings.slot_cache not in SLOT_CACHES:
+        raise SettingsError(f"LEDIG_SLOT_CACHE must be one of {', '.join(SLOT_CACHES)} "
+                            f"(got '{settings.slot_cache}')")
     settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early
     return settings
 
