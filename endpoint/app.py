@@ -56,7 +56,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     open_and_migrate(settings.database_url)
     state = AppState(settings=settings, clock=clock,
-                     registry=Registry(settings.content, settings.reload_interval, clock),
+                     registry=Registry(settings.content, settings.reload_interval, clock,
+                                       cache=settings.var / "content-cache"),
                      limiter=RateLimiter(clock),
                      slot_cache=SlotCache.from_setting(settings.slot_cache))
     app.extensions[app_state.KEY] = state

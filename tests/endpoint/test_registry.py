@@ -19,7 +19,7 @@ from endpoint.registry import Registry
 from tests.endpoint.endpoint_support import grenda_yaml
 from tests.support import Clock, write_clinic
 
-CLINICS = 40
+CLINICS = 20
 
 
 @pytest.fixture
@@ -61,10 +61,10 @@ def test_first_load_reads_every_file_then_an_unchanged_scan_reads_none(many, loa
 def test_a_reload_after_one_file_changed_reads_only_that_file(many, loads):
     registry, clock = _registry(many)
     loads.clear()
-    write_clinic(many, "klinikk-13", grenda_yaml(name="Klinikk 13, ny"))
+    write_clinic(many, "klinikk-03", grenda_yaml(name="Klinikk 3, ny"))
     clock.advance(seconds=1.1)
-    assert registry.get("klinikk-13").name == "Klinikk 13, ny"
-    assert loads == ["klinikk-13.yaml"]
+    assert registry.get("klinikk-03").name == "Klinikk 3, ny"
+    assert loads == ["klinikk-03.yaml"]
     assert registry.get("klinikk-12").name == "Klinikk 12"
 
 
@@ -104,13 +104,61 @@ def test_an_invalid_change_is_refused_alone_and_the_last_valid_version_serves(ma
     registry, clock = _registry(many)
     loads.clear()
     caplog.set_level(logging.ERROR)
-    write_clinic(many, "klinikk-21", grenda_yaml(name="Klinikk 21") + "unknown_key: 1\n")
+    write_clinic(many, "klinikk-11", grenda_yaml(name="Klinikk 11") + "unknown_key: 1\n")
     clock.advance(seconds=1.1)
-    assert registry.get("klinikk-21").name == "Klinikk 21"
-    assert loads == ["klinikk-21.yaml"]
+    assert registry.get("klinikk-11").name == "Klinikk 11"
+    assert loads == ["klinikk-11.yaml"]
     assert "refused" in caplog.text and "unknown_key" in caplog.text
-    assert [e.file for e in registry.errors()] == [str(many / "clinics" / "klinikk-21.yaml")]
+    assert [e.file for e in registry.errors()] == [str(many / "clinics" / "klinikk-11.yaml")]
     loads.clear()
     clock.advance(seconds=1.1)
-    registry.get("klinikk-21")
+    registry.get("klinikk-11")
     assert loads == []  # the refused file is not read again until it changes
+
+
+# -- the validated-clinic cache: a second start reads no file's YAML ---------------------------
+
+def _cached_registry(content: Path, cache: Path) -> Registry:
+    clock = Clock(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+    return Registry(content, interval=1.0, clock=clock, cache=cache)
+
+
+def test_a_second_start_unpickles_instead_of_validating(many, loads, tmp_path):
+    cache = tmp_path / "var" / "content-cache"
+    first = _cached_registry(many, cache)
+    assert len(loads) == CLINICS
+    loads.clear()
+    second = _cached_registry(many, cache)
+    assert loads == []
+    assert second.clinics() == first.clinics()
+    assert oct((next(cache.iterdir())).stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_cache_misses_on_a_changed_file_or_changed_code(many, loads, tmp_path,
+                                                            monkeypatch):
+    cache = tmp_path / "cache"
+    _cached_registry(many, cache)
+    write_clinic(many, "klinikk-03", grenda_yaml(name="Klinikk 3, ny"))
+    loads.clear()
+    registry = _cached_registry(many, cache)
+    assert loads == ["klinikk-03.yaml"]
+    assert registry.get("klinikk-03").name == "Klinikk 3, ny"
+    monkeypatch.setattr(registry_module, "_code_stamp", [b"other code"])
+    loads.clear()
+    _cached_registry(many, cache)
+    assert len(loads) == CLINICS
+
+
+def test_an_invalid_file_is_never_cached_and_a_torn_entry_is_validated_again(many, loads,
+                                                                             tmp_path):
+    cache = tmp_path / "cache"
+    write_clinic(many, "klinikk-09", grenda_yaml() + "unknown_key: 1\n")
+    registry = _cached_registry(many, cache)
+    assert registry.get("klinikk-09") is None
+    assert len(list(cache.glob("*.pickle"))) == CLINICS - 1
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(b"torn")
+    loads.clear()
+    registry = _cached_registry(many, cache)
+    assert len(loads) == CLINICS and registry.get("klinikk-10").name == "Klinikk 10"
+    assert registry.get("klinikk-09") is None
