@@ -54,7 +54,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider's
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    open_and_migrate(settings.database_url)
+    open_and_migrate(settings.database_url, ping=settings.db_ping)
     state = AppState(settings=settings, clock=clock,
                      registry=Registry(settings.content, settings.reload_interval, clock,
                                        cache=settings.var / "content-cache"),

@@ -37,14 +37,14 @@ SCHEMA_VERSION = 6
 _schema = {"ready": False}
 
 
-def open_and_migrate(url: str) -> None:
+def open_and_migrate(url: str, *, ping: str = "idle") -> None:
     """Open the database of `url` and bring its schema up to date.
 
     An unreachable database is logged, not raised: the endpoint starts anyway,
     `/healthz` says 503, and the first request that reaches the database
     brings the schema up (`ensure_schema`).
     """
-    open_database(url)
+    open_database(url, ping=ping)
     reset()
     try:
         migrate()
