@@ -17,7 +17,9 @@
 4. `--compare`: the largest process count again with the bottlenecks put back,
    in the same run: Peewee's pool ping on every request under its lock
    (`LEDIG_DB_PING=always`), then also the whole-clinic slot cache
-   (`LEDIG_SLOT_CACHE=clinic`) — the code as it was before `bench.scale`.
+   (`LEDIG_SLOT_CACHE=clinic`) — the code as it was before `bench.scale`;
+   and once with each clinic's requests sent to one process (a balancer that
+   hashes the clinic in the path), so each process caches a quarter of them.
 5. `--pgbouncer`: the largest process count again through PgBouncer in
    transaction mode (Debian's `pgbouncer`, started here as user postgres).
 6. `--build`: `sitegen build` of the clinics: full, no change, one clinic changed.
@@ -66,6 +68,9 @@ class Result:
     race_winners: int
     limit_winners: int
     startup_s: float
+    #: CPU of the endpoint processes and of their PostgreSQL backends per request
+    cpu_ms: float = float("nan")
+    pg_cpu_ms: float = float("nan")
 
 
 # -- servers -----------------------------------------------------------------------------
@@ -125,6 +130,27 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pids(database: str) -> list[int]:
+    """The PostgreSQL server processes serving `database` now (their CPU is the load)."""
+    import psycopg2
+
+    conn = psycopg2.connect(POSTGRES_ADMIN)
+    with conn.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))
+        pids = [row[0] for row in cur.fetchall()]
+    conn.close()
+    return pids
 
 
 def cache_stats(ports: list[int]) -> tuple[int, int]:
@@ -258,7 +284,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: Path,
                args: argparse.Namespace, env: dict[str, str] | None = None,
-               via: PgBouncer | None = None) -> Result:
+               via: PgBouncer | None = None, route: str = "any") -> Result:
     url = postgres_url()
     if url is None:
         raise SystemExit("PostgreSQL is not reachable at 127.0.0.1:5432 (run .ci/run's setup)")
@@ -277,13 +303,17 @@ def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: P
         plan = Plan(ports=ports, sizes=sizes, weights=zipf_weights(len(sizes)),
                     staff_tokens=tokens, patients=patients[:args.patients],
                     today=datetime.now(UTC).date(), seconds=args.seconds,
-                    max_requests=args.max_requests, threads=args.client_threads)
+                    max_requests=args.max_requests, threads=args.client_threads, route=route)
         if args.warmup > 0:  # a process that has served a while: its cache holds the
             # busy clinics; the figures below count from here
             run(Plan(**{**plan.__dict__, "seconds": args.warmup, "seed": 99}),
                 args.client_processes)
         hits0, misses0 = cache_stats(ports)
+        pg_before = {pid: cpu_seconds(pid) for pid in backend_pids(name)}
+        app_before = sum(cpu_seconds(proc.pid) for proc in procs)
         tally, wall = run(plan, args.client_processes)
+        app_cpu = sum(cpu_seconds(proc.pid) for proc in procs) - app_before
+        pg_cpu = sum(cpu_seconds(pid) - pg_before.get(pid, 0.0) for pid in backend_pids(name))
         hits, misses = cache_stats(ports)
         hits, misses = hits - hits0, misses - misses0
         rss_after = max(rss_mb(proc.pid) for proc in procs)
@@ -296,7 +326,11 @@ def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: P
         drop_postgres(url)
     result = summarise(label, n, tally, wall, hits, misses, bad, race_winners, limit_winners,
                        startup, active)
-    print(f"    largest RSS of a server process after the load: {rss_after:.0f} MB")
+    result.cpu_ms = app_cpu * 1000 / max(result.requests, 1)
+    result.pg_cpu_ms = pg_cpu * 1000 / max(result.requests, 1)
+    print(f"    CPU per request: endpoint {result.cpu_ms:.2f} ms, PostgreSQL {result.pg_cpu_ms:.2f}"
+          f" ms ({app_cpu:.1f} s and {pg_cpu:.1f} s in {wall:.1f} s); largest RSS of a server "
+          f"process after the load: {rss_after:.0f} MB")
     return result
 
 
@@ -542,6 +576,12 @@ def main(argv: list[str] | None = None) -> dict:
             ("and the whole-clinic slot cache (LEDIG_SLOT_CACHE=clinic): the code before",
              {"LEDIG_DB_PING": "always", "LEDIG_SLOT_CACHE": "clinic"}),
         ]
+        routed = run_config(f"{most} processes, each clinic's requests to one process",
+                            most, content, sizes, work, args, route="clinic")
+        print(f"    routed by clinic / any process at {most} processes: req/s "
+              f"x{routed.rps / new.rps:.2f}, p99 x{routed.p99_ms / new.p99_ms:.2f}, cache hits "
+              f"{new.hit_ratio:.1%} -> {routed.hit_ratio:.1%}")
+        results.append(routed)
         for label, env in before:
             old = run_config(f"{most} processes, {label}", most, content, sizes, work, args,
                              env=env)

@@ -25,6 +25,7 @@ import random
 import socket
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -120,6 +121,9 @@ class Plan:
     max_requests: int
     threads: int
     seed: int = 1
+    #: "any": each connection stays on one server (a plain load balancer); "clinic": a
+    #: request goes to the server its clinic's slug hashes to (a balancer hashing the path)
+    route: str = "any"
 
 
 @dataclass
@@ -149,7 +153,9 @@ def _worker(plan: Plan, n: int, budget: list[int], lock: threading.Lock, out: Ta
     slugs = list(plan.sizes)
     staffed = [s for s in slugs if s in plan.staff_tokens]
     staff_weights = [plan.weights[slugs.index(s)] for s in staffed]
-    conn = Connection("127.0.0.1", plan.ports[n % len(plan.ports)])
+    own = Connection("127.0.0.1", plan.ports[n % len(plan.ports)])
+    by_server = [Connection("127.0.0.1", port) for port in plan.ports]
+    conn = own
     ops, op_weights = list(WEIGHTS), list(WEIGHTS.values())
     mine: list[tuple[str, str, str]] = []  # (slug, booking id, cancel token)
     tally = Tally()
@@ -185,6 +191,8 @@ def _worker(plan: Plan, n: int, budget: list[int], lock: threading.Lock, out: Ta
         if op == "staff_day" and not staffed:
             op = "slots"
         slug = rng.choices(slugs, plan.weights)[0]
+        if plan.route == "clinic":  # zlib.crc32: the same server in every client process
+            conn = by_server[zlib.crc32(slug.encode()) % len(by_server)]
         if op == "slots":
             call("slots", "GET", slot_path(slug))
         elif op == "info":
@@ -215,10 +223,13 @@ def _worker(plan: Plan, n: int, budget: list[int], lock: threading.Lock, out: Ta
                  token=token)
         else:
             slug = rng.choices(staffed, staff_weights)[0]
+            if plan.route == "clinic":
+                conn = by_server[zlib.crc32(slug.encode()) % len(by_server)]
             day = plan.today + timedelta(days=rng.randrange(6))
             call("staff_day", "GET", f"/api/v1/staff/{slug}/day?date={day}",
                  token=plan.staff_tokens[slug])
-    conn.close()
+    for c in (own, *by_server):
+        c.close()
     with lock:
         out.merge(tally)
 
