@@ -71,6 +71,8 @@ class Result:
     #: CPU of the endpoint processes and of their PostgreSQL backends per request
     cpu_ms: float = float("nan")
     pg_cpu_ms: float = float("nan")
+    #: one of the plain process counts (not a --compare or --pgbouncer variant)
+    plain: bool = True
 
 
 # -- servers -----------------------------------------------------------------------------
@@ -326,6 +328,7 @@ def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: P
         drop_postgres(url)
     result = summarise(label, n, tally, wall, hits, misses, bad, race_winners, limit_winners,
                        startup, active)
+    result.plain = env is None and via is None and route == "any"
     result.cpu_ms = app_cpu * 1000 / max(result.requests, 1)
     result.pg_cpu_ms = pg_cpu * 1000 / max(result.requests, 1)
     print(f"    CPU per request: endpoint {result.cpu_ms:.2f} ms, PostgreSQL {result.pg_cpu_ms:.2f}"
@@ -507,7 +510,7 @@ def builds(content: Path, work: Path) -> dict[str, float]:
 
 def report_json(clinics: int, results: list[Result], one: dict[str, float] | None) -> dict:
     """SPEC §14's object: the plain process counts (not --compare's or PgBouncer's runs)."""
-    main_results = [r for r in results if r.label.endswith(("process", "processes"))]
+    main_results = [r for r in results if r.plain]
     return {
         "clinics": clinics,
         "processes": [{"n": r.n, "rps": round(r.rps, 1), "p99_ms": round(r.p99_ms, 1),
@@ -527,7 +530,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true")
     p.add_argument("--clinics", type=int, default=2000)
-    p.add_argument("--processes", default="1,2,4", help="endpoint process counts to run")
+    p.add_argument("--processes", default="1,2,4",
+                   help="endpoint process counts to run (0: none, e.g. with --build)")
     p.add_argument("--seconds", type=float, default=20, help="load per configuration")
     p.add_argument("--warmup", type=float, default=10,
                    help="seconds of the same workload before each measurement (not counted)")
@@ -565,11 +569,11 @@ def main(argv: list[str] | None = None) -> dict:
           f"connections; work in {work}")
 
     one = None if args.skip_one_process else many_clinics(content, work, args)
-    counts = [int(c) for c in args.processes.split(",") if c]
+    counts = [int(c) for c in args.processes.split(",") if c.strip() not in ("", "0")]
     results = [run_config(f"{n} process{'es' if n > 1 else ''}", n, content, sizes, work, args)
                for n in counts]
-    most = max(counts)
-    if args.compare:
+    most = max(counts, default=0)  # --processes 0: only the other sections
+    if args.compare and most:
         new = next(r for r in results if r.n == most)
         before = [
             ("pool ping on every request (LEDIG_DB_PING=always)", {"LEDIG_DB_PING": "always"}),
@@ -590,7 +594,7 @@ def main(argv: list[str] | None = None) -> dict:
                   f"x{new.bookings_per_s / max(old.bookings_per_s, 1e-9):.2f}, cache hits "
                   f"{old.hit_ratio:.1%} -> {new.hit_ratio:.1%}")
             results.append(old)
-    if args.pgbouncer:
+    if args.pgbouncer and most:
         if not pgbouncer_available():
             print("PgBouncer: not installed (apt-get install -y pgbouncer), skipped")
         else:

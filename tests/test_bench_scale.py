@@ -39,14 +39,17 @@ def test_the_json_has_exactly_the_keys_of_spec_14():
     def result(label: str, n: int) -> Result:
         return Result(label, n, 100.0, 5.0, 50.0, 3.0, 0, 0.9, 1000, 0, {}, 1, LIMIT, 1.0)
 
-    report = report_json(2000, [result("1 process", 1), result("4 processes", 4),
-                                result("4 processes via PgBouncer (transaction mode)", 4)],
+    variant = result("4 processes, each clinic's requests to one process", 4)
+    variant.plain = False
+    variant.hit_ratio = 0.5
+    report = report_json(2000, [result("1 process", 1), result("4 processes", 4), variant],
                          {"startup_s": 3.0, "reload_s": 0.5, "rss_mb": 200.0})
     assert list(report) == ["clinics", "processes", "cache_hit_ratio", "startup_s_2000_clinics",
                             "reload_s_one_clinic_of_2000", "rss_mb_2000_clinics"]
     assert [list(p) for p in report["processes"]] == [
         ["n", "rps", "p99_ms", "bookings_per_s", "violations"]] * 2
-    assert [p["n"] for p in report["processes"]] == [1, 4]
+    assert [p["n"] for p in report["processes"]] == [1, 4]  # no variant runs
+    assert report["cache_hit_ratio"] == 0.9  # of the largest plain count
     lost_race = report_json(1, [Result("1 process", 1, 1, 1, 1, 1, 0, 1, 1, 0, {}, 2, 1, 1)],
                             None)
     assert lost_race["processes"][0]["violations"] == 1  # two winners of one slot count
