@@ -84,9 +84,13 @@ class Content:
         return [i for i in self.issues if i.warning]
 
 
+#: the endings of clinic files under `content/clinics/`
+CLINIC_SUFFIXES = (".yaml", ".yml")
+
+
 def clinic_files(content_dir: Path) -> list[Path]:
     folder = Path(content_dir) / "clinics"
-    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in CLINIC_SUFFIXES)
 
 
 def read_yaml(data: bytes, file: str) -> tuple[object, list[ConfigIssue]]:

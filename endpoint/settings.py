@@ -16,6 +16,8 @@ class SettingsError(ValueError):
 
 RATE_RE = re.compile(r"^(\d+)\s*/\s*(second|minute|hour)$")
 PERIODS = {"second": 1, "minute": 60, "hour": 3600}
+SLOT_CACHES = ("calendar", "clinic")
+DB_PINGS = ("idle", "always")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,11 @@ class Settings:
     #: for due sources (each source is read every `refresh_minutes` of its clinic)
     sync_worker: bool = True
     sync_interval: float = 30.0
+    #: "calendar" (per-calendar entries, the default) or "clinic" (the first design, kept
+    #: for `bench.scale --compare`)
+    slot_cache: str = "calendar"
+    #: "idle" (ping a pooled PostgreSQL connection only after it sat unused) or "always"
+    db_ping: str = "idle"
 
     @property
     def rate(self) -> tuple[int, int] | None:
@@ -72,7 +79,15 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_int(env, "LEDIG_TRUSTED_PROXIES"),
         purge_after_days=_int(env, "LEDIG_PURGE_AFTER_DAYS"),
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
+        slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
+        db_ping=env.get("LEDIG_DB_PING") or None,
     )
+    if settings.db_ping not in DB_PINGS:
+        raise SettingsError(f"LEDIG_DB_PING must be one of {', '.join(DB_PINGS)} "
+                            f"(got '{settings.db_ping}')")
+    if settings.slot_cache not in SLOT_CACHES:
+        raise SettingsError(f"LEDIG_SLOT_CACHE must be one of {', '.join(SLOT_CACHES)} "
+                            f"(got '{settings.slot_cache}')")
     settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early
     return settings
 

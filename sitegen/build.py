@@ -82,14 +82,17 @@ class Manifest:
     def to_bytes(self) -> bytes:
         body = {"format": FORMAT, "engine": self.engine, "assets": self.assets,
                 "clinics": self.clinics}
-        return (json.dumps(body, sort_keys=True, indent=0) + "\n").encode()
+        # no indent: json's C encoder only runs without one, and at 2,000 clinics the
+        # pure-Python one took 0.66 s of a 1.2 s no-change rebuild
+        return (json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 
 def intact(out: Path, files: dict[str, list[int]]) -> bool:
     """Are these outputs still on disk exactly as the writer left them (size, mtime)?"""
+    folder = os.fspath(out)  # string joins: Path's cost more than the stat (12,000 files)
     for rel, (size, mtime) in files.items():
         try:
-            st = os.stat(out / rel)
+            st = os.stat(os.path.join(folder, rel))
         except OSError:
             return False
         if st.st_size != size or st.st_mtime_ns != mtime:

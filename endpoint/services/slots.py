@@ -2,43 +2,54 @@
 
 The free slots of a range (`booking.restrictions.free_slots`) depend on the
 clinic's configuration and the calendars' bookings, not on the clock. They
-are cached under a key holding the configuration version and each
-calendar's *generation* — a counter the booking and cancellation
+are cached per calendar, under a key holding the configuration version and
+that calendar's *generation* — a counter the booking and cancellation
 transactions bump in the database (`storage.queries.bump`). Every request
 reads the generations (one indexed query), so a booking made by any process
-or host changes the key and the next request recomputes. The
-clock-dependent part (booking deadline, first-available) is applied per
-request, and each day's JSON is kept pre-serialised for days that the
-deadline does not cut.
+or host changes the key and the next request recomputes — that calendar
+only. A response ("first available" over every calendar, or one calendar)
+is cached on top, under the generations of the calendars it shows, with
+each day's JSON pre-serialised for days that the deadline does not cut; on
+a miss it is assembled from the calendars' entries, and the engine runs only
+for the calendars whose bookings changed. The clock-dependent part (booking
+deadline, first-available) is applied per request.
+
+The cache is bounded by the slots it holds (`MAX_SLOTS`, about 80 MB), not
+by its number of entries: at 2,000 clinics the entries differ in size by 20
+times. `LEDIG_SLOT_CACHE=clinic` puts back the first design — 512 whole
+responses, each keyed on every calendar's generation, so that one booking
+emptied its clinic's entries — for `bench.scale --compare` to measure.
 
 Held times (SPEC §11) are busy too, and they end by themselves: a new hold or
 a released one bumps the calendar's generation like a booking, and an entry
 that counted holds is kept only until the first of them expires (its
-`valid_until`), so the cache never serves a held slot nor hides a freed one.
+`until`; a response until the first of its calendars'), so the cache never
+serves a held slot nor hides a freed one. A calendar closed by calendar sync
+(fail closed, SPEC §12: a busy source not read lately) offers nothing: it is
+left out of the response, and its key, until its sources are read again.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from booking import Busy, Clinic, DaySlots
 from booking.model import AppointmentType
-from booking.restrictions import earliest_start, free_slots, visible_day, zone
+from booking.restrictions import earliest_start, free_slots, visible_day
+from booking.slots import Slot
 from endpoint.storage.queries import busy_until, generations
 from endpoint.storage.sync import closed_calendars
 
+#: the old design's bound (LEDIG_SLOT_CACHE=clinic): whole responses
 MAX_ENTRIES = 512
-DAY = timedelta(days=1)
-
-
-def first_instant(clinic: Clinic, day: date) -> datetime:
-    """The day's local midnight in the clinic's zone."""
-    return datetime.combine(day, time(), zone(clinic.timezone))
+#: the bound of the per-calendar design, in slots held (responses and calendars)
+MAX_SLOTS = 400_000
 
 
 @dataclass(frozen=True)
@@ -61,33 +72,95 @@ class CachedDay:
 #: key changes)
 Computed = tuple[tuple[CachedDay, ...], datetime | None]
 
+#: the busy times of the calendars asked for (None: all), and the first hold's expiry
+BusyLoader = Callable[[str | None], tuple[dict[str, Busy], datetime | None]]
+
+
+def _first(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return min(known) if known else None
+
 
 class SlotCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self._entries: OrderedDict[Hashable, Computed] = OrderedDict()
+    """An LRU of slot lists bounded by weight (slots held, or entries in the old design)."""
+
+    def __init__(self, max_weight: int | None = None, *, per_calendar: bool = True):
+        self.per_calendar = per_calendar
+        self.max_weight = max_weight or (MAX_SLOTS if per_calendar else MAX_ENTRIES)
+        #: key -> (value, weight, until: the first hold's expiry it counted, or None)
+        self._entries: OrderedDict[Hashable, tuple[object, int, datetime | None]] = OrderedDict()
         self._lock = threading.Lock()
-        self.max_entries = max_entries
+        self.weight = 0
+        #: responses served without running the engine / with it (for any calendar)
         self.hits = self.misses = 0
+        #: calendars whose slots were computed on a response's miss
+        self.computed = 0
+
+    @classmethod
+    def from_setting(cls, value: str) -> SlotCache:
+        """The cache for `LEDIG_SLOT_CACHE`: "calendar" (default) or "clinic" (the old one)."""
+        return cls(per_calendar=value != "clinic")
+
+    def get(self, key: Hashable, now: datetime | None = None) -> object | None:
+        found = self.entry(key, now)
+        return None if found is None else found[0]
+
+    def entry(self, key: Hashable,
+              now: datetime | None = None) -> tuple[object, datetime | None] | None:
+        """(value, until) under `key`, unless a hold it counted has expired by `now`."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or (found[2] is not None and now is not None and now >= found[2]):
+                return None
+            self._entries.move_to_end(key)
+            return found[0], found[2]
+
+    def put(self, key: Hashable, value: object, weight: int,
+            until: datetime | None = None) -> None:
+        weight = weight if self.per_calendar else 1
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.weight -= old[1]
+            self._entries[key] = (value, weight, until)
+            self.weight += weight
+            while self.weight > self.max_weight and len(self._entries) > 1:
+                _, (_, dropped, _) = self._entries.popitem(last=False)
+                self.weight -= dropped
+
+    def count(self, *, hit: bool, computed: int = 0) -> None:
+        with self._lock:
+            if hit:
+                self.hits += 1
+            else:
+                self.misses += 1
+            self.computed += computed
 
     def days(self, key: Hashable, compute: Callable[[], Computed],
              now: datetime | None = None) -> tuple[CachedDay, ...]:
+        found = self.get(key, now)
+        if found is not None:
+            self.count(hit=True)
+            return found  # type: ignore[return-value]  # only days are stored under these keys
+        value, until = compute()
+        self.count(hit=False)
+        self.put(key, value, _weight(cached.day for cached in value), until)
+        return value
+
+    def stats(self) -> dict[str, int]:
+        """Entries and slots held now; hits, misses and calendars computed since start."""
         with self._lock:
-            found = self._entries.get(key)
-            if found is not None and (found[1] is None or now is None or now < found[1]):
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return found[0]
-        value = compute()
-        with self._lock:
-            self.misses += 1
-            self._entries[key] = value
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return value[0]
+            return {"entries": len(self._entries), "slots": self.weight, "hits": self.hits,
+                    "misses": self.misses, "calendars_computed": self.computed}
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.weight = 0
+
+
+def _weight(days: Iterable[DaySlots]) -> int:
+    return 1 + sum(len(d.slots) for d in days)
 
 
 def _day_json(day: DaySlots) -> str:
@@ -96,33 +169,82 @@ def _day_json(day: DaySlots) -> str:
         for s in day.slots]}, ensure_ascii=False, separators=(",", ":"))
 
 
+def _shown(days: Iterable[DaySlots], kind: AppointmentType,
+           now: datetime) -> tuple[CachedDay, ...]:
+    # what a patient sees now; reused while the deadline cuts nothing from the day
+    return tuple(CachedDay(d, _day_json(visible_day(d, kind, now))) for d in days)
+
+
+def _merged(per_calendar: Sequence[Sequence[DaySlots]]) -> list[DaySlots]:
+    """Calendars' days as one list per day, slots by (start, calendar) as `free_slots` has."""
+    if len(per_calendar) == 1:
+        return list(per_calendar[0])
+    by_date: dict[date, list[tuple[Slot, ...]]] = {}
+    for days in per_calendar:
+        for d in days:
+            by_date.setdefault(d.date, []).append(d.slots)
+    return [DaySlots(day, tuple(heapq.merge(*lists, key=lambda s: (s.start, s.calendar))))
+            for day, lists in sorted(by_date.items())]
+
+
 def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calendar: str | None,
-                first: date, last: date, now: datetime,
-                busy_loader: Callable[[], tuple[dict[str, Busy], datetime | None]],
+                first: date, last: date, now: datetime, busy_loader: BusyLoader,
                 closed: frozenset[str] = frozenset()) -> tuple[CachedDay, ...]:
-    """The free days of the range; `busy_loader` gives the busy time and when it next
-    changes by itself (a hold's expiry); `closed` calendars (fail closed, SPEC §12) offer
-    nothing."""
-    key = (clinic.slug, clinic.version, kind.id, calendar, first, last, generations(clinic),
-           closed)
+    """The days of slots for the query; `busy_loader(calendar or None)` reads busy times;
+    `closed` calendars (fail closed, SPEC §12) offer nothing."""
+    gens = generations(clinic)
+    if calendar is None:
+        asked = [c.id for c in clinic.online_calendars if c.id not in closed]
+    else:
+        cal = clinic.calendar(calendar)
+        asked = [cal.id] if cal is not None and cal.online and cal.id not in closed else []
+    if not cache.per_calendar:  # the first design, for the benchmark's comparison
+        def compute() -> Computed:
+            if not asked:
+                return (), None
+            busy, until = busy_loader(calendar)
+            days = free_slots(clinic, kind, busy, first, last, calendar)
+            if calendar is None and closed:
+                days = [DaySlots(d.date, tuple(s for s in d.slots if s.calendar not in closed))
+                        for d in days]
+                days = [d for d in days if d.slots]
+            return _shown(days, kind, now), until
 
-    def compute() -> Computed:
-        if calendar is not None and calendar in closed:
-            return (), None
-        busy, valid_until = busy_loader()
-        if closed:
-            # a whole-range busy time hides every slot of a calendar whose sync is stale
-            lo, hi = first_instant(clinic, first), first_instant(clinic, last) + DAY
-            busy = {**busy, **dict.fromkeys(closed, Busy([(lo, hi)]))}
-        free = free_slots(clinic, kind, busy, first, last, calendar)
-        out = []
-        for d in free:
-            # what a patient sees now; reused while the deadline cuts nothing from the day
-            shown = visible_day(d, kind, now)
-            out.append(CachedDay(d, _day_json(shown)))
-        return tuple(out), valid_until
+        return cache.days((clinic.slug, clinic.version, kind.id, calendar, first, last, gens,
+                           closed), compute, now)
 
-    return cache.days(key, compute, now)
+    generation = dict(gens)
+    base = (clinic.slug, clinic.version, kind.id, first, last)
+    key = ("shown", *base, calendar, tuple((c, generation.get(c, 0)) for c in asked))
+    found = cache.get(key, now)
+    if found is not None:
+        cache.count(hit=True)
+        return found  # type: ignore[return-value]  # "shown" keys hold CachedDay tuples
+    per_calendar: dict[str, tuple[DaySlots, ...]] = {}
+    untils: list[datetime | None] = []
+    missing = []
+    for cid in asked:
+        calendar_key = ("calendar", *base, cid, generation.get(cid, 0))
+        entry = cache.entry(calendar_key, now)
+        if entry is None:
+            missing.append((cid, calendar_key))
+        else:
+            per_calendar[cid] = entry[0]  # type: ignore[assignment]  # "calendar" keys: days
+            untils.append(entry[1])
+    if missing:
+        # busy times read after the generations: an entry is never older than its key
+        busy, until = busy_loader(missing[0][0] if len(missing) == 1 else None)
+        for cid, calendar_key in missing:
+            computed = tuple(free_slots(clinic, kind, busy, first, last, cid))
+            # a hold in another calendar does not end this one's entry
+            mine = until if cid in busy else None
+            cache.put(calendar_key, computed, _weight(computed), mine)
+            per_calendar[cid] = computed
+            untils.append(mine)
+    shown = _shown(_merged([per_calendar[cid] for cid in asked]), kind, now)
+    cache.put(key, shown, _weight(c.day for c in shown), _first(*untils))
+    cache.count(hit=not missing, computed=len(missing))
+    return shown
 
 
 def slots_json(days: tuple[CachedDay, ...], kind: AppointmentType, now: datetime) -> str:
@@ -146,7 +268,7 @@ def slots_body(cache: SlotCache, clinic: Clinic, query: SlotQuery, now: datetime
     else:
         cached = cached_days(
             cache, clinic, query.kind, query.calendar, query.first, query.last, now,
-            lambda: busy_until(clinic, query.first, query.last, query.calendar, now=now),
+            lambda calendar: busy_until(clinic, query.first, query.last, calendar, now=now),
             closed_calendars(clinic, now))
         days = slots_json(cached, query.kind, now)
     head = json.dumps({"clinic": clinic.slug, "type": query.kind.id, "timezone": clinic.timezone,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    Database,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -33,8 +35,8 @@ from peewee import (
     PostgresqlDatabase,
     TextField,
 )
-from playhouse.db_url import connect
-from playhouse.pool import PooledSqliteDatabase
+from playhouse.db_url import connect, parse
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 log = logging.getLogger("ledig.db")
@@ -387,15 +389,65 @@ def is_postgres() -> bool:
     return isinstance(db.obj, PostgresqlDatabase)
 
 
-def open_database(url: str) -> None:
-    """Point the models at the database of `url` (its schema is `migrations`' business)."""
+#: a pooled connection used this recently is handed out without a round trip to the server
+ALIVE_WINDOW_SECONDS = 1.0
+
+
+class _PooledPostgres(PooledPostgresqlDatabase):  # type: ignore[misc]  # untyped base
+    """Peewee's pool, without a round trip per request while it is busy.
+
+    Peewee checks every connection it hands out with a `SELECT 1` round trip,
+    and does so holding the database's lock, so the threads of a process queued
+    on each other's pings (`bench.scale` found it at 4 processes). Like
+    HikariCP's alive-bypass window, a connection checked in less than
+    `ALIVE_WINDOW_SECONDS` ago is trusted on its local state (closed, or a
+    transaction in an unknown state) alone; one idle for longer is pinged as
+    before, so a database restart during a quiet spell is still noticed before
+    a request uses the dead connection. `ping="always"` (`LEDIG_DB_PING=always`)
+    puts back Peewee's check on every checkout, for comparison.
+    """
+
+    def __init__(self, *args, ping: str = "idle", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._always_ping = ping == "always"
+        self._checked_in: dict[int, float] = {}
+
+    def _is_closed(self, conn) -> bool:
+        if self._always_ping:
+            return bool(super()._is_closed(conn))
+        adapter = self._adapter  # type: ignore[attr-defined]  # the driver's, set by peewee
+        if conn.closed or adapter.txn_status(conn) == adapter.txn_unknown:
+            return True
+        last = self._checked_in.get(id(conn))
+        if last is not None and time.monotonic() - last < ALIVE_WINDOW_SECONDS:
+            return False
+        return bool(super()._is_closed(conn))
+
+    def _close(self, conn, close_conn: bool = False) -> None:
+        if close_conn:
+            self._checked_in.pop(id(conn), None)
+        else:
+            self._checked_in[id(conn)] = time.monotonic()
+        super()._close(conn, close_conn)
+
+    def _close_raw(self, conn) -> None:
+        self._checked_in.pop(id(conn), None)
+        super()._close_raw(conn)
+
+
+def open_database(url: str, *, ping: str = "idle") -> None:
+    """Point the models at the database of `url` (its schema is `migrations`' business).
+
+    `ping`: "idle" checks a pooled PostgreSQL connection with a round trip only after it
+    sat unused (see `_PooledPostgres`); "always" on every checkout (Peewee's way).
+    """
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # pooled: closing the last connection to a WAL database checkpoints it, which made
         # every request pay for a checkpoint; the pool keeps connections open across requests
-        database = PooledSqliteDatabase(
+        database: Database = PooledSqliteDatabase(
             path,
             max_connections=64,
             stale_timeout=600,
@@ -407,13 +459,13 @@ def open_database(url: str) -> None:
     else:
         # bounded waits: a dead host or a lock held by a stuck transaction gives an error
         # (503) instead of a request that hangs
+        params = {"connect_timeout": 5, "max_connections": 64, "stale_timeout": 600,
+                  "options": "-c lock_timeout=10000 -c statement_timeout=30000"}
         if url.startswith(("postgres://", "postgresql://")):
-            url = url.replace("://", "+pool://", 1)  # reuse connections across requests
-        database = connect(url, **({"connect_timeout": 5, "max_connections": 64,
-                                    "stale_timeout": 600,
-                                    "options": "-c lock_timeout=10000 "
-                                               "-c statement_timeout=30000"}
-                                   if "postgres" in url else {}))
+            # reuse connections across requests
+            database = _PooledPostgres(**{**parse(url), **params}, ping=ping)
+        else:
+            database = connect(url, **(params if "postgres" in url else {}))
     if db.obj is not None:
         if not db.obj.is_closed():
             db.obj.close()

@@ -44,14 +44,14 @@ SCHEMA_VERSION = 9
 _schema = {"ready": False}
 
 
-def open_and_migrate(url: str) -> None:
+def open_and_migrate(url: str, *, ping: str = "idle") -> None:
     """Open the database of `url` and bring its schema up to date.
 
     An unreachable database is logged, not raised: the endpoint starts anyway,
     `/healthz` says 503, and the first request that reaches the database
     brings the schema up (`ensure_schema`).
     """
-    open_database(url)
+    open_database(url, ping=ping)
     reset()
     try:
         migrate()
@@ -77,21 +77,20 @@ _migrate_lock = threading.Lock()
 def migrate() -> int:
     """Create the schema on first start and apply forward migrations; the version."""
     with _migrate_lock, db.connection_context():
-        if is_postgres():
-            db.execute_sql("SELECT pg_advisory_lock(4242)")
-        try:
-            with db.atomic():
-                db.create_tables([SchemaVersion])
-                row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
-                current = row.version if row else 0
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    MIGRATIONS[version]()
-                    SchemaVersion.create(version=version)
-            _schema["ready"] = True
-            return SCHEMA_VERSION
-        finally:
+        with db.atomic():
             if is_postgres():
-                db.execute_sql("SELECT pg_advisory_unlock(4242)")
+                # transaction-scoped: released by the commit, so it also holds behind a
+                # pooler in transaction mode (PgBouncer), where a session-level lock and its
+                # unlock could land on two different server connections
+                db.execute_sql("SELECT pg_advisory_xact_lock(4242)")
+            db.create_tables([SchemaVersion])
+            row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+            current = row.version if row else 0
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version]()
+                SchemaVersion.create(version=version)
+        _schema["ready"] = True
+        return SCHEMA_VERSION
 
 
 def _v1() -> None:

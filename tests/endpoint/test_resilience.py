@@ -42,3 +42,50 @@ def test_ended_windows_are_pruned_whatever_their_period(app):
         clock.advance(seconds=3100)
         pruning.hit("ip:10.0.0.9", 10, 60)
         assert {r.key for r in RateHit.select()} == {"ip:10.0.0.9"}
+
+
+# -- the PostgreSQL pool: no ping per request while busy, yet a dead connection is replaced ------
+
+def _kill_backends(url: str) -> None:
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+    admin.close()
+
+
+SLOTS = "/api/v1/clinics/fjordlegene/slots?type=konsultasjon&calendar=hansen"
+
+
+def test_a_connection_idle_past_the_window_is_pinged_and_replaced(make_app, postgres_url,
+                                                                  monkeypatch):
+    from endpoint.storage import db as storage
+
+    monkeypatch.setattr(storage, "ALIVE_WINDOW_SECONDS", 0.0)  # every pooled one has "idled"
+    client = make_app(database_url=postgres_url).test_client()
+    assert client.get(SLOTS).status_code == 200
+    _kill_backends(postgres_url)  # a database restart while the pool holds a connection
+    assert client.get(SLOTS).status_code == 200  # the ping found it dead; a new one served
+
+
+def test_a_connection_used_just_now_is_trusted_and_a_dead_one_costs_one_503(make_app,
+                                                                            postgres_url,
+                                                                            monkeypatch):
+    from endpoint.storage import db as storage
+
+    monkeypatch.setattr(storage, "ALIVE_WINDOW_SECONDS", 3600.0)
+    client = make_app(database_url=postgres_url).test_client()
+    assert client.get(SLOTS).status_code == 200
+    pings = []
+    real = storage.PooledPostgresqlDatabase._is_closed
+    monkeypatch.setattr(storage.PooledPostgresqlDatabase, "_is_closed",
+                        lambda self, conn: pings.append(1) or real(self, conn))
+    assert client.get(SLOTS).status_code == 200
+    assert pings == []  # no round trip for a connection checked in moments ago
+    _kill_backends(postgres_url)
+    statuses = [client.get(SLOTS).status_code for _ in range(3)]
+    assert statuses == [503, 200, 200]  # the dead connection is not put back in the pool

@@ -114,3 +114,44 @@ def test_query_count_does_not_grow_with_stored_bookings(client, clock):
     warm = _queries_for(client, SLOTS + "&from=2026-12-03&to=2026-12-20")
     assert few == many
     assert 1 <= warm < many  # a warm cache reads only the calendars' generations
+
+
+# -- per-calendar entries (SPEC §14: a booking recomputes its own calendar only) -------------
+
+ALL = "/api/v1/clinics/fjordlegene/slots?type=konsultasjon"
+BERG = ALL + "&calendar=berg"
+
+
+def _book(client, start: str, national_id: str = "15108695088") -> None:
+    body = {"calendar": "hansen", "type": "konsultasjon", "start": start,
+            "patient": _patient(national_id)}
+    assert client.post("/api/v1/clinics/fjordlegene/bookings", json=body).status_code == 201
+
+
+def test_first_available_from_calendar_entries_equals_the_whole_clinic_design(make_app,
+                                                                             sqlite_url):
+    app = make_app(database_url=sqlite_url)
+    old = make_app(database_url=sqlite_url, slot_cache="clinic")  # computes all at once
+    client, reference = app.test_client(), old.test_client()
+    for url in (ALL, BERG, SLOTS):
+        assert client.get(url).get_json() == reference.get(url).get_json()
+    _book(client, _starts(client.get(SLOTS))[3])
+    first = client.get(ALL).get_json()
+    assert first == reference.get(ALL).get_json()
+    assert sum(len(d["slots"]) for d in first["days"]) > 0
+    calendars = {s["calendar"] for d in first["days"] for s in d["slots"]}
+    assert calendars == {"hansen", "berg"}  # both calendars with this type, merged
+
+
+def test_a_booking_recomputes_only_its_calendar(client):
+    cache = client.application.extensions["ledig"].slot_cache
+    client.get(ALL)
+    client.get(BERG)
+    assert cache.computed == 3  # hansen, berg, sykepleier; berg's entry served BERG
+    _book(client, _starts(client.get(SLOTS))[2])  # SLOTS is hansen's: already cached
+    computed = cache.computed
+    hits = cache.hits
+    client.get(BERG)
+    assert cache.hits == hits + 1  # berg's bookings did not change
+    client.get(ALL)
+    assert cache.computed == computed + 1  # only hansen's slots are computed again
