@@ -250,7 +250,8 @@ def _types(
             c.error(m.line, f"{key}.duration", "is required: the length in minutes, like 20.")
         notify_seq = c.sequence(m.get("notify"), f"{key}.notify", m.line_of("notify"))
         notify: list[str] = []
-        for j, ch in enumerate(notify_seq):
+        for j in range(len(notify_seq)):
+            ch = c.item_text(notify_seq, j, f"{key}.notify")
             if not isinstance(ch, str) or ch not in CHANNELS:
                 c.error(notify_seq.line_of(j), f"{key}.notify",
                         f"'{ch}' is not a channel; use email and/or sms.")

@@ -28,6 +28,7 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at im
         self.flatten_mapping(node)
         key_lines = {}
         items = {}
+        raw = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or key is None:
@@ -41,12 +42,16 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at im
                     None, None, f"duplicate key '{key}'", key_node.start_mark)
             items[key] = self.construct_object(value_node, deep=True)
             key_lines[key] = key_node.start_mark.line + 1
-        return Mapping(items, line=node.start_mark.line + 1, key_lines=key_lines)
+            if (written := _plain_word(value_node, items[key])) is not None:
+                raw[key] = written
+        return Mapping(items, line=node.start_mark.line + 1, key_lines=key_lines, raw=raw)
 
     def construct_sequence(self, node, deep=False):
         items = [self.construct_object(child, deep=True) for child in node.value]
         lines = [child.start_mark.line + 1 for child in node.value]
-        return Sequence(items, line=node.start_mark.line + 1, item_lines=lines)
+        raw = {i: written for i, (child, item) in enumerate(zip(node.value, items, strict=True))
+               if (written := _plain_word(child, item)) is not None}
+        return Sequence(items, line=node.start_mark.line + 1, item_lines=lines, raw=raw)
 
     def construct_yaml_int(self, node):
         # YAML 1.1 reads an unquoted 12:30 as the base-60 number 750; keep it as the text
@@ -60,6 +65,14 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at im
             return super().construct_yaml_timestamp(node)
         except ValueError:  # 2026-13-01 looks like a date but is none: validation says so
             return self.construct_scalar(node)
+
+
+def _plain_word(node: yaml.Node, value: object) -> str | None:
+    """The text of an unquoted scalar that YAML 1.1 read as a bool, number or date, else None."""
+    if (isinstance(node, yaml.ScalarNode) and not node.style and value is not None
+            and not isinstance(value, str)):
+        return str(node.value)
+    return None
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
