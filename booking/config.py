@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from booking.addresses import check_addresses
 from booking.calendar_config import (
     BLOCK_KEYS,
     CALENDAR_KEYS,
@@ -31,7 +32,6 @@ from booking.model import (
     Clinic,
     Rules,
     Tracking,
-    origin_of,
 )
 from booking.tree import Mapping
 from booking.urls import RESERVED_PATHS
@@ -39,8 +39,6 @@ from booking.urls import RESERVED_PATHS
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
 GA_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
 UA_RE = re.compile(r"^UA-\d{4,10}-\d{1,4}$")
-ORIGIN_RE = re.compile(r"(?i)^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
-URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$")
 
 #: names the system's tz database answers to that are no fixed place's time
 NOT_ZONES = {"localtime", "posixrules", "Factory"}
@@ -111,19 +109,7 @@ def check_clinic(
     if language not in LANGUAGES:
         c.error(root.line_of("language"), "language",
                 f"'{language}' is not supported; use one of {', '.join(LANGUAGES)}.")
-    pages_url = c.text(root, "pages_url", "", default="") or ""
-    endpoint_url = c.text(root, "endpoint_url", "", default="") or ""
-    for k, v in (("pages_url", pages_url), ("endpoint_url", endpoint_url)):
-        if v and not URL_RE.match(v):
-            c.error(root.line_of(k), k, f"'{v}' must be an http(s) URL like https://example.no/.")
-    origins = []
-    seq = c.sequence(root.get("embed_origins"), "embed_origins", root.line_of("embed_origins"))
-    for i, o in enumerate(seq):
-        o = str(o).rstrip("/")
-        if not ORIGIN_RE.match(o):
-            c.error(seq.line_of(i), f"embed_origins[{i}]",
-                    f"'{o}' must be an origin: scheme and host, no path (https://www.example.no).")
-        origins.append(origin_of(o) or o)  # as browsers send it: lower case, no default port
+    pages_url, endpoint_url, origins = check_addresses(c, root)
 
     rules = _rules(c, root.get("online"), "online", root.line_of("online"), Rules())
     tracking = _tracking(c, root.get("tracking"), root.line_of("tracking"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from booking import Clinic, ConfigIssue, check_clinic, content_version
+from booking.addresses import previewed
 from booking.tree import Mapping, Sequence
 from common.dialogs import check_template
 
@@ -124,8 +125,13 @@ def read_yaml(data: bytes, file: str) -> tuple[object, list[ConfigIssue]]:
                                   "needs only a few levels of lists and mappings.")]
 
 
-def load_clinic_bytes(data: bytes, *, slug: str, file: str) -> tuple[Clinic | None, list]:
-    """Validate one clinic file's bytes: the clinic (or None) and every issue."""
+def load_clinic_bytes(data: bytes, *, slug: str, file: str,
+                      preview_url: str | None = None) -> tuple[Clinic | None, list]:
+    """Validate one clinic file's bytes: the clinic (or None) and every issue.
+
+    With `preview_url` (`booking.addresses.preview_url`), the clinic is the one a local
+    preview serves there (`previewed`).
+    """
     tree, issues = read_yaml(data, file)
     if issues:
         return None, issues
@@ -136,6 +142,8 @@ def load_clinic_bytes(data: bytes, *, slug: str, file: str) -> tuple[Clinic | No
     issues = issues + _dialog_issues(tree, file)
     if any(not i.warning for i in issues):
         return None, issues
+    if clinic is not None and preview_url:
+        clinic = previewed(clinic, preview_url)
     return clinic, issues
 
 
@@ -151,7 +159,7 @@ def _dialog_issues(tree: object, file: str) -> list[ConfigIssue]:
     return out
 
 
-def load_content(content_dir: Path | str) -> Content:
+def load_content(content_dir: Path | str, preview_url: str | None = None) -> Content:
     """Read and validate every clinic file under `content_dir/clinics/`."""
     content = Content()
     files = clinic_files(Path(content_dir))
@@ -159,7 +167,8 @@ def load_content(content_dir: Path | str) -> Content:
         content.issues.append(ConfigIssue(str(Path(content_dir) / "clinics"), 0, "(folder)",
                                           "holds no clinic files (*.yaml); add one."))
     for path in files:
-        clinic, issues = load_clinic_bytes(path.read_bytes(), slug=path.stem, file=str(path))
+        clinic, issues = load_clinic_bytes(path.read_bytes(), slug=path.stem, file=str(path),
+                                           preview_url=preview_url)
         content.issues.extend(issues)
         if clinic is not None:
             content.clinics[clinic.slug] = clinic

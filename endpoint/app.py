@@ -55,7 +55,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     open_and_migrate(settings.database_url)
     state = AppState(settings=settings, clock=clock,
-                     registry=Registry(settings.content, settings.reload_interval, clock),
+                     registry=Registry(settings.content, settings.reload_interval, clock,
+                                       settings.preview_url),
                      limiter=RateLimiter(clock))
     app.extensions[app_state.KEY] = state
     state.registry.on_reload = lambda clinic: _warn_of_conflicts(state, clinic)

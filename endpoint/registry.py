@@ -31,8 +31,10 @@ class FileState:
 
 
 class Registry:
-    def __init__(self, content_dir: Path, interval: float = 1.0, clock: Clock = SYSTEM):
+    def __init__(self, content_dir: Path, interval: float = 1.0, clock: Clock = SYSTEM,
+                 preview_url: str | None = None):
         self.content_dir = Path(content_dir)
+        self.preview_url = preview_url
         self.interval = interval
         self.clock = clock
         self._clinics: dict[str, Clinic] = {}
@@ -101,7 +103,8 @@ class Registry:
         except OSError as exc:
             log.error("content: cannot read %s: %s", path, exc.strerror)
             return
-        clinic, issues = load_clinic_bytes(data, slug=path.stem, file=str(path))
+        clinic, issues = load_clinic_bytes(data, slug=path.stem, file=str(path),
+                                           preview_url=self.preview_url)
         errors = tuple(i for i in issues if not i.warning)
         if clinic is None:
             keeping = "keeping the last valid version" if path.stem in self._clinics else \

@@ -299,5 +299,5 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
     render("links.html", f"{slug}/lenker/index.html", "links",
            title=t["title_links"].format(clinic=clinic.name), links=items,
            calendars=pick.calendars, types=pick.types, page_url=page_url(clinic),
-           clinic_iframe=items[0]["iframe"])
+           clinic_iframe=items[0]["iframe"], origins=clinic.origins)
     return out

@@ -119,6 +119,13 @@ NB: dict[str, str] = {
     "links_any": "Ingen forhåndsvalg",
     "links_calendar": "Behandler",
     "links_type": "Timetype",
+    "links_embed_heading": "Hvor sidene kan bygges inn",
+    "links_embed_intro": "Den innebygde koden virker på disse nettstedene:",
+    "links_embed_none": "Ingen nettsteder er oppført ennå.",
+    "links_embed_how": "På andre nettsteder viser koden en vanlig lenke til bestillingssiden i "
+                       "stedet for rammen. Legg nettstedet til under embed_origins i "
+                       "klinikkfila (for eksempel https://www.klinikken.no) og bygg sidene "
+                       "på nytt.",
 }
 
 NN: dict[str, str] = {
@@ -198,6 +205,13 @@ NN: dict[str, str] = {
     "links_make_intro": "Vel behandlar og/eller timetype som skal vere førehandsvalt.",
     "links_any": "Ikkje noko førehandsval",
     "links_calendar": "Behandlar",
+    "links_embed_heading": "Kvar sidene kan byggjast inn",
+    "links_embed_intro": "Den innebygde koden verkar på desse nettstadene:",
+    "links_embed_none": "Ingen nettstader er oppførte enno.",
+    "links_embed_how": "På andre nettstader viser koden ei vanleg lenkje til bestillingssida i "
+                       "staden for ramma. Legg nettstaden til under embed_origins i "
+                       "klinikkfila (til dømes https://www.klinikken.no) og byggj sidene "
+                       "på nytt.",
     "locale": "nn-NO",
     "place": "Stad",
     "national_id": "Nummer (11 siffer)",
@@ -317,6 +331,12 @@ EN: dict[str, str] = {
     "links_any": "No preselection",
     "links_calendar": "Practitioner",
     "links_type": "Appointment type",
+    "links_embed_heading": "Where the pages may be embedded",
+    "links_embed_intro": "The embed code works on these sites:",
+    "links_embed_none": "No sites are listed yet.",
+    "links_embed_how": "On other sites the code shows a plain link to the booking page instead "
+                       "of the frame. Add the site under embed_origins in the clinic file (for "
+                       "example https://www.clinic.no) and build the pages again.",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"nb": NB, "nn": NN, "en": EN}
