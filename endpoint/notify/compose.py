@@ -45,6 +45,7 @@ from booking import Clinic
 from booking.model import AppointmentType
 from booking.restrictions import zone
 from booking.urls import cancel_url as page_cancel_url
+from booking.urls import page_url
 from common.dialogs import DialogError, dialog_context, render_dialog
 from common.words import messages
 from common.words.dates import format_when
@@ -249,14 +250,18 @@ def _dialog_context(clinic: Clinic, kind: AppointmentType, booking: Booking) -> 
 
 def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
                     cancelled: bool, now: datetime) -> str:
-    """An RFC 5545 calendar with the appointment; a CANCEL of the same UID when cancelled.
+    """An RFC 5545 calendar entry with the appointment, or its removal when cancelled.
 
-    Its SEQUENCE is the booking's: 0 when booked, one more for each move and for the
-    cancellation, so calendar apps replace what they had."""
+    A calendar entry, not an invitation (RFC 5546): the booking and a move are
+    `METHOD:PUBLISH` with the clinic as ORGANIZER and no ATTENDEE, so mail apps offer
+    "add to calendar", not RSVP buttons; the cancellation is `METHOD:CANCEL` with
+    `STATUS:CANCELLED` for the same UID, which calendar apps act on by removing the
+    entry. Its SEQUENCE is the booking's: 0 when booked, one more for each move and for
+    the cancellation, so calendar apps replace what they had."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    cal.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", f"{booking.public_id}@ledig")
     event.add("sequence", booking.sequence or 0)
@@ -266,18 +271,17 @@ def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
     event.add("summary", f"{facts.type} – {clinic.name}")
     event.add("location", facts.place)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
     description = [line for line in (facts.info, facts.cancel_url) if line]
     if description:
         event.add("description", "\n\n".join(description))
-    if clinic.email:
-        organizer = vCalAddress(f"mailto:{clinic.email}")
+    # PUBLISH wants an ORGANIZER (a URI): the clinic's e-mail address, else its page
+    address = f"mailto:{clinic.email}" if clinic.email else (
+        page_url(clinic) if clinic.pages_url else "")
+    if address:
+        organizer = vCalAddress(address)
         organizer.params["cn"] = vText(clinic.name)
         event.add("organizer", organizer)
-    if booking.email:
-        attendee = vCalAddress(f"mailto:{booking.email}")
-        attendee.params["cn"] = vText(f"{booking.first_name} {booking.last_name}".strip())
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee)
     cal.add_component(event)
     return cal.to_ical().decode("utf-8")
 

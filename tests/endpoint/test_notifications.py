@@ -127,7 +127,7 @@ def test_delivery_over_smtp_and_the_sms_gateway(notify_app, clock, mailbox, gate
     ics_part = next(p for p in confirmation.iter_attachments()
                     if p.get_content_type() == "text/calendar")
     cal = Calendar.from_ical(ics_part.get_content())
-    assert cal["METHOD"] == "REQUEST"
+    assert cal["METHOD"] == "PUBLISH"
     event = cal.walk("VEVENT")[0]
     assert event["UID"] == f"{created['booking']['id']}@ledig"
     assert event.decoded("DTSTART") == start
