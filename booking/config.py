@@ -33,6 +33,7 @@ from booking.model import (
     Rules,
     Tracking,
 )
+from booking.sms import valid_sms_sender
 from booking.tree import Mapping
 from booking.urls import RESERVED_PATHS
 
@@ -47,7 +48,7 @@ NOT_ZONES = {"localtime", "posixrules", "Factory"}
 RESERVED_LINK_IDS = RESERVED_PATHS
 
 CLINIC_KEYS = {
-    "name", "timezone", "language", "address", "phone", "email", "pages_url",
+    "name", "timezone", "language", "address", "phone", "email", "sms_sender", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
     "calendars", "appointment_types", "dialogs", "booking_links",
 }
@@ -137,6 +138,7 @@ def check_clinic(
         address=c.text(root, "address", "", default="") or "",
         phone=c.text(root, "phone", "", default="") or "",
         email=c.text(root, "email", "", default="") or "",
+        sms_sender=_sms_sender(c, root),
         pages_url=pages_url,
         endpoint_url=endpoint_url.rstrip("/"),
         embed_origins=tuple(origins),
@@ -153,6 +155,16 @@ def check_clinic(
     if any(not i.warning for i in c.issues):
         return None, c.issues
     return clinic, c.issues
+
+
+def _sms_sender(c: Checker, root: Mapping) -> str:
+    sender = c.text(root, "sms_sender", "", default="") or ""
+    if sender and not valid_sms_sender(sender):
+        c.error(root.line_of("sms_sender"), "sms_sender",
+                f"'{sender}' cannot be an SMS sender: use at most 11 letters (A-Z, no æøå), "
+                "digits and spaces with at least one letter, like Fjordlegene, or a phone "
+                "number like +4755123456.")
+    return sender
 
 
 def _rules(c: Checker, value: object, key: str, line: int, base: Rules) -> Rules:

@@ -149,6 +149,7 @@ class Clinic:
     address: str = ""
     phone: str = ""
     email: str = ""
+    sms_sender: str = ""  # what SMS come from (alphanumeric ≤ 11 or E.164); "" for the setting
     pages_url: str = ""
     endpoint_url: str = ""
     embed_origins: tuple[str, ...] = ()

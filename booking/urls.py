@@ -42,3 +42,9 @@ def cancel_page_url(clinic: Clinic) -> str:
 def cancel_url(clinic: Clinic, public_id: str, token: str) -> str:
     """A booking's cancellation link: id and token in the fragment, never sent to a server."""
     return f"{cancel_page_url(clinic)}#{public_id}.{token}"
+
+
+def short_cancel_url(clinic: Clinic, token: str) -> str:
+    """The link in messages: the token alone in the fragment (the page finds the booking
+    by it), so that a confirmation fits in one SMS."""
+    return f"{cancel_page_url(clinic)}#{token}"

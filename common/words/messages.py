@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from booking.sms import segments
+
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "confirmation.subject": "Timebekreftelse: {type} {when}",
@@ -41,6 +43,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
                                       "({type}). Grunn: {reason}. Ring {phone} for ny time.",
         "sms.moved": "{clinic}: Timen din er flyttet til {when}, {type}. Sted: {place}.",
+        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Avbestill: {cancel_url}",
+        "sms.confirmation.bare": "Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.reminder.short": "{clinic}: Påminnelse om time {when}, {type}.",
+        "sms.reminder.brief": "{clinic}: Påminnelse om time {short_when}, {type}.",
+        "sms.reminder.shorter": "{clinic}: Påminnelse om time {short_when}.",
+        "sms.reminder.bare": "Påminnelse om time {short_when}, {type}.",
     },
     "nn": {
         "confirmation.subject": "Timestadfesting: {type} {when}",
@@ -73,6 +83,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
                                       "({type}). Grunn: {reason}. Ring {phone} for ny time.",
         "sms.moved": "{clinic}: Timen din er flytta til {when}, {type}. Stad: {place}.",
+        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Avbestill: {cancel_url}",
+        "sms.confirmation.bare": "Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.reminder.short": "{clinic}: Påminning om time {when}, {type}.",
+        "sms.reminder.brief": "{clinic}: Påminning om time {short_when}, {type}.",
+        "sms.reminder.shorter": "{clinic}: Påminning om time {short_when}.",
+        "sms.reminder.bare": "Påminning om time {short_when}, {type}.",
     },
     "en": {
         "confirmation.subject": "Appointment confirmed: {type} {when}",
@@ -106,6 +124,15 @@ TEXTS: dict[str, dict[str, str]] = {
                                       "{when} ({type}). Reason: {reason}. Call {phone} for a "
                                       "new one.",
         "sms.moved": "{clinic}: Your appointment is moved to {when}, {type}. Place: {place}.",
+        "sms.confirmation.short": "{clinic}: Appointment {when}, {type}. Cancel: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: Appointment {short_when}, {type}. "
+                                  "Cancel: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Appointment {short_when}. Cancel: {cancel_url}",
+        "sms.confirmation.bare": "Appointment {short_when}, {type}. Cancel: {cancel_url}",
+        "sms.reminder.short": "{clinic}: Reminder of your appointment {when}, {type}.",
+        "sms.reminder.brief": "{clinic}: Reminder of your appointment {short_when}, {type}.",
+        "sms.reminder.shorter": "{clinic}: Reminder of your appointment {short_when}.",
+        "sms.reminder.bare": "Reminder of your appointment {short_when}, {type}.",
     },
 }
 
@@ -128,6 +155,8 @@ class Facts:
     cancel_hours: str = ""
     cancelled_by: str = ""  # a cancellation's: patient (they asked) | clinic
     reason: str = ""  # the clinic's reason for cancelling; only told when the clinic did
+    short_when: str = ""  # "tir 8.12. kl. 10:00": for an SMS that must stay one segment
+    sms_sender: str = ""  # the clinic's own SMS sender: the phone shows who writes
 
 
 def text(language: str, key: str, **values: object) -> str:
@@ -182,16 +211,32 @@ SMS_REASON = 120
 
 
 def sms(kind: str, f: Facts) -> str:
-    """The short text of a confirmation, reminder, move or cancellation."""
+    """The short text of a confirmation, reminder, move or cancellation.
+
+    A confirmation or a reminder says as much as fits in one SMS segment: the
+    whole text, else without the place, else with the short date (with the type,
+    then without), else (when the
+    SMS comes from the clinic's own `sms_sender`, which the phone shows) without
+    the clinic's name; when nothing fits one segment, the first that fits two."""
     key = f"sms.{kind}"
     if kind == "cancellation" and f.cancelled_by == "clinic":
         key = "sms.cancellation.by_clinic"
     reason = " ".join(f.reason.split())
     if len(reason) > SMS_REASON:
         reason = reason[:SMS_REASON - 1].rstrip() + "…"
-    return text(f.language, key, clinic=f.clinic, when=f.when, type=f.type,
-                place=f.place, cancel_url=f.cancel_url, reason=reason or "-",
-                phone=f.clinic_phone)
+    values = dict(clinic=f.clinic, when=f.when, type=f.type, place=f.place,
+                  cancel_url=f.cancel_url, reason=reason or "-", phone=f.clinic_phone,
+                  short_when=f.short_when or f.when)
+    if kind not in ("confirmation", "reminder"):
+        return text(f.language, key, **values)
+    keys = [key, f"{key}.short", f"{key}.brief", f"{key}.shorter"] + (
+        [f"{key}.bare"] if f.sms_sender else [])
+    texts = [text(f.language, k, **values) for k in keys]
+    for most in (1, 2):
+        for candidate in texts:
+            if segments(candidate) <= most:
+                return candidate
+    return texts[-1]
 
 
 def dialog_subject(language: str, clinic: str) -> str:

@@ -44,11 +44,10 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from booking import Clinic
 from booking.model import AppointmentType
 from booking.restrictions import zone
-from booking.urls import cancel_url as page_cancel_url
-from booking.urls import page_url
+from booking.urls import page_url, short_cancel_url
 from common.dialogs import DialogError, dialog_context, render_dialog
 from common.words import messages
-from common.words.dates import format_when
+from common.words.dates import format_when, short_when
 from endpoint.storage.db import Booking, Outbox, from_db, to_db
 
 log = logging.getLogger("ledig.notify")
@@ -156,8 +155,9 @@ def enqueue_cancelled(clinic: Clinic, booking: Booking, now: datetime,
 # -- building blocks ---------------------------------------------------------------------
 
 def cancel_url(clinic: Clinic, booking: Booking, token: str) -> str:
-    """The cancellation page, with id and token in the fragment (never sent to a server)."""
-    return page_cancel_url(clinic, booking.public_id, token)
+    """The cancellation page with the token in the fragment (never sent to a server): the
+    page finds the booking by the token alone, which keeps the link short."""
+    return short_cancel_url(clinic, token)
 
 
 def _channels(notify: tuple[str, ...], booking: Booking) -> list[str]:
@@ -188,7 +188,8 @@ def _facts(clinic: Clinic, kind: AppointmentType, booking: Booking, *, cancel_ur
         when=format_when(start, clinic.language), place=_place(clinic, kind),
         price=kind.price, info=kind.info or "", cancel_url=cancel_url,
         cancel_hours=_hours(kind.rules.cancellation_deadline_hours),
-        cancelled_by=cancelled_by, reason=reason)
+        cancelled_by=cancelled_by, reason=reason,
+        short_when=short_when(start, clinic.language), sms_sender=clinic.sms_sender)
 
 
 def _sender(clinic: Clinic) -> str:
@@ -207,7 +208,8 @@ def _standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
                                          cancelled=kind == "cancellation", now=now)
         return {**row, "recipient": booking.email, "subject": subject, "body": body,
                 "attachment": attachment}
-    return {**row, "recipient": booking.phone, "body": messages.sms(kind, facts)}
+    return {**row, "recipient": booking.phone, "body": messages.sms(kind, facts),
+            "sender": clinic.sms_sender}
 
 
 def _dialog(clinic: Clinic, kind: AppointmentType, booking: Booking, now: datetime,
@@ -218,7 +220,8 @@ def _dialog(clinic: Clinic, kind: AppointmentType, booking: Booking, now: dateti
     channel = channels[0]  # email first when the type notifies by email
     recipient = booking.email if channel == "email" else booking.phone
     row = dict(clinic=clinic.slug, kind="dialog", channel=channel,
-               recipient=recipient, sender=_sender(clinic), due_at=to_db(now),
+               recipient=recipient, due_at=to_db(now),
+               sender=_sender(clinic) if channel == "email" else clinic.sms_sender,
                created_at=to_db(now),
                subject=messages.dialog_subject(clinic.language, clinic.name)
                if channel == "email" else "")

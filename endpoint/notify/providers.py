@@ -29,17 +29,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
+from booking.sms import valid_sms_sender
 from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError
 
-#: an alphanumeric sender: letters and digits (and spaces), at most 11, at least one letter
-ALPHANUMERIC_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ._-]{1,11}$")
-#: a numeric sender: an E.164 number
-NUMERIC_SENDER = re.compile(r"^\+[1-9]\d{6,14}$")
-
-
-def valid_sender(sender: str) -> bool:
-    """Can an SMS carry this as its sender (alphanumeric ≤ 11, or an E.164 number)?"""
-    return bool(ALPHANUMERIC_SENDER.match(sender) or NUMERIC_SENDER.match(sender))
+#: can an SMS carry this as its sender (alphanumeric ≤ 11, or an E.164 number)?
+valid_sender = valid_sms_sender
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 /* The cancellation page (entry module): the token stays in the fragment. */
 
 import {client} from "./api.js";
-import {answerView, bookingPath, parseFragment} from "./cancellation.js";
+import {answerView, bookingPath, parseFragment, TOKEN_PATH} from "./cancellation.js";
 import {$, row} from "./dom.js";
 import {setup} from "./page.js";
 
@@ -17,10 +17,11 @@ function cancelPage({cfg, T, text, track}) {
   }
   const done = (words) => { status.textContent = words; status.hidden = false; };
   if (!found) return done(text.say("cancel_no_token"));
-  const path = bookingPath(found.id);
+  let path = found.id ? bookingPath(found.id) : null;
   track("cancel_init", {});
 
   function answer(res) {
+    if (res.status === 200 && !path) path = bookingPath(res.body.booking.id);
     const view = answerView(res);
     if (view.booking) {
       const b = view.booking;
@@ -37,7 +38,7 @@ function cancelPage({cfg, T, text, track}) {
     else status.hidden = true;
   }
 
-  api("GET", path, null, found.token).then(answer, () => done(T.err_network));
+  api("GET", path || TOKEN_PATH, null, found.token).then(answer, () => done(T.err_network));
 
   btn.addEventListener("click", () => {
     btn.disabled = true;
