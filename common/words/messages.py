@@ -36,6 +36,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel.late": "Må du avbestille, ring oss på {phone}.",
         "signature": "Vennlig hilsen\n{clinic}",
         "calendar.attached": "Timen ligger vedlagt som kalenderfil (.ics).",
+        "calendar.removed": "Vedlagt ligger en kalenderfil (.ics) som tar timen ut av "
+                            "kalenderen din.",
         "sms.confirmation": "{clinic}: Time {when}, {type}. Sted: {place}. "
                             "Avbestilling: {cancel_url}",
         "sms.reminder": "{clinic}: Påminnelse om time {when}, {type}. Sted: {place}.",
@@ -75,6 +77,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel.late": "Må du avbestille, ring oss på {phone}.",
         "signature": "Venleg helsing\n{clinic}",
         "calendar.attached": "Timen ligg vedlagd som kalenderfil (.ics).",
+        "calendar.removed": "Vedlagd ligg ei kalenderfil (.ics) som tek timen ut av "
+                            "kalenderen din.",
         "sms.confirmation": "{clinic}: Time {when}, {type}. Stad: {place}. "
                             "Avbestilling: {cancel_url}",
         "sms.reminder": "{clinic}: Påminning om time {when}, {type}. Stad: {place}.",
@@ -114,6 +118,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel.late": "To cancel, call us on {phone}.",
         "signature": "Kind regards\n{clinic}",
         "calendar.attached": "The appointment is attached as a calendar file (.ics).",
+        "calendar.removed": "The attached calendar file (.ics) takes the appointment out of "
+                            "your calendar.",
         "sms.confirmation": "{clinic}: Appointment {when}, {type}. Place: {place}. "
                             "Cancel: {cancel_url}",
         "sms.reminder": "{clinic}: Reminder of your appointment {when}, {type}. "
@@ -164,25 +170,27 @@ def text(language: str, key: str, **values: object) -> str:
     return table[key].format(**values)
 
 
-def _details(f: Facts) -> list[str]:
+def _details(f: Facts, *, price: bool = True) -> list[str]:
     t = lambda key, **v: text(f.language, key, **v)  # noqa: E731
     lines = [f"{t('what')}: {f.type}"]
     if f.calendar:
         lines.append(f"{t('with')}: {f.calendar}")
     lines += [f"{t('when')}: {f.when}", f"{t('where')}: {f.place}"]
-    if f.price is not None:
+    if price and f.price is not None:
         lines.append(f"{t('price')}: {t('price.value', price=f.price)}")
     return lines
 
 
-def email(kind: str, f: Facts) -> tuple[str, str]:
+def email(kind: str, f: Facts, *, attached: bool = False) -> tuple[str, str]:
     """(subject, body) of a confirmation, reminder, move or cancellation mail.
 
-    A cancellation says who cancelled: the clinic (with its reason) or the patient."""
+    A cancellation says who cancelled: the clinic (with its reason) or the patient,
+    and lists no price. Only a mail with an `.ics` (`attached`) speaks of one: the
+    entry, or for a cancellation the file that takes it out of the calendar."""
     t = lambda key, **v: text(f.language, key, **v)  # noqa: E731
     subject = t(f"{kind}.subject", type=f.type, when=f.when)
     parts = [t("hello", first_name=f.first_name).replace(" ,", ","), t(f"{kind}.lead")]
-    parts.append("\n".join(_details(f)))
+    parts.append("\n".join(_details(f, price=kind != "cancellation")))
     if kind == "cancellation":
         if f.cancelled_by == "clinic":
             parts.append(t("cancellation.by_clinic"))
@@ -200,8 +208,8 @@ def email(kind: str, f: Facts) -> tuple[str, str]:
             parts.append(f"{t('cancel', hours=f.cancel_hours)}\n{f.cancel_url}")
         elif f.clinic_phone:
             parts.append(t("cancel.late", phone=f.clinic_phone))
-    if kind in ("confirmation", "cancellation", "moved"):
-        parts.append(t("calendar.attached"))
+    if attached:
+        parts.append(t("calendar.removed" if kind == "cancellation" else "calendar.attached"))
     parts.append(t("signature", clinic=f.clinic))
     return subject, "\n\n".join(parts) + "\n"
 

@@ -201,11 +201,11 @@ def _standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
     row = dict(clinic=clinic.slug, kind=kind, channel=channel, sender=_sender(clinic),
                due_at=to_db(due), created_at=to_db(now))
     if channel == "email":
-        subject, body = messages.email(kind, facts)
         attachment = ""
         if kind in ("confirmation", "cancellation", "moved"):
             attachment = appointment_ics(clinic, booking, facts,
                                          cancelled=kind == "cancellation", now=now)
+        subject, body = messages.email(kind, facts, attached=bool(attachment))
         return {**row, "recipient": booking.email, "subject": subject, "body": body,
                 "attachment": attachment}
     return {**row, "recipient": booking.phone, "body": messages.sms(kind, facts),

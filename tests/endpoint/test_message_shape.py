@@ -157,3 +157,22 @@ def test_the_ics_of_a_booking_a_move_and_a_cancellation():
         assert event["STATUS"] == status
         assert "ATTENDEE" not in event, "an attendee makes mail apps show RSVP buttons"
         assert str(event["ORGANIZER"]) == "mailto:post@fjordlegene.example"
+
+
+def test_the_cancellation_mail_lists_no_price_and_names_its_file_truthfully():
+    clinic = demo()
+    b = booking()
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    b.cancelled_by = "patient"
+    compose_facts = compose._facts(clinic, clinic.type("konsultasjon"), b,
+                                   cancelled_by="patient")
+    row = compose._standard(clinic, b, "cancellation", "email", compose_facts, now, now)
+    assert "METHOD:CANCEL" in row["attachment"]
+    assert "Pris" not in row["body"] and " kr" not in row["body"]
+    assert "tar timen ut av kalenderen din" in row["body"]
+    assert "Timen ligger vedlagt" not in row["body"]
+    confirmation = compose._standard(clinic, b, "confirmation", "email", compose_facts, now,
+                                     now)
+    assert "Timen ligger vedlagt som kalenderfil (.ics)." in confirmation["body"]
+    reminder = compose._standard(clinic, b, "reminder", "email", compose_facts, now, now)
+    assert reminder["attachment"] == "" and "vedlagt" not in reminder["body"].lower()
