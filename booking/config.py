@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from booking.addresses import check_addresses
+from booking.addresses import URL_RE, check_addresses
 from booking.calendar_config import (
     BLOCK_KEYS,
     CALENDAR_KEYS,
@@ -38,6 +38,7 @@ from booking.tree import Mapping
 from booking.urls import RESERVED_PATHS
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
+HEX_RE = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 GA_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
 UA_RE = re.compile(r"^UA-\d{4,10}-\d{1,4}$")
 
@@ -48,7 +49,8 @@ NOT_ZONES = {"localtime", "posixrules", "Factory"}
 RESERVED_LINK_IDS = RESERVED_PATHS
 
 CLINIC_KEYS = {
-    "name", "timezone", "language", "address", "phone", "email", "sms_sender", "pages_url",
+    "name", "timezone", "language", "address", "phone", "email", "sms_sender", "privacy_url",
+    "theme_color", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
     "calendars", "appointment_types", "dialogs", "booking_links",
 }
@@ -139,6 +141,8 @@ def check_clinic(
         phone=c.text(root, "phone", "", default="") or "",
         email=c.text(root, "email", "", default="") or "",
         sms_sender=_sms_sender(c, root),
+        privacy_url=_privacy_url(c, root),
+        theme_color=_theme_color(c, root),
         pages_url=pages_url,
         endpoint_url=endpoint_url.rstrip("/"),
         embed_origins=tuple(origins),
@@ -155,6 +159,25 @@ def check_clinic(
     if any(not i.warning for i in c.issues):
         return None, c.issues
     return clinic, c.issues
+
+
+def _privacy_url(c: Checker, root: Mapping) -> str:
+    url = c.text(root, "privacy_url", "", default="") or ""
+    if url and not URL_RE.match(url):
+        c.error(root.line_of("privacy_url"), "privacy_url",
+                f"'{url}' must be the http(s) address of the clinic's privacy page, like "
+                "https://www.example.no/personvern.")
+    return url
+
+
+def _theme_color(c: Checker, root: Mapping) -> str:
+    color = c.text(root, "theme_color", "", default="") or ""
+    if color and not HEX_RE.match(color):
+        c.error(root.line_of("theme_color"), "theme_color",
+                f"'{color}' must be a hex colour like \"#0b5cad\" (quote it: YAML reads # "
+                "as the start of a comment).")
+        return ""
+    return color.lower()
 
 
 def _sms_sender(c: Checker, root: Mapping) -> str:

@@ -150,6 +150,8 @@ class Clinic:
     phone: str = ""
     email: str = ""
     sms_sender: str = ""  # what SMS come from (alphanumeric ≤ 11 or E.164); "" for the setting
+    privacy_url: str = ""  # the clinic's privacy page, linked where the pages ask for the id
+    theme_color: str = ""  # "#rrggbb": the pages' accent (made dark enough for text)
     pages_url: str = ""
     endpoint_url: str = ""
     embed_origins: tuple[str, ...] = ()

@@ -26,6 +26,7 @@ from booking import AppointmentType, BookingLink, Calendar, Clinic
 from booking.model import origin_of
 from booking.urls import CANCEL_PATH, cancel_page_url, page_url
 from common.words.pages import client_strings, strings
+from sitegen.theme import theme_css, theme_name
 from sitegen.urls import EMBED_MARK, embed_id, iframe_code
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -247,6 +248,11 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
     script, script_hash = clinic_script(clinic.tracking.script)
     slug = clinic.slug
     out: dict[str, bytes] = {}
+    theme = None
+    if clinic.theme_color:
+        css = theme_css(clinic.theme_color)
+        theme = f"{slug}/{theme_name(css)}"
+        out[theme] = css
 
     def render(template: str, path: str, page: str, link: BookingLink | None = None,
                **extra) -> None:
@@ -267,6 +273,7 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
             "clinic_script": script if page != "links" else None,
             "send_names": clinic.tracking.send_names,
             "cancel_url": cancel_page_url(clinic),
+            "theme": root + theme if theme else None,
             **extra,
         }
         out[path] = env.get_template(template).render(ctx).encode()
@@ -280,7 +287,9 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
             path, title, heading = (f"{slug}/{link.id}/index.html",
                                     f"{link.title} – {clinic.name}", link.title)
         render("booking.html", path, "booking", link, title=title, heading=heading,
-               calendars=pick.calendars, types=pick.types)
+               calendars=pick.calendars, types=pick.types,
+               email_required=bool(pick.types) and all("email" in k.notify
+                                                       for k in pick.types))
     render("cancel.html", f"{slug}/{CANCEL_PATH}/index.html", "cancel",
            title=t["title_cancel"].format(clinic=clinic.name))
 

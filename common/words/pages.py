@@ -88,8 +88,22 @@ NB: dict[str, str] = {
     "pick_other": "Velg en annen tid",
     "try_again": "Prøv igjen",
     "consent_label": "Informasjonskapsler",
-    "consent_text": "Vil du la oss bruke informasjonskapsler til statistikk over hvordan "
-                    "timebestillingen brukes? Vi sender aldri personopplysninger.",
+    "consent_text": "Vil du la oss bruke informasjonskapsler fra Google Analytics til "
+                    "statistikk over hvordan timebestillingen brukes? Sier du nei, får Google "
+                    "bare målinger uten informasjonskapsler. Google ser nettleserens "
+                    "IP-adresse, men timebestillingen sender aldri navnet ditt, "
+                    "fødselsnummeret, kontaktopplysningene eller hva du bestiller.",
+    "consent_text_names": "Vil du la oss bruke informasjonskapsler fra Google Analytics til "
+                          "statistikk over hvordan timebestillingen brukes? Sier du nei, får "
+                          "Google bare målinger uten informasjonskapsler. Google ser "
+                          "nettleserens IP-adresse og hvilken behandler og timetype som "
+                          "velges, men aldri navnet ditt, fødselsnummeret eller "
+                          "kontaktopplysningene.",
+    "national_id_why": "Vi trenger nummeret for å vite hvem du er og finne journalen din. Det "
+                       "lagres hos klinikken, vises bare for de ansatte og står aldri i "
+                       "e-post eller SMS.",
+    "privacy_link": "Slik behandler vi personopplysninger",
+    "email_hint": "Trengs når timetypen sender bekreftelsen på e-post.",
     "consent_yes": "Ja, det er greit",
     "consent_no": "Nei takk",
     "cancel_heading": "Avbestill time",
@@ -180,8 +194,22 @@ NN: dict[str, str] = {
     "err_not_found": "Dette valet finst ikkje lenger. Last sida på nytt.",
     "pick_other": "Vel ei anna tid",
     "consent_label": "Informasjonskapslar",
-    "consent_text": "Vil du la oss bruke informasjonskapslar til statistikk over korleis "
-                    "timebestillinga vert brukt? Vi sender aldri personopplysningar.",
+    "consent_text": "Vil du la oss bruke informasjonskapslar frå Google Analytics til "
+                    "statistikk over korleis timebestillinga vert brukt? Seier du nei, får "
+                    "Google berre målingar utan informasjonskapslar. Google ser "
+                    "IP-adressa til nettlesaren, men timebestillinga sender aldri namnet ditt, "
+                    "fødselsnummeret, kontaktopplysningane eller kva du bestiller.",
+    "consent_text_names": "Vil du la oss bruke informasjonskapslar frå Google Analytics til "
+                          "statistikk over korleis timebestillinga vert brukt? Seier du nei, "
+                          "får Google berre målingar utan informasjonskapslar. Google ser "
+                          "IP-adressa til nettlesaren og kva behandlar og timetype som vert "
+                          "valt, men aldri namnet ditt, fødselsnummeret eller "
+                          "kontaktopplysningane.",
+    "national_id_why": "Vi treng nummeret for å vite kven du er og finne journalen din. Det "
+                       "vert lagra hos klinikken, vert berre vist for dei tilsette og står "
+                       "aldri i e-post eller SMS.",
+    "privacy_link": "Slik handsamar vi personopplysningar",
+    "email_hint": "Trengst når timetypen sender stadfestinga på e-post.",
     "consent_yes": "Ja, det er greitt",
     "cancel_loading": "Hentar timen …",
     "cancel_already": "Denne timen er alt avbestilt.",
@@ -299,8 +327,21 @@ EN: dict[str, str] = {
     "pick_other": "Choose another time",
     "try_again": "Try again",
     "consent_label": "Cookies",
-    "consent_text": "May we use cookies for statistics on how the booking page is used? "
-                    "We never send personal data.",
+    "consent_text": "May we use Google Analytics cookies for statistics on how the booking "
+                    "page is used? If you say no, Google only gets measurements without "
+                    "cookies. Google sees your browser's IP address, but the booking page "
+                    "never sends your name, national identity number, contact details or "
+                    "what you book.",
+    "consent_text_names": "May we use Google Analytics cookies for statistics on how the "
+                          "booking page is used? If you say no, Google only gets measurements "
+                          "without cookies. Google sees your browser's IP address and which "
+                          "practitioner and appointment type are chosen, but never your name, "
+                          "national identity number or contact details.",
+    "national_id_why": "We need the number to know who you are and to find your medical "
+                       "record. It is kept by the clinic, shown only to its staff and never "
+                       "written in an e-mail or SMS.",
+    "privacy_link": "How we handle personal data",
+    "email_hint": "Needed when the appointment type sends its confirmation by e-mail.",
     "consent_yes": "Yes, that's fine",
     "consent_no": "No thanks",
     "cancel_heading": "Cancel an appointment",

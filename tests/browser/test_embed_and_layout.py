@@ -48,3 +48,40 @@ def test_an_allowed_frame_says_ready_and_stays(booking_site, host_page, page):
     page.wait_for_timeout(4500)  # past the snippet's wait for ledig:ready
     assert page.locator(f"iframe#ledig-{SLUG}-index").count() == 1
     assert page.locator("p > a").count() == 0
+
+
+CLS_OBSERVER = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (!e.hadRecentInput) window.__shifts.push({value: e.value, at: e.startTime,
+      nodes: (e.sources || []).map((s) => s.node ? (s.node.id || s.node.className
+              || s.node.nodeName) : "")});
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_booking_page_does_not_shift_while_it_loads_and_is_used(booking_site, page,
+                                                                     width, artifacts_dir):
+    """CLS (the sum of layout shifts not caused by the patient's own input) stays under
+    0.1 from the first paint through the day and slot lists loading."""
+    from booking_support import wait_until
+
+    site = booking_site()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.add_init_script(CLS_OBSERVER)
+    page.goto(site.page())
+    page.get_by_role("button", name="Kari Hansen").click()
+    page.get_by_role("button", name="Konsultasjon").first.click()
+    page.locator("#days button").first.wait_for()
+    page.wait_for_timeout(700)  # past the 500 ms in which a shift counts as the click's
+    page.locator("#days button").nth(2).click()
+    page.locator("#slots button").first.wait_for()
+    page.wait_for_timeout(700)
+    wait_until(page, "document.readyState === 'complete'")
+    shifts = page.evaluate("window.__shifts")
+    cls = sum(s["value"] for s in shifts)
+    page.screenshot(path=str(artifacts_dir / f"booking-slots-{width}.png"), full_page=True)
+    assert cls < 0.1, shifts
