@@ -22,7 +22,7 @@ def rgb(color: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def hex_of(c: tuple[int, int, int]) -> str:
+def hex_of(c: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{max(0, min(255, round(v))):02x}" for v in c)
 
 
