@@ -50,7 +50,7 @@ RESERVED_LINK_IDS = RESERVED_PATHS
 
 CLINIC_KEYS = {
     "name", "timezone", "language", "address", "phone", "email", "sms_sender", "privacy_url",
-    "theme_color", "pages_url",
+    "theme_color", "feed_detail", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
     "calendars", "appointment_types", "dialogs", "booking_links",
 }
@@ -143,6 +143,7 @@ def check_clinic(
         sms_sender=_sms_sender(c, root),
         privacy_url=_privacy_url(c, root),
         theme_color=_theme_color(c, root),
+        feed_detail=_feed_detail(c, root),
         pages_url=pages_url,
         endpoint_url=endpoint_url.rstrip("/"),
         embed_origins=tuple(origins),
@@ -178,6 +179,16 @@ def _theme_color(c: Checker, root: Mapping) -> str:
                 "as the start of a comment).")
         return ""
     return color.lower()
+
+
+def _feed_detail(c: Checker, root: Mapping) -> str:
+    detail = c.text(root, "feed_detail", "", default="minimal") or "minimal"
+    if detail not in ("minimal", "full"):
+        c.error(root.line_of("feed_detail"), "feed_detail",
+                f"'{detail}' is not allowed; use minimal (time and a link to the booking) or "
+                "full (also the patient's name and phone and the type).")
+        return "minimal"
+    return detail
 
 
 def _sms_sender(c: Checker, root: Mapping) -> str:

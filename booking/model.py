@@ -152,6 +152,7 @@ class Clinic:
     sms_sender: str = ""  # what SMS come from (alphanumeric ≤ 11 or E.164); "" for the setting
     privacy_url: str = ""  # the clinic's privacy page, linked where the pages ask for the id
     theme_color: str = ""  # "#rrggbb": the pages' accent (made dark enough for text)
+    feed_detail: str = "minimal"  # the staff ICS feed: minimal (time, link) | full
     pages_url: str = ""
     endpoint_url: str = ""
     embed_origins: tuple[str, ...] = ()
