@@ -30,6 +30,7 @@ from booking.model import (
     BookingLink,
     Calendar,
     Clinic,
+    Logo,
     Rules,
     Tracking,
 )
@@ -50,7 +51,7 @@ RESERVED_LINK_IDS = RESERVED_PATHS
 
 CLINIC_KEYS = {
     "name", "timezone", "language", "address", "phone", "email", "sms_sender", "privacy_url",
-    "theme_color", "feed_detail", "pages_url",
+    "theme_color", "feed_detail", "logo", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
     "calendars", "appointment_types", "dialogs", "booking_links",
 }
@@ -144,6 +145,7 @@ def check_clinic(
         privacy_url=_privacy_url(c, root),
         theme_color=_theme_color(c, root),
         feed_detail=_feed_detail(c, root),
+        logo=_logo(c, root),
         pages_url=pages_url,
         endpoint_url=endpoint_url.rstrip("/"),
         embed_origins=tuple(origins),
@@ -179,6 +181,28 @@ def _theme_color(c: Checker, root: Mapping) -> str:
                 "as the start of a comment).")
         return ""
     return color.lower()
+
+
+def _logo(c: Checker, root: Mapping) -> Logo | None:
+    value = root.get("logo")
+    if value is None:
+        return None
+    line = root.line_of("logo")
+    m = value if isinstance(value, Mapping) else Mapping({"src": value}, line=line,
+                                                             key_lines={"src": line})
+    if isinstance(value, dict):
+        m = c.mapping(value, "logo", line, {"src", "width", "height"})
+    src = c.text(m, "src", "logo", required=True, default="") or ""
+    width = c.number(m, "width", "logo", default=0, minimum=1, maximum=2000)
+    height = c.number(m, "height", "logo", default=0, minimum=1, maximum=2000)
+    if src.startswith("http://") or (":" in src.split("/")[0] and not src.startswith("https://")):
+        c.error(line, "logo", f"'{src}' must be a file in content/media/ or an https:// URL.")
+        return None
+    if src.startswith("https://") and not (width and height):
+        c.error(line, "logo", "a logo at a URL needs its size: logo: {src: https://…, "
+                "width: 160, height: 48} (the page reserves its place).")
+        return None
+    return Logo(src=src, width=width, height=height, line=line) if src else None
 
 
 def _feed_detail(c: Checker, root: Mapping) -> str:

@@ -15,6 +15,7 @@ from booking import Clinic, ConfigIssue, check_clinic, content_version
 from booking.addresses import previewed
 from booking.tree import Mapping, Sequence
 from common.dialogs import check_template
+from common.logo import read_logo
 
 # libyaml's C parser when PyYAML has it (about 10x faster: parsing dominated the build)
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -142,6 +143,10 @@ def load_clinic_bytes(data: bytes, *, slug: str, file: str,
     issues = issues + _dialog_issues(tree, file)
     if any(not i.warning for i in issues):
         return None, issues
+    if clinic is not None and clinic.logo is not None:
+        clinic, logo_issues = read_logo(clinic, file)
+        if logo_issues:
+            return None, issues + logo_issues
     if clinic is not None and preview_url:
         clinic = previewed(clinic, preview_url)
     return clinic, issues

@@ -33,6 +33,7 @@ from typing import TextIO
 
 from booking import ConfigIssue
 from common.content import clinic_files, load_clinic_bytes
+from common.logo import media_stamp
 from sitegen import pages
 
 MANIFEST = ".ledig-build.json"
@@ -234,11 +235,12 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
         return 1
     engine = engine_hash()
     manifest = Manifest.read(out)
+    media = media_stamp(content)
     sources = []
     for path in files:
         data = path.read_bytes()
         key = hashlib.sha256(engine.encode() + path.stem.encode() + b"\0" + data
-                             + b"\0" + (preview_url or "").encode()).hexdigest()
+                             + b"\0" + (preview_url or "").encode() + media.encode()).hexdigest()
         sources.append(Source(path.stem, str(path), data, key, preview_url))
     todo = [s for s in sources
             if manifest.clinics.get(s.slug, {}).get("key") != s.key

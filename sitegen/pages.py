@@ -148,6 +148,8 @@ def csp(clinic: Clinic, page: str, script_hash: str | None) -> str:
     """Content-Security-Policy for a page: our own files, the endpoint, GA, the clinic's script."""
     script, connect, img, frame = ["'self'"], [origin_of(clinic.endpoint_url) or "'self'"], \
         ["'self'", "data:"], ["'self'"] if page == "links" else []
+    if clinic.logo is not None and clinic.logo.src.startswith("https://"):
+        img.append(origin_of(clinic.logo.src) or "https:")
     if page != "links":
         if clinic.tracking.ga_measurement_id:
             script.append(GOOGLE[0])
@@ -248,6 +250,13 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
     script, script_hash = clinic_script(clinic.tracking.script)
     slug = clinic.slug
     out: dict[str, bytes] = {}
+    logo = None
+    if clinic.logo is not None:
+        if clinic.logo.data:
+            out[f"{slug}/{clinic.logo.file}"] = clinic.logo.data
+            logo = f"{slug}/{clinic.logo.file}"
+        else:
+            logo = clinic.logo.src
     theme = None
     if clinic.theme_color:
         css = theme_css(clinic.theme_color)
@@ -274,6 +283,7 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
             "send_names": clinic.tracking.send_names,
             "cancel_url": cancel_page_url(clinic),
             "theme": root + theme if theme else None,
+            "logo": (root + logo if logo and clinic.logo and clinic.logo.data else logo),
             **extra,
         }
         out[path] = env.get_template(template).render(ctx).encode()

@@ -107,3 +107,65 @@ def test_a_theme_color_that_is_no_hex_colour_is_an_error(content_dir, value):
     clinic, issues = load_clinic_bytes(path.read_bytes(), slug=SLUG, file="f.yaml")
     assert clinic is None
     assert [(i.line, i.key) for i in issues] == [(5, "theme_color")]
+
+
+# -- the clinic's logo ---------------------------------------------------------------------
+
+def png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_a_logo_file_is_copied_and_its_size_reserved(tmp_path, content_dir):
+    (content_dir / "media").mkdir()
+    (content_dir / "media" / "logo.png").write_bytes(png(240, 60))
+    set_key(content_dir, "logo", "logo.png")
+    html = built(tmp_path, content_dir)
+    img = re.search(r'<p class="logo"><img src="([^"]+)" width="240" height="60" '
+                    r'alt="Fjordlegene legesenter"></p>', html)
+    assert img, html[:1500]
+    assert (tmp_path / "out" / SLUG / img[1]).resolve().read_bytes() == png(240, 60)
+    # a new logo file alone (the clinic file unchanged) rebuilds the pages
+    (content_dir / "media" / "logo.png").write_bytes(png(300, 60))
+    assert 'width="300" height="60"' in built(tmp_path, content_dir)
+
+
+def test_an_svg_logo_gives_its_size_from_its_viewbox(tmp_path, content_dir):
+    (content_dir / "media").mkdir()
+    (content_dir / "media" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 48"><rect width="160" '
+        'height="48" fill="#0b5cad"/></svg>')
+    set_key(content_dir, "logo", "logo.svg")
+    assert 'width="160" height="48"' in built(tmp_path, content_dir)
+
+
+def test_a_logo_at_a_url_needs_its_size_and_joins_the_image_sources(tmp_path, content_dir):
+    set_key(content_dir, "logo", "{src: 'https://cdn.fjordlegene.example/logo.svg', "
+                                 "width: 160, height: 48}")
+    html = built(tmp_path, content_dir)
+    assert ('<img src="https://cdn.fjordlegene.example/logo.svg" width="160" height="48"'
+            in html)
+    assert "img-src &#39;self&#39; data: https://cdn.fjordlegene.example" in html
+
+
+@pytest.mark.parametrize("value, says", [
+    ("missing.png", "cannot read media/missing.png"),
+    ("../clinics/fjordlegene.yaml", "must be a file in media/"),
+    ("logo.gif", "must be a PNG, JPEG or SVG file"),
+    ("https://cdn.fjordlegene.example/logo.png", "needs its size"),
+])
+def test_a_logo_that_cannot_be_shown_is_an_error_on_its_line(content_dir, value, says):
+    (content_dir / "media").mkdir()
+    set_key(content_dir, "logo", value)
+    path = content_dir / "clinics" / f"{SLUG}.yaml"
+    clinic, issues = load_clinic_bytes(path.read_bytes(), slug=SLUG, file=str(path))
+    assert clinic is None
+    assert [(i.line, i.key) for i in issues] == [(5, "logo")]
+    assert says in issues[0].message
