@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# where the browser opens the demo: the pages call the endpoint there (HOST=0.0.0.0
+# listens everywhere; give PREVIEW_URL=http://<this machine's address>:$(PORT)/ for a phone)
+PREVIEW_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/
 
 .PHONY: demo test install install-test install-mutate build check lint golden mutate clean
 
@@ -27,12 +30,14 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-mutate: $(VENV)/.installed-mutate
 
-## demo: set up, build the demo clinic, serve pages + API at http://$(HOST):$(PORT)/
+## demo: set up, build the demo clinic, serve pages + API at $(PREVIEW_URL)
+##   (make demo PORT=8123: the pages are built to call that port, and the endpoint
+##   answers there; the clinic file's own pages_url/endpoint_url are not changed)
 demo: install
 	$(BIN)/sitegen check
-	$(BIN)/sitegen build
-	@echo "Open http://$(HOST):$(PORT)/fjordlegene/  (Ctrl-C stops)"
-	$(BIN)/endpoint serve --site _site --host $(HOST) --port $(PORT)
+	$(BIN)/sitegen build --preview-url $(PREVIEW_URL)
+	@echo "Open $(PREVIEW_URL)fjordlegene/  (Ctrl-C stops)"
+	$(BIN)/endpoint serve --site _site --host $(HOST) --port $(PORT) --preview-url $(PREVIEW_URL)
 
 ## test: set up with test extras and run the whole suite
 test: install-test

@@ -32,7 +32,8 @@ def check_blocks(
         start, end = c.clock(m, "start", bkey), c.clock(m, "end", bkey)
         tseq = c.sequence(m.get("types"), f"{bkey}.types", m.line_of("types"))
         tids = []
-        for j, t in enumerate(tseq):
+        for j in range(len(tseq)):
+            t = c.item_text(tseq, j, f"{bkey}.types")
             if str(t) not in types:
                 hint = closest(str(t), set(types))
                 more = f" Did you mean '{hint}'?" if hint else ""

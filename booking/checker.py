@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Literal, TypeVar, overload
 
@@ -18,6 +19,8 @@ from booking.tree import Mapping, Sequence
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+#: an unquoted number YAML 1.1 reads as octal: 012 is 10
+OCTAL_RE = re.compile(r"^[-+]?0[0-7_]+$")
 
 #: what a value falls back to when it is missing or wrong (often None)
 D = TypeVar("D")
@@ -29,12 +32,31 @@ class Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.issues: list[ConfigIssue] = []
+        #: each word YAML misread -> (index of its one issue, the other lines it is on)
+        self._misread: dict[str, tuple[int, list[int]]] = {}
 
     def error(self, line: int, key: str, message: str) -> None:
         self.issues.append(ConfigIssue(self.file, line, key, message))
 
     def warn(self, line: int, key: str, message: str) -> None:
         self.issues.append(ConfigIssue(self.file, line, key, message, warning=True))
+
+    def misread(self, line: int, key: str, written: str, value: object) -> None:
+        """One error per word YAML 1.1 read as something else; its other places join it.
+
+        The caller goes on with the text as written, so that an id misread as false
+        causes no second error where a block or link names it.
+        """
+        if written in self._misread:
+            index, lines = self._misread[written]
+            if line not in lines and line != self.issues[index].line:
+                lines.append(line)
+                first = self.issues[index]
+                self.issues[index] = replace(first, message=_misread_message(
+                    written, value, lines))
+            return
+        self._misread[written] = (len(self.issues), [])
+        self.error(line, key, _misread_message(written, value, []))
 
     # -- shapes -------------------------------------------------------------
 
@@ -82,6 +104,11 @@ class Checker:
             if required:
                 self.error(m.line, join(key, k), "is required: add it.")
             return default
+        written = m.raw.get(k) if isinstance(m, Mapping) else None
+        if written is not None and not isinstance(v, str):
+            if isinstance(v, bool) or str(v) != written:
+                self.misread(m.line_of(k), join(key, k), written, v)
+            v = written
         if isinstance(v, bool) or not isinstance(v, str | int | float):
             self.error(m.line_of(k), join(key, k), "must be text.")
             return default
@@ -117,12 +144,27 @@ class Checker:
             kind = "a whole number" if integer else "a number"
             self.error(m.line_of(k), join(key, k), f"must be {kind}, like {default or 1}.")
             return default
+        written = m.raw.get(k, "") if isinstance(m, Mapping) else ""
+        if OCTAL_RE.match(written):
+            self.error(m.line_of(k), join(key, k),
+                       f"YAML 1.1 reads {written} with its leading 0 as an octal number, {v}; "
+                       f"write it without the leading zero ({written.lstrip('+-0_') or 0}).")
         if v < minimum or (maximum is not None and v > maximum):
             rng = (f"between {minimum} and {maximum}" if maximum is not None
                    else f"at least {minimum}")
             self.error(m.line_of(k), join(key, k), f"must be {rng} (it is {v}).")
             return default
         return v
+
+    def item_text(self, seq: Sequence, j: int, key: str) -> object:
+        """A list item, as the text the file wrote when YAML 1.1 read it as something else."""
+        v = seq[j]
+        written = seq.raw.get(j) if isinstance(seq, Sequence) else None
+        if written is None or isinstance(v, str):
+            return v
+        if isinstance(v, bool) or str(v) != written:
+            self.misread(seq.line_of(j), key, written, v)
+        return written
 
     def clock(self, m: Mapping, k: str, key: str) -> time | None:
         if k not in m or m[k] is None:
@@ -163,6 +205,26 @@ class Checker:
         else:
             seen[v] = m.line_of("id")
         return v
+
+
+def _misread_message(written: str, value: object, elsewhere: list[int]) -> str:
+    if isinstance(value, bool):
+        made = f"the boolean {str(value).lower()} (yes, no, on and off are booleans to it)"
+    elif isinstance(value, datetime):
+        made = f"a date and time ({value.isoformat(sep=' ')})"
+    elif isinstance(value, date):
+        made = f"the date {value.isoformat()}"
+    elif isinstance(value, int | float):
+        made = f"the number {value}"
+    else:
+        made = f"a {type(value).__name__}"
+    more = ""
+    if elsewhere:
+        where = ", ".join(str(n) for n in elsewhere)
+        lines = "lines" if len(elsewhere) > 1 else "line"
+        more = f" It is unquoted on {lines} {where} too: quote it there as well."
+    return (f"YAML 1.1 reads the unquoted {written} as {made}, not as the text; "
+            f'put it in quotes: "{written}".{more}')
 
 
 def join(prefix: str, k: object) -> str:

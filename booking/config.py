@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from booking.addresses import URL_RE, check_addresses
 from booking.calendar_config import (
     BLOCK_KEYS,
     CALENDAR_KEYS,
@@ -32,9 +33,9 @@ from booking.model import (
     Clinic,
     PatientFeatures,
     PatientLogin,
+    Logo,
     Rules,
     Tracking,
-    origin_of,
 )
 from booking.sync_config import (
     BUSY_KEYS,
@@ -43,14 +44,14 @@ from booking.sync_config import (
     PUSH_KEYS,
     check_clinic_sync,
 )
+from booking.sms import valid_sms_sender
 from booking.tree import Mapping
 from booking.urls import RESERVED_PATHS
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
+HEX_RE = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 GA_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
 UA_RE = re.compile(r"^UA-\d{4,10}-\d{1,4}$")
-ORIGIN_RE = re.compile(r"(?i)^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
-URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$")
 
 #: names the system's tz database answers to that are no fixed place's time
 NOT_ZONES = {"localtime", "posixrules", "Factory"}
@@ -59,7 +60,8 @@ NOT_ZONES = {"localtime", "posixrules", "Factory"}
 RESERVED_LINK_IDS = RESERVED_PATHS
 
 CLINIC_KEYS = {
-    "name", "timezone", "language", "address", "phone", "email", "pages_url",
+    "name", "timezone", "language", "address", "phone", "email", "sms_sender", "privacy_url",
+    "theme_color", "feed_detail", "logo", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
     "calendars", "appointment_types", "dialogs", "booking_links", "sync", "patient_login",
 }
@@ -131,19 +133,7 @@ def check_clinic(
     if language not in LANGUAGES:
         c.error(root.line_of("language"), "language",
                 f"'{language}' is not supported; use one of {', '.join(LANGUAGES)}.")
-    pages_url = c.text(root, "pages_url", "", default="") or ""
-    endpoint_url = c.text(root, "endpoint_url", "", default="") or ""
-    for k, v in (("pages_url", pages_url), ("endpoint_url", endpoint_url)):
-        if v and not URL_RE.match(v):
-            c.error(root.line_of(k), k, f"'{v}' must be an http(s) URL like https://example.no/.")
-    origins = []
-    seq = c.sequence(root.get("embed_origins"), "embed_origins", root.line_of("embed_origins"))
-    for i, o in enumerate(seq):
-        o = str(o).rstrip("/")
-        if not ORIGIN_RE.match(o):
-            c.error(seq.line_of(i), f"embed_origins[{i}]",
-                    f"'{o}' must be an origin: scheme and host, no path (https://www.example.no).")
-        origins.append(origin_of(o) or o)  # as browsers send it: lower case, no default port
+    pages_url, endpoint_url, origins = check_addresses(c, root)
 
     rules = _rules(c, root.get("online"), "online", root.line_of("online"), Rules(),
                    extra=set(FEATURE_KEYS))
@@ -180,6 +170,11 @@ def check_clinic(
         address=c.text(root, "address", "", default="") or "",
         phone=c.text(root, "phone", "", default="") or "",
         email=c.text(root, "email", "", default="") or "",
+        sms_sender=_sms_sender(c, root),
+        privacy_url=_privacy_url(c, root),
+        theme_color=_theme_color(c, root),
+        feed_detail=_feed_detail(c, root),
+        logo=_logo(c, root),
         pages_url=pages_url,
         endpoint_url=endpoint_url.rstrip("/"),
         embed_origins=tuple(origins),
@@ -199,6 +194,67 @@ def check_clinic(
     if any(not i.warning for i in c.issues):
         return None, c.issues
     return clinic, c.issues
+
+
+def _privacy_url(c: Checker, root: Mapping) -> str:
+    url = c.text(root, "privacy_url", "", default="") or ""
+    if url and not URL_RE.match(url):
+        c.error(root.line_of("privacy_url"), "privacy_url",
+                f"'{url}' must be the http(s) address of the clinic's privacy page, like "
+                "https://www.example.no/personvern.")
+    return url
+
+
+def _theme_color(c: Checker, root: Mapping) -> str:
+    color = c.text(root, "theme_color", "", default="") or ""
+    if color and not HEX_RE.match(color):
+        c.error(root.line_of("theme_color"), "theme_color",
+                f"'{color}' must be a hex colour like \"#0b5cad\" (quote it: YAML reads # "
+                "as the start of a comment).")
+        return ""
+    return color.lower()
+
+
+def _logo(c: Checker, root: Mapping) -> Logo | None:
+    value = root.get("logo")
+    if value is None:
+        return None
+    line = root.line_of("logo")
+    m = value if isinstance(value, Mapping) else Mapping({"src": value}, line=line,
+                                                             key_lines={"src": line})
+    if isinstance(value, dict):
+        m = c.mapping(value, "logo", line, {"src", "width", "height"})
+    src = c.text(m, "src", "logo", required=True, default="") or ""
+    width = c.number(m, "width", "logo", default=0, minimum=1, maximum=2000)
+    height = c.number(m, "height", "logo", default=0, minimum=1, maximum=2000)
+    if src.startswith("http://") or (":" in src.split("/")[0] and not src.startswith("https://")):
+        c.error(line, "logo", f"'{src}' must be a file in content/media/ or an https:// URL.")
+        return None
+    if src.startswith("https://") and not (width and height):
+        c.error(line, "logo", "a logo at a URL needs its size: logo: {src: https://…, "
+                "width: 160, height: 48} (the page reserves its place).")
+        return None
+    return Logo(src=src, width=width, height=height, line=line) if src else None
+
+
+def _feed_detail(c: Checker, root: Mapping) -> str:
+    detail = c.text(root, "feed_detail", "", default="minimal") or "minimal"
+    if detail not in ("minimal", "full"):
+        c.error(root.line_of("feed_detail"), "feed_detail",
+                f"'{detail}' is not allowed; use minimal (time and a link to the booking) or "
+                "full (also the patient's name and phone and the type).")
+        return "minimal"
+    return detail
+
+
+def _sms_sender(c: Checker, root: Mapping) -> str:
+    sender = c.text(root, "sms_sender", "", default="") or ""
+    if sender and not valid_sms_sender(sender):
+        c.error(root.line_of("sms_sender"), "sms_sender",
+                f"'{sender}' cannot be an SMS sender: use at most 11 letters (A-Z, no æøå), "
+                "digits and spaces with at least one letter, like Fjordlegene, or a phone "
+                "number like +4755123456.")
+    return sender
 
 
 def _rules(c: Checker, value: object, key: str, line: int, base: Rules,
@@ -332,7 +388,8 @@ def _types(
             c.error(m.line, f"{key}.duration", "is required: the length in minutes, like 20.")
         notify_seq = c.sequence(m.get("notify"), f"{key}.notify", m.line_of("notify"))
         notify: list[str] = []
-        for j, ch in enumerate(notify_seq):
+        for j in range(len(notify_seq)):
+            ch = c.item_text(notify_seq, j, f"{key}.notify")
             if not isinstance(ch, str) or ch not in CHANNELS:
                 c.error(notify_seq.line_of(j), f"{key}.notify",
                         f"'{ch}' is not a channel; use email and/or sms.")

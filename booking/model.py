@@ -227,6 +227,19 @@ class PatientLogin:
 
 
 @dataclass(frozen=True, slots=True)
+class Logo:
+    """The clinic's logo: a file in content/media/ (`src`), or an https URL; its size in
+    CSS pixels; the build's copy (`data`, `file`) once `common.logo` has read it."""
+
+    src: str
+    width: int = 0
+    height: int = 0
+    line: int = 0
+    data: bytes = b""
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Clinic:
     slug: str
     name: str
@@ -235,6 +248,11 @@ class Clinic:
     address: str = ""
     phone: str = ""
     email: str = ""
+    sms_sender: str = ""  # what SMS come from (alphanumeric ≤ 11 or E.164); "" for the setting
+    privacy_url: str = ""  # the clinic's privacy page, linked where the pages ask for the id
+    theme_color: str = ""  # "#rrggbb": the pages' accent (made dark enough for text)
+    feed_detail: str = "minimal"  # the staff ICS feed: minimal (time, link) | full
+    logo: Logo | None = None
     pages_url: str = ""
     endpoint_url: str = ""
     embed_origins: tuple[str, ...] = ()

@@ -56,3 +56,9 @@ def waitlist_page_url(clinic: Clinic) -> str:
 def waitlist_url(clinic: Clinic, entry_id: str, token: str) -> str:
     """A wait-list entry's link: id and token in the fragment, never sent to a server."""
     return f"{waitlist_page_url(clinic)}#{urlencode({'id': entry_id, 'token': token})}"
+
+
+def short_cancel_url(clinic: Clinic, token: str) -> str:
+    """The link in messages: the token alone in the fragment (the page finds the booking
+    by it), so that a confirmation fits in one SMS."""
+    return f"{cancel_page_url(clinic)}#{token}"

@@ -12,8 +12,10 @@ from pathlib import Path
 import yaml
 
 from booking import Clinic, ConfigIssue, check_clinic, content_version
+from booking.addresses import previewed
 from booking.tree import Mapping, Sequence
 from common.dialogs import check_template
+from common.logo import read_logo
 
 # libyaml's C parser when PyYAML has it (about 10x faster: parsing dominated the build)
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,6 +30,7 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at im
         self.flatten_mapping(node)
         key_lines = {}
         items = {}
+        raw = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or key is None:
@@ -41,12 +44,16 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at im
                     None, None, f"duplicate key '{key}'", key_node.start_mark)
             items[key] = self.construct_object(value_node, deep=True)
             key_lines[key] = key_node.start_mark.line + 1
-        return Mapping(items, line=node.start_mark.line + 1, key_lines=key_lines)
+            if (written := _plain_word(value_node, items[key])) is not None:
+                raw[key] = written
+        return Mapping(items, line=node.start_mark.line + 1, key_lines=key_lines, raw=raw)
 
     def construct_sequence(self, node, deep=False):
         items = [self.construct_object(child, deep=True) for child in node.value]
         lines = [child.start_mark.line + 1 for child in node.value]
-        return Sequence(items, line=node.start_mark.line + 1, item_lines=lines)
+        raw = {i: written for i, (child, item) in enumerate(zip(node.value, items, strict=True))
+               if (written := _plain_word(child, item)) is not None}
+        return Sequence(items, line=node.start_mark.line + 1, item_lines=lines, raw=raw)
 
     def construct_yaml_int(self, node):
         # YAML 1.1 reads an unquoted 12:30 as the base-60 number 750; keep it as the text
@@ -60,6 +67,14 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at im
             return super().construct_yaml_timestamp(node)
         except ValueError:  # 2026-13-01 looks like a date but is none: validation says so
             return self.construct_scalar(node)
+
+
+def _plain_word(node: yaml.Node, value: object) -> str | None:
+    """The text of an unquoted scalar that YAML 1.1 read as a bool, number or date, else None."""
+    if (isinstance(node, yaml.ScalarNode) and not node.style and value is not None
+            and not isinstance(value, str)):
+        return str(node.value)
+    return None
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
@@ -115,8 +130,13 @@ def read_yaml(data: bytes, file: str) -> tuple[object, list[ConfigIssue]]:
                                   "needs only a few levels of lists and mappings.")]
 
 
-def load_clinic_bytes(data: bytes, *, slug: str, file: str) -> tuple[Clinic | None, list]:
-    """Validate one clinic file's bytes: the clinic (or None) and every issue."""
+def load_clinic_bytes(data: bytes, *, slug: str, file: str,
+                      preview_url: str | None = None) -> tuple[Clinic | None, list]:
+    """Validate one clinic file's bytes: the clinic (or None) and every issue.
+
+    With `preview_url` (`booking.addresses.preview_url`), the clinic is the one a local
+    preview serves there (`previewed`).
+    """
     tree, issues = read_yaml(data, file)
     if issues:
         return None, issues
@@ -127,6 +147,12 @@ def load_clinic_bytes(data: bytes, *, slug: str, file: str) -> tuple[Clinic | No
     issues = issues + _dialog_issues(tree, file)
     if any(not i.warning for i in issues):
         return None, issues
+    if clinic is not None and clinic.logo is not None:
+        clinic, logo_issues = read_logo(clinic, file)
+        if logo_issues:
+            return None, issues + logo_issues
+    if clinic is not None and preview_url:
+        clinic = previewed(clinic, preview_url)
     return clinic, issues
 
 
@@ -142,7 +168,7 @@ def _dialog_issues(tree: object, file: str) -> list[ConfigIssue]:
     return out
 
 
-def load_content(content_dir: Path | str) -> Content:
+def load_content(content_dir: Path | str, preview_url: str | None = None) -> Content:
     """Read and validate every clinic file under `content_dir/clinics/`."""
     content = Content()
     files = clinic_files(Path(content_dir))
@@ -150,7 +176,8 @@ def load_content(content_dir: Path | str) -> Content:
         content.issues.append(ConfigIssue(str(Path(content_dir) / "clinics"), 0, "(folder)",
                                           "holds no clinic files (*.yaml); add one."))
     for path in files:
-        clinic, issues = load_clinic_bytes(path.read_bytes(), slug=path.stem, file=str(path))
+        clinic, issues = load_clinic_bytes(path.read_bytes(), slug=path.stem, file=str(path),
+                                           preview_url=preview_url)
         content.issues.extend(issues)
         if clinic is not None:
             content.clinics[clinic.slug] = clinic

@@ -60,7 +60,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     open_and_migrate(settings.database_url, ping=settings.db_ping)
     state = AppState(settings=settings, clock=clock,
                      registry=Registry(settings.content, settings.reload_interval, clock,
-                                       cache=settings.var / "content-cache"),
+                                       cache=settings.var / "content-cache",
+                                       preview_url=settings.preview_url),
                      limiter=RateLimiter(clock),
                      slot_cache=SlotCache.from_setting(settings.slot_cache))
     app.extensions[app_state.KEY] = state

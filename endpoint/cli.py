@@ -18,6 +18,7 @@ from pathlib import Path
 from peewee import InterfaceError, OperationalError
 
 from booking import Clinic
+from booking.addresses import preview_url
 from booking.config import SLUG_RE
 from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from endpoint.clock import SYSTEM
@@ -219,6 +220,13 @@ def _read_password() -> str:
 
 # -- the parser ------------------------------------------------------------------------------
 
+def _preview_url(value: str) -> str:
+    try:
+        return preview_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _database_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--database", help="database URL (default LEDIG_DATABASE_URL)")
 
@@ -234,6 +242,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve the API (and --site pages) on a production server")
     _content_flag(s)
     s.add_argument("--site", help="also serve these generated pages (local preview)")
+    s.add_argument("--preview-url", type=_preview_url, metavar="URL",
+                   help="a local preview: every clinic's pages and API at URL, as "
+                        "`sitegen build --preview-url` built them (make demo)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     _database_flag(s)

@@ -110,11 +110,13 @@ class ValidatedCache:
         self.folder = Path(folder)
         self.used: set[str] = set()
 
-    def _key(self, data: bytes, slug: str, file: str) -> str:
-        return hashlib.sha256(code_stamp() + f"|{slug}|{file}|".encode() + data).hexdigest()
+    def _key(self, data: bytes, slug: str, file: str, preview_url: str | None) -> str:
+        return hashlib.sha256(code_stamp() + f"|{slug}|{file}|{preview_url or ''}|".encode()
+                              + data).hexdigest()
 
-    def load(self, data: bytes, *, slug: str, file: str) -> tuple[Clinic | None, list]:
-        key = self._key(data, slug, file)
+    def load(self, data: bytes, *, slug: str, file: str,
+             preview_url: str | None = None) -> tuple[Clinic | None, list]:
+        key = self._key(data, slug, file, preview_url)
         self.used.add(key)
         path = self.folder / f"{key}.pickle"
         try:
@@ -126,7 +128,7 @@ class ValidatedCache:
             pass
         except Exception as exc:  # a torn or foreign file: validate again, replace it
             log.warning("content: ignoring cache entry %s (%s)", path.name, type(exc).__name__)
-        clinic, issues = load_clinic_bytes(data, slug=slug, file=file)
+        clinic, issues = load_clinic_bytes(data, slug=slug, file=file, preview_url=preview_url)
         if clinic is not None:
             self._store(path, (clinic, issues))
         return clinic, issues
@@ -160,9 +162,10 @@ class ValidatedCache:
 
 class Registry:
     def __init__(self, content_dir: Path, interval: float = 1.0, clock: Clock = SYSTEM,
-                 cache: Path | None = None):
+                 cache: Path | None = None, preview_url: str | None = None):
         self.content_dir = Path(content_dir)
         self.cache = ValidatedCache(cache) if cache is not None else None
+        self.preview_url = preview_url
         self.interval = interval
         self.clock = clock
         self._clinics: dict[str, Clinic] = {}
@@ -234,8 +237,12 @@ class Registry:
         except OSError as exc:
             log.error("content: cannot read %s: %s", path, exc.strerror)
             return
-        load = self.cache.load if self.cache is not None else load_clinic_bytes
-        clinic, issues = load(data, slug=path.stem, file=str(path))
+        if self.cache is not None:
+            clinic, issues = self.cache.load(data, slug=path.stem, file=str(path),
+                                             preview_url=self.preview_url)
+        else:
+            clinic, issues = load_clinic_bytes(data, slug=path.stem, file=str(path),
+                                               preview_url=self.preview_url)
         errors = tuple(i for i in issues if not i.warning)
         if clinic is None:
             keeping = "keeping the last valid version" if path.stem in self._clinics else \

@@ -29,6 +29,8 @@ class Settings:
     sms_from: str = "ledig"
     content: Path = Path("content")
     site: Path | None = None
+    #: a local preview's address (`serve --preview-url`): every clinic's pages and API there
+    preview_url: str | None = None
     var: Path = Path("var")
     rate_limit: str = "20/minute"
     trusted_proxies: int = 0
@@ -98,6 +100,7 @@ def from_args(args: argparse.Namespace, env: dict[str, str] | None = None) -> Se
         database_url=getattr(args, "database", None),
         content=Path(args.content) if getattr(args, "content", None) else None,
         site=Path(args.site) if getattr(args, "site", None) else None,
+        preview_url=getattr(args, "preview_url", None),
         outbox_interval=getattr(args, "interval", None),
         sync_interval=getattr(args, "sync_interval", None),
     )

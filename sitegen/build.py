@@ -33,6 +33,7 @@ from typing import TextIO
 
 from booking import ConfigIssue
 from common.content import clinic_files, load_clinic_bytes
+from common.logo import media_stamp
 from sitegen import pages
 
 MANIFEST = ".ledig-build.json"
@@ -61,6 +62,7 @@ class Source:
     file: str
     data: bytes
     key: str
+    preview_url: str | None = None
 
 
 @dataclass
@@ -114,7 +116,8 @@ def _assets() -> pages.Assets:
 
 def render_source(source: Source) -> tuple[str, list[ConfigIssue], dict[str, bytes] | None]:
     """Validate and render one clinic file: (slug, issues, outputs or None on errors)."""
-    clinic, issues = load_clinic_bytes(source.data, slug=source.slug, file=source.file)
+    clinic, issues = load_clinic_bytes(source.data, slug=source.slug, file=source.file,
+                                       preview_url=source.preview_url)
     if clinic is None:
         return source.slug, issues, None
     return source.slug, issues, pages.render_clinic(clinic, _assets())
@@ -216,8 +219,12 @@ class Writer:
 # -- the command ------------------------------------------------------------------------
 
 def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | None = None,
-          stream: TextIO | None = None) -> int:
-    """Build `content` into `out` (only `clinic` when given); the exit code (0 ok, 1 invalid)."""
+          stream: TextIO | None = None, preview_url: str | None = None) -> int:
+    """Build `content` into `out` (only `clinic` when given); the exit code (0 ok, 1 invalid).
+
+    With `preview_url`, every clinic is built as a local preview there serves it
+    (`booking.addresses.previewed`): `make demo` on another host or port.
+    """
     stream = stream or sys.stderr
     started = time.perf_counter()
     content, out = Path(content), Path(out)
@@ -231,11 +238,13 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
         return 1
     engine = engine_hash()
     manifest = Manifest.read(out)
+    media = media_stamp(content)
     sources = []
     for path in files:
         data = path.read_bytes()
-        key = hashlib.sha256(engine.encode() + path.stem.encode() + b"\0" + data).hexdigest()
-        sources.append(Source(path.stem, str(path), data, key))
+        key = hashlib.sha256(engine.encode() + path.stem.encode() + b"\0" + data
+                             + b"\0" + (preview_url or "").encode() + media.encode()).hexdigest()
+        sources.append(Source(path.stem, str(path), data, key, preview_url))
     todo = [s for s in sources
             if manifest.clinics.get(s.slug, {}).get("key") != s.key
             or not intact(out, manifest.clinics[s.slug].get("files", {}))]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from booking import Clinic, bookability
+from booking.addresses import preview_url
 from booking.fit import Misfit, Placed, misfits
 from booking.restrictions import zone
 from booking.urls import page_url
@@ -25,7 +26,7 @@ def _report_issues(content: Content) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    content = load_content(args.content)
+    content = load_content(args.content, args.preview_url)
     _report_issues(content)
     if content.errors:
         print(f"{len(content.errors)} error(s): nothing is valid until they are fixed.",
@@ -164,7 +165,21 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return build(Path(args.content), Path(args.out), clinic=args.clinic)
+    return build(Path(args.content), Path(args.out), clinic=args.clinic,
+                 preview_url=args.preview_url)
+
+
+def _preview_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preview-url", type=_preview_url, default=None, metavar="URL",
+                   help="a local preview: every clinic's pages and endpoint at URL "
+                        "(make demo; never for published pages)")
+
+
+def _preview_url(value: str) -> str:
+    try:
+        return preview_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -174,12 +189,14 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--content", default="content")
     b.add_argument("--out", default="_site")
     b.add_argument("--clinic", default=None, help="build only this clinic")
+    _preview_flag(b)
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="validate; say what is bookable online and why not")
     c.add_argument("--content", default="content")
     c.add_argument("--database", default=None, metavar="URL",
                    help="also list the endpoint's active bookings this content would leave "
                         "outside the schedule (read-only)")
+    _preview_flag(c)
     c.set_defaults(func=cmd_check)
     ln = sub.add_parser("link", help="print a booking URL and its iframe embed code")
     ln.add_argument("--clinic", required=True)

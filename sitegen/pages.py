@@ -27,6 +27,7 @@ from booking import AppointmentType, BookingLink, Calendar, Clinic
 from booking.model import origin_of
 from booking.urls import CANCEL_PATH, WAITLIST_PATH, cancel_page_url, page_url, waitlist_page_url
 from common.words.pages import client_strings, strings
+from sitegen.theme import theme_css, theme_name
 from sitegen.urls import EMBED_MARK, embed_id, iframe_code
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -163,6 +164,8 @@ def csp(clinic: Clinic, page: str, script_hash: str | None) -> str:
     """Content-Security-Policy for a page: our own files, the endpoint, GA, the clinic's script."""
     script, connect, img, frame = ["'self'"], [origin_of(clinic.endpoint_url) or "'self'"], \
         ["'self'", "data:"], ["'self'"] if page == "links" else []
+    if clinic.logo is not None and clinic.logo.src.startswith("https://"):
+        img.append(origin_of(clinic.logo.src) or "https:")
     if page != "links":
         if clinic.tracking.ga_measurement_id:
             script.append(GOOGLE[0])
@@ -270,6 +273,18 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
     script, script_hash = clinic_script(clinic.tracking.script)
     slug = clinic.slug
     out: dict[str, bytes] = {}
+    logo = None
+    if clinic.logo is not None:
+        if clinic.logo.data:
+            out[f"{slug}/{clinic.logo.file}"] = clinic.logo.data
+            logo = f"{slug}/{clinic.logo.file}"
+        else:
+            logo = clinic.logo.src
+    theme = None
+    if clinic.theme_color:
+        css = theme_css(clinic.theme_color)
+        theme = f"{slug}/{theme_name(css)}"
+        out[theme] = css
 
     def render(template: str, path: str, page: str, link: BookingLink | None = None,
                **extra) -> None:
@@ -291,6 +306,8 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
             "send_names": clinic.tracking.send_names,
             "cancel_url": cancel_page_url(clinic),
             "login": clinic.patient_login is not None and page == "booking",
+            "theme": root + theme if theme else None,
+            "logo": (root + logo if logo and clinic.logo and clinic.logo.data else logo),
             **extra,
         }
         out[path] = env.get_template(template).render(ctx).encode()
@@ -304,7 +321,9 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
             path, title, heading = (f"{slug}/{link.id}/index.html",
                                     f"{link.title} – {clinic.name}", link.title)
         render("booking.html", path, "booking", link, title=title, heading=heading,
-               calendars=pick.calendars, types=pick.types)
+               calendars=pick.calendars, types=pick.types,
+               email_required=bool(pick.types) and all("email" in k.notify
+                                                       for k in pick.types))
     render("cancel.html", f"{slug}/{CANCEL_PATH}/index.html", "cancel",
            title=t["title_cancel"].format(clinic=clinic.name))
     render("venteliste.html", f"{slug}/{WAITLIST_PATH}/index.html", "venteliste",
@@ -325,5 +344,5 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
     render("links.html", f"{slug}/lenker/index.html", "links",
            title=t["title_links"].format(clinic=clinic.name), links=items,
            calendars=pick.calendars, types=pick.types, page_url=page_url(clinic),
-           clinic_iframe=items[0]["iframe"])
+           clinic_iframe=items[0]["iframe"], origins=clinic.origins)
     return out

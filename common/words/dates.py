@@ -49,3 +49,10 @@ def format_when(value: date | datetime, language: str = "nb") -> str:
     if isinstance(value, datetime):
         text += (f" kl. {value:%H:%M}" if lang != "en" else f" at {value:%H:%M}")
     return text
+
+
+def short_when(value: datetime, language: str = "nb") -> str:
+    """`tir 2.12. kl. 08:20` (`Tue 2.12. at 08:20`): for an SMS that must stay short."""
+    lang = _lang(language)
+    return short_date(value.date(), lang) + (f" kl. {value:%H:%M}" if lang != "en"
+                                             else f" at {value:%H:%M}")

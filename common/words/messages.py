@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from booking.sms import segments
+
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "confirmation.subject": "Timebekreftelse: {type} {when}",
@@ -34,6 +36,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel.late": "Må du avbestille, ring oss på {phone}.",
         "signature": "Vennlig hilsen\n{clinic}",
         "calendar.attached": "Timen ligger vedlagt som kalenderfil (.ics).",
+        "calendar.removed": "Vedlagt ligger en kalenderfil (.ics) som tar timen ut av "
+                            "kalenderen din.",
         "sms.confirmation": "{clinic}: Time {when}, {type}. Sted: {place}. "
                             "Avbestilling: {cancel_url}",
         "sms.reminder": "{clinic}: Påminnelse om time {when}, {type}. Sted: {place}.",
@@ -52,6 +56,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
                                "Se eller forlat plassen: {url}",
         "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
+        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Avbestill: {cancel_url}",
+        "sms.confirmation.bare": "Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.reminder.short": "{clinic}: Påminnelse om time {when}, {type}.",
+        "sms.reminder.brief": "{clinic}: Påminnelse om time {short_when}, {type}.",
+        "sms.reminder.shorter": "{clinic}: Påminnelse om time {short_when}.",
+        "sms.reminder.bare": "Påminnelse om time {short_when}, {type}.",
     },
     "nn": {
         "confirmation.subject": "Timestadfesting: {type} {when}",
@@ -76,6 +88,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel.late": "Må du avbestille, ring oss på {phone}.",
         "signature": "Venleg helsing\n{clinic}",
         "calendar.attached": "Timen ligg vedlagd som kalenderfil (.ics).",
+        "calendar.removed": "Vedlagd ligg ei kalenderfil (.ics) som tek timen ut av "
+                            "kalenderen din.",
         "sms.confirmation": "{clinic}: Time {when}, {type}. Stad: {place}. "
                             "Avbestilling: {cancel_url}",
         "sms.reminder": "{clinic}: Påminning om time {when}, {type}. Stad: {place}.",
@@ -95,6 +109,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
                                "Sjå eller forlat plassen: {url}",
         "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
+        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Avbestill: {cancel_url}",
+        "sms.confirmation.bare": "Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.reminder.short": "{clinic}: Påminning om time {when}, {type}.",
+        "sms.reminder.brief": "{clinic}: Påminning om time {short_when}, {type}.",
+        "sms.reminder.shorter": "{clinic}: Påminning om time {short_when}.",
+        "sms.reminder.bare": "Påminning om time {short_when}, {type}.",
     },
     "en": {
         "confirmation.subject": "Appointment confirmed: {type} {when}",
@@ -118,6 +140,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel.late": "To cancel, call us on {phone}.",
         "signature": "Kind regards\n{clinic}",
         "calendar.attached": "The appointment is attached as a calendar file (.ics).",
+        "calendar.removed": "The attached calendar file (.ics) takes the appointment out of "
+                            "your calendar.",
         "sms.confirmation": "{clinic}: Appointment {when}, {type}. Place: {place}. "
                             "Cancel: {cancel_url}",
         "sms.reminder": "{clinic}: Reminder of your appointment {when}, {type}. "
@@ -140,6 +164,15 @@ TEXTS: dict[str, dict[str, str]] = {
                                "See or leave it: {url}",
         "sms.waitlist_offer": "{clinic}: Free time {when}, {type}. First come, first "
                               "served: {url}",
+        "sms.confirmation.short": "{clinic}: Appointment {when}, {type}. Cancel: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: Appointment {short_when}, {type}. "
+                                  "Cancel: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Appointment {short_when}. Cancel: {cancel_url}",
+        "sms.confirmation.bare": "Appointment {short_when}, {type}. Cancel: {cancel_url}",
+        "sms.reminder.short": "{clinic}: Reminder of your appointment {when}, {type}.",
+        "sms.reminder.brief": "{clinic}: Reminder of your appointment {short_when}, {type}.",
+        "sms.reminder.shorter": "{clinic}: Reminder of your appointment {short_when}.",
+        "sms.reminder.bare": "Reminder of your appointment {short_when}, {type}.",
     },
 }
 
@@ -162,6 +195,8 @@ class Facts:
     cancel_hours: str = ""
     cancelled_by: str = ""  # a cancellation's: patient (they asked) | clinic
     reason: str = ""  # the clinic's reason for cancelling; only told when the clinic did
+    short_when: str = ""  # "tir 8.12. kl. 10:00": for an SMS that must stay one segment
+    sms_sender: str = ""  # the clinic's own SMS sender: the phone shows who writes
 
 
 def text(language: str, key: str, **values: object) -> str:
@@ -169,25 +204,27 @@ def text(language: str, key: str, **values: object) -> str:
     return table[key].format(**values)
 
 
-def _details(f: Facts) -> list[str]:
+def _details(f: Facts, *, price: bool = True) -> list[str]:
     t = lambda key, **v: text(f.language, key, **v)  # noqa: E731
     lines = [f"{t('what')}: {f.type}"]
     if f.calendar:
         lines.append(f"{t('with')}: {f.calendar}")
     lines += [f"{t('when')}: {f.when}", f"{t('where')}: {f.place}"]
-    if f.price is not None:
+    if price and f.price is not None:
         lines.append(f"{t('price')}: {t('price.value', price=f.price)}")
     return lines
 
 
-def email(kind: str, f: Facts) -> tuple[str, str]:
+def email(kind: str, f: Facts, *, attached: bool = False) -> tuple[str, str]:
     """(subject, body) of a confirmation, reminder, move or cancellation mail.
 
-    A cancellation says who cancelled: the clinic (with its reason) or the patient."""
+    A cancellation says who cancelled: the clinic (with its reason) or the patient,
+    and lists no price. Only a mail with an `.ics` (`attached`) speaks of one: the
+    entry, or for a cancellation the file that takes it out of the calendar."""
     t = lambda key, **v: text(f.language, key, **v)  # noqa: E731
     subject = t(f"{kind}.subject", type=f.type, when=f.when)
     parts = [t("hello", first_name=f.first_name).replace(" ,", ","), t(f"{kind}.lead")]
-    parts.append("\n".join(_details(f)))
+    parts.append("\n".join(_details(f, price=kind != "cancellation")))
     if kind == "cancellation":
         if f.cancelled_by == "clinic":
             parts.append(t("cancellation.by_clinic"))
@@ -205,8 +242,8 @@ def email(kind: str, f: Facts) -> tuple[str, str]:
             parts.append(f"{t('cancel', hours=f.cancel_hours)}\n{f.cancel_url}")
         elif f.clinic_phone:
             parts.append(t("cancel.late", phone=f.clinic_phone))
-    if kind in ("confirmation", "cancellation", "moved"):
-        parts.append(t("calendar.attached"))
+    if attached:
+        parts.append(t("calendar.removed" if kind == "cancellation" else "calendar.attached"))
     parts.append(t("signature", clinic=f.clinic))
     return subject, "\n\n".join(parts) + "\n"
 
@@ -216,16 +253,32 @@ SMS_REASON = 120
 
 
 def sms(kind: str, f: Facts) -> str:
-    """The short text of a confirmation, reminder, move or cancellation."""
+    """The short text of a confirmation, reminder, move or cancellation.
+
+    A confirmation or a reminder says as much as fits in one SMS segment: the
+    whole text, else without the place, else with the short date (with the type,
+    then without), else (when the
+    SMS comes from the clinic's own `sms_sender`, which the phone shows) without
+    the clinic's name; when nothing fits one segment, the first that fits two."""
     key = f"sms.{kind}"
     if kind == "cancellation" and f.cancelled_by == "clinic":
         key = "sms.cancellation.by_clinic"
     reason = " ".join(f.reason.split())
     if len(reason) > SMS_REASON:
         reason = reason[:SMS_REASON - 1].rstrip() + "…"
-    return text(f.language, key, clinic=f.clinic, when=f.when, type=f.type,
-                place=f.place, cancel_url=f.cancel_url, reason=reason or "-",
-                phone=f.clinic_phone)
+    values = dict(clinic=f.clinic, when=f.when, type=f.type, place=f.place,
+                  cancel_url=f.cancel_url, reason=reason or "-", phone=f.clinic_phone,
+                  short_when=f.short_when or f.when)
+    if kind not in ("confirmation", "reminder"):
+        return text(f.language, key, **values)
+    keys = [key, f"{key}.short", f"{key}.brief", f"{key}.shorter"] + (
+        [f"{key}.bare"] if f.sms_sender else [])
+    texts = [text(f.language, k, **values) for k in keys]
+    for most in (1, 2):
+        for candidate in texts:
+            if segments(candidate) <= most:
+                return candidate
+    return texts[-1]
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,22 @@ NB: dict[str, str] = {
     "pick_other": "Velg en annen tid",
     "try_again": "Prøv igjen",
     "consent_label": "Informasjonskapsler",
-    "consent_text": "Vil du la oss bruke informasjonskapsler til statistikk over hvordan "
-                    "timebestillingen brukes? Vi sender aldri personopplysninger.",
+    "consent_text": "Vil du la oss bruke informasjonskapsler fra Google Analytics til "
+                    "statistikk over hvordan timebestillingen brukes? Sier du nei, får Google "
+                    "bare målinger uten informasjonskapsler. Google ser nettleserens "
+                    "IP-adresse, men timebestillingen sender aldri navnet ditt, "
+                    "fødselsnummeret, kontaktopplysningene eller hva du bestiller.",
+    "consent_text_names": "Vil du la oss bruke informasjonskapsler fra Google Analytics til "
+                          "statistikk over hvordan timebestillingen brukes? Sier du nei, får "
+                          "Google bare målinger uten informasjonskapsler. Google ser "
+                          "nettleserens IP-adresse og hvilken behandler og timetype som "
+                          "velges, men aldri navnet ditt, fødselsnummeret eller "
+                          "kontaktopplysningene.",
+    "national_id_why": "Vi trenger nummeret for å vite hvem du er og finne journalen din. Det "
+                       "lagres hos klinikken, vises bare for de ansatte og står aldri i "
+                       "e-post eller SMS.",
+    "privacy_link": "Slik behandler vi personopplysninger",
+    "email_hint": "Trengs når timetypen sender bekreftelsen på e-post.",
     "consent_yes": "Ja, det er greit",
     "consent_no": "Nei takk",
     "cancel_heading": "Avbestill time",
@@ -182,6 +196,13 @@ NB: dict[str, str] = {
     "links_any": "Ingen forhåndsvalg",
     "links_calendar": "Behandler",
     "links_type": "Timetype",
+    "links_embed_heading": "Hvor sidene kan bygges inn",
+    "links_embed_intro": "Den innebygde koden virker på disse nettstedene:",
+    "links_embed_none": "Ingen nettsteder er oppført ennå.",
+    "links_embed_how": "På andre nettsteder viser koden en vanlig lenke til bestillingssiden i "
+                       "stedet for rammen. Legg nettstedet til under embed_origins i "
+                       "klinikkfila (for eksempel https://www.klinikken.no) og bygg sidene "
+                       "på nytt.",
 }
 
 NN: dict[str, str] = {
@@ -236,8 +257,22 @@ NN: dict[str, str] = {
     "err_not_found": "Dette valet finst ikkje lenger. Last sida på nytt.",
     "pick_other": "Vel ei anna tid",
     "consent_label": "Informasjonskapslar",
-    "consent_text": "Vil du la oss bruke informasjonskapslar til statistikk over korleis "
-                    "timebestillinga vert brukt? Vi sender aldri personopplysningar.",
+    "consent_text": "Vil du la oss bruke informasjonskapslar frå Google Analytics til "
+                    "statistikk over korleis timebestillinga vert brukt? Seier du nei, får "
+                    "Google berre målingar utan informasjonskapslar. Google ser "
+                    "IP-adressa til nettlesaren, men timebestillinga sender aldri namnet ditt, "
+                    "fødselsnummeret, kontaktopplysningane eller kva du bestiller.",
+    "consent_text_names": "Vil du la oss bruke informasjonskapslar frå Google Analytics til "
+                          "statistikk over korleis timebestillinga vert brukt? Seier du nei, "
+                          "får Google berre målingar utan informasjonskapslar. Google ser "
+                          "IP-adressa til nettlesaren og kva behandlar og timetype som vert "
+                          "valt, men aldri namnet ditt, fødselsnummeret eller "
+                          "kontaktopplysningane.",
+    "national_id_why": "Vi treng nummeret for å vite kven du er og finne journalen din. Det "
+                       "vert lagra hos klinikken, vert berre vist for dei tilsette og står "
+                       "aldri i e-post eller SMS.",
+    "privacy_link": "Slik handsamar vi personopplysningar",
+    "email_hint": "Trengst når timetypen sender stadfestinga på e-post.",
     "consent_yes": "Ja, det er greitt",
     "cancel_loading": "Hentar timen …",
     "cancel_already": "Denne timen er alt avbestilt.",
@@ -315,6 +350,13 @@ NN: dict[str, str] = {
                        "lenkja, eller ring oss på {phone}.",
     "offer_no_token": "Lenkja manglar koden til plassen din på ventelista. Bruk lenkja du "
                       "fekk, eller ring oss på {phone}.",
+    "links_embed_heading": "Kvar sidene kan byggjast inn",
+    "links_embed_intro": "Den innebygde koden verkar på desse nettstadene:",
+    "links_embed_none": "Ingen nettstader er oppførte enno.",
+    "links_embed_how": "På andre nettstader viser koden ei vanleg lenkje til bestillingssida i "
+                       "staden for ramma. Legg nettstaden til under embed_origins i "
+                       "klinikkfila (til dømes https://www.klinikken.no) og byggj sidene "
+                       "på nytt.",
     "locale": "nn-NO",
     "place": "Stad",
     "national_id": "Nummer (11 siffer)",
@@ -402,8 +444,21 @@ EN: dict[str, str] = {
     "pick_other": "Choose another time",
     "try_again": "Try again",
     "consent_label": "Cookies",
-    "consent_text": "May we use cookies for statistics on how the booking page is used? "
-                    "We never send personal data.",
+    "consent_text": "May we use Google Analytics cookies for statistics on how the booking "
+                    "page is used? If you say no, Google only gets measurements without "
+                    "cookies. Google sees your browser's IP address, but the booking page "
+                    "never sends your name, national identity number, contact details or "
+                    "what you book.",
+    "consent_text_names": "May we use Google Analytics cookies for statistics on how the "
+                          "booking page is used? If you say no, Google only gets measurements "
+                          "without cookies. Google sees your browser's IP address and which "
+                          "practitioner and appointment type are chosen, but never your name, "
+                          "national identity number or contact details.",
+    "national_id_why": "We need the number to know who you are and to find your medical "
+                       "record. It is kept by the clinic, shown only to its staff and never "
+                       "written in an e-mail or SMS.",
+    "privacy_link": "How we handle personal data",
+    "email_hint": "Needed when the appointment type sends its confirmation by e-mail.",
     "consent_yes": "Yes, that's fine",
     "consent_no": "No thanks",
     "cancel_heading": "Cancel an appointment",
@@ -498,6 +553,12 @@ EN: dict[str, str] = {
     "links_any": "No preselection",
     "links_calendar": "Practitioner",
     "links_type": "Appointment type",
+    "links_embed_heading": "Where the pages may be embedded",
+    "links_embed_intro": "The embed code works on these sites:",
+    "links_embed_none": "No sites are listed yet.",
+    "links_embed_how": "On other sites the code shows a plain link to the booking page instead "
+                       "of the frame. Add the site under embed_origins in the clinic file (for "
+                       "example https://www.clinic.no) and build the pages again.",
 }
 
 #: patient login (SPEC §13): the clinic page's "Logg inn" and "Mine timer"

@@ -372,6 +372,21 @@ SPEC = {
                 },
             },
         },
+        "/api/v1/clinics/{slug}/cancellation": {
+            "get": {
+                "operationId": "getBookingByCancelToken",
+                "description": "The booking a message's short cancellation link names: the link's "
+                               "fragment is the cancel token alone, sent here as the bearer "
+                               "token; cancel it with DELETE on its id and the same token.",
+                "parameters": [SLUG, AUTH],
+                "responses": {
+                    "200": _json("The booking and whether it can be cancelled", "BookingEnvelope"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic or no booking with this token"),
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
         "/healthz": {
             "get": {"operationId": "health", "responses": {
                 "200": _json("Healthy", "Health"), "503": _json("Database unreachable", "Health")}},

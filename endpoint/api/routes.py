@@ -102,6 +102,15 @@ def get_booking(slug: str, booking_id: str):
     return jsonify({"booking": booking_json(clinic, booking, now())})
 
 
+@bp.get("/clinics/<slug>/cancellation")
+def get_booking_by_token(slug: str):
+    """The booking of a short cancellation link (`#<token>`): the token alone finds it."""
+    clinic = clinic_or_404(slug)
+    token = bearer_token(request.headers.get("Authorization"))
+    booking = bookings.find_by_token(clinic, token)
+    return jsonify({"booking": booking_json(clinic, booking, now())})
+
+
 @bp.delete("/clinics/<slug>/bookings/<booking_id>")
 def cancel_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)

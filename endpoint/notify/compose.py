@@ -48,10 +48,10 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from booking import Clinic
 from booking.model import AppointmentType
 from booking.restrictions import zone
-from booking.urls import cancel_url as page_cancel_url
+from booking.urls import page_url, short_cancel_url
 from common.dialogs import DialogError, dialog_context, render_dialog
 from common.words import messages
-from common.words.dates import format_when, short_date
+from common.words.dates import format_when, short_date, short_when
 from endpoint.storage.db import Booking, Outbox, WaitlistEntry, from_db, to_db
 
 log = logging.getLogger("ledig.notify")
@@ -203,8 +203,9 @@ def store_rows(rows: list[dict]) -> None:
 # -- building blocks ---------------------------------------------------------------------
 
 def cancel_url(clinic: Clinic, booking: Booking, token: str) -> str:
-    """The cancellation page, with id and token in the fragment (never sent to a server)."""
-    return page_cancel_url(clinic, booking.public_id, token)
+    """The cancellation page with the token in the fragment (never sent to a server): the
+    page finds the booking by the token alone, which keeps the link short."""
+    return short_cancel_url(clinic, token)
 
 
 def _channels(notify: tuple[str, ...], booking: Booking) -> list[str]:
@@ -235,7 +236,8 @@ def _facts(clinic: Clinic, kind: AppointmentType, booking: Booking, *, cancel_ur
         when=format_when(start, clinic.language), place=_place(clinic, kind),
         price=kind.price, info=kind.info or "", cancel_url=cancel_url,
         cancel_hours=_hours(kind.rules.cancellation_deadline_hours),
-        cancelled_by=cancelled_by, reason=reason)
+        cancelled_by=cancelled_by, reason=reason,
+        short_when=short_when(start, clinic.language), sms_sender=clinic.sms_sender)
 
 
 def _sender(clinic: Clinic) -> str:
@@ -247,14 +249,15 @@ def _standard(clinic: Clinic, booking: Booking, kind: str, channel: str,
     row = dict(clinic=clinic.slug, kind=kind, channel=channel, sender=_sender(clinic),
                due_at=to_db(due), created_at=to_db(now))
     if channel == "email":
-        subject, body = messages.email(kind, facts)
         attachment = ""
         if kind in ("confirmation", "cancellation", "moved"):
             attachment = appointment_ics(clinic, booking, facts,
                                          cancelled=kind == "cancellation", now=now)
+        subject, body = messages.email(kind, facts, attached=bool(attachment))
         return {**row, "recipient": booking.email, "subject": subject, "body": body,
                 "attachment": attachment}
-    return {**row, "recipient": booking.phone, "body": messages.sms(kind, facts)}
+    return {**row, "recipient": booking.phone, "body": messages.sms(kind, facts),
+            "sender": clinic.sms_sender}
 
 
 def _dialog(clinic: Clinic, kind: AppointmentType, booking: Booking, now: datetime,
@@ -265,7 +268,8 @@ def _dialog(clinic: Clinic, kind: AppointmentType, booking: Booking, now: dateti
     channel = channels[0]  # email first when the type notifies by email
     recipient = booking.email if channel == "email" else booking.phone
     row = dict(clinic=clinic.slug, kind="dialog", channel=channel,
-               recipient=recipient, sender=_sender(clinic), due_at=to_db(now),
+               recipient=recipient, due_at=to_db(now),
+               sender=_sender(clinic) if channel == "email" else clinic.sms_sender,
                created_at=to_db(now),
                subject=messages.dialog_subject(clinic.language, clinic.name)
                if channel == "email" else "")
@@ -297,14 +301,18 @@ def _dialog_context(clinic: Clinic, kind: AppointmentType, booking: Booking) -> 
 
 def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
                     cancelled: bool, now: datetime) -> str:
-    """An RFC 5545 calendar with the appointment; a CANCEL of the same UID when cancelled.
+    """An RFC 5545 calendar entry with the appointment, or its removal when cancelled.
 
-    Its SEQUENCE is the booking's: 0 when booked, one more for each move and for the
-    cancellation, so calendar apps replace what they had."""
+    A calendar entry, not an invitation (RFC 5546): the booking and a move are
+    `METHOD:PUBLISH` with the clinic as ORGANIZER and no ATTENDEE, so mail apps offer
+    "add to calendar", not RSVP buttons; the cancellation is `METHOD:CANCEL` with
+    `STATUS:CANCELLED` for the same UID, which calendar apps act on by removing the
+    entry. Its SEQUENCE is the booking's: 0 when booked, one more for each move and for
+    the cancellation, so calendar apps replace what they had."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    cal.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", f"{booking.public_id}@ledig")
     event.add("sequence", booking.sequence or 0)
@@ -314,18 +322,17 @@ def appointment_ics(clinic: Clinic, booking: Booking, facts: messages.Facts, *,
     event.add("summary", f"{facts.type} – {clinic.name}")
     event.add("location", facts.place)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
     description = [line for line in (facts.info, facts.cancel_url) if line]
     if description:
         event.add("description", "\n\n".join(description))
-    if clinic.email:
-        organizer = vCalAddress(f"mailto:{clinic.email}")
+    # PUBLISH wants an ORGANIZER (a URI): the clinic's e-mail address, else its page
+    address = f"mailto:{clinic.email}" if clinic.email else (
+        page_url(clinic) if clinic.pages_url else "")
+    if address:
+        organizer = vCalAddress(address)
         organizer.params["cn"] = vText(clinic.name)
         event.add("organizer", organizer)
-    if booking.email:
-        attendee = vCalAddress(f"mailto:{booking.email}")
-        attendee.params["cn"] = vText(f"{booking.first_name} {booking.last_name}".strip())
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee)
     cal.add_component(event)
     return cal.to_ical().decode("utf-8")
 

@@ -39,7 +39,7 @@ def build_message(msg: Outgoing, from_addr: str | None = None,
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(msg.body)
     if msg.attachment:
-        method = "CANCEL" if "METHOD:CANCEL" in msg.attachment else "REQUEST"
+        method = "CANCEL" if "METHOD:CANCEL" in msg.attachment else "PUBLISH"
         mail.add_attachment(msg.attachment, subtype="calendar", charset="utf-8",
                             filename=ICS_NAME.get(msg.kind, "time.ics"),
                             params={"method": method})

@@ -1,12 +1,16 @@
-"""SMS through the HTTP gateway of SPEC §7, or JSON files in `var/sms/` when unset.
+"""SMS through a provider's HTTP API, or JSON files in `var/sms/` when unset.
 
-`LEDIG_SMS_URL` is the gateway's URL with the bearer token as its user info:
-`https://TOKEN@sms.example/v1/messages` (or `https://:TOKEN@…`). Each
-message is one `POST` of `{"to", "from", "text"}` as JSON with
-`Authorization: Bearer TOKEN` and an `Idempotency-Key` naming the outbox row.
-Any 2xx is success; 400 and 422 are permanent (the gateway refuses this
-message); everything else — other statuses, timeouts, refused connections —
-is transient and retried.
+`LEDIG_SMS_URL` names the provider by its scheme (`endpoint.notify.providers`):
+ledig's own JSON gateway of SPEC §7 (`https://TOKEN@sms.example/v1/messages`),
+Sveve, LINK Mobility or Twilio, with the credentials in the user info. Each
+message is one request; the provider's answer is sent, a permanent failure (the
+row is `failed`, with a log line that says why: a wrong credential, a refused
+number or sender) or a transient one (5xx, 429, timeouts, refused connections:
+retried with back-off).
+
+The sender is the clinic's `sms_sender` when the message carries one that an SMS
+can carry (alphanumeric, at most 11 characters, or an E.164 number), else
+`LEDIG_SMS_FROM`.
 """
 
 from __future__ import annotations
@@ -18,16 +22,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from endpoint.clock import SYSTEM, Clock
-from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError, write_atomically
-
-PERMANENT_STATUSES = (400, 422)
+from endpoint.notify.delivery import DeliveryError, Outgoing, write_atomically
+from endpoint.notify.providers import Provider, provider, valid_sender
 
 
 def gateway(url: str) -> tuple[str, str]:
-    """(url without user info, bearer token) of an `LEDIG_SMS_URL`."""
+    """(url without user info, bearer token) of an http(s) `LEDIG_SMS_URL`."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"LEDIG_SMS_URL must be an http:// or https:// URL (got {url!r})")
+        raise ValueError(f"LEDIG_SMS_URL must be an http:// or https:// URL (got the scheme "
+                         f"'{parts.scheme}')")
     token = unquote(parts.password or parts.username or "")
     netloc = parts.hostname or ""
     if ":" in netloc:
@@ -44,34 +48,33 @@ class SmsSender:
         self.clock = clock
         self.folder = Path(var) / "sms"
         self.timeout = timeout
-        self.endpoint: str | None
-        self.endpoint, self.token = gateway(url) if url else (None, "")
+        self.provider: Provider | None = provider(url) if url else None
+
+    def sender_of(self, msg: Outgoing) -> str:
+        """The clinic's sender when an SMS can carry it, else LEDIG_SMS_FROM."""
+        return msg.sender if msg.sender and valid_sender(msg.sender) else self.sender
 
     def send(self, msg: Outgoing) -> None:
-        payload = {"to": msg.recipient, "from": self.sender, "text": msg.body}
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        if self.endpoint is None:
+        sender = self.sender_of(msg)
+        if self.provider is None:
+            payload = {"to": msg.recipient, "from": sender, "text": msg.body}
             stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
-            write_atomically(self.folder / f"{stamp}-{msg.id}-{msg.kind}.json", data)
+            write_atomically(self.folder / f"{stamp}-{msg.id}-{msg.kind}.json",
+                             json.dumps(payload, ensure_ascii=False).encode("utf-8"))
             return
-        headers = {"Content-Type": "application/json", "Accept": "application/json",
-                   "Idempotency-Key": f"ledig-outbox-{msg.id}"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        request = urllib.request.Request(self.endpoint, data=data, headers=headers,
+        req = self.provider.request(msg, sender)
+        request = urllib.request.Request(req.url, data=req.body, headers=req.headers,
                                          method="POST")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read(65536)
+                status, body = response.status, response.read(65536)
         except urllib.error.HTTPError as exc:
-            detail = exc.read(300).decode("utf-8", "replace").strip()
+            status, body = exc.code, exc.read(65536)
             exc.close()
-            if exc.code in PERMANENT_STATUSES:
-                raise PermanentError(f"SMS gateway answered {exc.code}: {detail}") from exc
-            raise DeliveryError(f"SMS gateway answered {exc.code}: {detail}",
-                                channel_down=exc.code >= 500 or exc.code == 429) from exc
         except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections
-            raise DeliveryError(f"SMS gateway unreachable: {exc}", channel_down=True) from exc
+            raise DeliveryError(f"{self.provider.name} unreachable: {exc}",
+                                channel_down=True) from exc
+        self.provider.outcome(status, body)
 
     def close(self) -> None:
         pass

@@ -24,7 +24,13 @@ from endpoint.problems import Problem
 from endpoint.services import audit, holds, waitlist
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
-from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
+from endpoint.storage.queries import (
+    bump,
+    busy_between,
+    count_self_booked,
+    lookup,
+    lookup_by_token,
+)
 from endpoint.storage.sync import closed_calendars
 
 
@@ -125,6 +131,18 @@ def find_own_booking(clinic: Clinic, public_id: str, key: str) -> Booking:
     matches = hmac.compare_digest(key.encode(), (expected or "-").encode())
     if booking is None or not matches or not booking.patient_key:
         raise Problem("not_found", "No booking with that id and token.")
+    return booking
+
+
+def find_by_token(clinic: Clinic, token: str) -> Booking:
+    """The booking of a short cancellation link: the one whose token hashes to this.
+
+    The token is 128 random bits or more, so its SHA-256 names one booking; the
+    lookup is by that hash, never by the token itself, and a token too short to be
+    one of ours is refused before the database is asked."""
+    booking = lookup_by_token(clinic, token_hash(token)) if len(token) >= 22 else None
+    if booking is None:
+        raise Problem("not_found", "No booking with that token.")
     return booking
 
 

@@ -1,8 +1,10 @@
 """The keys and tokens of bookings: what is stored is never what opens anything.
 
 A patient is counted by a keyed hash of the national id (the number itself
-is never needed to count); a cancel token is 256 random bits, stored as its
-SHA-256.
+is never needed to count); a cancel token is 128 random bits (22 characters,
+short enough for an SMS link), stored as its SHA-256, which is also how a short
+cancellation link finds its booking. Tokens of older bookings were 256 bits and
+keep working.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ def patient_key(secret_key: str, national_id: str) -> str:
 
 
 def new_token() -> str:
-    """A fresh 256-bit secret, URL-safe."""
-    return secrets.token_urlsafe(32)
+    """A fresh 128-bit secret, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(16)
 
 
 def token_hash(token: str) -> str:

@@ -98,7 +98,8 @@ def bookings_feed(slug: str):
     user = user_for_feed(slug, request.args.get("token", "")) if clinic is not None else None
     if clinic is None or user is None:
         raise not_found()
-    response = Response(feed(clinic, now()), mimetype="text/calendar")
+    base = (clinic.endpoint_url or request.url_root).rstrip("/")
+    response = Response(feed(clinic, now(), base), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{clinic.slug}.ics"'
     return response
 

@@ -137,6 +137,13 @@ def lookup(clinic: Clinic, public_id: str) -> Booking | None:
     return found
 
 
+def lookup_by_token(clinic: Clinic, token_hash: str) -> Booking | None:
+    """The clinic's booking whose cancel token has this SHA-256 (a short link's)."""
+    found: Booking | None = Booking.get_or_none((Booking.clinic == clinic.slug)
+                                                & (Booking.cancel_token_hash == token_hash))
+    return found
+
+
 def bookings_between(clinic: Clinic, first: date, last: date, *,
                      active_only: bool = False) -> list[Booking]:
     """The clinic's bookings that overlap the days first..last, by start."""

@@ -11,6 +11,10 @@
     });
   }
 
+  // in a frame the page's height sets the frame's: no viewport-sized reserve (ledig.css)
+  var root = win.document.documentElement;
+  if (root && win.parent && win.parent !== win) root.className += " framed";
+
   var node = win.document.getElementById("ledig-config");
   var tr = node ? JSON.parse(node.textContent).tracking || {} : {};
   win.dataLayer = win.dataLayer || [];

@@ -2,7 +2,7 @@
    opens the booking page's slot picker (move.js, steps.js) for the same type. */
 
 import {client} from "./api.js";
-import {answerView, bookingPath, parseFragment} from "./cancellation.js";
+import {answerView, bookingPath, parseFragment, TOKEN_PATH} from "./cancellation.js";
 import {$, phoneLink, row} from "./dom.js";
 import {moveBooking} from "./move.js";
 import {setup} from "./page.js";
@@ -20,11 +20,12 @@ function cancelPage({cfg, T, text, track}) {
   }
   const done = (words) => { phoneLink(status, words); status.hidden = false; };
   if (!found) return done(text.say("cancel_no_token"));
-  const path = bookingPath(found.id);
+  let path = found.id ? bookingPath(found.id) : null;
   let booking = null;
   track("cancel_init", {});
 
   function answer(res) {
+    if (res.status === 200 && !path) path = bookingPath(res.body.booking.id);
     const view = answerView(res);
     if (view.booking) {
       const b = booking = view.booking;
@@ -42,7 +43,7 @@ function cancelPage({cfg, T, text, track}) {
     else status.hidden = true;
   }
 
-  api("GET", path, null, found.token).then(answer, () => done(T.err_network));
+  api("GET", path || TOKEN_PATH, null, found.token).then(answer, () => done(T.err_network));
 
   btn.addEventListener("click", () => {
     btn.disabled = true;

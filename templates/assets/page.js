@@ -13,6 +13,7 @@ export function setup() {
   usePhone(cfg.phone);
   const post = poster(window), gtag = gtagOf(window);
   if (window.parent !== window) reportHeight(window, post);
+  post({type: "ledig:ready", clinic: cfg.slug}); // the snippet shows a plain link without it
   if (needsBanner(cfg.tracking || {}, store(CONSENT_KEY))) askConsent($("#consent"), gtag);
   return {cfg, T: cfg.t || {}, text: texts(cfg), track: tracker(cfg, gtag, post)};
 }

@@ -887,3 +887,78 @@ def test_plain_http_issuers_only_on_loopback(issuer: str):
           client_secret_env: LEDIG_OIDC_SECRET
           acr_values: idporten-loa-substantial
         """)) == set()
+
+
+# -- YAML 1.1's surprises: one error that says what YAML made of the word -----------------
+
+MISREAD_ID = case("""
+    name: Testklinikken
+    calendars:
+      - id: lege
+        name: Lege
+        online: true
+        week:
+          mon:
+            - {start: "08:00", end: "10:00", types: [kons, no]}
+          tue:
+            - {start: "08:00", end: "10:00", types: [no]}
+    appointment_types:
+      - {id: kons, name: Konsultasjon, duration: 20, online: true}
+      - id: no
+        name: Nytt opphold
+        duration: 20
+        online: true
+    booking_links:
+      - {id: nei, title: Nei, type: no}
+    """)
+
+
+def test_an_id_yaml_reads_as_a_boolean_is_one_error_naming_every_place():
+    clinic, issues = load(MISREAD_ID)
+    assert clinic is None
+    assert [(i.line, i.key) for i in issues] == [(13, "appointment_types[1].id")]
+    message = issues[0].message
+    assert "boolean false" in message and 'put it in quotes: "no"' in message
+    assert "lines 8, 10, 18" in message
+    assert "False" not in message
+
+
+def test_quoting_the_word_everywhere_clears_the_error():
+    quoted = (MISREAD_ID.replace("id: no", 'id: "no"').replace("kons, no]", 'kons, "no"]')
+              .replace("types: [no]", 'types: ["no"]').replace("type: no}", 'type: "no"}'))
+    clinic, issues = load(quoted)
+    assert issues == []
+    assert clinic is not None and clinic.type("no") is not None
+
+
+def test_quoting_only_the_id_leaves_one_error_at_the_first_unquoted_use():
+    clinic, issues = load(MISREAD_ID.replace("id: no", 'id: "no"'))
+    assert clinic is None
+    assert [(i.line, i.key) for i in issues] == [(8, "calendars.lege.week.mon[0].types")]
+    assert "lines 10, 18" in issues[0].message
+
+
+@pytest.mark.parametrize("written, made", [
+    ("on", "the boolean true"), ("off", "the boolean false"), ("yes", "the boolean true"),
+    ("1.50", "the number 1.5"), ("1_000", "the number 1000"), ("0x1f", "the number 31"),
+    ("1.0e+3", "the number 1000.0"),
+])
+def test_a_name_yaml_misreads_says_what_it_became(written: str, made: str):
+    clinic, issues = load(VALID.replace("name: Konsultasjon", f"name: {written}"))
+    assert clinic is None
+    assert [(i.line, i.key) for i in issues] == [(11, "appointment_types.kons.name")]
+    assert made in issues[0].message and f'"{written}"' in issues[0].message
+
+
+@pytest.mark.parametrize("written", ["2", "Konsultasjon 2", "2026-12-01", "y", "n", "1e3"])
+def test_words_that_read_back_as_written_are_text(written: str):
+    clinic, issues = load(VALID.replace("name: Konsultasjon", f"name: {written}"))
+    assert issues == []
+    assert clinic.type("kons").name == written
+
+
+def test_an_octal_looking_number_is_an_error_not_a_silent_ten():
+    clinic, issues = load(VALID.replace("duration: 20", "duration: 020"))
+    assert clinic is None
+    assert [(i.line, i.key) for i in issues] == [(12, "appointment_types.kons.duration")]
+    assert "octal" in issues[0].message and "(20)" in issues[0].message

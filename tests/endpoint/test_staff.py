@@ -331,12 +331,25 @@ def test_feed_lists_exactly_the_active_upcoming_bookings(client, clock):
     event = by_uid[online["id"]]
     assert event.decoded("DTSTART") == datetime.fromisoformat(online["start"])
     assert "Bestilt online" in str(event["DESCRIPTION"])
-    assert "Kari Nordmann" in str(event["SUMMARY"])
-    assert NID not in response.get_data(as_text=True)
+    # the least detail by default: no name, phone or type, a link to the booking's page
+    assert str(event["SUMMARY"]) == "Time hos Kari Hansen"
+    text = response.get_data(as_text=True).replace("\r\n ", "")
+    for private in ("Kari Nordmann", "Nordmann", "+47", "Konsultasjon", NID):
+        assert private not in text
+    assert str(event["URL"]).endswith(f"/staff/{SLUG}/bookings/{online['id']}")
     # the same feed again: the same UIDs (apps update, never duplicate)
     again = Calendar.from_ical(client.get(f"/staff/{SLUG}/bookings.ics?token={token}").data)
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(map(str, (
         e["UID"] for e in events)))
+
+
+def test_feed_detail_full_names_the_patient(client, content_dir):
+    path = content_dir / "clinics" / f"{SLUG}.yaml"  # the registry reloads it
+    path.write_text(path.read_text().replace("\ntimezone:", "\nfeed_detail: full\ntimezone:", 1))
+    online = book_online(client)
+    cal = Calendar.from_ical(client.get(f"/staff/{SLUG}/bookings.ics?token={rotate()}").data)
+    [event] = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith(online["id"])]
+    assert "Kari Nordmann" in str(event["SUMMARY"]) and "Telefon" in str(event["DESCRIPTION"])
 
 
 def test_feed_token_is_per_clinic_and_rotation_invalidates_the_old_url(client):

@@ -60,7 +60,7 @@ def test_a_move_sends_the_same_uid_with_a_higher_sequence(client, database_url):
     mails = [r for r in outbox(database_url, "moved") if r["channel"] == "email"]
     assert len(mails) == 1 and mails[0]["recipient"] == "kari@example.no"
     cal, event = event_of(mails[0])
-    assert cal["METHOD"] == "REQUEST" and event["UID"] == first["UID"]
+    assert cal["METHOD"] == "PUBLISH" and event["UID"] == first["UID"]
     assert event["SEQUENCE"] == 1
     assert event.decoded("DTSTART") == datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 Oslo
     assert mails[0]["subject"].startswith("Endret time: Konsultasjon")

@@ -12,6 +12,13 @@ test("the fragment: <id>.<token>", () => {
   assert.equal(bookingPath("a/b?c"), "/bookings/a%2Fb%3Fc");
 });
 
+test("the short fragment of a message's link: the token alone", () => {
+  const token = "q1W-_e3RtYuIoPaSdFgHjk";  // 22 URL-safe characters: 128 bits
+  assert.deepEqual(parseFragment(token), {id: null, token});
+  assert.equal(parseFragment(token.slice(1)), null);  // too short to be a token
+  assert.equal(parseFragment(token.slice(0, 10) + "%2F" + token.slice(10)), null);
+});
+
 test("what an answer shows", () => {
   const booking = (extra) => ({status: "booked", cancellable: true, ...extra});
   const view = (status, body) => answerView({status, body});

@@ -60,3 +60,10 @@ test("the patient: names, phone and email trimmed; the number as typed", () => {
                    {id_type: "fnr", national_id: " 151086 95088", first_name: "Kari",
                     last_name: "Nordmann", phone: "406 12 345", email: "k@e.no"});
 });
+
+test("an empty e-mail is fine when the chosen type sends no e-mail", () => {
+  assert.deepEqual(check("email", "", true, {emailOptional: true}), {valid: true, key: ""});
+  assert.deepEqual(check("email", "", true, {}), {valid: false, key: "required"});
+  assert.deepEqual(check("email", "nope", true, {emailOptional: true}),
+                   {valid: false, key: "bad_email"});
+});

@@ -1,0 +1,104 @@
+"""`make demo PORT=…`: the pages are built to call the port the endpoint serves on.
+
+`sitegen build --preview-url URL` and `endpoint serve --preview-url URL` make one local
+preview: the pages' API address, their CSP, the endpoint's CORS and frame-ancestors and
+the links in messages all say URL; the clinic file, and a build without the flag, keep
+the clinic's own addresses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from tests.conftest import LiveServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SLUG = "fjordlegene"
+
+
+def config_of(page: Path) -> dict:
+    html = page.read_text()
+    block = re.search(r'<script type="application/json" id="ledig-config">(.*?)</script>',
+                      html, re.S)
+    assert block, "the page has no configuration block"
+    return json.loads(block[1])
+
+
+def make_demo_lines(*variables: str) -> list[str]:
+    out = subprocess.run(["make", "-n", "demo", *variables], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    return [line for line in out.splitlines() if "sitegen build" in line
+            or "endpoint serve" in line]
+
+
+@pytest.mark.parametrize("variables, url", [
+    ((), "http://127.0.0.1:8000/"),
+    (("PORT=8123",), "http://127.0.0.1:8123/"),
+    (("HOST=localhost", "PORT=9001"), "http://localhost:9001/"),
+    (("HOST=0.0.0.0", "PORT=8123"), "http://127.0.0.1:8123/"),  # listens everywhere
+])
+def test_make_demo_builds_and_serves_one_address(variables, url):
+    build_line, serve_line = make_demo_lines(*variables)
+    assert f"--preview-url {url}" in build_line
+    assert f"--preview-url {url}" in serve_line
+    port = url.rsplit(":", 1)[1].strip("/")
+    assert f"--port {port}" in serve_line
+
+
+def test_a_preview_build_calls_the_preview_address_and_a_plain_build_the_clinics(
+        tmp_path: Path, content_dir: Path):
+    assert build(content_dir, tmp_path / "preview", preview_url="http://127.0.0.1:8123/") == 0
+    page = tmp_path / "preview" / SLUG / "index.html"
+    cfg = config_of(page)
+    assert cfg["api"] == f"http://127.0.0.1:8123/api/v1/clinics/{SLUG}"
+    assert cfg["cancel_url"] == f"http://127.0.0.1:8123/{SLUG}/avbestill/"
+    assert "connect-src http://127.0.0.1:8123" in page.read_text()
+    # the same folder built without the flag goes back to what the clinic file says
+    assert build(content_dir, tmp_path / "preview") == 0
+    assert config_of(page)["api"] == f"http://127.0.0.1:8000/api/v1/clinics/{SLUG}"
+
+
+def test_the_preview_endpoint_answers_the_preview_pages(tmp_path: Path, content_dir: Path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    site = tmp_path / "site"
+    assert build(content_dir, site, preview_url=url) == 0
+    server = LiveServer(content=content_dir, database_url=f"sqlite:///{tmp_path}/db.sqlite3",
+                        var=tmp_path / "var", site=site, port=port)
+    server.args += ["--preview-url", url]
+    server.start()
+    try:
+        origin = url.rstrip("/")
+        page = urllib.request.urlopen(f"{url}{SLUG}/", timeout=10)
+        assert origin in page.headers["Content-Security-Policy"]  # frame-ancestors
+        api = config_of_text(page.read().decode())["api"]
+        assert api.startswith(origin)
+        request = urllib.request.Request(f"{api}/slots?type=konsultasjon",
+                                         headers={"Origin": origin})
+        answer = urllib.request.urlopen(request, timeout=10)
+        assert answer.status == 200
+        assert answer.headers["Access-Control-Allow-Origin"] == origin
+    finally:
+        server.stop()
+
+
+def config_of_text(html: str) -> dict:
+    block = re.search(r'id="ledig-config">(.*?)</script>', html, re.S)
+    assert block
+    return json.loads(block[1])
+
+
+def test_a_preview_url_that_is_no_url_is_a_usage_error(tmp_path: Path):
+    for command in (["sitegen", "build"], ["endpoint", "serve"]):
+        done = subprocess.run([str(ROOT / ".venv/bin/python"), "-m", *command,
+                               "--preview-url", "127.0.0.1:8123"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2
+        assert "must be an http(s) URL like http://127.0.0.1:8123/" in done.stderr
