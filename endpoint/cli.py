@@ -1,4 +1,4 @@
-"""The `endpoint` command: serve, outbox, staff-user, purge (SPEC §1).
+"""The `endpoint` command: serve, outbox, staff-user, purge, rotate-data-key (SPEC §1).
 
 Every command is registered here; each handler turns its flags into
 `Settings` (`settings.from_args`), opens what it needs and calls the module
@@ -22,13 +22,21 @@ from endpoint.clock import SYSTEM
 from endpoint.notify import outbox
 from endpoint.registry import Registry
 from endpoint.server import serve
-from endpoint.settings import SettingsError, from_args
+from endpoint.settings import Settings, SettingsError, from_args
 from endpoint.staff import users
-from endpoint.storage import purge
+from endpoint.storage import purge, rotation
+from endpoint.storage.crypto import DataKeyError, keyring_for
 from endpoint.storage.db import db, from_db
 from endpoint.storage.migrations import open_and_migrate
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def _open(settings: Settings) -> Settings:
+    """Open and migrate the database with the settings' data keys; the settings with them."""
+    settings, keyring = keyring_for(settings)
+    open_and_migrate(settings.database_url, keyring)
+    return settings
 
 
 # -- serve -----------------------------------------------------------------------------------
@@ -49,7 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_outbox(args: argparse.Namespace) -> int:
     settings = from_args(args)
     outbox.check_senders(settings)
-    open_and_migrate(settings.database_url)
+    settings = _open(settings)
     if args.once:
         outcomes = outbox.drain(settings, SYSTEM)
         print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
@@ -74,7 +82,7 @@ def _days(value: str) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     settings = from_args(args)
-    open_and_migrate(settings.database_url)
+    settings = _open(settings)
     try:
         with db.connection_context():
             result = purge.purge(args.days, SYSTEM.now())
@@ -83,6 +91,25 @@ def cmd_purge(args: argparse.Namespace) -> int:
               "purged", file=sys.stderr)
         return 1
     print(result)
+    return 0
+
+
+# -- rotate-data-key ---------------------------------------------------------------------------
+
+def cmd_rotate_data_key(args: argparse.Namespace) -> int:
+    settings = _open(from_args(args))
+    _, keyring = keyring_for(settings)
+    try:
+        with db.connection_context():
+            result = rotation.reseal(keyring, batch=args.batch)
+    except (OperationalError, InterfaceError) as exc:
+        print(f"error: the database is unreachable ({type(exc).__name__}); run the command "
+              "again: it goes on where it stopped", file=sys.stderr)
+        return 1
+    print(result)
+    if settings.data_key_old:
+        print("Every value is now sealed under LEDIG_DATA_KEY; once every process runs with "
+              "the new key, LEDIG_DATA_KEY_OLD may be removed.", file=sys.stderr)
     return 0
 
 
@@ -97,7 +124,7 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
             args.action == "totp" and not args.disable)
         clinic = _clinic(settings.content, args.clinic) if needs_clinic else None
         password = _read_password() if args.action == "add" else ""
-        open_and_migrate(settings.database_url)
+        settings = _open(settings)
         with db.connection_context():
             return _staff_action(args, clinic, password)
     except users.StaffUserError as exc:
@@ -237,6 +264,13 @@ def parser() -> argparse.ArgumentParser:
                    help="erase bookings (and their messages) that ended more than DAYS ago")
     _database_flag(g)
     g.set_defaults(func=cmd_purge)
+
+    r = sub.add_parser("rotate-data-key", help="re-seal patients' data under LEDIG_DATA_KEY "
+                                               "(the previous keys in LEDIG_DATA_KEY_OLD)")
+    r.add_argument("--batch", type=int, default=rotation.BATCH,
+                   help="rows per transaction (default 500)")
+    _database_flag(r)
+    r.set_defaults(func=cmd_rotate_data_key)
     return p
 
 
@@ -247,6 +281,6 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.func
     try:
         return handler(args)
-    except SettingsError as exc:  # invalid configuration: exit 1 (SPEC §1)
+    except (SettingsError, DataKeyError) as exc:  # invalid configuration: exit 1 (SPEC §1)
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -29,6 +29,7 @@ TITLES = {
     "unsupported_media_type": (415, "Send JSON"),
     "unavailable": (503, "Service unavailable"),
     "internal": (500, "Internal error"),
+    "data_integrity": (500, "Stored data failed its integrity check"),
 }
 
 PROBLEM_TYPE = "https://ledig.example/problems/"

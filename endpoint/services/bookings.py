@@ -21,6 +21,7 @@ from endpoint.notify import compose
 from endpoint.problems import Problem
 from endpoint.services import audit
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
+from endpoint.services.patients import index_booking
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, count_self_booked, lookup
 
@@ -74,6 +75,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
             if isinstance(decision, Refusal):
                 raise Problem(decision.code, decision.message)
             booking.save(force_insert=True)
+            index_booking(booking, secret_key)
             compose.store(booking, messages)
             audit.record(booking, now, audit.PATIENT, audit.CREATED, via="online",
                          **placement(clinic, booking))

@@ -35,6 +35,8 @@ from peewee import (
 from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
+from endpoint.storage.crypto import SealedField
+
 db = DatabaseProxy()
 log = logging.getLogger("ledig.db")
 
@@ -90,18 +92,19 @@ class Booking(BaseModel):
     self_booked = BooleanField(default=True)
     patient_key = CharField(max_length=64)  # keyed hash of the national id
     id_type = CharField(max_length=8, default="")
-    national_id = CharField(max_length=16, default="")  # for the clinic; never returned
-    first_name = CharField(max_length=200, default="")
-    last_name = CharField(max_length=200, default="")
-    phone = CharField(max_length=32, default="")
-    email = CharField(max_length=320, default="")
-    note = TextField(default="")
+    # sealed at rest (storage/crypto.py): what identifies the patient, and the note
+    national_id = SealedField(default="")  # for the clinic; never returned
+    first_name = SealedField(default="")
+    last_name = SealedField(default="")
+    phone = SealedField(default="")
+    email = SealedField(default="")
+    note = SealedField(default="")
     cancel_token_hash = CharField(max_length=64, default="")
     config_version = CharField(max_length=32, default="")
     created_at = DateTimeField(default=utcnow)
     cancelled_at = DateTimeField(null=True)
     cancelled_by = CharField(max_length=16, default="")  # patient | staff
-    cancel_reason = TextField(default="")
+    cancel_reason = SealedField(default="")
     purged_at = DateTimeField(null=True)
     # since v6 (SPEC §10)
     sequence = IntegerField(default=0)  # the .ics SEQUENCE the patient last got
@@ -121,16 +124,17 @@ class Outbox(BaseModel):
     clinic = CharField(max_length=100)
     kind = CharField(max_length=24)  # confirmation | moved | cancellation | reminder | dialog
     channel = CharField(max_length=8)  # email | sms
-    recipient = CharField(max_length=320, default="")
-    subject = TextField(default="")
-    body = TextField(default="")
-    attachment = TextField(default="")  # the .ics, for email
+    # sealed at rest: the address and the rendered message name the patient
+    recipient = SealedField(default="")
+    subject = SealedField(default="")
+    body = SealedField(default="")
+    attachment = SealedField(default="")  # the .ics, for email
     sender = TextField(default="")  # "Clinic name <clinic@email>": From's name and Reply-To
     due_at = DateTimeField()
     # pending | sent | failed | cancelled
     status = CharField(max_length=16, default="pending")
     attempts = IntegerField(default=0)
-    last_error = TextField(default="")
+    last_error = SealedField(default="")  # a server's answer may quote the address
     claimed_by = CharField(max_length=64, default="")
     claimed_until = DateTimeField(null=True)
     sent_at = DateTimeField(null=True)
@@ -231,13 +235,39 @@ class PatientSearch(BaseModel):
     actor = CharField(max_length=120)
     at = DateTimeField(default=utcnow)
     kind = CharField(max_length=16)  # national_id | name | phone
-    query = TextField(default="")
+    query = SealedField(default="")  # sealed: a name or phone number
     results = IntegerField(default=0)
+
+
+class DataKey(BaseModel):
+    """A data key the database holds sealed values under (by id, never the key itself).
+
+    Opening the database with keys that do not cover every key here that is not
+    retired is a start-up error (`migrations.record_data_key`)."""
+
+    kid = CharField(max_length=16, primary_key=True)
+    created_at = DateTimeField(default=utcnow)
+    retired_at = DateTimeField(null=True)  # no value is sealed under it any more
+
+
+class PatientToken(BaseModel):
+    """Blind index of returning patients for staff search (SPEC §10) over sealed names
+    and phones: keyed hashes of name-word prefixes and phone-number endings
+    (`services.keys.search_tokens`), each pointing at a patient's keyed hash."""
+
+    clinic = CharField(max_length=100)
+    token = CharField(max_length=32)
+    patient_key = CharField(max_length=64)
+
+    class Meta:
+        primary_key = False
+        indexes = ((("clinic", "token", "patient_key"), True),
+                   (("clinic", "patient_key"), False))
 
 
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
                                      CalendarState, StaffSession, StaffBlock, BookingLog,
-                                     PatientSearch)
+                                     PatientSearch, DataKey, PatientToken)
 
 
 def is_postgres() -> bool:
@@ -336,7 +366,8 @@ def ping() -> bool:
         return False
 
 
-__all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "Outbox", "PatientSearch", "RateHit",
+__all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "DataKey", "Outbox",
+           "PatientToken", "PatientSearch", "RateHit",
            "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "db", "db_time", "from_db",
            "is_postgres",
            "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]

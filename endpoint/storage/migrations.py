@@ -12,12 +12,16 @@ import threading
 
 from peewee import InterfaceError, OperationalError
 
+from endpoint.storage import crypto
+from endpoint.storage.crypto import DataKeyError, Keyring
 from endpoint.storage.db import (
     Booking,
     BookingLog,
     CalendarState,
+    DataKey,
     Outbox,
     PatientSearch,
+    PatientToken,
     RateHit,
     SchemaVersion,
     StaffBlock,
@@ -27,23 +31,28 @@ from endpoint.storage.db import (
     is_postgres,
     open_database,
 )
+from endpoint.storage.rotation import seal_plain_text
 
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 _schema = {"ready": False}
 
 
-def open_and_migrate(url: str) -> None:
-    """Open the database of `url` and bring its schema up to date.
+def open_and_migrate(url: str, keyring: Keyring) -> None:
+    """Open the database of `url` with the data keys of `keyring`, and bring its schema up
+    to date.
+
+    Keys that cannot open what the database holds are a `DataKeyError`, raised.
 
     An unreachable database is logged, not raised: the endpoint starts anyway,
     `/healthz` says 503, and the first request that reaches the database
     brings the schema up (`ensure_schema`).
     """
+    crypto.install(keyring)
     open_database(url)
     reset()
     try:
@@ -80,11 +89,27 @@ def migrate() -> int:
                 for version in range(current + 1, SCHEMA_VERSION + 1):
                     MIGRATIONS[version]()
                     SchemaVersion.create(version=version)
+                record_data_key(crypto.installed())
             _schema["ready"] = True
             return SCHEMA_VERSION
         finally:
             if is_postgres():
                 db.execute_sql("SELECT pg_advisory_unlock(4242)")
+
+
+def record_data_key(keyring: Keyring) -> None:
+    """Refuse keys that cannot open the database's sealed values; record the current one."""
+    held = {row.kid for row in DataKey.select().where(DataKey.retired_at.is_null())}
+    missing = sorted(held - keyring.ids())
+    if missing:
+        raise DataKeyError(
+            f"the database holds patients' data sealed with data key {', '.join(missing)}, "
+            f"but LEDIG_DATA_KEY is key {keyring.current_id} and LEDIG_DATA_KEY_OLD "
+            "holds no such key: start with the key the data was sealed with (or give it in "
+            "LEDIG_DATA_KEY_OLD while rotating); nothing was read or written")
+    if keyring.current_id not in held:
+        DataKey.insert(kid=keyring.current_id).on_conflict_ignore().execute()
+        DataKey.update(retired_at=None).where(DataKey.kid == keyring.current_id).execute()
 
 
 def _v1() -> None:
@@ -169,4 +194,24 @@ def _v6() -> None:
         )
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+#: the columns sealed at rest since v7, which were VARCHARs of bounded length before
+_V7_WIDENED = {"booking": ("national_id", "first_name", "last_name", "phone", "email"),
+               "outbox": ("recipient",)}
+
+
+def _v7() -> None:
+    # patients' data sealed at rest (storage/crypto.py): the data keys the database holds
+    # data under, the blind index for staff search, sealed values need wider columns, and
+    # the values written before are sealed now
+    db.create_tables([DataKey, PatientToken])
+    if is_postgres():
+        for table, columns in _V7_WIDENED.items():
+            have = {c.name for c in db.get_columns(table)}
+            for column in set(columns) & have:
+                db.execute_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT")
+    sealed = seal_plain_text(crypto.installed())
+    if sealed:
+        log.info("sealed the personal data of %d stored rows", sealed)
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7}
