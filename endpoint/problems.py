@@ -24,6 +24,7 @@ TITLES = {
     "rate_limited": (429, "Too many requests"),
     "unauthorized": (401, "Authentication required"),
     "forbidden": (403, "Forbidden"),
+    "future_appointments": (409, "The patient has appointments ahead"),
     "method_not_allowed": (405, "Method not allowed"),
     "payload_too_large": (413, "The request body is too large"),
     "unsupported_media_type": (415, "Send JSON"),

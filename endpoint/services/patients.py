@@ -24,6 +24,7 @@ from datetime import datetime
 
 from booking import Clinic
 from endpoint.problems import validation
+from endpoint.services import access
 from endpoint.services.keys import name_words, patient_key, query_tokens, search_tokens
 from endpoint.storage.db import Booking
 from endpoint.storage.timebok import (
@@ -88,6 +89,7 @@ def search_patients(clinic: Clinic, query: str, actor: str, now: datetime,
         keys = patients_by_tokens(clinic, tokens, 4 * MAX_PATIENTS)
         found = [p for p in _patients(clinic, keys) if _matches(p, kind, text)][:MAX_PATIENTS]
     log_search(clinic, actor, now, kind, "" if kind == "national_id" else text, len(found))
+    access.record(clinic, actor, access.FOUND_IN_SEARCH, [p.key for p in found], now)
     log.info("%s of %s searched patients by %s: %d found", actor, clinic.slug,
              kind.replace("_", " "), len(found))
     return found
@@ -100,6 +102,11 @@ def _matches(p: PatientMatch, kind: str, text: str) -> bool:
         return "".join(ch for ch in p.phone if ch.isdigit()).endswith(text)
     words = name_words(f"{p.first_name} {p.last_name}")
     return all(any(w.startswith(q) for w in words) for q in name_words(text))
+
+
+def is_patient(clinic: Clinic, key: str) -> bool:
+    """Whether `key` is the keyed hash of a patient with a booking at `clinic`."""
+    return bool(key) and bool(bookings_of_patient_key(clinic, key))
 
 
 def index_booking(booking: Booking, secret_key: str) -> None:
@@ -134,5 +141,5 @@ def _patients(clinic: Clinic, keys: list[str]) -> list[PatientMatch]:
     return out
 
 
-__all__ = ["PatientMatch", "index_booking", "index_unindexed", "mask_national_id", "query_kind",
-           "search_patients"]
+__all__ = ["PatientMatch", "index_booking", "index_unindexed", "is_patient", "mask_national_id",
+           "query_kind", "search_patients"]

@@ -151,6 +151,8 @@ class StaffUser(BaseModel):
     api_token_hash = CharField(max_length=64, default="")  # SHA-256 of the API token
     totp_secret = CharField(max_length=64, default="")  # base32; empty: no second factor
     totp_last_step = IntegerField(default=0)  # the last accepted code's time step
+    # since v7: "admin" may also read the access log and export or erase a patient's data
+    role = CharField(max_length=16, default="staff")
 
     class Meta:
         indexes = ((("clinic", "username"), True),)
@@ -250,6 +252,22 @@ class DataKey(BaseModel):
     retired_at = DateTimeField(null=True)  # no value is sealed under it any more
 
 
+class AccessLog(BaseModel):
+    """Every staff read of a patient's details: who, when, what, which patient (by keyed
+    hash) and which booking — never the data itself."""
+
+    id = AutoField()
+    clinic = CharField(max_length=100)
+    at = DateTimeField(default=utcnow)
+    actor = CharField(max_length=120)  # "staff:<username>" or "operator" (the command line)
+    action = CharField(max_length=32)  # booking_viewed | national_id_revealed | …
+    patient_key = CharField(max_length=64)
+    booking = CharField(max_length=40, default="")  # the booking's public id, if one
+
+    class Meta:
+        indexes = ((("clinic", "patient_key", "at"), False),)
+
+
 class PatientToken(BaseModel):
     """Blind index of returning patients for staff search (SPEC §10) over sealed names
     and phones: keyed hashes of name-word prefixes and phone-number endings
@@ -267,7 +285,7 @@ class PatientToken(BaseModel):
 
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
                                      CalendarState, StaffSession, StaffBlock, BookingLog,
-                                     PatientSearch, DataKey, PatientToken)
+                                     PatientSearch, DataKey, PatientToken, AccessLog)
 
 
 def is_postgres() -> bool:
@@ -366,7 +384,7 @@ def ping() -> bool:
         return False
 
 
-__all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "DataKey", "Outbox",
+__all__ = ["SQL", "AccessLog", "Booking", "BookingLog", "CalendarState", "DataKey", "Outbox",
            "PatientToken", "PatientSearch", "RateHit",
            "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "db", "db_time", "from_db",
            "is_postgres",

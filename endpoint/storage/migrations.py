@@ -15,6 +15,7 @@ from peewee import InterfaceError, OperationalError
 from endpoint.storage import crypto
 from endpoint.storage.crypto import DataKeyError, Keyring
 from endpoint.storage.db import (
+    AccessLog,
     Booking,
     BookingLog,
     CalendarState,
@@ -202,8 +203,11 @@ _V7_WIDENED = {"booking": ("national_id", "first_name", "last_name", "phone", "e
 def _v7() -> None:
     # patients' data sealed at rest (storage/crypto.py): the data keys the database holds
     # data under, the blind index for staff search, sealed values need wider columns, and
-    # the values written before are sealed now
-    db.create_tables([DataKey, PatientToken])
+    # the values written before are sealed now; the access log and the staff's roles
+    db.create_tables([DataKey, PatientToken, AccessLog])
+    if "role" not in {c.name for c in db.get_columns("staff_user")}:
+        db.execute_sql("ALTER TABLE staff_user ADD COLUMN role VARCHAR(16) NOT NULL "
+                       "DEFAULT 'staff'")
     if is_postgres():
         for table, columns in _V7_WIDENED.items():
             have = {c.name for c in db.get_columns(table)}
