@@ -156,7 +156,7 @@ SPEC = {
                     "validation", "not_found", "slot_unavailable", "max_self_booked",
                     "booking_deadline", "outside_booking_window", "cancellation_deadline",
                     "rate_limited", "unauthorized", "forbidden", "method_not_allowed",
-                    "data_integrity", "future_appointments",
+                    "data_integrity",
                     "payload_too_large", "unsupported_media_type", "unavailable",
                     *openapi_staff.CODES]},
                 "errors": {"type": "array", "items": {
