@@ -108,8 +108,10 @@ def booking_rows(content: Path, total: int, today: date, seed: int = 7) -> list[
 
 
 def fill_database(url: str, rows: list[dict]) -> None:
+    from bench.common import install_bench_key
     from endpoint.storage.db import Booking, db, open_database
 
+    install_bench_key()
     open_database(url)
     with db.connection_context():
         with db.atomic():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking import Clinic
-from endpoint.storage.db import AccessLog, from_db, to_db, write_transaction
+from endpoint.storage.db import AccessLog, db, from_db, to_db
 
 BOOKING_VIEWED = "booking_viewed"
 NATIONAL_ID_REVEALED = "national_id_revealed"
@@ -42,7 +42,7 @@ def record(clinic: Clinic | str, actor: str, action: str, patient_keys: list[str
              "patient_key": key, "booking": booking} for key in dict.fromkeys(patient_keys)
             if key]
     if rows:
-        with write_transaction():
+        with db.atomic():  # its own transaction, or a savepoint inside the caller's
             AccessLog.insert_many(rows).execute()
 
 

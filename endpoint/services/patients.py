@@ -26,7 +26,7 @@ from booking import Clinic
 from endpoint.problems import validation
 from endpoint.services import access
 from endpoint.services.keys import name_words, patient_key, query_tokens, search_tokens
-from endpoint.storage.db import Booking
+from endpoint.storage.db import Booking, write_transaction
 from endpoint.storage.timebok import (
     bookings_of_patient_key,
     index_patient,
@@ -54,6 +54,7 @@ class PatientMatch:
     masked_id: str
     bookings: int  # not cancelled, past and future
     no_shows: int
+    newest: datetime | None = None  # when their newest booking was made
 
 
 def mask_national_id(number: str) -> str:
@@ -87,9 +88,11 @@ def search_patients(clinic: Clinic, query: str, actor: str, now: datetime,
     else:
         tokens = query_tokens(secret_key, kind, text)
         keys = patients_by_tokens(clinic, tokens, 4 * MAX_PATIENTS)
-        found = [p for p in _patients(clinic, keys) if _matches(p, kind, text)][:MAX_PATIENTS]
-    log_search(clinic, actor, now, kind, "" if kind == "national_id" else text, len(found))
-    access.record(clinic, actor, access.FOUND_IN_SEARCH, [p.key for p in found], now)
+        found = [p for p in _patients(clinic, keys) if _matches(p, kind, text)]
+        found = sorted(found, key=lambda p: p.newest, reverse=True)[:MAX_PATIENTS]
+    with write_transaction():  # one commit for both logs
+        log_search(clinic, actor, now, kind, "" if kind == "national_id" else text, len(found))
+        access.record(clinic, actor, access.FOUND_IN_SEARCH, [p.key for p in found], now)
     log.info("%s of %s searched patients by %s: %d found", actor, clinic.slug,
              kind.replace("_", " "), len(found))
     return found
@@ -137,7 +140,8 @@ def _patients(clinic: Clinic, keys: list[str]) -> list[PatientMatch]:
         number = next((b.national_id for b in rows if b.national_id), "")
         n, no_shows = counts.get(key, (0, 0))
         out.append(PatientMatch(key, newest.first_name, newest.last_name, newest.phone,
-                                newest.email, mask_national_id(number), n, no_shows))
+                                newest.email, mask_national_id(number), n, no_shows,
+                                newest.created_at))
     return out
 
 

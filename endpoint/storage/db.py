@@ -279,8 +279,8 @@ class PatientToken(BaseModel):
 
     class Meta:
         primary_key = False
-        indexes = ((("clinic", "token", "patient_key"), True),
-                   (("clinic", "patient_key"), False))
+        # the one index: a search walks (clinic, token) and reads the keys from it
+        indexes = ((("clinic", "token", "patient_key"), True),)
 
 
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,

@@ -205,6 +205,9 @@ def _v7() -> None:
     # data under, the blind index for staff search, sealed values need wider columns, and
     # the values written before are sealed now; the access log and the staff's roles
     db.create_tables([DataKey, PatientToken, AccessLog])
+    # a patient's bookings of every status (search results, export, erasure, the limit)
+    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_clinic_patient ON booking "
+                   "(clinic, patient_key)")
     if "role" not in {c.name for c in db.get_columns("staff_user")}:
         db.execute_sql("ALTER TABLE staff_user ADD COLUMN role VARCHAR(16) NOT NULL "
                        "DEFAULT 'staff'")

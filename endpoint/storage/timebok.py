@@ -121,18 +121,15 @@ def index_patient(clinic: str, key: str, tokens: set[str]) -> None:
 
 
 def patients_by_tokens(clinic: Clinic, tokens: set[str], limit: int) -> list[str]:
-    """Patient keys that have every token, the most recently booked first."""
+    """Keys of patients that have every token (through the index on clinic and token)."""
     if not tokens:
         return []
     placeholders = ", ".join("?" for _ in tokens)
     sql = raw_sql(
-        "SELECT t.patient_key, MAX(b.created_at) AS newest FROM patient_token t "
-        "JOIN booking b ON b.clinic = t.clinic AND b.patient_key = t.patient_key "
-        f"WHERE t.clinic = ? AND t.token IN ({placeholders}) "
-        "GROUP BY t.patient_key HAVING COUNT(DISTINCT t.token) = ? "
-        f"ORDER BY newest DESC LIMIT {int(limit)}")
+        f"SELECT patient_key FROM patient_token WHERE clinic = ? AND token IN ({placeholders}) "
+        f"GROUP BY patient_key HAVING COUNT(DISTINCT token) = ? LIMIT {int(limit)}")
     rows = db.execute_sql(sql, [clinic.slug, *sorted(tokens), len(tokens)]).fetchall()
-    return [key for key, _ in rows]
+    return [key for (key,) in rows]
 
 
 def unindexed_patients(limit: int) -> list[Booking]:
