@@ -108,10 +108,13 @@ def booking_rows(content: Path, total: int, today: date, seed: int = 7) -> list[
 
 
 def fill_database(url: str, rows: list[dict]) -> None:
+    from bench.common import install_bench_key
+    from endpoint.storage.crypto import installed
     from endpoint.storage.db import Booking, db
     from endpoint.storage.migrations import open_and_migrate
 
-    open_and_migrate(url)  # opening alone does not make the schema of a new file
+    install_bench_key()
+    open_and_migrate(url, installed())  # opening alone does not make the schema of a new file
     with db.connection_context():
         with db.atomic():
             Booking.delete().where(Booking.clinic == SLUG).execute()

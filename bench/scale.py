@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.bookings import POSTGRES_ADMIN, drop_postgres, national_ids, postgres_url
-from bench.common import ROOT, free_port, print_json
+from bench.common import BENCH_DATA_KEY, ROOT, free_port, print_json
 from bench.scale_content import LIMIT, slug, write_clinics, zipf_weights
 from bench.scale_load import Connection, Plan, Tally, run
 
@@ -79,6 +79,7 @@ class Result:
 
 def server_env(work: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "LEDIG_SECRET_KEY": SECRET, "LEDIG_RATE_LIMIT": "off",
+            "LEDIG_DATA_KEY": BENCH_DATA_KEY,
             "LEDIG_VAR": str(work / "var"), **(extra or {})}
 
 
@@ -184,6 +185,7 @@ def staff_tokens(content: Path, url: str, slugs: list[str]) -> dict[str, str]:
     tokens = {}
     env_before = dict(os.environ)
     os.environ["LEDIG_SECRET_KEY"] = SECRET
+    os.environ["LEDIG_DATA_KEY"] = BENCH_DATA_KEY
     real_stdin = sys.stdin
     try:
         for s in slugs:

@@ -156,13 +156,14 @@ def main() -> None:
     if args.sync_events:
         from common.content import load_content
         from endpoint.clock import SYSTEM
+        from endpoint.storage.crypto import installed
         from endpoint.storage.migrations import open_and_migrate
         from endpoint.sync.refresh import refresh_due
 
         httpd, base = _ics_server(10, args.sync_events, today)
         try:
             with_sync(content, base, 10)
-            open_and_migrate(url)
+            open_and_migrate(url, installed())
             counts = refresh_due(load_content(content).clinics.values(), SYSTEM, force=True)
             print(f"with calendar sync: 10 calendars x {args.sync_events} busy times "
                   f"({dict(counts)})")

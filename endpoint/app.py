@@ -20,11 +20,13 @@ from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
 from endpoint.services.slots import SlotCache
+from endpoint.services.patients import index_unindexed
 from endpoint.settings import Settings, ensure_secret_key
 from endpoint.staff.api import bp as staff_api_bp
 from endpoint.staff.routes import bp as staff_bp
 from endpoint.state import AppState
 from endpoint.storage import sync as sync_store
+from endpoint.storage.crypto import DataKeyError, TamperedData, keyring_for
 from endpoint.storage.db import db, ping
 from endpoint.storage.migrations import ensure_schema, open_and_migrate
 
@@ -52,12 +54,13 @@ def _unavailable() -> Problem:
 
 def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     """The app for `settings`; `clock` is the one time source of everything in it."""
-    settings = ensure_secret_key(settings)
+    settings, keyring = keyring_for(ensure_secret_key(settings))
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider's
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    open_and_migrate(settings.database_url, ping=settings.db_ping)
+    open_and_migrate(settings.database_url, keyring, ping=settings.db_ping)
+    _index_patients(settings)
     state = AppState(settings=settings, clock=clock,
                      registry=Registry(settings.content, settings.reload_interval, clock,
                                        cache=settings.var / "content-cache",
@@ -146,6 +149,15 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
         log.error("database error: %s", type(exc).__name__)
         return problem_response(_unavailable())
 
+    @app.errorhandler(TamperedData)
+    @app.errorhandler(DataKeyError)
+    def _sealed(exc: Exception):
+        # a sealed value that does not open is reported, never shown as garbage
+        log.error("patients' data failed its integrity check on %s %s: %s", request.method,
+                  request.path, exc)
+        return problem_response(Problem("data_integrity", "Stored data could not be read "
+                                        "safely; the clinic's operator has been alerted."))
+
     @app.errorhandler(Exception)
     def _crash(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -175,6 +187,17 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     if settings.site is not None:
         _serve_site(app, Path(settings.site), state)
     return app
+
+
+def _index_patients(settings: Settings) -> None:
+    """Put the patients booked before the search index existed into it (once)."""
+    try:
+        with db.connection_context():
+            indexed = index_unindexed(settings.secret_key)
+        if indexed:
+            log.info("indexed %d returning patients for staff search", indexed)
+    except (OperationalError, InterfaceError) as exc:
+        log.error("could not index patients for search at start: %s", type(exc).__name__)
 
 
 def _conflicts(state: AppState, clinics: dict) -> int | None:

@@ -1,4 +1,5 @@
-"""The `endpoint` command: serve, outbox, sync, staff-user, purge (SPEC §1, §12).
+"""The `endpoint` command: serve, outbox, sync, staff-user, purge, patient, rotate-data-key
+(SPEC §1, §12).
 
 Every command is registered here; each handler turns its flags into
 `Settings` (`settings.from_args`), opens what it needs and calls the module
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,14 +27,25 @@ from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from endpoint.clock import SYSTEM
 from endpoint.notify import outbox
 from endpoint.server import serve
-from endpoint.settings import SettingsError, from_args
+from endpoint.services import access, patient_rights, patients
+from endpoint.services.keys import patient_key
+from endpoint.settings import Settings, SettingsError, ensure_secret_key, from_args
 from endpoint.staff import users
-from endpoint.storage import purge
+from endpoint.staff.export_html import export_html
+from endpoint.storage import purge, rotation
+from endpoint.storage.crypto import DataKeyError, keyring_for
 from endpoint.storage.db import db, from_db
 from endpoint.storage.migrations import open_and_migrate
 from endpoint.sync import refresh
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def _open(settings: Settings) -> Settings:
+    """Open and migrate the database with the settings' data keys; the settings with them."""
+    settings, keyring = keyring_for(settings)
+    open_and_migrate(settings.database_url, keyring)
+    return settings
 
 
 # -- serve -----------------------------------------------------------------------------------
@@ -52,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_outbox(args: argparse.Namespace) -> int:
     settings = from_args(args)
     outbox.check_senders(settings)
-    open_and_migrate(settings.database_url)
+    settings = _open(settings)
     if args.once:
         outcomes = outbox.drain(settings, SYSTEM)
         print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
@@ -78,7 +92,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     registry = Registry(Path(settings.content), interval=settings.reload_interval)
     for issue in registry.errors():
         print(f"error: {issue}", file=sys.stderr)
-    open_and_migrate(settings.database_url)
+    settings = _open(settings)
     if args.once:
         try:
             counts = refresh.refresh_due(registry.clinics().values(), SYSTEM, force=True)
@@ -108,7 +122,7 @@ def _days(value: str) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     settings = from_args(args)
-    open_and_migrate(settings.database_url)
+    settings = _open(settings)
     try:
         with db.connection_context():
             result = purge.purge(args.days, SYSTEM.now())
@@ -118,6 +132,79 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return 1
     print(result)
     return 0
+
+
+# -- rotate-data-key ---------------------------------------------------------------------------
+
+def cmd_rotate_data_key(args: argparse.Namespace) -> int:
+    settings = _open(from_args(args))
+    _, keyring = keyring_for(settings)
+    try:
+        with db.connection_context():
+            result = rotation.reseal(keyring, batch=args.batch)
+    except (OperationalError, InterfaceError) as exc:
+        print(f"error: the database is unreachable ({type(exc).__name__}); run the command "
+              "again: it goes on where it stopped", file=sys.stderr)
+        return 1
+    print(result)
+    if settings.data_key_old:
+        print("Every value is now sealed under LEDIG_DATA_KEY; once every process runs with "
+              "the new key, LEDIG_DATA_KEY_OLD may be removed.", file=sys.stderr)
+    return 0
+
+
+# -- patient ------------------------------------------------------------------------------
+
+def cmd_patient(args: argparse.Namespace) -> int:
+    settings = from_args(args)
+    try:
+        clinic = _clinic(settings.content, args.clinic)
+        number = _national_id(args.national_id)
+    except (users.StaffUserError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    settings = _open(ensure_secret_key(settings))
+    key = patient_key(settings.secret_key, number)
+    with db.connection_context():
+        if not patients.is_patient(clinic, key):
+            print(f"error: {clinic.slug} has no bookings of that national id (nothing is "
+                  "stored about it)", file=sys.stderr)
+            return 1
+        if args.action == "access":
+            for a in access.accesses(clinic, key):
+                print(f"{a.at.isoformat()}\t{a.actor}\t{a.action}\t{a.booking or '-'}")
+            return 0
+        if args.action == "export":
+            data = patient_rights.export(clinic, key, access.OPERATOR, SYSTEM.now(),
+                                         masked=False)
+            text = (export_html(data, clinic.language) if args.format == "html"
+                    else json.dumps(data, ensure_ascii=False, indent=2))
+            if args.out:
+                Path(args.out).write_text(text + "\n", encoding="utf-8")
+                os.chmod(args.out, 0o600)
+                print(f"wrote {args.out}", file=sys.stderr)
+            else:
+                print(text)
+            return 0
+        try:
+            done = patient_rights.erase(clinic, key, access.OPERATOR, SYSTEM.now(),
+                                        force=args.force)
+        except patient_rights.ErasureRefused as exc:
+            print(f"error: nothing was erased: {exc} (bookings {', '.join(exc.bookings)}; "
+                  "--force cancels them)", file=sys.stderr)
+            return 1
+        print(f"erased the personal data of {done.bookings} bookings and {done.messages} "
+              f"messages; cancelled {done.cancelled} appointments ahead")
+        return 0
+
+
+def _national_id(value: str) -> str:
+    """The number from the flag, or from stdin with `-` (keeps it out of the process list)."""
+    number = sys.stdin.readline().strip() if value == "-" else value.strip()
+    compact = "".join(number.split())
+    if not (len(compact) == 11 and compact.isascii() and compact.isdigit()):
+        raise ValueError("--national-id must be the 11 digits of a fødselsnummer or D-nummer")
+    return compact
 
 
 # -- staff-user ------------------------------------------------------------------------------
@@ -131,7 +218,7 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
             args.action == "totp" and not args.disable)
         clinic = _clinic(settings.content, args.clinic) if needs_clinic else None
         password = _read_password() if args.action == "add" else ""
-        open_and_migrate(settings.database_url)
+        settings = _open(settings)
         with db.connection_context():
             return _staff_action(args, clinic, password)
     except users.StaffUserError as exc:
@@ -142,19 +229,23 @@ def cmd_staff_user(args: argparse.Namespace) -> int:
 def _staff_action(args: argparse.Namespace, clinic: Clinic | None, password: str) -> int:
     if args.action == "add":
         assert clinic is not None
-        users.add_user(clinic.slug, args.username, password)
+        users.add_user(clinic.slug, args.username, password, role=args.role)
         print(f"added staff user '{args.username}' to {clinic.slug}; the calendar is at "
               f"{_base(clinic)}/staff/{clinic.slug}/calendar")
     elif args.action == "remove":
         users.remove_user(args.clinic, args.username)
         print(f"removed staff user '{args.username}' from {args.clinic}")
+    elif args.action == "role":
+        users.set_role(args.clinic, args.username, args.role)
+        print(f"'{args.username}' of {args.clinic} has the role {args.role} now")
     elif args.action == "list":
         for user in users.list_users(args.clinic):
             created = from_db(user.created_at).strftime("%Y-%m-%d %H:%M UTC")
             has = [name for name, on in (("feed", user.feed_token_hash),
                                          ("totp", user.totp_secret),
                                          ("api-token", user.api_token_hash)) if on]
-            print(f"{user.clinic}\t{user.username}\t{created}\t{','.join(has) or '-'}")
+            print(f"{user.clinic}\t{user.username}\t{user.role}\t{created}\t"
+                  f"{','.join(has) or '-'}")
     elif args.action == "totp":
         _totp(args, clinic)
     elif args.action == "api-token":
@@ -279,6 +370,8 @@ def parser() -> argparse.ArgumentParser:
                  "(--disable turns it off)", True),
         ("api-token", "make a new API token for the staff API and print it once "
                       "(the old one stops)", True),
+        ("role", "give a staff login the role staff or admin (admin: the access log, "
+                 "patients' exports and erasure)", True),
     ):
         a = actions.add_parser(name, help=helptext)
         a.add_argument("--clinic", required=needs_user, help="the clinic's slug")
@@ -287,6 +380,10 @@ def parser() -> argparse.ArgumentParser:
         if name == "totp":
             a.add_argument("--disable", action="store_true",
                            help="turn the second factor off instead")
+        if name in ("add", "role"):
+            a.add_argument("--role", choices=users.ROLES, default="staff" if name == "add"
+                           else None, required=name == "role",
+                           help="staff (default) or admin")
         _database_flag(a)
         _content_flag(a)
         a.set_defaults(func=cmd_staff_user)
@@ -297,6 +394,33 @@ def parser() -> argparse.ArgumentParser:
                    help="erase bookings (and their messages) that ended more than DAYS ago")
     _database_flag(g)
     g.set_defaults(func=cmd_purge)
+
+    pt = sub.add_parser("patient", help="a patient's rights: export their data, erase it, "
+                                         "or list who read it")
+    pactions = pt.add_subparsers(dest="action", required=True)
+    for name, helptext in (("export", "everything stored about the patient at the clinic"),
+                           ("erase", "erase the patient's personal data at the clinic"),
+                           ("access", "who read the patient's details, and when")):
+        a = pactions.add_parser(name, help=helptext)
+        a.add_argument("--clinic", required=True, help="the clinic's slug")
+        a.add_argument("--national-id", required=True, metavar="N",
+                       help="the patient's fødselsnummer or D-nummer; '-' reads it from stdin")
+        if name == "export":
+            a.add_argument("--format", choices=("json", "html"), default="json")
+            a.add_argument("--out", help="write to this file (mode 0600) instead of stdout")
+        if name == "erase":
+            a.add_argument("--force", action="store_true",
+                           help="also when appointments are ahead (they are cancelled)")
+        _database_flag(a)
+        _content_flag(a)
+        a.set_defaults(func=cmd_patient)
+
+    r = sub.add_parser("rotate-data-key", help="re-seal patients' data under LEDIG_DATA_KEY "
+                                               "(the previous keys in LEDIG_DATA_KEY_OLD)")
+    r.add_argument("--batch", type=int, default=rotation.BATCH,
+                   help="rows per transaction (default 500)")
+    _database_flag(r)
+    r.set_defaults(func=cmd_rotate_data_key)
     return p
 
 
@@ -307,6 +431,6 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.func
     try:
         return handler(args)
-    except SettingsError as exc:  # invalid configuration: exit 1 (SPEC §1)
+    except (SettingsError, DataKeyError) as exc:  # invalid configuration: exit 1 (SPEC §1)
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -29,11 +29,13 @@ TITLES = {
     "unauthorized": (401, "Authentication required"),
     "login_failed": (401, "The login did not succeed"),
     "forbidden": (403, "Forbidden"),
+    "future_appointments": (409, "The patient has appointments ahead"),
     "method_not_allowed": (405, "Method not allowed"),
     "payload_too_large": (413, "The request body is too large"),
     "unsupported_media_type": (415, "Send JSON"),
     "unavailable": (503, "Service unavailable"),
     "internal": (500, "Internal error"),
+    "data_integrity": (500, "Stored data failed its integrity check"),
 }
 
 PROBLEM_TYPE = "https://ledig.example/problems/"

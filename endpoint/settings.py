@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +25,8 @@ DB_PINGS = ("idle", "always")
 class Settings:
     database_url: str = "sqlite:///var/ledig.sqlite3"
     secret_key: str = ""
+    data_key: str = ""  # base64 32 bytes: seals patients' data at rest (storage/crypto.py)
+    data_key_old: str = ""  # comma-separated previous keys, during a rotation
     smtp_url: str | None = None
     sms_url: str | None = None
     sms_from: str = "ledig"
@@ -38,7 +41,9 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     outbox_worker: bool = True
     outbox_interval: float = 5.0
-    purge_after_days: int | None = None
+    # retention (docs/privacy.md): personal data of bookings that ended this long ago is
+    # erased daily; None (LEDIG_PURGE_AFTER_DAYS=off) keeps it until `endpoint purge`
+    purge_after_days: int | None = 180
     #: calendar sync (SPEC §12): the refresher thread of `serve`, and how often it looks
     #: for due sources (each source is read every `refresh_minutes` of its clinic)
     sync_worker: bool = True
@@ -72,6 +77,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     settings = s.with_(
         database_url=env.get("LEDIG_DATABASE_URL"),
         secret_key=env.get("LEDIG_SECRET_KEY"),
+        data_key=env.get("LEDIG_DATA_KEY"),
+        data_key_old=env.get("LEDIG_DATA_KEY_OLD"),
         smtp_url=env.get("LEDIG_SMTP_URL") or None,
         sms_url=env.get("LEDIG_SMS_URL") or None,
         sms_from=env.get("LEDIG_SMS_FROM"),
@@ -79,7 +86,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         var=var,
         rate_limit=env.get("LEDIG_RATE_LIMIT"),
         trusted_proxies=_int(env, "LEDIG_TRUSTED_PROXIES"),
-        purge_after_days=_int(env, "LEDIG_PURGE_AFTER_DAYS"),
+        purge_after_days=None if env.get("LEDIG_PURGE_AFTER_DAYS", "").strip().lower() == "off"
+        else _int(env, "LEDIG_PURGE_AFTER_DAYS"),
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
         slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
         db_ping=env.get("LEDIG_DB_PING") or None,
@@ -90,6 +98,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     if settings.slot_cache not in SLOT_CACHES:
         raise SettingsError(f"LEDIG_SLOT_CACHE must be one of {', '.join(SLOT_CACHES)} "
                             f"(got '{settings.slot_cache}')")
+    if env.get("LEDIG_PURGE_AFTER_DAYS", "").strip().lower() == "off":
+        settings = replace(settings, purge_after_days=None)
     settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early
     return settings
 
@@ -128,24 +138,44 @@ def _seconds(env: dict[str, str], name: str) -> float | None:
     return seconds
 
 
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
 def ensure_secret_key(settings: Settings) -> Settings:
     """Use LEDIG_SECRET_KEY, or a random key kept in `var/secret_key` across restarts."""
     if settings.secret_key:
         return settings
-    if settings.database_url.startswith(("postgres://", "postgresql://")):
+    if is_postgres_url(settings.database_url):
         # several processes or hosts share the database: they must hash patients and sign
         # staff forms with one key, or the per-patient limit would not hold across them
         raise SettingsError("set LEDIG_SECRET_KEY (the same value on every process) when "
                             "the database is PostgreSQL")
-    path = settings.var / "secret_key"
+    return replace(settings, secret_key=_kept(settings.var / "secret_key",
+                                              lambda: secrets.token_hex(32)))
+
+
+def ensure_data_key(settings: Settings, make: Callable[[], str]) -> Settings:
+    """Use LEDIG_DATA_KEY, or (SQLite only) a key made by `make`, kept in `var/data_key`."""
+    if settings.data_key:
+        return settings
+    if is_postgres_url(settings.database_url):
+        # the key must not sit beside the data it protects, nor differ between processes
+        raise SettingsError("set LEDIG_DATA_KEY (the same value on every process) when the "
+                            "database is PostgreSQL; docs/security.md says how to make one")
+    return replace(settings, data_key=_kept(settings.var / "data_key", make))
+
+
+def _kept(path: Path, make: Callable[[], str]) -> str:
+    """The key in `path`, made by the first process that needs it (mode 0600)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(secrets.token_hex(32))
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(make())
         os.chmod(tmp, 0o600)
         try:
             os.link(tmp, path)  # first process wins; the others read its key
         except FileExistsError:
             pass
         tmp.unlink(missing_ok=True)
-    return replace(settings, secret_key=path.read_text().strip())
+    return path.read_text().strip()

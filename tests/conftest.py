@@ -20,11 +20,15 @@ from pathlib import Path
 
 import pytest
 from support import (
+    TEST_DATA_KEY,
     Clock,
     write_clinic,  # noqa: F401 - re-exported for older imports
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+# commands the tests run (in this process or as children) seal patients' data under the
+# same key as the apps the tests build
+os.environ.setdefault("LEDIG_DATA_KEY", TEST_DATA_KEY)
 DEMO_CONTENT = ROOT / "content"
 POSTGRES_ADMIN_URL = os.environ.get("LEDIG_TEST_POSTGRES_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -139,6 +143,7 @@ def make_app(tmp_path: Path, content_dir: Path, clock: Clock):
         settings = Settings(
             database_url=database_url or f"sqlite:///{tmp_path / 'var' / 'ledig.sqlite3'}",
             secret_key="test-secret-key",
+            data_key=TEST_DATA_KEY,
             content=content_dir,
             var=tmp_path / "var",
             rate_limit="off",
@@ -183,6 +188,7 @@ class LiveServer:
         if site is not None:
             self.args += ["--site", str(site)]
         self.env = {**os.environ, "LEDIG_SECRET_KEY": "test-secret-key",
+                    "LEDIG_DATA_KEY": TEST_DATA_KEY,
                     "LEDIG_RATE_LIMIT": "off", "LEDIG_VAR": str(var), **(env or {})}
         self.log = var / f"server-{self.port}.log"
         self.proc: subprocess.Popen | None = None

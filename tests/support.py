@@ -29,6 +29,10 @@ def free_port_url() -> str:
     return f"postgresql://postgres@127.0.0.1:{port}/ledig"
 
 
+#: the data key tests seal patients' data under (base64 of 32 bytes; docs/security.md)
+TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1vZi0zMi1ieXRlcy1sZWRpZyE="
+
+
 class Clock:
     """A clock the test moves: the app's one time source (`create_app(settings, clock)`).
 

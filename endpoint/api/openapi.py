@@ -403,7 +403,7 @@ SPEC = {
                     "validation", "not_found", "slot_unavailable", "max_self_booked",
                     "booking_deadline", "outside_booking_window", "cancellation_deadline",
                     "rate_limited", "unauthorized", "login_failed", "forbidden",
-                    "method_not_allowed",
+                    "method_not_allowed", "data_integrity",
                     "payload_too_large", "unsupported_media_type", "unavailable",
                     "move_not_allowed", "hold_expired", "hold_invalid", "waitlist_ended",
                     *openapi_staff.CODES]},

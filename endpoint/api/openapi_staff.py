@@ -9,6 +9,9 @@ BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
               "schema": {"type": "string", "maxLength": 64}}
 BLOCK_ID = {"name": "block_id", "in": "path", "required": True,
             "schema": {"type": "string", "maxLength": 64}}
+PATIENT_KEY = {"name": "key", "in": "path", "required": True,
+               "schema": {"type": "string", "maxLength": 64},
+               "description": "the patient's `key` from the patient search"}
 STAFF_AUTH = {"name": "Authorization", "in": "header", "required": False,
               "schema": {"type": "string"},
               "description": "A staff user's API token of this clinic: Bearer <token> "
@@ -97,6 +100,20 @@ PATHS = {
           "schema": {"type": "string", "maxLength": 100}}],
         {"200": _json("Patients, newest first", "Patients"), **COMMON,
          "422": _problem("Missing, too short or too long query")})},
+    f"{STAFF}/patients/{{key}}/access": {"get": _op(
+        "staffPatientAccess", "Who read the patient's details (admin role)", [PATIENT_KEY],
+        {"200": _json("Oldest first", "AccessLog"), **COMMON,
+         "403": _problem("`forbidden`: the caller is not an admin")})},
+    f"{STAFF}/patients/{{key}}/export": {"get": _op(
+        "staffPatientExport", "Everything stored about the patient (admin role)",
+        [PATIENT_KEY], {"200": _json("The patient's data", "PatientExport"), **COMMON,
+                        "403": _problem("`forbidden`: the caller is not an admin")})},
+    f"{STAFF}/patients/{{key}}/erase": {"post": _op(
+        "staffPatientErase", "Erase the patient's personal data (admin role)", [PATIENT_KEY],
+        {"200": _json("Erased", "PatientErased"), **WITH_BODY,
+         "403": _problem("`forbidden`: the caller is not an admin"),
+         "409": _problem("`future_appointments` (with `bookings`) unless `force`")},
+        "PatientErase")},
     f"{STAFF}/conflicts": {"get": _op(
         "staffConflicts", "Active future bookings that no longer fit the schedule", [],
         {"200": _json("Soonest first", "Conflicts"), **COMMON})},
@@ -247,8 +264,30 @@ SCHEMAS = {
                 "first_name": {"type": "string"}, "last_name": {"type": "string"},
                 "phone": {"type": "string"}, "masked_id": {"type": "string"},
                 "offers": {"type": "integer", "description": "times offered so far"}}}}}},
+    "AccessLog": {"type": "object", "required": ["entries"], "properties": {
+        "entries": {"type": "array", "items": {
+            "type": "object", "required": ["at", "actor", "action", "booking"],
+            "properties": {"at": DATETIME, "actor": {"type": "string"},
+                           "action": {"type": "string", "enum": [
+                               "booking_viewed", "national_id_revealed", "found_in_search",
+                               "exported", "erased"]},
+                           "booking": {"type": ["string", "null"]}}}}}},
+    "PatientExport": {"type": "object",
+                      "required": ["clinic", "exported_at", "patient_key", "bookings",
+                                   "access_log"],
+                      "properties": {"clinic": {"type": "string"}, "exported_at": DATETIME,
+                                     "patient_key": {"type": "string"},
+                                     "bookings": {"type": "array", "items": {"type": "object"}},
+                                     "access_log": {"type": "array",
+                                                    "items": {"type": "object"}}}},
+    "PatientErase": {"type": "object", "additionalProperties": False,
+                     "properties": {"force": {"type": "boolean"}}},
+    "PatientErased": {"type": "object", "required": ["erased"], "properties": {
+        "erased": {"type": "object", "required": ["bookings", "messages", "cancelled"],
+                   "properties": {k: {"type": "integer"}
+                                  for k in ("bookings", "messages", "cancelled")}}}},
 }
 
 #: the codes the staff API adds to the Problem schema's enum
 CODES = ["outside_schedule", "conflicts", "block_overlap", "booking_cancelled",
-         "booking_ended"]
+         "booking_ended", "future_appointments"]

@@ -23,6 +23,7 @@ from endpoint.notify import calendar_push, compose
 from endpoint.problems import Problem
 from endpoint.services import audit, holds, waitlist
 from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
+from endpoint.services.patients import index_booking
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import (
     bump,
@@ -99,6 +100,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
                 raise Problem(decision.code, decision.message)
             holds.consume(hold)
             booking.save(force_insert=True)
+            index_booking(booking, secret_key)
             if inside is not None:
                 inside(booking)
             compose.store(booking, messages)

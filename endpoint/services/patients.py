@@ -3,9 +3,14 @@
 A query of 11 digits (spaces allowed) is a national id: it is found exactly, by
 its keyed hash (`keys.patient_key`), never by reading the stored numbers. Other
 queries of digits (at least 5) match the end of a stored mobile number; the
-rest match names, word by word. A patient is one keyed hash: the newest of
-their bookings gives the name, phone and e-mail shown. Bookings whose personal
-data the retention purge erased are not found.
+rest match the beginnings of names' words ("kar han" finds Kari Hansen). Names
+and numbers are sealed at rest, so both go through a blind index
+(`patient_token`: keyed hashes of each name word's prefixes and each ending of
+the phone number, written with every booking): the query's tokens find the
+patients' keys through an index, and only their newest bookings are opened. A
+patient is one keyed hash: the newest of their bookings gives the name, phone
+and e-mail shown. Bookings whose personal data the retention purge erased are
+not found.
 
 Every search is logged (`patient_search`: who, when, how, how many found), with
 the query's text for a name or phone search and never for a national id.
@@ -19,14 +24,16 @@ from datetime import datetime
 
 from booking import Clinic
 from endpoint.problems import validation
-from endpoint.services.keys import patient_key
-from endpoint.storage.db import Booking
+from endpoint.services import access
+from endpoint.services.keys import name_words, patient_key, query_tokens, search_tokens
+from endpoint.storage.db import Booking, write_transaction
 from endpoint.storage.timebok import (
-    bookings_by_name,
-    bookings_by_phone,
     bookings_of_patient_key,
+    index_patient,
     log_search,
     patient_counts,
+    patients_by_tokens,
+    unindexed_patients,
 )
 
 log = logging.getLogger("ledig.staff")
@@ -47,6 +54,7 @@ class PatientMatch:
     masked_id: str
     bookings: int  # not cancelled, past and future
     no_shows: int
+    newest: datetime | None = None  # when their newest booking was made
 
 
 def mask_national_id(number: str) -> str:
@@ -76,26 +84,49 @@ def search_patients(clinic: Clinic, query: str, actor: str, now: datetime,
     kind, text = query_kind(query)
     if kind == "national_id":
         keys = [patient_key(secret_key, text)]
+        found = _patients(clinic, keys)
     else:
-        rows = (bookings_by_phone(clinic, text, 200) if kind == "phone"
-                else _by_name(clinic, text))
-        keys = list(dict.fromkeys(b.patient_key for b in rows))[:MAX_PATIENTS]
-    found = _patients(clinic, keys)
-    log_search(clinic, actor, now, kind, "" if kind == "national_id" else text, len(found))
+        tokens = query_tokens(secret_key, kind, text)
+        keys = patients_by_tokens(clinic, tokens, 4 * MAX_PATIENTS)
+        found = [p for p in _patients(clinic, keys) if _matches(p, kind, text)]
+        found = sorted(found, key=lambda p: p.newest, reverse=True)[:MAX_PATIENTS]
+    with write_transaction():  # one commit for both logs
+        log_search(clinic, actor, now, kind, "" if kind == "national_id" else text, len(found))
+        access.record(clinic, actor, access.FOUND_IN_SEARCH, [p.key for p in found], now)
     log.info("%s of %s searched patients by %s: %d found", actor, clinic.slug,
              kind.replace("_", " "), len(found))
     return found
 
 
-def _by_name(clinic: Clinic, text: str) -> list[Booking]:
-    words = [w.casefold() for w in text.split()]
-    rows = bookings_by_name(clinic, text.split(), 500)
+def _matches(p: PatientMatch, kind: str, text: str) -> bool:
+    """The shown (newest) details still match: a token names a prefix of at most 12
+    letters, and a patient keeps the tokens of an older name or number."""
+    if kind == "phone":
+        return "".join(ch for ch in p.phone if ch.isdigit()).endswith(text)
+    words = name_words(f"{p.first_name} {p.last_name}")
+    return all(any(w.startswith(q) for w in words) for q in name_words(text))
 
-    def matches(b: Booking) -> bool:
-        name = f"{b.first_name} {b.last_name}".casefold()
-        return all(w in name for w in words)
 
-    return [b for b in rows if matches(b)]
+def is_patient(clinic: Clinic, key: str) -> bool:
+    """Whether `key` is the keyed hash of a patient with a booking at `clinic`."""
+    return bool(key) and bool(bookings_of_patient_key(clinic, key))
+
+
+def index_booking(booking: Booking, secret_key: str) -> None:
+    """Put a new booking's patient in the search index (in the booking's transaction)."""
+    index_patient(booking.clinic, booking.patient_key,
+                  search_tokens(secret_key, booking.first_name, booking.last_name,
+                                booking.phone))
+
+
+def index_unindexed(secret_key: str, batch: int = 500) -> int:
+    """Index the patients booked before the search index existed; the number indexed."""
+    done = 0
+    while rows := unindexed_patients(batch):
+        for booking in rows:
+            index_booking(booking, secret_key)
+        done += len(rows)
+    return done
 
 
 def _patients(clinic: Clinic, keys: list[str]) -> list[PatientMatch]:
@@ -109,8 +140,10 @@ def _patients(clinic: Clinic, keys: list[str]) -> list[PatientMatch]:
         number = next((b.national_id for b in rows if b.national_id), "")
         n, no_shows = counts.get(key, (0, 0))
         out.append(PatientMatch(key, newest.first_name, newest.last_name, newest.phone,
-                                newest.email, mask_national_id(number), n, no_shows))
+                                newest.email, mask_national_id(number), n, no_shows,
+                                newest.created_at))
     return out
 
 
-__all__ = ["PatientMatch", "mask_national_id", "query_kind", "search_patients"]
+__all__ = ["PatientMatch", "index_booking", "index_unindexed", "is_patient", "mask_national_id",
+           "query_kind", "search_patients"]

@@ -25,6 +25,7 @@ from endpoint.problems import Problem
 from endpoint.services import audit
 from endpoint.services.bookings import Patient, cancel_by_staff, freed, placement
 from endpoint.services.keys import new_token, patient_key, token_hash
+from endpoint.services.patients import index_booking
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, lookup
 
@@ -120,6 +121,7 @@ def create_by_staff(clinic: Clinic, req: StaffBookingRequest, actor: str, now: d
         with write_transaction([calendar_lock(clinic, req.calendar)]):
             _check_free(clinic, req.calendar, req.start, end, now)
             booking.save(force_insert=True)
+            index_booking(booking, secret_key)
             compose.store(booking, messages)
             calendar_push.enqueue(clinic, booking, now)
             audit.record(booking, now, actor, audit.CREATED, via="staff",

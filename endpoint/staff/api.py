@@ -12,10 +12,21 @@ from flask import Blueprint, jsonify, request
 from common.words.conflicts import reason_words
 from endpoint import state
 from endpoint.fields import json_body
-from endpoint.problems import validation
-from endpoint.services import audit, blocks, conflicts, days, patients, staff_bookings, waitlist
+from endpoint.problems import Problem, validation
+from endpoint.services import (
+    access,
+    audit,
+    blocks,
+    conflicts,
+    days,
+    patient_rights,
+    patients,
+    staff_bookings,
+    waitlist,
+)
 from endpoint.staff import api_parsing as parse
 from endpoint.staff.api_views import (
+    access_json,
     block_json,
     conflicts_json,
     day_json,
@@ -105,6 +116,53 @@ def search_patients(slug: str):
     found = patients.search_patients(clinic, query, actor, now(),
                                      state.current().settings.secret_key)
     return jsonify(patients_json(found))
+
+
+def _admin(slug: str):
+    """The caller, who must have the admin role: the access log and a patient's rights."""
+    clinic, user = staff_for_api(slug)
+    if user.role != "admin":
+        raise Problem("forbidden", "Only staff with the admin role may read the access log "
+                      "or export and erase a patient's data.")
+    return clinic, audit.staff_actor(user.username)
+
+
+def _known_patient(clinic, key: str) -> str:
+    if not patients.is_patient(clinic, key):
+        raise Problem("not_found", "No patient with this key at this clinic.")
+    return key
+
+
+@bp.get("/<slug>/patients/<key>/access")
+def patient_access(slug: str, key: str):
+    clinic, _ = _admin(slug)
+    return jsonify(access_json(access.accesses(clinic, _known_patient(clinic, key))))
+
+
+@bp.get("/<slug>/patients/<key>/export")
+def patient_export(slug: str, key: str):
+    clinic, actor = _admin(slug)
+    return jsonify(patient_rights.export(clinic, _known_patient(clinic, key), actor, now()))
+
+
+@bp.post("/<slug>/patients/<key>/erase")
+def patient_erase(slug: str, key: str):
+    clinic, actor = _admin(slug)
+    body = json_body() if request.get_data() else {}
+    unknown = [k for k in body if k != "force"] if isinstance(body, dict) else []
+    if unknown:
+        raise validation([(k, "unknown") for k in unknown], clinic.language)
+    force = body.get("force", False) if isinstance(body, dict) else None
+    if not isinstance(force, bool):
+        raise validation([("force", "boolean")], clinic.language)
+    try:
+        done = patient_rights.erase(clinic, _known_patient(clinic, key), actor, now(),
+                                    force=force)
+    except patient_rights.ErasureRefused as exc:
+        raise Problem("future_appointments", str(exc), extra={"bookings": exc.bookings}) \
+            from exc
+    return jsonify({"erased": {"bookings": done.bookings, "messages": done.messages,
+                               "cancelled": done.cancelled}})
 
 
 @bp.get("/<slug>/conflicts")

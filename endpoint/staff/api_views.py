@@ -13,6 +13,7 @@ from typing import Any
 from booking import Clinic
 from booking.model import Block
 from booking.restrictions import zone
+from endpoint.services.access import Access
 from endpoint.services.audit import Entry
 from endpoint.services.days import CalendarDay
 from endpoint.services.patients import PatientMatch, mask_national_id
@@ -87,6 +88,11 @@ def patients_json(found: list[PatientMatch]) -> dict[str, Any]:
     return {"patients": [{"key": p.key, "first_name": p.first_name, "last_name": p.last_name,
                           "phone": p.phone, "email": p.email, "masked_id": p.masked_id,
                           "bookings": p.bookings, "no_shows": p.no_shows} for p in found]}
+
+
+def access_json(found: list[Access]) -> dict[str, Any]:
+    return {"entries": [{"at": a.at.isoformat(), "actor": a.actor, "action": a.action,
+                         "booking": a.booking or None} for a in found]}
 
 
 def conflicts_json(clinic: Clinic, found: list[tuple[Booking, str]],

@@ -21,7 +21,7 @@ from booking import Clinic
 from booking.restrictions import zone
 from common.words import staff as words
 from endpoint.problems import Problem
-from endpoint.services import audit
+from endpoint.services import access, audit
 from endpoint.services.staff_bookings import BookingChange, cancel_as_staff, change_booking
 from endpoint.staff.auth import staff_for_page
 from endpoint.staff.calendar import (
@@ -49,15 +49,22 @@ DONE = {"moved": "Timen er flyttet.", "type": "Timetypen er endret.",
         "no_show": "Registrert: pasienten møtte ikke.", "attendance": "Oppmøtet er fjernet."}
 
 
+def _viewed(clinic: Clinic, user: StaffUser, booking: Booking, action: str) -> None:
+    access.record(clinic, audit.staff_actor(user.username), action, [booking.patient_key],
+                  now(), booking.public_id)
+
+
 def show(slug: str, booking_id: str) -> Response:
-    clinic, _ = staff_for_page(slug)
+    clinic, user = staff_for_page(slug)
     booking = _booking(clinic, booking_id)
+    _viewed(clinic, user, booking, access.BOOKING_VIEWED)
     return _page(clinic, booking, notice=DONE.get(request.args.get("done", ""), ""))
 
 
 def history(slug: str, booking_id: str) -> Response:
-    clinic, _ = staff_for_page(slug)
+    clinic, user = staff_for_page(slug)
     booking = _booking(clinic, booking_id)
+    _viewed(clinic, user, booking, access.BOOKING_VIEWED)
     return page("log.html", clinic=clinic, b=_details(clinic, booking),
                 log=lines(clinic, audit.entries(booking)), section="day")
 
@@ -67,6 +74,7 @@ def reveal(slug: str, booking_id: str) -> Response:
     booking = _booking(clinic, booking_id)
     audit.record_alone(booking, now(), audit.staff_actor(user.username),
                        audit.NATIONAL_ID_REVEALED)
+    _viewed(clinic, user, booking, access.NATIONAL_ID_REVEALED)
     log.info("staff user '%s' of %s viewed the national id of booking %s", user.username,
              clinic.slug, booking.public_id)
     return _page(clinic, booking, revealed=True)

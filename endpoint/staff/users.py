@@ -66,18 +66,36 @@ def check_password(password: str) -> str:
     return password
 
 
-def add_user(clinic: str, username: str, password: str) -> StaffUser:
+#: staff book and run the day; an admin may also read the access log and export or erase
+#: a patient's data (docs/privacy.md)
+ROLES = ("staff", "admin")
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise StaffUserError(f"role '{role}' is not one of {', '.join(ROLES)}")
+    return role
+
+
+def add_user(clinic: str, username: str, password: str, role: str = "staff") -> StaffUser:
     check_username(username)
     check_password(password)
+    check_role(role)
     try:
         with db.atomic():
-            return StaffUser.create(clinic=clinic, username=username,
+            return StaffUser.create(clinic=clinic, username=username, role=role,
                                     password_hash=generate_password_hash(password,
                                                                          method=HASH_METHOD),
                                     created_at=utcnow())
     except IntegrityError as exc:
         raise StaffUserError(f"clinic '{clinic}' already has a user '{username}'; "
                              "remove it first or pick another name") from exc
+
+
+def set_role(clinic: str, username: str, role: str) -> None:
+    check_role(role)
+    user = find_user(clinic, username)
+    StaffUser.update(role=role).where(StaffUser.id == user.id).execute()
 
 
 def find_user(clinic: str, username: str) -> StaffUser:
@@ -210,7 +228,8 @@ def end_sessions(user: StaffUser) -> int:
     return deleted
 
 
-__all__ = ["Login", "StaffUserError", "add_user", "api_token_hash", "authenticate",
+__all__ = ["ROLES", "Login", "StaffUserError", "add_user", "api_token_hash", "authenticate",
+           "check_role", "set_role",
            "check_totp", "disable_totp", "enable_totp", "end_sessions", "feed_token_hash",
            "find_user", "list_users", "remove_user", "rotate_api_token", "rotate_feed_token",
            "user_for_api_token", "user_for_feed"]

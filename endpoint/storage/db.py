@@ -38,6 +38,8 @@ from peewee import (
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
+from endpoint.storage.crypto import SealedField
+
 db = DatabaseProxy()
 log = logging.getLogger("ledig.db")
 
@@ -93,18 +95,19 @@ class Booking(BaseModel):
     self_booked = BooleanField(default=True)
     patient_key = CharField(max_length=64)  # keyed hash of the national id
     id_type = CharField(max_length=8, default="")
-    national_id = CharField(max_length=16, default="")  # for the clinic; never returned
-    first_name = CharField(max_length=200, default="")
-    last_name = CharField(max_length=200, default="")
-    phone = CharField(max_length=32, default="")
-    email = CharField(max_length=320, default="")
-    note = TextField(default="")
+    # sealed at rest (storage/crypto.py): what identifies the patient, and the note
+    national_id = SealedField(default="")  # for the clinic; never returned
+    first_name = SealedField(default="")
+    last_name = SealedField(default="")
+    phone = SealedField(default="")
+    email = SealedField(default="")
+    note = SealedField(default="")
     cancel_token_hash = CharField(max_length=64, default="")
     config_version = CharField(max_length=32, default="")
     created_at = DateTimeField(default=utcnow)
     cancelled_at = DateTimeField(null=True)
     cancelled_by = CharField(max_length=16, default="")  # patient | staff
-    cancel_reason = TextField(default="")
+    cancel_reason = SealedField(default="")
     purged_at = DateTimeField(null=True)
     # since v6 (SPEC §10)
     sequence = IntegerField(default=0)  # the .ics SEQUENCE the patient last got
@@ -124,16 +127,17 @@ class Outbox(BaseModel):
     clinic = CharField(max_length=100)
     kind = CharField(max_length=24)  # confirmation | moved | cancellation | reminder | dialog
     channel = CharField(max_length=8)  # email | sms
-    recipient = CharField(max_length=320, default="")
-    subject = TextField(default="")
-    body = TextField(default="")
-    attachment = TextField(default="")  # the .ics, for email
+    # sealed at rest: the address and the rendered message name the patient
+    recipient = SealedField(default="")
+    subject = SealedField(default="")
+    body = SealedField(default="")
+    attachment = SealedField(default="")  # the .ics, for email
     sender = TextField(default="")  # "Clinic name <clinic@email>": From's name and Reply-To
     due_at = DateTimeField()
     # pending | sent | failed | cancelled
     status = CharField(max_length=16, default="pending")
     attempts = IntegerField(default=0)
-    last_error = TextField(default="")
+    last_error = SealedField(default="")  # a server's answer may quote the address
     claimed_by = CharField(max_length=64, default="")
     claimed_until = DateTimeField(null=True)
     sent_at = DateTimeField(null=True)
@@ -150,6 +154,8 @@ class StaffUser(BaseModel):
     api_token_hash = CharField(max_length=64, default="")  # SHA-256 of the API token
     totp_secret = CharField(max_length=64, default="")  # base32; empty: no second factor
     totp_last_step = IntegerField(default=0)  # the last accepted code's time step
+    # since v7: "admin" may also read the access log and export or erase a patient's data
+    role = CharField(max_length=16, default="staff")
 
     class Meta:
         indexes = ((("clinic", "username"), True),)
@@ -234,7 +240,7 @@ class PatientSearch(BaseModel):
     actor = CharField(max_length=120)
     at = DateTimeField(default=utcnow)
     kind = CharField(max_length=16)  # national_id | name | phone
-    query = TextField(default="")
+    query = SealedField(default="")  # sealed: a name or phone number
     results = IntegerField(default=0)
 
 
@@ -282,11 +288,12 @@ class WaitlistEntry(BaseModel):
     token_hash = CharField(max_length=64)
     patient_key = CharField(max_length=64)
     id_type = CharField(max_length=8, default="")
-    national_id = CharField(max_length=16, default="")  # for the claim's booking; never returned
-    first_name = CharField(max_length=200, default="")
-    last_name = CharField(max_length=200, default="")
-    phone = CharField(max_length=32, default="")
-    email = CharField(max_length=320, default="")
+    # sealed at rest (storage/crypto.py), as a booking's are
+    national_id = SealedField(default="")  # for the claim's booking; never returned
+    first_name = SealedField(default="")
+    last_name = SealedField(default="")
+    phone = SealedField(default="")
+    email = SealedField(default="")
     booking = CharField(max_length=40, default="")  # the claim's booking's public id
     created_at = DateTimeField(default=utcnow)
     ended_at = DateTimeField(null=True)
@@ -308,6 +315,8 @@ class WaitlistOffer(BaseModel):
 
     class Meta:
         indexes = ((("entry", "calendar", "start"), True),)
+
+
 class SyncSource(BaseModel):
     """One busy source of one calendar (SPEC §12) and how its last refreshes went.
 
@@ -359,8 +368,8 @@ class PatientSession(BaseModel):
     clinic = CharField(max_length=100)
     patient_key = CharField(max_length=64)
     sealed_id = TextField()  # AES-GCM of "id_type:national_id", key from the token
-    first_name = CharField(max_length=200, default="")
-    last_name = CharField(max_length=200, default="")
+    first_name = SealedField(default="")  # sealed at rest under the data key too
+    last_name = SealedField(default="")
     created_at = DateTimeField()
     last_seen_at = DateTimeField()
 
@@ -378,11 +387,54 @@ class PatientLoginAttempt(BaseModel):
     created_at = DateTimeField()
 
 
+class DataKey(BaseModel):
+    """A data key the database holds sealed values under (by id, never the key itself).
+
+    Opening the database with keys that do not cover every key here that is not
+    retired is a start-up error (`migrations.record_data_key`)."""
+
+    kid = CharField(max_length=16, primary_key=True)
+    created_at = DateTimeField(default=utcnow)
+    retired_at = DateTimeField(null=True)  # no value is sealed under it any more
+
+
+class AccessLog(BaseModel):
+    """Every staff read of a patient's details: who, when, what, which patient (by keyed
+    hash) and which booking — never the data itself."""
+
+    id = AutoField()
+    clinic = CharField(max_length=100)
+    at = DateTimeField(default=utcnow)
+    actor = CharField(max_length=120)  # "staff:<username>" or "operator" (the command line)
+    action = CharField(max_length=32)  # booking_viewed | national_id_revealed | …
+    patient_key = CharField(max_length=64)
+    booking = CharField(max_length=40, default="")  # the booking's public id, if one
+
+    class Meta:
+        indexes = ((("clinic", "patient_key", "at"), False),)
+
+
+class PatientToken(BaseModel):
+    """Blind index of returning patients for staff search (SPEC §10) over sealed names
+    and phones: keyed hashes of name-word prefixes and phone-number endings
+    (`services.keys.search_tokens`), each pointing at a patient's keyed hash."""
+
+    clinic = CharField(max_length=100)
+    token = CharField(max_length=32)
+    patient_key = CharField(max_length=64)
+
+    class Meta:
+        primary_key = False
+        # the one index: a search walks (clinic, token) and reads the keys from it
+        indexes = ((("clinic", "token", "patient_key"), True),)
+
+
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
                                      CalendarState, StaffSession, StaffBlock, BookingLog,
                                      PatientSearch, Hold, WaitlistEntry, WaitlistOffer,
                                      SyncSource, SyncBusy,
-                                     PatientSession, PatientLoginAttempt)
+                                     PatientSession, PatientLoginAttempt,
+                                     DataKey, PatientToken, AccessLog)
 
 
 def is_postgres() -> bool:
@@ -531,8 +583,9 @@ def ping() -> bool:
         return False
 
 
-__all__ = ["SQL", "Booking", "BookingLog", "CalendarState", "Hold", "Outbox", "PatientSearch",
-           "RateHit", "SchemaVersion", "StaffBlock", "StaffSession", "StaffUser", "SyncBusy",
-           "SyncSource", "WaitlistEntry", "WaitlistOffer", "db", "db_time", "from_db",
+__all__ = ["SQL", "AccessLog", "Booking", "BookingLog", "CalendarState", "DataKey", "Hold",
+           "Outbox", "PatientSearch", "PatientToken", "RateHit", "SchemaVersion", "StaffBlock",
+           "StaffSession", "StaffUser", "SyncBusy", "SyncSource", "WaitlistEntry",
+           "WaitlistOffer", "db", "db_time", "from_db",
            "is_postgres",
            "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]

@@ -12,15 +12,20 @@ import threading
 
 from peewee import InterfaceError, OperationalError
 
+from endpoint.storage import crypto
+from endpoint.storage.crypto import DataKeyError, Keyring
 from endpoint.storage.db import (
+    AccessLog,
     Booking,
     BookingLog,
     CalendarState,
     Hold,
+    DataKey,
     Outbox,
     PatientLoginAttempt,
     PatientSearch,
     PatientSession,
+    PatientToken,
     RateHit,
     SchemaVersion,
     StaffBlock,
@@ -34,23 +39,28 @@ from endpoint.storage.db import (
     is_postgres,
     open_database,
 )
+from endpoint.storage.rotation import seal_plain_text
 
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 _schema = {"ready": False}
 
 
-def open_and_migrate(url: str, *, ping: str = "idle") -> None:
-    """Open the database of `url` and bring its schema up to date.
+def open_and_migrate(url: str, keyring: Keyring, *, ping: str = "idle") -> None:
+    """Open the database of `url` with the data keys of `keyring`, and bring its schema up
+    to date.
+
+    Keys that cannot open what the database holds are a `DataKeyError`, raised.
 
     An unreachable database is logged, not raised: the endpoint starts anyway,
     `/healthz` says 503, and the first request that reaches the database
     brings the schema up (`ensure_schema`).
     """
+    crypto.install(keyring)
     open_database(url, ping=ping)
     reset()
     try:
@@ -89,8 +99,24 @@ def migrate() -> int:
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[version]()
                 SchemaVersion.create(version=version)
+            record_data_key(crypto.installed())
         _schema["ready"] = True
         return SCHEMA_VERSION
+
+
+def record_data_key(keyring: Keyring) -> None:
+    """Refuse keys that cannot open the database's sealed values; record the current one."""
+    held = {row.kid for row in DataKey.select().where(DataKey.retired_at.is_null())}
+    missing = sorted(held - keyring.ids())
+    if missing:
+        raise DataKeyError(
+            f"the database holds patients' data sealed with data key {', '.join(missing)}, "
+            f"but LEDIG_DATA_KEY is key {keyring.current_id} and LEDIG_DATA_KEY_OLD "
+            "holds no such key: start with the key the data was sealed with (or give it in "
+            "LEDIG_DATA_KEY_OLD while rotating); nothing was read or written")
+    if keyring.current_id not in held:
+        DataKey.insert(kid=keyring.current_id).on_conflict_ignore().execute()
+        DataKey.update(retired_at=None).where(DataKey.kid == keyring.current_id).execute()
 
 
 def _v1() -> None:
@@ -200,4 +226,33 @@ def _v9() -> None:
                    "patient_login_attempt (created_at)")
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8, 9: _v9}
+#: the columns sealed at rest since v10, which were VARCHARs of bounded length before
+_V10_WIDENED = {"booking": ("national_id", "first_name", "last_name", "phone", "email"),
+                "outbox": ("recipient",),
+                "waitlist_entry": ("national_id", "first_name", "last_name", "phone", "email"),
+                "patient_session": ("first_name", "last_name")}
+
+
+def _v10() -> None:
+    # patients' data sealed at rest (storage/crypto.py): the data keys the database holds
+    # data under, the blind index for staff search, sealed values need wider columns, and
+    # the values written before are sealed now; the access log and the staff's roles
+    db.create_tables([DataKey, PatientToken, AccessLog])
+    # a patient's bookings of every status (search results, export, erasure, the limit)
+    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_clinic_patient ON booking "
+                   "(clinic, patient_key)")
+    if "role" not in {c.name for c in db.get_columns("staff_user")}:
+        db.execute_sql("ALTER TABLE staff_user ADD COLUMN role VARCHAR(16) NOT NULL "
+                       "DEFAULT 'staff'")
+    if is_postgres():
+        for table, columns in _V10_WIDENED.items():
+            have = {c.name for c in db.get_columns(table)}
+            for column in set(columns) & have:
+                db.execute_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT")
+    sealed = seal_plain_text(crypto.installed())
+    if sealed:
+        log.info("sealed the personal data of %d stored rows", sealed)
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8, 9: _v9,
+              10: _v10}

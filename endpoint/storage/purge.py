@@ -49,6 +49,7 @@ from endpoint.storage.db import (
     to_db,
     write_transaction,
 )
+from endpoint.storage.timebok import forget_unbooked_patients
 
 log = logging.getLogger("ledig.purge")
 
@@ -85,9 +86,7 @@ def purge(days: int, now: datetime) -> Purged:
     cutoff = to_db(now - timedelta(days=days))
     stamp = to_db(now)
     bookings = messages = 0
-    if not is_postgres():
-        # SQLite keeps an updated row's old bytes in free space unless told to zero them
-        db.execute_sql("PRAGMA secure_delete = ON")
+    secure_delete()
     while True:
         with write_transaction():
             ids = [b.id for b in Booking.select(Booking.id)
@@ -95,17 +94,16 @@ def purge(days: int, now: datetime) -> Purged:
                    .order_by(Booking.id).limit(BATCH)]
             if not ids:
                 break
-            messages += _erase_messages(ids)
-            bookings += (Booking.update(**BOOKING_ERASED, purged_at=stamp)
-                         .where(Booking.id.in_(ids)).execute())
+            b, m = erase_bookings(ids, stamp)
+            bookings, messages = bookings + b, messages + m
     with write_transaction():
+        forget_unbooked_patients()
         (PatientSearch.update(query="")
          .where((PatientSearch.at < cutoff) & (PatientSearch.query != "")).execute())
         entries, holds, waitlist_messages = _purge_waitlist(now, cutoff)
     messages += waitlist_messages
-    if bookings and not is_postgres():
-        # and the write-ahead log keeps old page images until it is checkpointed and cut
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if bookings or entries:
+        cut_the_log()
     if bookings:
         log.info("retention: erased personal data of %d bookings and %d messages that ended "
                  "more than %d days ago", bookings, messages, days)
@@ -130,12 +128,29 @@ def _purge_waitlist(now: datetime, cutoff: datetime) -> tuple[int, int, int]:
     return int(entries), int(holds), int(messages)
 
 
-def _erase_messages(booking_ids: list[int]) -> int:
-    mine = Outbox.booking.in_(booking_ids)
+def erase_bookings(ids: list[int], stamp: datetime,
+                   note: str = ERASED_NOTE) -> tuple[int, int]:
+    """Inside a write transaction: erase these bookings' personal data and their messages';
+    (bookings, messages) erased. Pending messages are cancelled: nobody is left to send to."""
+    mine = Outbox.booking.in_(ids)
     (Outbox.update(status="cancelled", claimed_by="", claimed_until=None)
      .where(mine & (Outbox.status == "pending")).execute())
-    return (Outbox.update(**OUTBOX_ERASED, last_error=ERASED_NOTE)
-            .where(mine).execute())
+    messages = Outbox.update(**OUTBOX_ERASED, last_error=note).where(mine).execute()
+    bookings = (Booking.update(**BOOKING_ERASED, purged_at=stamp)
+                .where(Booking.id.in_(ids)).execute())
+    return bookings, messages
+
+
+def secure_delete() -> None:
+    """SQLite keeps an updated row's old bytes in free space unless told to zero them."""
+    if not is_postgres():
+        db.execute_sql("PRAGMA secure_delete = ON")
+
+
+def cut_the_log() -> None:
+    """SQLite's write-ahead log keeps old page images until it is checkpointed and cut."""
+    if not is_postgres():
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # -- the daily thread of `endpoint serve` ---------------------------------------------

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from peewee import fn
+
 from booking import Clinic
 from endpoint.storage.db import (
     Booking,
     BookingLog,
     PatientSearch,
+    PatientToken,
     StaffBlock,
     db,
     from_db,
@@ -109,29 +112,39 @@ def bookings_of_patient_key(clinic: Clinic, key: str) -> list[Booking]:
                 .order_by(Booking.created_at.desc(), Booking.id.desc()))
 
 
-def bookings_by_name(clinic: Clinic, words: list[str], limit: int) -> list[Booking]:
-    """Bookings whose first or last name holds every word, newest first.
-
-    SQLite's LIKE ignores case for ASCII letters only, so each word is also asked for in
-    lower, upper and title case (Øyvind, øyvind, ØYVIND); the caller filters exactly.
-    """
-    query = Booking.select().where((Booking.clinic == clinic.slug)
-                                   & (Booking.patient_key != ""))
-    for word in words:
-        either = None
-        for form in dict.fromkeys((word, word.lower(), word.upper(), word.capitalize())):
-            match = Booking.first_name.contains(form) | Booking.last_name.contains(form)
-            either = match if either is None else either | match
-        query = query.where(either)
-    return list(query.order_by(Booking.created_at.desc()).limit(limit))
+def index_patient(clinic: str, key: str, tokens: set[str]) -> None:
+    """Record the search tokens a patient is found by (inside the booking's transaction)."""
+    if key and tokens:
+        (PatientToken.insert_many([{"clinic": clinic, "token": t, "patient_key": key}
+                                   for t in sorted(tokens)])
+         .on_conflict_ignore().execute())
 
 
-def bookings_by_phone(clinic: Clinic, digits: str, limit: int) -> list[Booking]:
-    """Bookings whose stored phone (E.164) ends with the digits given, newest first."""
-    return list(Booking.select().where((Booking.clinic == clinic.slug)
-                                       & (Booking.patient_key != "")
-                                       & Booking.phone.endswith(digits))
-                .order_by(Booking.created_at.desc()).limit(limit))
+def patients_by_tokens(clinic: Clinic, tokens: set[str], limit: int) -> list[str]:
+    """Keys of patients that have every token (through the index on clinic and token)."""
+    if not tokens:
+        return []
+    placeholders = ", ".join("?" for _ in tokens)
+    sql = raw_sql(
+        f"SELECT patient_key FROM patient_token WHERE clinic = ? AND token IN ({placeholders}) "
+        f"GROUP BY patient_key HAVING COUNT(DISTINCT token) = ? LIMIT {int(limit)}")
+    rows = db.execute_sql(sql, [clinic.slug, *sorted(tokens), len(tokens)]).fetchall()
+    return [key for (key,) in rows]
+
+
+def unindexed_patients(limit: int) -> list[Booking]:
+    """The newest booking of patients not in the search index yet (from before it)."""
+    indexed = PatientToken.select(PatientToken.patient_key).where(
+        (PatientToken.clinic == Booking.clinic) & (PatientToken.patient_key == Booking.patient_key))
+    return list(Booking.select().where((Booking.patient_key != "") & ~fn.EXISTS(indexed))
+                .order_by(Booking.id.desc()).limit(limit))
+
+
+def forget_unbooked_patients() -> int:
+    """Drop the search tokens of patients none of whose bookings keep their key (purged)."""
+    kept = Booking.select(Booking.id).where((Booking.clinic == PatientToken.clinic)
+                                            & (Booking.patient_key == PatientToken.patient_key))
+    return PatientToken.delete().where(~fn.EXISTS(kept)).execute()
 
 
 def patient_counts(clinic: Clinic, keys: list[str]) -> dict[str, tuple[int, int]]:

@@ -107,11 +107,14 @@ def staff_body(start: str, *, calendar: str = "lege", type: str = "kons", who: i
 def add_staff(database_url: str, clinic: str = SLUG) -> None:
     """The clinic's user `kari` and the other clinic's `ola`, with their API tokens, straight
     into the database."""
+    from support import TEST_DATA_KEY
+
     from endpoint.staff.users import add_user, api_token_hash
+    from endpoint.storage.crypto import Keyring
     from endpoint.storage.db import StaffUser, db
     from endpoint.storage.migrations import open_and_migrate
 
-    open_and_migrate(database_url)
+    open_and_migrate(database_url, Keyring.from_text(TEST_DATA_KEY))
     with db.connection_context():
         add_user(clinic, "kari", PASSWORD)
         add_user(OTHER, "ola", PASSWORD)
@@ -169,7 +172,24 @@ def outbox(database_url: str, kind: str | None = None) -> list[dict]:
     found = rows(database_url, sql + (" WHERE kind = ?" if kind else "") + " ORDER BY id",
                  (kind,) if kind else ())
     keys = ("kind", "channel", "recipient", "subject", "body", "attachment", "status")
-    return [dict(zip(keys, r, strict=True)) for r in found]
+    return [{k: opened("outbox", k, v) for k, v in zip(keys, r, strict=True)} for r in found]
+
+
+#: the columns sealed at rest (storage/crypto.py), by table
+SEALED = {"booking": {"national_id", "first_name", "last_name", "phone", "email", "note",
+                      "cancel_reason"},
+          "outbox": {"recipient", "subject", "body", "attachment", "last_error"},
+          "patient_search": {"query"}}
+
+
+def opened(table: str, column: str, value):
+    """A value read raw from the database, opened with the tests' data key if sealed."""
+    if column not in SEALED.get(table, ()) or not value:
+        return value
+    from support import TEST_DATA_KEY
+
+    from endpoint.storage.crypto import Keyring
+    return Keyring.from_text(TEST_DATA_KEY).open(value, f"{table}.{column}")
 
 
 def log_details_text(database_url: str) -> str:

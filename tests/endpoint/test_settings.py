@@ -18,7 +18,7 @@ def test_defaults():
     assert s.database_url == "sqlite:///var/ledig.sqlite3"
     assert s.content == Path("content") and s.var == Path("var")
     assert s.smtp_url is None and s.sms_url is None
-    assert s.rate == (20, 60) and s.trusted_proxies == 0 and s.purge_after_days is None
+    assert s.rate == (20, 60) and s.trusted_proxies == 0 and s.purge_after_days == 180
 
 
 def test_every_variable_is_read():

@@ -26,6 +26,7 @@ from staff_api_support import (
     clinic_yaml,
     iso,
     log_details_text,
+    opened,
     outbox,
     rows,
     same_instant,
@@ -363,8 +364,9 @@ def test_cancel_for_the_clinic_and_for_the_patient(client, database_url):
     assert done.status_code == 200 and done.get_json()["booking"]["status"] == "cancelled"
     assert cancel(client, b["id"], initiated_by="patient").status_code == 200
     assert {"08:00", "09:00"} <= slot_starts(client, DAY)
-    assert rows(database_url, "SELECT public_id, cancelled_by, cancel_reason FROM booking "
-                "WHERE status = 'cancelled' ORDER BY start") == [
+    assert [(i, by, opened("booking", "cancel_reason", why)) for i, by, why in rows(
+        database_url, "SELECT public_id, cancelled_by, cancel_reason FROM booking "
+        "WHERE status = 'cancelled' ORDER BY start")] == [
         (a["id"], "staff", "Legen er syk"), (b["id"], "patient", "")]
     entry = log_of(client, a["id"])[-1]
     assert (entry["action"], entry["details"]["initiated_by"]) == ("cancelled", "clinic")
@@ -482,8 +484,9 @@ def test_patient_search_by_national_id_name_and_phone(client, database_url):
     # another clinic's patients are not this clinic's
     assert client.get(f"/api/v1/staff/{OTHER}/patients?q=Kari",
                       headers=OTHER_STAFF).get_json()["patients"] == []
-    logged = rows(database_url, "SELECT clinic, actor, kind, query, results FROM "
-                  "patient_search ORDER BY id")
+    logged = [(c, a, k, opened("patient_search", "query", q), n) for c, a, k, q, n in rows(
+        database_url, "SELECT clinic, actor, kind, query, results FROM patient_search "
+        "ORDER BY id")]
     assert logged[:5] == [(SLUG, "staff:kari", "national_id", "", 1),
                           (SLUG, "staff:kari", "national_id", "", 1),
                           (SLUG, "staff:kari", "name", "øyvind", 1),

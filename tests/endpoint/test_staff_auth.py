@@ -590,11 +590,13 @@ def test_a_patients_cancel_token_opens_nothing_on_the_staff_side(anon, clock):
 # -- the schema ---------------------------------------------------------------------------
 
 def test_a_version_4_database_migrates_forward_and_keeps_its_users(database_url, make_app):
+    from support import TEST_DATA_KEY
     from werkzeug.security import generate_password_hash
 
-    from endpoint.storage import migrations
+    from endpoint.storage import crypto, migrations
     from endpoint.storage.db import SchemaVersion, StaffUser, db, open_database
 
+    crypto.install(crypto.Keyring.from_text(TEST_DATA_KEY))
     open_database(database_url)
     key = "SERIAL PRIMARY KEY" if "postgres" in database_url else "INTEGER PRIMARY KEY"
     with db.connection_context():  # the staff of a version 4 database
