@@ -31,12 +31,13 @@ from booking.model import (
     BookingLink,
     Calendar,
     Clinic,
+    Logo,
     PatientFeatures,
     PatientLogin,
-    Logo,
     Rules,
     Tracking,
 )
+from booking.sms import valid_sms_sender
 from booking.sync_config import (
     BUSY_KEYS,
     CALENDAR_SYNC_KEYS,
@@ -44,7 +45,6 @@ from booking.sync_config import (
     PUSH_KEYS,
     check_clinic_sync,
 )
-from booking.sms import valid_sms_sender
 from booking.tree import Mapping
 from booking.urls import RESERVED_PATHS
 

@@ -19,8 +19,8 @@ from endpoint.patient.routes import bp as patient_bp
 from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
-from endpoint.services.slots import SlotCache
 from endpoint.services.patients import index_unindexed
+from endpoint.services.slots import SlotCache
 from endpoint.settings import Settings, ensure_secret_key
 from endpoint.staff.api import bp as staff_api_bp
 from endpoint.staff.routes import bp as staff_bp

@@ -26,6 +26,7 @@ from booking.config import SLUG_RE
 from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from endpoint.clock import SYSTEM
 from endpoint.notify import outbox
+from endpoint.registry import Registry
 from endpoint.server import serve
 from endpoint.services import access, patient_rights, patients
 from endpoint.services.keys import patient_key

@@ -56,10 +56,11 @@ def test_the_json_has_exactly_the_keys_of_spec_14():
 
 
 def test_the_violation_count_finds_an_overlap_and_a_patient_over_the_limit(postgres_url):
+    from support import TEST_DATA_KEY
+
     from endpoint.storage.crypto import Keyring
     from endpoint.storage.db import Booking, db
     from endpoint.storage.migrations import open_and_migrate
-    from support import TEST_DATA_KEY
 
     open_and_migrate(postgres_url, Keyring.from_text(TEST_DATA_KEY))
     start = datetime.now(UTC).replace(tzinfo=None, microsecond=0) + timedelta(days=3)

@@ -89,7 +89,7 @@ def search_patients(clinic: Clinic, query: str, actor: str, now: datetime,
         tokens = query_tokens(secret_key, kind, text)
         keys = patients_by_tokens(clinic, tokens, 4 * MAX_PATIENTS)
         found = [p for p in _patients(clinic, keys) if _matches(p, kind, text)]
-        found = sorted(found, key=lambda p: p.newest, reverse=True)[:MAX_PATIENTS]
+        found = sorted(found, key=lambda p: p.newest or datetime.min, reverse=True)[:MAX_PATIENTS]
     with write_transaction():  # one commit for both logs
         log_search(clinic, actor, now, kind, "" if kind == "national_id" else text, len(found))
         access.record(clinic, actor, access.FOUND_IN_SEARCH, [p.key for p in found], now)

@@ -79,7 +79,8 @@ def busy_between(clinic: Clinic, first: date, last: date,
                  now: datetime | None = None,
                  exclude_hold: int | None = None) -> dict[str, Busy]:
     """Active bookings, staff blocks, imported busy times (SPEC §12) and (given `now`)
-    unexpired holds per calendar that overlap the days first..last (clinic time). See `busy_until`."""
+    unexpired holds per calendar that overlap the days first..last (clinic time). See
+    `busy_until`."""
     return busy_until(clinic, first, last, calendar, exclude, now=now,
                       exclude_hold=exclude_hold)[0]
 

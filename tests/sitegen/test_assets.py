@@ -57,7 +57,7 @@ def test_a_change_renames_the_module_and_those_that_import_it(tmp_path):
     before = pages.load_assets().paths
     folder = copy_assets(tmp_path)
     with (folder / "format.js").open("a") as f:
-        f.write("// changed\n")
+        f.write("export const changed = 1;\n")  # code: a comment alone is not in the build
     after = pages.load_assets(folder).paths
     renamed = {name for name in before if before[name] != after[name]}
     # format.js, and what imports it, statically or by import(): flow.js, page.js,
@@ -94,7 +94,7 @@ def test_an_import_list_over_several_lines_is_rewritten(tmp_path):
     assets = pages.load_assets(folder)
     text = assets.files[assets.paths["a.js"]].decode()
     fmt, dom = (Path(assets.paths[n]).name for n in ("format.js", "dom.js"))
-    assert text == (f'import {{\n  fmt,\n  has,\n}} from "./{fmt}";\n'
+    assert text == (f'import {{\nfmt,\nhas,\n}} from "./{fmt}";\n'
                     f'export {{texts}} from "./{fmt}";\nimport "./{dom}";\n')
     assert assets.imports["a.js"] == ("dom.js", "format.js")
 
@@ -111,7 +111,7 @@ def test_a_dynamic_import_is_rewritten_and_not_preloaded(tmp_path):
     assert assets.lazy["a.js"] == ("b.js", "dom.js")  # fetched when asked for
     # b.js changes: a.js, which names it, is renamed too
     with (folder / "b.js").open("a") as f:
-        f.write("// changed\n")
+        f.write("export const changed = 1;\n")  # code: a comment alone is not in the build
     assert pages.load_assets(folder).paths["a.js"] != assets.paths["a.js"]
 
 
@@ -149,3 +149,20 @@ def test_each_page_preloads_the_modules_its_entry_reaches(content_dir, tmp_path)
         # boot.js first, a classic script; identity.js (classic) only where it is used
         assert stem(scripts[0]) == "boot.js"
         assert ("identity.js" in {stem(s) for s in scripts}) == (entry == "booking")
+
+
+def test_the_pages_load_our_javascript_without_indentation_and_comment_lines():
+    from sitegen.pages import slim_js
+
+    source = ("/* The module's head,\n   two lines. */\nimport {a} from \"./a.js\";\n\n"
+              "  // a comment line\n  if (a) {\n    b(); // kept: code before it\n  }\n")
+    assert slim_js(source) == ('import {a} from "./a.js";\nif (a) {\n'
+                               'b(); // kept: code before it\n}\n')
+    # a string across lines would change inside: such a file stays whole
+    spanning = "const t = `a\n  b`;\n  x();\n"
+    assert slim_js(spanning) == spanning
+    continued = 'const s = "a\\\n  b";\n'
+    assert slim_js(continued) == continued
+    built = pages.load_assets()
+    booking = built.files[built.paths["booking.js"]].decode()
+    assert "\n  " not in booking and "\n//" not in booking
