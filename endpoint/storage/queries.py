@@ -4,9 +4,9 @@ Every slot request and every booking runs `busy_between` and (for a booking)
 `count_self_booked`; they are written out in SQL (`db.raw_sql`) because
 Peewee rebuilt their SQL on every call. A calendar is busy where it has an
 active booking, a staff block (SPEC §10) or an imported busy time (§12), so
-`busy_between` reads all three:
-whatever hides a slot also refuses a booking. `generations` and `bump` keep each
-calendar's booking generation, which the slot cache keys on.
+`busy_between` reads all three: whatever hides a slot also refuses a booking.
+`generations` and `bump` keep each calendar's booking generation, which the slot
+cache keys on.
 """
 
 from __future__ import annotations

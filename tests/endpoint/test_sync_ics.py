@@ -252,3 +252,26 @@ def test_the_sync_command_reads_every_source_once(content_dir, ics, sqlite_url, 
     ics.mode = "500"
     assert main(args) == 1
     assert capsys.readouterr().out.strip() == "failed 1"
+
+
+def test_two_sync_processes_read_a_source_once(content_dir, ics, database_url, tmp_path):
+    """Two `endpoint sync --once` processes on one database at the same moment: the source
+    is claimed in the database, so only one of them reads it."""
+    import os
+    import subprocess
+    import sys
+
+    from endpoint.storage.migrations import open_and_migrate
+
+    ics.files["/lege.ics"] = vcalendar(BUSY)
+    ics.mode, ics.hang_seconds = "hang", 1.0  # the first reader is still reading
+    write_clinic(content_dir, "timebok", synced_clinic(f"{{ics: '{ics.url}/lege.ics'}}"))
+    open_and_migrate(database_url)  # both processes find the schema in place
+    env = {**os.environ, "LEDIG_VAR": str(tmp_path / "var")}
+    args = [sys.executable, "-m", "endpoint", "sync", "--once", "--content", str(content_dir),
+            "--database", database_url]
+    procs = [subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outputs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
+    assert outputs == ["changed 1", "not_due 1"], outputs
+    assert len(ics.statuses("/lege.ics")) == 1
