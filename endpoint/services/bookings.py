@@ -88,8 +88,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
         with write_transaction(locks):
             if req.calendar in closed_calendars(clinic, now):
                 # fail closed (SPEC §12): a busy source not read lately may hide a busy time
-                raise Problem("slot_unavailable", "This time cannot be booked online right "
-                              "now; please call the clinic.")
+                raise _closed()
             hold = holds.matching_hold(clinic, req.hold_token, req.calendar, req.type,
                                        req.start, now)
             busy = busy_between(clinic, day, day, req.calendar, now=now,
@@ -113,6 +112,11 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
         raise Problem("slot_unavailable", "This time was just booked; please pick another.") \
             from exc
     return booking, token
+
+
+def _closed() -> Problem:
+    return Problem("slot_unavailable", "This time cannot be booked online right now; please "
+                   "call the clinic.")
 
 
 def find_booking(clinic: Clinic, public_id: str, token: str) -> Booking:
@@ -244,6 +248,8 @@ def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str 
             current = Booking.get_by_id(booking.id)
             if (problem := check_move(clinic, current, now)) is not None:
                 raise problem  # cancelled or moved near its start a moment ago
+            if target in closed_calendars(clinic, now):
+                raise _closed()  # fail closed (SPEC §12), as for a new booking
             hold = holds.matching_hold(clinic, hold_token, target, current.type, start, now)
             busy = busy_between(clinic, day, day, target, exclude=current.id, now=now,
                                 exclude_hold=hold.id if hold is not None else None)
@@ -261,6 +267,7 @@ def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str 
                          **{"from": {k: old[k] for k in ("calendar", "start", "end")},
                             "to": {k: new[k] for k in ("calendar", "start", "end")}})
             compose.enqueue_moved(clinic, moved, now)
+            calendar_push.enqueue(clinic, moved, now, previous_calendar=current.calendar)
             bump(clinic.slug, current.calendar)
             if target != current.calendar:
                 bump(clinic.slug, target)

@@ -26,6 +26,7 @@ from endpoint.problems import Problem
 from endpoint.services.keys import new_token, token_hash, token_matches
 from endpoint.storage.db import Hold, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, holds_count
+from endpoint.storage.sync import closed_calendars
 
 #: active holds one client address may have at once
 MAX_PER_CLIENT = 3
@@ -70,6 +71,10 @@ def create_hold(clinic: Clinic, calendar: str, type_id: str, start: datetime, no
                 raise Problem("rate_limited", f"At most {MAX_PER_CLIENT} times can be held "
                               "at once; book or release one first.",
                               headers={"Retry-After": str(wait)})
+            if calendar in closed_calendars(clinic, now):
+                # fail closed (SPEC §12): an unread busy source may hide a busy time here
+                raise Problem("slot_unavailable", "This time cannot be held online right "
+                              "now; please call the clinic.")
             busy = busy_between(clinic, day, day, calendar, now=now)
             decision = check_booking(clinic, calendar, type_id, start, now, busy, 0)
             if isinstance(decision, Refusal):

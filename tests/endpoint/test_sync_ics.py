@@ -275,3 +275,35 @@ def test_two_sync_processes_read_a_source_once(content_dir, ics, database_url, t
     outputs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
     assert outputs == ["changed 1", "not_due 1"], outputs
     assert len(ics.statuses("/lege.ics")) == 1
+
+
+def test_a_stale_calendar_takes_no_hold_and_no_patient_move(make_app, content_dir, ics,
+                                                             database_url, clock):
+    ics.files["/lege.ics"] = vcalendar(BUSY)
+    app, state = _app(make_app, content_dir, ics, database_url,
+                      clinic_sync="{refresh_minutes: 5, stale_after_minutes: 30}")
+    client = app.test_client()
+    hold = {"calendar": "lege", "type": "kons", "start": iso(DAY, 10, 0)}
+    never = client.post(f"{PUBLIC}/holds", json=hold)  # never synced: closed
+    assert never.status_code == 409 and never.get_json()["code"] == "slot_unavailable"
+    _refresh(state)
+    made = _book(client, iso(DAY, 10, 0))
+    assert made.status_code == 201, made.get_data(as_text=True)
+    booking, token = made.get_json()["booking"], made.get_json()["cancel_token"]
+    ics.mode = "500"
+    clock.advance(minutes=31)  # the source has not been read for longer than 30 minutes
+    _refresh(state, force=False)
+    moved = client.patch(f"{PUBLIC}/bookings/{booking['id']}", json={"start": iso(DAY, 11, 0)},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert moved.status_code == 409 and moved.get_json()["code"] == "slot_unavailable"
+    held = client.post(f"{PUBLIC}/holds", json={**hold, "start": iso(DAY, 11, 0)})
+    assert held.status_code == 409
+    # the booking stayed where it was
+    assert rows(database_url, "SELECT start FROM booking WHERE public_id = ?",
+                (booking["id"],))[0][0] is not None
+    ics.mode = "ok"
+    clock.advance(minutes=6)
+    _refresh(state, force=False)
+    again = client.patch(f"{PUBLIC}/bookings/{booking['id']}", json={"start": iso(DAY, 11, 0)},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 200, again.get_data(as_text=True)
