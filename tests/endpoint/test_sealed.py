@@ -1,5 +1,6 @@
-"""Patients' data sealed at rest (issue #18): the raw database holds no national id,
-name, phone or e-mail in clear text, on SQLite (the file's bytes) and PostgreSQL (every
+"""Patients' data sealed at rest (issue #18): after bookings, a move, a cancellation,
+wait-list sign-ups, messages and searches, the raw database holds no national id, name,
+phone or e-mail in clear text, on SQLite (the file's bytes) and PostgreSQL (every
 table's text); a wrong or missing key is a start-up error, never garbled data; a value
 sealed under the previous key opens during a rotation; a rotation interrupted by a crash
 goes on where it stopped; a tampered value is reported, never decrypted into garbage."""
@@ -30,6 +31,8 @@ PEOPLE = [
             email="ingeborg.kvalheimsen@example.no"),
     patient(2, first_name="Sigvald", last_name="Øvrebotten", phone="93177722",
             email="sigvald@example.no"),
+    patient(3, first_name="Ragnfrid", last_name="Tveitevoll", phone="48122233",
+            email="ragnfrid@example.no"),  # waits on the wait list
 ]
 SECRETS = [piece for p in PEOPLE
            for piece in (p["national_id"], p["first_name"], p["last_name"], p["phone"],
@@ -63,6 +66,10 @@ def _use_the_clinic(client) -> None:
                          headers=STAFF, json={"reason": "Ingeborg ringte",
                                               "initiated_by": "patient"})
     assert cancel.status_code == 200, cancel.get_json()
+    waiting = client.post(f"{PUBLIC}/waitlist", json={
+        "type": "kons", "calendar": None, "from": DAY.isoformat(), "to": DAY.isoformat(),
+        "patient": PEOPLE[2]})
+    assert waiting.status_code == 201, waiting.get_json()
     for q in ("Sigvald", "93177722", "Kvalheimsen"):
         found = client.get(f"{API}/patients", query_string={"q": q}, headers=STAFF)
         assert found.status_code == 200 and len(found.get_json()["patients"]) == 1, q
