@@ -135,7 +135,7 @@ class ValidatedCache:
 
     def _store(self, path: Path, value: object) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # ours alone: we unpickle it
             tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
             with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)

@@ -132,6 +132,7 @@ def test_a_second_start_unpickles_instead_of_validating(many, loads, tmp_path):
     assert loads == []
     assert second.clinics() == first.clinics()
     assert oct((next(cache.iterdir())).stat().st_mode & 0o777) == "0o600"
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"  # nobody else may plant a pickle
 
 
 def test_the_cache_misses_on_a_changed_file_or_changed_code(many, loads, tmp_path,
