@@ -18,6 +18,9 @@ AUTH = {"name": "Authorization", "in": "header", "required": False,
 HOLD_ID = {"name": "hold_id", "in": "path", "required": True,
            "schema": {"type": "string", "maxLength": 64}}
 HOLD_AUTH = {**AUTH, "description": "Bearer <hold_token>"}
+ENTRY_ID = {"name": "entry_id", "in": "path", "required": True,
+            "schema": {"type": "string", "maxLength": 64}}
+ENTRY_AUTH = {**AUTH, "description": "Bearer <token> (the entry's, or an offer's)"}
 
 
 def _problem(description: str) -> dict:
@@ -202,6 +205,75 @@ SPEC = {
                 },
             },
         },
+        "/api/v1/clinics/{slug}/waitlist": {
+            "post": {
+                "operationId": "joinWaitlist",
+                "description": "Join the wait list; freed times that fit are offered by the "
+                               "type's notify channels, with a link to venteliste/.",
+                "parameters": [SLUG],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/WaitlistRequest"}}}},
+                "responses": {
+                    "201": _json("On the list; the token is returned only here (and in the "
+                                 "link the patient is sent)", "WaitlistCreated"),
+                    "404": _problem("Unknown clinic, or the wait list is off"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields (all listed in errors)"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/waitlist/{entry_id}": {
+            "get": {
+                "operationId": "getWaitlistEntry",
+                "parameters": [SLUG, ENTRY_ID, ENTRY_AUTH],
+                "responses": {
+                    "200": _json("The entry and the times offered to it", "WaitlistView"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, wait list off, unknown id or wrong "
+                                    "token"),
+                    "503": UNAVAILABLE,
+                },
+            },
+            "delete": {
+                "operationId": "leaveWaitlist",
+                "parameters": [SLUG, ENTRY_ID, ENTRY_AUTH],
+                "responses": {
+                    "200": _json("Left (or had already ended)", "WaitlistEnvelope"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, wait list off, unknown id or wrong "
+                                    "token"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
+        "/api/v1/clinics/{slug}/waitlist/{entry_id}/claim": {
+            "post": {
+                "operationId": "claimWaitlistOffer",
+                "description": "Book a freed time for the entry's patient, under every "
+                               "online rule; the entry becomes booked.",
+                "parameters": [SLUG, ENTRY_ID, ENTRY_AUTH],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ClaimRequest"}}}},
+                "responses": {
+                    "201": _json("Booked; the cancel token is returned only here", "Created"),
+                    "401": _problem("No bearer token"),
+                    "404": _problem("Unknown clinic, wait list off, unknown id or wrong "
+                                    "token"),
+                    "409": _problem("waitlist_ended, slot_unavailable, max_self_booked, "
+                                    "booking_deadline or outside_booking_window"),
+                    "413": _problem("Body too large"),
+                    "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields, or a time outside the entry "
+                                    "(waitlist_outside)"),
+                    "429": RATE_LIMITED,
+                    "503": UNAVAILABLE,
+                },
+            },
+        },
         "/healthz": {
             "get": {"operationId": "health", "responses": {
                 "200": _json("Healthy", "Health"), "503": _json("Database unreachable", "Health")}},
@@ -280,18 +352,19 @@ SPEC = {
                 "hold_token": {"type": "string", "maxLength": 200,
                                "description": "the token of the patient's hold on this "
                                               "time; the booking consumes the hold"},
-                "patient": {
-                    "type": "object",
-                    "required": ["id_type", "national_id", "first_name", "last_name", "phone"],
-                    "properties": {
-                        "id_type": {"type": "string", "enum": ["fnr", "dnr"]},
-                        "national_id": {"type": "string"},
-                        "first_name": {"type": "string", "maxLength": 100},
-                        "last_name": {"type": "string", "maxLength": 100},
-                        "phone": {"type": "string", "maxLength": 32},
-                        "email": {"type": "string", "maxLength": 254},
-                    },
-                },
+                "patient": {"$ref": "#/components/schemas/Patient"},
+            },
+        },
+        "Patient": {
+            "type": "object",
+            "required": ["id_type", "national_id", "first_name", "last_name", "phone"],
+            "properties": {
+                "id_type": {"type": "string", "enum": ["fnr", "dnr"]},
+                "national_id": {"type": "string"},
+                "first_name": {"type": "string", "maxLength": 100},
+                "last_name": {"type": "string", "maxLength": 100},
+                "phone": {"type": "string", "maxLength": 32},
+                "email": {"type": "string", "maxLength": 254},
             },
         },
         "MoveRequest": {
@@ -315,6 +388,42 @@ SPEC = {
         "HoldCreated": {"type": "object", "required": ["hold", "hold_token"],
                         "properties": {"hold": {"$ref": "#/components/schemas/Hold"},
                                        "hold_token": {"type": "string", "minLength": 43}}},
+        "WaitlistRequest": {
+            "type": "object", "required": ["type", "to", "patient"],
+            "additionalProperties": False,
+            "properties": {"type": {"type": "string", "maxLength": 100},
+                           "calendar": {"type": ["string", "null"], "maxLength": 100},
+                           "from": {"type": "string", "format": "date"},
+                           "to": {"type": "string", "format": "date"},
+                           "patient": {"$ref": "#/components/schemas/Patient"}}},
+        "ClaimRequest": {
+            "type": "object", "required": ["calendar", "start"], "additionalProperties": False,
+            "properties": {"calendar": {"type": "string", "maxLength": 100},
+                           "start": DATETIME}},
+        "WaitlistEntry": {
+            "type": "object", "required": ["id", "status", "type", "calendar", "from", "to"],
+            "properties": {
+                "id": {"type": "string"},
+                "status": {"type": "string",
+                           "enum": ["waiting", "booked", "cancelled", "expired"]},
+                "type": {"type": "string"}, "calendar": {"type": ["string", "null"]},
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"}}},
+        "WaitlistCreated": {
+            "type": "object", "required": ["entry", "token"],
+            "properties": {"entry": {"$ref": "#/components/schemas/WaitlistEntry"},
+                           "token": {"type": "string", "minLength": 43}}},
+        "WaitlistEnvelope": {
+            "type": "object", "required": ["entry"],
+            "properties": {"entry": {"$ref": "#/components/schemas/WaitlistEntry"}}},
+        "WaitlistView": {
+            "type": "object", "required": ["entry", "offers"],
+            "properties": {
+                "entry": {"$ref": "#/components/schemas/WaitlistEntry"},
+                "offers": {"type": "array", "items": {
+                    "type": "object", "required": ["calendar", "start", "end", "available"],
+                    "properties": {"calendar": {"type": "string"}, "start": DATETIME,
+                                   "end": DATETIME, "available": {"type": "boolean"}}}}}},
         "Released": {"type": "object", "required": ["released"],
                      "properties": {"released": {"type": "boolean"}}},
         "Booking": BOOKING,

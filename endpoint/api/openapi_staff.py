@@ -101,7 +101,7 @@ PATHS = {
         "staffConflicts", "Active future bookings that no longer fit the schedule", [],
         {"200": _json("Soonest first", "Conflicts"), **COMMON})},
     f"{STAFF}/waitlist": {"get": _op(
-        "staffWaitlist", "The clinic's waiting patients (SPEC §11; empty until it is built)",
+        "staffWaitlist", "The clinic's waiting patients (SPEC §11), never a national id",
         [], {"200": _json("In sign-up order", "Waitlist"), **COMMON})},
 }
 
@@ -233,7 +233,18 @@ SCHEMAS = {
                                "type_offline"]},
                            "message": {"type": "string"}}}}}},
     "Waitlist": {"type": "object", "required": ["entries"], "properties": {
-        "entries": {"type": "array", "items": {"type": "object"}}}},
+        "entries": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "type", "calendar", "from", "to", "created_at", "first_name",
+                         "last_name", "phone", "masked_id", "offers"],
+            "properties": {
+                "id": {"type": "string"}, "type": {"type": "string"},
+                "calendar": {"type": ["string", "null"]},
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"}, "created_at": DATETIME,
+                "first_name": {"type": "string"}, "last_name": {"type": "string"},
+                "phone": {"type": "string"}, "masked_id": {"type": "string"},
+                "offers": {"type": "integer", "description": "times offered so far"}}}}}},
 }
 
 #: the codes the staff API adds to the Problem schema's enum

@@ -21,7 +21,7 @@ from booking import Clinic
 from endpoint.problems import Problem
 from endpoint.services import audit, waitlist
 from endpoint.services.staff_bookings import calendar_lock
-from endpoint.storage.db import StaffBlock, from_db, to_db, write_transaction
+from endpoint.storage.db import Hold, StaffBlock, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump
 from endpoint.storage.timebok import blocks_overlapping, bookings_overlapping, find_block
 
@@ -59,6 +59,11 @@ def add_block(clinic: Clinic, req: BlockRequest, actor: str, now: datetime) -> S
                               "them first, or send \"allow_conflicts\": true.",
                               extra={"bookings": [b.public_id for b in under]})
             block.save(force_insert=True)
+            # the clinic's own time wins over a patient's hold (SPEC §11): the holds under
+            # the block end now, so that a hold and a block never overlap
+            Hold.delete().where((Hold.clinic == clinic.slug) & (Hold.calendar == req.calendar)
+                                & (Hold.start < to_db(req.end))
+                                & (Hold.end > to_db(req.start))).execute()
             for booking in under:
                 audit.record(booking, now, actor, audit.BLOCKED, block=block.public_id)
             bump(clinic.slug, req.calendar)

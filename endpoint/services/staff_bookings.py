@@ -86,8 +86,8 @@ def _check_free(clinic: Clinic, calendar: str, start: datetime, end: datetime, n
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
     busy = busy_between(clinic, first, last, calendar, exclude, now=now).get(calendar)
     if busy is not None and busy.overlaps(start.timestamp(), end.timestamp()):
-        raise Problem("slot_unavailable", "Another booking or a staff block is in the way; "
-                      "pick another time.")
+        raise Problem("slot_unavailable", "Another booking, a staff block or a patient's "
+                      "hold (a few minutes at most) is in the way; pick another time.")
 
 
 def _taken() -> Problem:

@@ -12,6 +12,13 @@ searches for patients older than `days` lose the name or phone searched for
 (who searched, when and how stay); a booking's audit log holds no personal
 data to erase.
 
+The wait list and holds (SPEC §11) keep nothing once they are over, whatever
+`days` says: a wait-list entry that has ended (booked, cancelled, or its `to`
+date over in every time zone) is deleted with its offers, and so
+is every hold that has expired. Wait-list messages (which belong to no booking)
+older than `days` that are no longer pending lose their recipient and text like
+a booking's.
+
 On SQLite the purge zeroes the erased bytes in the file (`secure_delete`) and
 cuts the write-ahead log, so the data is gone from disk, not just from
 queries; on PostgreSQL old row versions remain until (auto)vacuum reuses
@@ -28,13 +35,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from endpoint.clock import Clock
 from endpoint.storage.db import (
     Booking,
+    Hold,
     Outbox,
     PatientSearch,
+    WaitlistEntry,
     db,
     is_postgres,
     to_db,
@@ -59,9 +68,12 @@ OUTBOX_ERASED = {"recipient": "", "subject": "", "body": "", "attachment": ""}
 class Purged:
     bookings: int
     messages: int
+    waitlist: int = 0  # ended wait-list entries deleted
+    holds: int = 0  # expired holds deleted
 
     def __str__(self) -> str:
-        return f"purged {self.bookings} bookings and {self.messages} messages"
+        return (f"purged {self.bookings} bookings and {self.messages} messages; deleted "
+                f"{self.waitlist} ended wait-list entries and {self.holds} expired holds")
 
 
 def purge(days: int, now: datetime) -> Purged:
@@ -89,13 +101,33 @@ def purge(days: int, now: datetime) -> Purged:
     with write_transaction():
         (PatientSearch.update(query="")
          .where((PatientSearch.at < cutoff) & (PatientSearch.query != "")).execute())
+        entries, holds, waitlist_messages = _purge_waitlist(now, cutoff)
+    messages += waitlist_messages
     if bookings and not is_postgres():
         # and the write-ahead log keeps old page images until it is checkpointed and cut
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     if bookings:
         log.info("retention: erased personal data of %d bookings and %d messages that ended "
                  "more than %d days ago", bookings, messages, days)
-    return Purged(bookings, messages)
+    return Purged(bookings, messages, entries, holds)
+
+
+#: the outbox kinds of the wait list: rows of no booking
+WAITLIST_KINDS = ("waitlist_joined", "waitlist_offer")
+
+
+def _purge_waitlist(now: datetime, cutoff: datetime) -> tuple[int, int, int]:
+    """Inside a write transaction: delete ended wait-list entries (their offers go with
+    them) and expired holds; erase old wait-list messages. (entries, holds, messages)."""
+    # the date that has begun everywhere (UTC-12 is the last zone): any `to` before it is over
+    past = (now.astimezone(UTC) - timedelta(hours=12)).date()
+    ended = ((WaitlistEntry.status != "waiting") | (WaitlistEntry.last_day < past))
+    entries = WaitlistEntry.delete().where(ended).execute()
+    holds = Hold.delete().where(Hold.expires_at <= to_db(now)).execute()
+    old = (Outbox.kind.in_(WAITLIST_KINDS) & (Outbox.created_at < cutoff)
+           & (Outbox.status != "pending") & (Outbox.recipient != ""))
+    messages = Outbox.update(**OUTBOX_ERASED, last_error=ERASED_NOTE).where(old).execute()
+    return int(entries), int(holds), int(messages)
 
 
 def _erase_messages(booking_ids: list[int]) -> int:

@@ -33,7 +33,7 @@ with warnings.catch_warnings():
 schemathesis.experimental.OPEN_API_3_1.enable()  # 3.1 support is opt-in in schemathesis 3
 POSITIVE, NEGATIVE = DataGenerationMethod.positive, DataGenerationMethod.negative
 
-EXAMPLES = {"GET": 30, "POST": 60, "DELETE": 30}  # about 210 cases in all
+EXAMPLES = {"GET": 30, "POST": 60, "PATCH": 30, "DELETE": 30}  # about 500 cases in all
 STAFF_EXAMPLES = {"GET": 15, "POST": 40, "PATCH": 40, "DELETE": 15}  # about 275 more
 STAFF_USER = ("kari", "fjord-kaffe-mandag-7")
 STAFF_TOKEN = "kari-fuzz-api-token-" + "f" * 32  # set as her API token by the fixture

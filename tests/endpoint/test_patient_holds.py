@@ -164,3 +164,17 @@ def test_holds_off_means_404_and_no_hold_is_busy(make_app, content_dir, database
     problem(client.delete(f"{API}/holds/{'0' * 32}", headers=auth("t" * 43)), 404,
             "not_found")
     assert book(client, hold_token="ignored-when-holds-are-off").status_code == 201
+
+
+def test_a_staff_block_over_a_held_time_ends_the_hold(client, clock, database_url):
+    from endpoint.services import blocks
+    from endpoint.services.blocks import BlockRequest
+    from endpoint.state import of
+
+    _, token = held(client)
+    clinic = of(client.application).registry.get(SLUG)
+    with client.application.app_context():
+        blocks.add_block(clinic, BlockRequest("a", local(DAY, 8), local(DAY, 12), "kurs"),
+                         "staff:kari", clock.now())
+    assert rows(database_url, "SELECT id FROM hold") == []
+    problem(book(client, hold_token=token), 409, "hold_invalid")

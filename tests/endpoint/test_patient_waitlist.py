@@ -251,3 +251,40 @@ def test_the_wait_list_switched_off_is_404(make_app, content_dir, database_url):
     problem(client.post(f"{API}/waitlist/{'0' * 32}/claim", headers=hdr,
                         json={"calendar": "a", "start": local(DAY, 9).isoformat()}),
             404, "not_found")
+
+
+def test_the_purge_deletes_ended_entries_and_expired_holds(client, clock, database_url):
+    from endpoint.storage.purge import purge
+
+    left = joined(client, 0)
+    client.delete(f"{API}/waitlist/{left[0]}", headers=auth(left[1]))
+    waiting = joined(client, 1, last=date(2026, 12, 20))
+    passed = joined(client, 2)  # waits until Thursday the 3rd
+    r = client.post(f"{API}/holds", json={"calendar": "a", "type": "time",
+                                          "start": local(DAY, 9).isoformat()})
+    assert r.status_code == 201
+    clock.advance(days=2, hours=12)  # Thursday evening: the hold is long gone
+    first = purge(30, clock.now())
+    assert (first.waitlist, first.holds) == (1, 1)  # the cancelled one; the hold
+    clock.advance(days=1)  # Friday evening: the 3rd has passed everywhere
+    assert purge(30, clock.now()).waitlist == 1
+    left_ids = {r[0] for r in rows(database_url, "SELECT public_id FROM waitlist_entry")}
+    assert left_ids == {waiting[0]} and passed[0] not in left_ids
+    assert rows(database_url, "SELECT id FROM hold") == []
+
+
+def test_a_staff_cancellation_and_a_staff_move_offer_the_freed_time(client, database_url):
+    add_staff(database_url, clinic=SLUG)
+    staff = f"/api/v1/staff/{SLUG}"
+    first, _ = book(client, local(DAY, 9))
+    second, _ = book(client, local(DAY, 10), who=8)
+    entry = joined(client, 0)
+    r = client.post(f"{staff}/bookings/{first}/cancel", headers=STAFF,
+                    json={"reason": "Legen er syk", "initiated_by": "clinic"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    r = client.patch(f"{staff}/bookings/{second}", headers=STAFF,
+                     json={"start": local(DAY, 15).isoformat()})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    got = client.get(f"{API}/waitlist/{entry[0]}", headers=auth(entry[1])).get_json()
+    assert [o["start"] for o in got["offers"]] == ["2026-12-03T09:00:00+01:00",
+                                                   "2026-12-03T10:00:00+01:00"]
