@@ -22,7 +22,7 @@ from booking.restrictions import zone
 from endpoint.notify import calendar_push, compose
 from endpoint.problems import Problem
 from endpoint.services import audit, holds, waitlist
-from endpoint.services.keys import new_token, patient_key, token_hash, token_matches
+from endpoint.services.keys import new_cancel_token, patient_key, token_hash, token_matches
 from endpoint.services.patients import index_booking
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import (
@@ -65,7 +65,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     `extra_locks` as well (a wait-list claim marks its entry booked there; raising
     undoes the booking)."""
     key = patient_key(secret_key, req.patient.national_id)
-    token = new_token()
+    token = new_cancel_token()
     day = req.start.astimezone(zone(clinic.timezone)).date()
     kind = clinic.type(req.type)
     duration = timedelta(minutes=kind.duration if kind else 0)

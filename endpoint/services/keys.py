@@ -59,7 +59,14 @@ def query_tokens(secret_key: str, kind: str, text: str) -> set[str]:
 
 
 def new_token() -> str:
-    """A fresh 128-bit secret, URL-safe (22 characters)."""
+    """A fresh 256-bit secret, URL-safe (43 characters): holds, wait-list entries, offers."""
+    return secrets.token_urlsafe(32)
+
+
+def new_cancel_token() -> str:
+    """A booking's cancel token: 128 random bits (22 characters), so that the link in a
+    confirmation fits one SMS; it opens one booking, is stored only as its SHA-256 and is
+    compared in constant time, and 2^128 guesses are out of anyone's reach."""
     return secrets.token_urlsafe(16)
 
 

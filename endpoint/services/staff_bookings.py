@@ -24,7 +24,7 @@ from endpoint.notify import calendar_push, compose
 from endpoint.problems import Problem
 from endpoint.services import audit
 from endpoint.services.bookings import Patient, cancel_by_staff, freed, placement
-from endpoint.services.keys import new_token, patient_key, token_hash
+from endpoint.services.keys import new_cancel_token, patient_key, token_hash
 from endpoint.services.patients import index_booking
 from endpoint.storage.db import Booking, from_db, to_db, write_transaction
 from endpoint.storage.queries import bump, busy_between, lookup
@@ -107,7 +107,7 @@ def create_by_staff(clinic: Clinic, req: StaffBookingRequest, actor: str, now: d
     end = _end(req.start, kind.duration)
     outside = _outside(clinic, req.calendar, req.type, req.start, end, req.outside_schedule)
     p = req.patient
-    token = new_token()
+    token = new_cancel_token()
     booking = Booking(
         public_id=uuid.uuid4().hex, clinic=clinic.slug, calendar=req.calendar,
         type=req.type, start=to_db(req.start), end=to_db(end), status="active",

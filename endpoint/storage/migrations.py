@@ -239,8 +239,9 @@ def _v10() -> None:
     # the values written before are sealed now; the access log and the staff's roles
     db.create_tables([DataKey, PatientToken, AccessLog])
     # a patient's bookings of every status (search results, export, erasure, the limit)
-    db.execute_sql("CREATE INDEX IF NOT EXISTS booking_clinic_patient ON booking "
-                   "(clinic, patient_key)")
+    if {"clinic", "patient_key"} <= {c.name for c in db.get_columns("booking")}:
+        db.execute_sql("CREATE INDEX IF NOT EXISTS booking_clinic_patient ON booking "
+                       "(clinic, patient_key)")
     if "role" not in {c.name for c in db.get_columns("staff_user")}:
         db.execute_sql("ALTER TABLE staff_user ADD COLUMN role VARCHAR(16) NOT NULL "
                        "DEFAULT 'staff'")

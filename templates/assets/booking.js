@@ -66,7 +66,7 @@ function bookingPage({cfg, T, text, track}) {
   function checkField(name, final) {
     const r = check(name, $("#" + name).value, final,
                     {idType: idType.value, identity: window.ledigIdentity, testMode: cfg.test_mode,
-                     emailOptional: !((cfg.types[state.type] || {}).notify || ["email"]).includes("email")});
+                     emailOptional: !((cfg.types[(flow ? flow.state() : {}).type] || {}).notify || ["email"]).includes("email")});
     setMsg(name, r.key ? T[r.key] : "", r.ok);
     return r.valid;
   }

@@ -179,7 +179,15 @@ def outbox(database_url: str, kind: str | None = None) -> list[dict]:
 SEALED = {"booking": {"national_id", "first_name", "last_name", "phone", "email", "note",
                       "cancel_reason"},
           "outbox": {"recipient", "subject", "body", "attachment", "last_error"},
-          "patient_search": {"query"}}
+          "patient_search": {"query"},
+          "waitlist_entry": {"national_id", "first_name", "last_name", "phone", "email"}}
+
+
+def opened_rows(database_url: str, table: str, columns: tuple[str, ...], sql: str,
+                params: tuple = ()) -> list[tuple]:
+    """`rows`, whose columns (named in order) are opened where they are sealed at rest."""
+    return [tuple(opened(table, c, v) for c, v in zip(columns, r, strict=True))
+            for r in rows(database_url, sql, params)]
 
 
 def opened(table: str, column: str, value):

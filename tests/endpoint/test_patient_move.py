@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from endpoint_support import SLUG, booking_body, local
 from patient_support import API, auth, patient_yaml, problem
-from staff_api_support import rows
+from staff_api_support import opened_rows, rows
 from support import write_clinic
 
 DAY = date(2026, 12, 3)  # two days ahead: outside the 24-hour cancellation deadline
@@ -55,7 +55,8 @@ def test_a_move_keeps_id_and_token_and_frees_the_old_time(client, database_url):
     # exactly one active booking for the patient
     assert len(rows(database_url, "SELECT id FROM booking WHERE status = 'active'")) == 1
     # told as for a staff move: a `moved` mail with an .ics of the same UID at SEQUENCE 1
-    sent = rows(database_url, "SELECT channel, attachment FROM outbox WHERE kind = 'moved'")
+    sent = opened_rows(database_url, "outbox", ("channel", "attachment"),
+                       "SELECT channel, attachment FROM outbox WHERE kind = 'moved'")
     assert sorted(c for c, _ in sent) == ["email", "sms"]
     ics = next(a for c, a in sent if c == "email")
     assert f"UID:{booking_id}@ledig" in ics and "SEQUENCE:1" in ics

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from endpoint_support import SLUG, booking_body, fnr, grenda_yaml, local, patient
 from patient_support import API, auth, patient_yaml, problem
-from staff_api_support import STAFF, add_staff, rows
+from staff_api_support import STAFF, add_staff, opened_rows, rows
 from support import write_clinic
 
 DAY = date(2026, 12, 3)
@@ -50,8 +50,9 @@ def cancel(client, booking: tuple[str, str]) -> None:
 
 
 def offers_sent(database_url: str) -> list[tuple[str, str, str]]:
-    return rows(database_url, "SELECT channel, recipient, body FROM outbox "
-                              "WHERE kind = 'waitlist_offer' ORDER BY id")
+    return opened_rows(database_url, "outbox", ("channel", "recipient", "body"),
+                       "SELECT channel, recipient, body FROM outbox "
+                       "WHERE kind = 'waitlist_offer' ORDER BY id")
 
 
 def claim(client, entry: tuple[str, str], start: datetime, calendar: str = "a"):
@@ -67,8 +68,9 @@ def test_joining_is_201_and_sends_the_link(client, database_url):
     assert body["entry"] == {"id": body["entry"]["id"], "status": "waiting", "type": "time",
                              "calendar": None, "from": "2026-12-03", "to": "2026-12-03"}
     assert fnr(0) not in r.get_data(as_text=True)
-    sent = rows(database_url, "SELECT channel, body FROM outbox WHERE kind = "
-                              "'waitlist_joined' ORDER BY channel")
+    sent = opened_rows(database_url, "outbox", ("channel", "body"),
+                       "SELECT channel, body FROM outbox WHERE kind = "
+                       "'waitlist_joined' ORDER BY channel")
     assert [c for c, _ in sent] == ["email", "sms"]
     link = LINK.search(sent[0][1])
     assert link and link.groups() == (body["entry"]["id"], body["token"])

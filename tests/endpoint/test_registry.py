@@ -36,9 +36,9 @@ def loads(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = registry_module.load_clinic_bytes
 
-    def recording(data: bytes, *, slug: str, file: str):
+    def recording(data: bytes, *, slug: str, file: str, **options):
         seen.append(Path(file).name)
-        return real(data, slug=slug, file=file)
+        return real(data, slug=slug, file=file, **options)
 
     monkeypatch.setattr(registry_module, "load_clinic_bytes", recording)
     return seen

@@ -261,12 +261,15 @@ def test_two_sync_processes_read_a_source_once(content_dir, ics, database_url, t
     import subprocess
     import sys
 
+    from support import TEST_DATA_KEY
+
+    from endpoint.storage.crypto import Keyring
     from endpoint.storage.migrations import open_and_migrate
 
     ics.files["/lege.ics"] = vcalendar(BUSY)
     ics.mode, ics.hang_seconds = "hang", 1.0  # the first reader is still reading
     write_clinic(content_dir, "timebok", synced_clinic(f"{{ics: '{ics.url}/lege.ics'}}"))
-    open_and_migrate(database_url)  # both processes find the schema in place
+    open_and_migrate(database_url, Keyring.from_text(TEST_DATA_KEY))  # the schema is in place
     env = {**os.environ, "LEDIG_VAR": str(tmp_path / "var")}
     args = [sys.executable, "-m", "endpoint", "sync", "--once", "--content", str(content_dir),
             "--database", database_url]

@@ -10,7 +10,7 @@ from datetime import date
 import icalendar
 from dav_support import PASSWORD, USER
 from endpoint_support import patient
-from staff_api_support import API, PUBLIC, STAFF, add_staff, iso, rows
+from staff_api_support import API, PUBLIC, STAFF, add_staff, iso, opened_rows, rows
 from support import write_clinic
 from sync_support import synced_clinic
 
@@ -88,8 +88,9 @@ def test_a_server_down_delays_the_event_never_the_booking(
             "calendar": "lege", "type": "kons", "start": iso(DAY, 9, 0), "patient": patient()})
         assert made.status_code == 201
         assert _deliver(state)["retry"] >= 1
-        (status, error), = rows(sqlite_url, "SELECT status, last_error FROM outbox "
-                                            "WHERE kind = 'calendar_push'")
+        (status, error), = opened_rows(sqlite_url, "outbox", ("status", "last_error"),
+                                       "SELECT status, last_error FROM outbox "
+                                       "WHERE kind = 'calendar_push'")
         assert status == "pending" and error.startswith("unreachable")
     finally:
         dav_server.start()
@@ -117,8 +118,9 @@ def test_an_old_put_retried_after_a_cancellation_does_not_bring_the_event_back(
     clock.advance(minutes=5)
     _deliver(state)
     assert _events(dav_server, url) == []
-    assert rows(sqlite_url, "SELECT subject, status FROM outbox WHERE kind = 'calendar_push' "
-                            "ORDER BY id") == [("put", "cancelled"), ("delete", "sent")]
+    assert opened_rows(sqlite_url, "outbox", ("subject", "status"),
+                       "SELECT subject, status FROM outbox WHERE kind = 'calendar_push' "
+                       "ORDER BY id") == [("put", "cancelled"), ("delete", "sent")]
 
 
 def test_full_detail_names_the_patient_and_the_type(make_app, content_dir, dav_server,
