@@ -43,6 +43,7 @@ def timebok(make_app, clock):
     staff user with TOTP; yields (base url, the TOTP)."""
     from booking.restrictions import zone
     from endpoint.services.keys import patient_key
+    from endpoint.services.patients import index_booking
     from endpoint.staff.users import add_user, enable_totp
     from endpoint.storage.db import Booking, db, to_db
 
@@ -51,12 +52,14 @@ def timebok(make_app, clock):
     tz = zone("Europe/Oslo")
 
     def book(cal, kind, start, minutes, first, last, self_booked, **extra):
-        Booking.create(public_id=uuid.uuid4().hex, clinic=SLUG, calendar=cal, type=kind,
+        # as the endpoint stores one: the row, and the patient in the search's blind index
+        made = Booking.create(public_id=uuid.uuid4().hex, clinic=SLUG, calendar=cal, type=kind,
                        start=to_db(start), end=to_db(start + timedelta(minutes=minutes)),
                        self_booked=self_booked, patient_key=extra.pop("key", uuid.uuid4().hex),
                        id_type="fnr", national_id=extra.pop("nid", "01010150123"),
                        first_name=first, last_name=last, phone="+4740612345",
                        created_at=to_db(clock.at - timedelta(days=2)), **extra)
+        index_booking(made, "test-secret-key")
 
     with db.connection_context():
         add_user(SLUG, USER, PASSWORD)
