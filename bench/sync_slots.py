@@ -15,35 +15,12 @@ its ratio beside the first (the slot route with calendar sync over without).
 from __future__ import annotations
 
 import argparse
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.common import free_port, load, median, print_json, start_server, stop
 from bench.generate import SLUG, booking_rows, fill_database, write_content
-
-
-def engine_ms(content: Path, database_url: str, repeat: int = 30) -> float:
-    """visible_slots for one calendar x 92 days with its bookings, median of `repeat`."""
-    from booking import visible_slots
-    from common.content import load_content
-    from endpoint.storage.db import db, open_database
-    from endpoint.storage.queries import busy_between
-
-    clinic = load_content(content).clinics[SLUG]
-    open_database(database_url)
-    now = datetime.now(UTC)
-    first = now.date()
-    last = first + timedelta(days=92)
-    with db.connection_context():
-        busy = busy_between(clinic, first, last, "lege0")
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        visible_slots(clinic, "konsultasjon", now, busy, calendar_id="lege0",
-                      first_day=first, last_day=last)
-        times.append((time.perf_counter() - t0) * 1000)
-    return median(times)
+from bench.slots import engine_ms
 
 
 def _ics_server(calendars: int, events: int, today: date):
