@@ -195,7 +195,8 @@ def cmd_patient(args: argparse.Namespace) -> int:
                   "--force cancels them)", file=sys.stderr)
             return 1
         print(f"erased the personal data of {done.bookings} bookings and {done.messages} "
-              f"messages; cancelled {done.cancelled} appointments ahead")
+              f"messages and {done.waitlist} wait-list entries; cancelled {done.cancelled} "
+              "appointments ahead")
         return 0
 
 

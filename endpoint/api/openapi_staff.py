@@ -283,9 +283,10 @@ SCHEMAS = {
     "PatientErase": {"type": "object", "additionalProperties": False,
                      "properties": {"force": {"type": "boolean"}}},
     "PatientErased": {"type": "object", "required": ["erased"], "properties": {
-        "erased": {"type": "object", "required": ["bookings", "messages", "cancelled"],
+        "erased": {"type": "object",
+                   "required": ["bookings", "messages", "cancelled", "waitlist"],
                    "properties": {k: {"type": "integer"}
-                                  for k in ("bookings", "messages", "cancelled")}}}},
+                                  for k in ("bookings", "messages", "cancelled", "waitlist")}}}},
 }
 
 #: the codes the staff API adds to the Problem schema's enum

@@ -26,7 +26,7 @@ from booking import Clinic
 from endpoint.problems import validation
 from endpoint.services import access
 from endpoint.services.keys import name_words, patient_key, query_tokens, search_tokens
-from endpoint.storage.db import Booking, write_transaction
+from endpoint.storage.db import Booking, WaitlistEntry, write_transaction
 from endpoint.storage.timebok import (
     bookings_of_patient_key,
     index_patient,
@@ -108,8 +108,11 @@ def _matches(p: PatientMatch, kind: str, text: str) -> bool:
 
 
 def is_patient(clinic: Clinic, key: str) -> bool:
-    """Whether `key` is the keyed hash of a patient with a booking at `clinic`."""
-    return bool(key) and bool(bookings_of_patient_key(clinic, key))
+    """Whether `key` is the keyed hash of a patient with a booking or a wait-list entry at
+    `clinic`."""
+    return bool(key) and (bool(bookings_of_patient_key(clinic, key)) or WaitlistEntry.select()
+                          .where((WaitlistEntry.clinic == clinic.slug)
+                                 & (WaitlistEntry.patient_key == key)).exists())
 
 
 def index_booking(booking: Booking, secret_key: str) -> None:

@@ -162,7 +162,7 @@ def patient_erase(slug: str, key: str):
         raise Problem("future_appointments", str(exc), extra={"bookings": exc.bookings}) \
             from exc
     return jsonify({"erased": {"bookings": done.bookings, "messages": done.messages,
-                               "cancelled": done.cancelled}})
+                               "cancelled": done.cancelled, "waitlist": done.waitlist}})
 
 
 @bp.get("/<slug>/conflicts")

@@ -129,10 +129,22 @@ def test_erasure_refuses_with_appointments_ahead_then_erases_when_forced(client,
     assert client.post(f"{API}/patients/{key}/erase", headers=STAFF,
                        json={"force": "yes"}).status_code == 422
 
+    # she also waits for an earlier time (the wait list's "joined" mail and SMS)
+    waiting = client.post(f"{PUBLIC}/waitlist", json={
+        "type": "kons", "calendar": None, "from": DAY.isoformat(), "to": DAY.isoformat(),
+        "patient": INGRID})
+    assert waiting.status_code == 201, waiting.get_json()
+    exported = client.get(f"{API}/patients/{key}/export", headers=STAFF).get_json()
+    assert [w["patient"]["first_name"] for w in exported["waitlist"]] == ["Ingrid"]
+    assert len(exported["waitlist"][0]["messages"]) == 2
+
     done = client.post(f"{API}/patients/{key}/erase", headers=STAFF, json={"force": True})
     assert done.status_code == 200
-    # confirmation and reminder, by e-mail and SMS
-    assert done.get_json()["erased"] == {"bookings": 1, "messages": 4, "cancelled": 1}
+    # confirmation and reminder, by e-mail and SMS, and the wait list's two
+    assert done.get_json()["erased"] == {"bookings": 1, "messages": 6, "cancelled": 1,
+                                         "waitlist": 1}
+    assert rows(database_url, "SELECT count(*) FROM waitlist_entry") == [(0,)]
+    assert rows(database_url, "SELECT count(*) FROM outbox WHERE recipient <> ''") == [(0,)]
     # the booking stays, anonymous and cancelled (its slot is free again); the patient is
     # found by nobody; nothing of them is left in the rows
     (row,) = rows(database_url, "SELECT status, calendar, type, first_name, national_id, "
