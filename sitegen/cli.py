@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,8 +42,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         except StoredError as exc:
             print(exc, file=sys.stderr)
             return 1
+    site = Path(args.site) if args.site else None
     for clinic in content.clinics.values():
         print(format_check(clinic, now))
+        if site is not None and site.is_dir():
+            print(format_built(clinic, site))
         if stored is not None:
             print(format_conflicts(clinic, misfits(
                 clinic, stored.bookings.get(clinic.slug, ()),
@@ -53,6 +58,22 @@ def cmd_check(args: argparse.Namespace) -> int:
         for line in _unserved(content, stored):
             print(line)
     return 0
+
+
+def format_built(clinic: Clinic, site: Path) -> str:
+    """Whether the built pages are of this clinic file: a page of an older one shows the
+    endpoint's current names, prices and info (SPEC §5) but keeps its own layout."""
+    page = site / clinic.slug / "index.html"
+    try:
+        found = re.search(r'id="ledig-config">(.*?)</script>', page.read_text("utf-8"), re.S)
+        built = json.loads(found.group(1)).get("version") if found else None
+    except (OSError, ValueError):
+        built = None
+    if built == clinic.version:
+        return f"  ok    the pages in {site}/{clinic.slug}/ are built from this clinic file"
+    return (f"  no    the pages in {site}/{clinic.slug}/ are not built from this clinic file: "
+            "run `sitegen build` and upload them (until then they show the endpoint's "
+            "current names, prices and info, but not new calendars, types or links)")
 
 
 def format_conflicts(clinic: Clinic, found: list[Misfit]) -> str:
@@ -196,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--database", default=None, metavar="URL",
                    help="also list the endpoint's active bookings this content would leave "
                         "outside the schedule (read-only)")
+    c.add_argument("--site", default=None, metavar="DIR",
+                   help="also say whether the built pages in DIR (e.g. _site) are of the "
+                        "current clinic files")
     _preview_flag(c)
     c.set_defaults(func=cmd_check)
     ln = sub.add_parser("link", help="print a booking URL and its iframe embed code")

@@ -251,6 +251,8 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
         "phone": clinic.phone,
         "tz": clinic.timezone,
         "test_mode": clinic.test_mode,
+        # the clinic file a booking page was built from: it compares it with the endpoint's
+        **({"version": clinic.version} if page == "booking" else {}),
         "api": clinic.endpoint_url.rstrip("/") + f"/api/v1/clinics/{clinic.slug}",
         "cancel_url": cancel_page_url(clinic),
         "waitlist_url": waitlist_page_url(clinic),

@@ -7,7 +7,7 @@ from html import escape
 from booking import Clinic
 
 #: how long after the frame loaded the snippet waits for `ledig:ready` before the link
-FALLBACK_MS = 4000
+FALLBACK_MS = 6000
 EMBED_MARK = "\x00EMBED\x00"  # stands for embed_id() in the links page's iframe template
 
 
@@ -25,7 +25,9 @@ def iframe_code(clinic: Clinic, url: str, title: str, embed: str = "index") -> s
 
     Its id is `ledig-<slug>-<embed>` (`embed_id()`): ids and slugs are [a-z0-9_-], so the
     id needs no escaping in the attribute or the script's string. The page says
-    `ledig:ready` when it runs; when it has not a few seconds after the frame loaded
+    `ledig:ready` when it runs (any `ledig:` message from the frame shows it runs, so a
+    slow `ready` behind a `resize` is no refusal); when it has said nothing a few seconds
+    after the frame loaded
     (the host refused the framing, or the page failed), the script puts a plain link
     to the page, named by the frame's title, where the broken frame was.
     """
@@ -36,7 +38,7 @@ def iframe_code(clinic: Clinic, url: str, title: str, embed: str = "index") -> s
         'allow="clipboard-write"></iframe>\n'
         f'<script>(function(){{var f=document.getElementById("{frame_id}"),ok=0;'
         "window.addEventListener(\"message\",function(e){if(e.source!==f.contentWindow)"
-        "return;var d=e.data||{};if(d.type===\"ledig:ready\")ok=1;"
+        "return;var d=e.data||{};if(String(d.type).indexOf(\"ledig:\")===0)ok=1;"
         "if(d.type===\"ledig:resize\"&&d.height>0)"
         "f.style.height=Math.ceil(d.height)+\"px\";});"
         "f.addEventListener(\"load\",function(){setTimeout(function(){if(ok||!f.parentNode)"

@@ -2,9 +2,9 @@
    receipt; the wait list's form is loaded only when asked for. */
 
 import {client} from "./api.js";
-import {$, message, phoneLink, row} from "./dom.js";
+import {$, $$, make, message, phoneLink, row} from "./dom.js";
 import {check, FIELDS, patient} from "./fields.js";
-import {canSearchAgain, clinicInfo, insideDeadline} from "./flow.js";
+import {canSearchAgain, clinicInfo, freshTypes, insideDeadline} from "./flow.js";
 import {fmt} from "./format.js";
 import {calendarFile} from "./ics.js";
 import {setup} from "./page.js";
@@ -161,6 +161,20 @@ function bookingPage({cfg, T, text, track}) {
     idInput.value = "";
   }
 
+  // a type's button as the endpoint's current clinic file describes it
+  function showType(id) {
+    const k = cfg.types[id], b = $("#step-type [data-value=\"" + id + "\"]");
+    if (!b) return;
+    const subs = $$(".sub", b);
+    $(".type", b).textContent = k.name;
+    subs[0].textContent = fmt(T.minutes, {n: k.duration}) +
+      (k.price != null ? " · " + fmt(T.price, {price: k.price}) : "");
+    subs[1].textContent = T.place + ": " + (k.address || cfg.address);
+    let extra = $(".info", b);
+    if (!extra && k.info) extra = b.appendChild(make("span", "info"));
+    if (extra) { extra.textContent = k.info; extra.hidden = !k.info; }
+  }
+
   const query = new URLSearchParams(window.location.search);
   flow = picker({cfg, T, text, track, api, ctx, page,
                  query: {calendar: query.get("calendar"), type: query.get("type")}});
@@ -168,6 +182,9 @@ function bookingPage({cfg, T, text, track}) {
   api("GET", "").then((res) => {
     if (!res.ok) return;
     info = clinicInfo(res.body);
+    if (res.body.version && cfg.version && res.body.version !== cfg.version) {
+      freshTypes(cfg.types, res.body.types).forEach(showType);
+    }
     flow.dispatch({type: "info", info});
   }, () => null);
 }

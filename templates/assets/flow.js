@@ -63,6 +63,23 @@ export function clinicInfo(b) {
           days_ahead: (b.restrictions || {}).days_ahead || 30};
 }
 
+// The endpoint serves a newer clinic file than the page was built from: its types'
+// names, prices, places and info win (times always come live). The changed types' ids.
+export function freshTypes(types, current) {
+  const changed = [];
+  (current || []).forEach((t) => {
+    const k = types[t.id];
+    if (!k) return;
+    const now = {name: t.name, price: t.price == null ? null : t.price,
+                 address: t.address || "", info: t.info || ""};
+    if (Object.keys(now).some((f) => (k[f] == null ? null : k[f]) !== now[f])) {
+      Object.assign(k, now);
+      changed.push(t.id);
+    }
+  });
+  return changed;
+}
+
 const holdsOn = (s) => !!(s.info && s.info.hold_minutes > 0);
 
 // Is a time that starts at `start` already too close to cancel or move online?

@@ -275,3 +275,22 @@ def test_preselection_by_link_and_by_query(booking_site, page):
     page.get_by_role("heading", name="Velg dag").wait_for()
     assert page.locator("#step-type .done-text").inner_text().startswith("Kort konsultasjon")
     assert page.evaluate("document.activeElement.id") == "h-day"
+
+
+def test_the_page_shows_the_endpoints_price_when_the_clinic_file_changed_since_the_build(
+        booking_site, content_dir, page, browser_errors):
+    # SPEC §5: the page compares its baked config version with the API's (issue #14: the
+    # page said 279 kr while the API and the e-mail said 299)
+    site = booking_site()
+    clinic = content_dir / "clinics" / f"{SLUG}.yaml"
+    clinic.write_text(clinic.read_text().replace("    price: 279\n", "    price: 299\n", 1)
+                      .replace("Ta med liste over faste medisiner.", "Ta med legitimasjon.", 1))
+    errors = browser_errors(page)
+    page.goto(site.page())
+    shown = "document.querySelector('#step-type [data-value=\"konsultasjon\"]').textContent"
+    page.wait_for_function(f"{shown}.includes('299 kr')")
+    text = page.evaluate(shown)
+    assert "279" not in text and "Ta med legitimasjon." in text
+    # an unchanged type keeps the words it was built with
+    assert "185 kr" in page.evaluate("document.querySelector('#step-type').textContent")
+    assert errors == []

@@ -45,7 +45,7 @@ def test_an_allowed_frame_says_ready_and_stays(booking_site, host_page, page):
     frame = page.frame_locator(f"#ledig-{SLUG}-index")
     frame.get_by_role("button", name="Kari Hansen").wait_for()
     page.wait_for_function("window.__msgs.some(m => m.type === 'ledig:ready')")
-    page.wait_for_timeout(4500)  # past the snippet's wait for ledig:ready
+    page.wait_for_timeout(6500)  # past the snippet's wait for ledig:ready (6 s)
     assert page.locator(f"iframe#ledig-{SLUG}-index").count() == 1
     assert page.locator("p > a").count() == 0
 

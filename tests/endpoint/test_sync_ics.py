@@ -267,7 +267,9 @@ def test_two_sync_processes_read_a_source_once(content_dir, ics, database_url, t
     from endpoint.storage.migrations import open_and_migrate
 
     ics.files["/lege.ics"] = vcalendar(BUSY)
-    ics.mode, ics.hang_seconds = "hang", 1.0  # the first reader is still reading
+    # the first reader is still reading when the second has started (a process starts in
+    # 1-3 s on a loaded machine)
+    ics.mode, ics.hang_seconds = "hang", 6.0
     write_clinic(content_dir, "timebok", synced_clinic(f"{{ics: '{ics.url}/lege.ics'}}"))
     open_and_migrate(database_url, Keyring.from_text(TEST_DATA_KEY))  # the schema is in place
     env = {**os.environ, "LEDIG_VAR": str(tmp_path / "var")}

@@ -347,7 +347,7 @@ test("layout: done steps collapse with a change button, later ones are hidden", 
 });
 
 // SPEC §11: holds, moves, the confirm step's deadline.
-import {clinicInfo, insideDeadline} from "../../templates/assets/flow.js";
+import {clinicInfo, freshTypes, insideDeadline} from "../../templates/assets/flow.js";
 
 const INFO = {type: "info", info: {hold_minutes: 5, waitlist: true, days_ahead: 30}};
 const TO_SLOT = [INFO, {type: "calendar", value: "hansen"}, {type: "type", value: "konsultasjon"},
@@ -497,4 +497,21 @@ test("clinicInfo: holds and the wait list are off unless the endpoint says so", 
   assert.deepEqual(clinicInfo({}), {hold_minutes: 0, waitlist: false, days_ahead: 30});
   assert.deepEqual(clinicInfo({hold_minutes: 5, waitlist: true, restrictions: {days_ahead: 60}}),
                    {hold_minutes: 5, waitlist: true, days_ahead: 60});
+});
+
+test("a newer clinic file on the endpoint updates the types' words and prices, not the rest", () => {
+  const types = {
+    kons: {name: "Konsultasjon", duration: 20, price: 279, address: "Torget 1", info: ""},
+    kort: {name: "Kort time", duration: 10, price: null, address: "Torget 1", info: "Kom presis."},
+  };
+  const changed = freshTypes(types, [
+    {id: "kons", name: "Konsultasjon", duration: 20, price: 299, address: "Torget 1", info: null},
+    {id: "kort", name: "Kort time", duration: 10, price: null, address: "Torget 1", info: "Kom presis."},
+    {id: "ny", name: "Ny type", duration: 30, price: 100, address: "Torget 1", info: ""},
+  ]);
+  assert.deepEqual(changed, ["kons"]);
+  assert.equal(types.kons.price, 299);
+  assert.equal(types.kons.duration, 20);
+  assert.equal(types.ny, undefined);  // a type the page cannot show is not added
+  assert.deepEqual(freshTypes(types, []), []);
 });

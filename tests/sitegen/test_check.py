@@ -224,3 +224,28 @@ def test_booking_links_say_whether_they_have_free_slots(tmp_path):
     assert len(links) == 2
     assert links[0].startswith("  ok    link apen-lenke (") and links[0].endswith(" slots")
     assert links[1].startswith("  no    link ferie-lenke (")
+
+
+def test_check_says_when_the_built_pages_are_of_an_older_clinic_file(tmp_path):
+    content = tmp_path / "content"
+    import shutil
+    shutil.copytree(ROOT / "content", content)
+    site = tmp_path / "_site"
+    built = subprocess.run([sys.executable, "-m", "sitegen", "build", "--content", str(content),
+                            "--out", str(site)], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+    assert built.returncode == 0, built.stderr
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-m", "sitegen", "check", "--content",
+                               str(content), "--site", str(site)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert f"ok    the pages in {site}/fjordlegene/ are built from this clinic file" in run()
+    clinic = content / "clinics" / "fjordlegene.yaml"
+    clinic.write_text(clinic.read_text().replace("price: 279", "price: 299", 1))
+    out = run()
+    assert f"no    the pages in {site}/fjordlegene/ are not built from this clinic file" in out
+    assert "run `sitegen build`" in out
