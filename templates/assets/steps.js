@@ -3,7 +3,6 @@
    post(fx), confirm(s, now), receipt(s, now), noSlots(s, box), render(prev, s). */
 
 import {slotsPath} from "./api.js";
-import {monthOf, months, move, weeks} from "./calendar.js";
 import {$, $$, make, message, phoneLink, say} from "./dom.js";
 import {dayOf, layout, next, start, STEPS, visible} from "./flow.js";
 import {fmt} from "./format.js";
@@ -19,10 +18,13 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
   const choices = ["calendar", "type"].flatMap((k) => $$("#step-" + k + " [data-value]")
     .map((b) => [k, b.getAttribute("data-value"), b]));
   let state = {}, timer = null, warned = false, skew = 0;
-  // the day grid: the month shown, the day that is its one tab stop
-  let month = null, at = null;
+  // the day grid (daygrid.js, fetched beside the first days): the month shown, the
+  // day that is its one tab stop
+  const view = {month: null, at: null};
   const dayNav = make("div", "day-nav");
   daysBox.before(dayNav);
+  let gridModule = null;
+  const loadGrid = () => gridModule || (gridModule = import("./daygrid.js"));
 
   const dispatch = (event) => apply(next(ctx, state, event));
   const now = () => Date.now() + skew;  // the endpoint's clock, as far as a hold told
@@ -49,6 +51,7 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
             : $("h2", sections[fx.target]);
       if (target) target.focus();
     } else if (fx.type === "fetch_days") {
+      loadGrid().catch(() => { gridModule = null; });
       api("GET", slotsPath(fx.kind, fx.calendar)).then((res) => dispatch(res.ok
         ? {type: "days_loaded", key: fx.key, days: res.body.days || []}
         : {type: "days_failed", key: fx.key, code: res.body.code}),
@@ -158,99 +161,14 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
                      [[T.try_again, () => dispatch({type: "retry_days"})]]);
     }
     if (!s.days.length) return page.noSlots(s, dayMsg);
-    dayMsg.hidden = true;
-    const dates = s.days.map((d) => d.date);
-    if (!dates.includes(at)) at = dates[0];
-    month = monthOf(at);
-    drawMonth(s, false);
-  }
-
-  const freeText = (n) => fmt(n === 1 ? T.free_count_one : T.free_count, {n});
-
-  // One month as a grid (WAI-ARIA grid): Monday first, the free days buttons with a
-  // single tab stop; arrows, Home/End and Page Up/Down move among them.
-  function drawMonth(s, focusIt) {
-    const dates = s.days.map((d) => d.date), all = months(dates), i = all.indexOf(month);
-    const byDate = {};
-    s.days.forEach((d) => { byDate[d.date] = d; });
-    dayNav.textContent = "";
-    dayNav.hidden = false;
-    const first = make("button", "btn day-first", T.day_first);
-    first.type = "button";
-    first.addEventListener("click", () => dispatch({type: "day", date: dates[0]}));
-    const bar = make("div", "month-bar");
-    const title = make("h3", "month-title",
-                       new Intl.DateTimeFormat(T.locale, {month: "long", year: "numeric", timeZone: "UTC"})
-                         .format(new Date(month + "-15T12:00:00Z")));
-    title.id = "month-title";
-    title.setAttribute("aria-live", "polite");
-    const turn = (label, to, sign) => {
-      const b = make("button", "btn month-turn", sign);
-      b.type = "button";
-      b.setAttribute("aria-label", label);
-      b.hidden = all.length < 2;
-      b.disabled = to < 0 || to >= all.length;
-      b.addEventListener("click", () => {
-        month = all[to];
-        at = dates.find((d) => monthOf(d) === month);
-        drawMonth(s, false);
-      });
-      return b;
-    };
-    bar.append(turn(T.month_prev, i - 1, "‹"), title, turn(T.month_next, i + 1, "›"));
-    dayNav.append(first, bar);
-
-    daysBox.textContent = "";
-    const table = make("table", "month");
-    table.setAttribute("role", "grid");
-    table.setAttribute("aria-labelledby", "month-title");
-    const head = make("tr"), short = T.weekdays.split(","), long = T.weekdays_long.split(",");
-    short.forEach((w, k) => {
-      const th = make("th", null, w);
-      th.scope = "col";
-      th.abbr = long[k];
-      head.appendChild(th);
+    loadGrid().then((m) => {
+      if (state.step !== "day" || state.days !== s.days) return;  // drawn anew, or gone on
+      dayMsg.hidden = true;
+      m.show({s: state, T, text, dispatch, view, nav: dayNav, box: daysBox});
+    }, () => {
+      gridModule = null;
+      message(dayMsg, T.err_network, null, [[T.try_again, () => renderDays(state)]]);
     });
-    table.appendChild(make("thead")).appendChild(head);
-    const body = table.appendChild(make("tbody"));
-    weeks(month).forEach((week) => {
-      const tr = body.appendChild(make("tr"));
-      week.forEach((date) => {
-        const td = tr.appendChild(make("td"));
-        if (!date) return;
-        const n = String(Number(date.slice(8)));
-        const d = byDate[date];
-        if (!d) {
-          td.className = "day-off";
-          td.appendChild(make("span", null, n)).setAttribute("aria-hidden", "true");
-          td.appendChild(make("span", "sr-only", text.day(date) + ", " + T.day_none));
-          return;
-        }
-        const b = make("button", "day booking-form-date");
-        b.type = "button";
-        b.tabIndex = date === at ? 0 : -1;
-        b.setAttribute("data-date", date);
-        b.setAttribute("aria-label", text.day(date) + ", " + freeText(d.slots.length));
-        // the count drawn by CSS: the visible text stays part of the name ("3")
-        b.setAttribute("data-n", String(d.slots.length));
-        b.textContent = n;
-        b.addEventListener("click", () => dispatch({type: "day", date}));
-        b.addEventListener("focus", () => { at = date; });
-        td.appendChild(b);
-      });
-    });
-    table.addEventListener("keydown", (e) => {
-      const to = move(dates, at, e.key);
-      if (!["ArrowRight", "ArrowLeft", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"].includes(e.key)) return;
-      e.preventDefault();
-      if (!to) return;
-      at = to;
-      if (monthOf(to) !== month) { month = monthOf(to); drawMonth(s, true); return; }
-      $$("button", table).forEach((b) => { b.tabIndex = b.getAttribute("data-date") === to ? 0 : -1; });
-      $("[data-date=\"" + to + "\"]", table).focus();
-    });
-    daysBox.appendChild(table);
-    if (focusIt) $("[data-date=\"" + at + "\"]", table).focus();
   }
 
   function renderSlots(s) {
