@@ -75,3 +75,35 @@ def test_first_available_shortcut_picks_the_earliest_day(booking_site, chromium)
     assert page.locator("#step-day .done-text").inner_text().split(" ")[1].rstrip(".") == \
         str(int(first[8:]))
     context.close()
+
+
+class TestAcrossMonths:
+    """From 20 December the 30 days run into January: a month at a time."""
+
+    @pytest.fixture
+    def clock(self):
+        from datetime import UTC, datetime
+
+        from support import Clock
+        return Clock(datetime(2026, 12, 20, 6, 0, tzinfo=UTC))
+
+    def test_month_buttons_and_keys_cross_into_january(self, booking_site, chromium):
+        site = booking_site()
+        context, page = open_days(chromium, site, 360)
+        title = page.locator("#month-title")
+        assert title.inner_text().lower() == "desember 2026"
+        assert page.get_by_role("button", name="Forrige måned").is_disabled()
+        page.get_by_role("button", name="Neste måned").click()
+        assert title.inner_text().lower() == "januar 2027"
+        assert all(d.startswith("2027-01") for d in
+                   page.locator("#days button.day").evaluate_all("bs => bs.map(b => b.dataset.date)"))
+        page.get_by_role("button", name="Forrige måned").click()
+        last = page.locator("#days button.day").last
+        last.focus()
+        page.keyboard.press("ArrowRight")  # the next free day is in January
+        assert title.inner_text().lower() == "januar 2027"
+        assert page.evaluate("document.activeElement.dataset.date").startswith("2027-01")
+        page.keyboard.press("PageUp")
+        assert title.inner_text().lower() == "desember 2026"
+        assert page.evaluate("document.activeElement.dataset.date").startswith("2026-12")
+        context.close()
