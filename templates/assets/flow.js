@@ -238,7 +238,13 @@ const on = {
     if (s.step !== "day" || !(s.days || []).some((d) => d.date === e.date)) return null;
     s.day = e.date;
     s.slot = null;
-    return go(ctx, s, [track("select_date")], true);
+    const out = go(ctx, s, [track("select_date")], true);
+    // First available, one time that day: picking the day picks the time.
+    const only = dayOf(s).slots;
+    if (s.calendar !== "" || only.length !== 1) return out;
+    const more = on.slot(ctx, s, {slot: only[0]});
+    if (Array.isArray(more)) return {state: s, effects: out.effects.filter((f) => f.type !== "focus").concat(more)};
+    return {state: more.state, effects: out.effects.filter((f) => f.type !== "focus").concat(more.effects)};
   },
   slot(ctx, s, e) {
     const day = dayOf(s);

@@ -18,6 +18,13 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
   const choices = ["calendar", "type"].flatMap((k) => $$("#step-" + k + " [data-value]")
     .map((b) => [k, b.getAttribute("data-value"), b]));
   let state = {}, timer = null, warned = false, skew = 0;
+  // the day grid (daygrid.js, fetched beside the first days): the month shown, the
+  // day that is its one tab stop
+  const view = {month: null, at: null};
+  const dayNav = make("div", "day-nav");
+  daysBox.before(dayNav);
+  let gridModule = null;
+  const loadGrid = () => gridModule || (gridModule = import("./daygrid.js"));
 
   const dispatch = (event) => apply(next(ctx, state, event));
   const now = () => Date.now() + skew;  // the endpoint's clock, as far as a hold told
@@ -44,6 +51,7 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
             : $("h2", sections[fx.target]);
       if (target) target.focus();
     } else if (fx.type === "fetch_days") {
+      loadGrid().catch(() => { gridModule = null; });
       api("GET", slotsPath(fx.kind, fx.calendar)).then((res) => dispatch(res.ok
         ? {type: "days_loaded", key: fx.key, days: res.body.days || []}
         : {type: "days_failed", key: fx.key, code: res.body.code}),
@@ -146,20 +154,20 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
   /* days and slots, live from the endpoint */
   function renderDays(s) {
     daysBox.textContent = "";
+    dayNav.hidden = true;
     if (s.daysStatus === "loading") return message(dayMsg, T.loading);
     if (s.daysStatus === "failed") {
       return message(dayMsg, text.error(s.daysError), null,
                      [[T.try_again, () => dispatch({type: "retry_days"})]]);
     }
     if (!s.days.length) return page.noSlots(s, dayMsg);
-    dayMsg.hidden = true;
-    s.days.forEach((d) => {
-      const b = make("button", "choice day booking-form-date");
-      b.type = "button";
-      b.appendChild(make("span", "main", text.day(d.date)));
-      b.appendChild(make("span", "sub", fmt(d.slots.length === 1 ? T.free_count_one : T.free_count, {n: d.slots.length})));
-      b.addEventListener("click", () => dispatch({type: "day", date: d.date}));
-      daysBox.appendChild(b);
+    loadGrid().then((m) => {
+      if (state.step !== "day" || state.days !== s.days) return;  // drawn anew, or gone on
+      dayMsg.hidden = true;
+      m.show({s: state, T, text, dispatch, view, nav: dayNav, box: daysBox});
+    }, () => {
+      gridModule = null;
+      message(dayMsg, T.err_network, null, [[T.try_again, () => renderDays(state)]]);
     });
   }
 

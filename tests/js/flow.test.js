@@ -515,3 +515,32 @@ test("a newer clinic file on the endpoint updates the types' words and prices, n
   assert.equal(types.ny, undefined);  // a type the page cannot show is not added
   assert.deepEqual(freshTypes(types, []), []);
 });
+
+describe("first available, a day with one time", () => {
+  const toDay = [{type: "calendar", value: ""}, {type: "type", value: "konsultasjon"},
+                 loaded("|konsultasjon")];
+  test("picking the day picks its only time: on to the details", () => {
+    const out = run(CTX, toDay.concat({type: "day", date: "2026-12-04"}));
+    assert.equal(out.state.step, "details");
+    assert.equal(out.state.slot.start, "2026-12-04T08:00:00Z");
+    assert.deepEqual(tracked(out.effects), ["select_date", "select_slot"]);
+    assert.deepEqual(out.effects.filter((e) => e.type === "focus"), [{type: "focus", target: "details"}]);
+  });
+  test("with holds on, the day asks to hold that time", () => {
+    const out = run(CTX, toDay.concat({type: "info", info: {hold_minutes: 5}},
+                                      {type: "day", date: "2026-12-04"}));
+    assert.equal(out.state.step, "slot");
+    assert.equal(out.state.holding.start, "2026-12-04T08:00:00Z");
+    assert.deepEqual(out.effects.filter((e) => e.type === "post_hold").length, 1);
+  });
+  test("a day with two times still shows them", () => {
+    const out = run(CTX, toDay.concat({type: "day", date: "2026-12-03"}));
+    assert.equal(out.state.step, "slot");
+    assert.equal(out.state.slot, null);
+  });
+  test("a chosen calendar's one-time day still shows the time", () => {
+    const out = run(CTX, [{type: "calendar", value: "hansen"}, {type: "type", value: "konsultasjon"},
+                          loaded(), {type: "day", date: "2026-12-04"}]);
+    assert.equal(out.state.step, "slot");
+  });
+});

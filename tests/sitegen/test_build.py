@@ -41,10 +41,11 @@ booking_links:
 MODULES = {"api.js", "booking.js", "cancel.js", "cancellation.js", "consent.js", "dom.js",
            "embed.js", "fields.js", "flow.js", "format.js", "ics.js", "links.js", "move.js",
            "page.js", "snippet.js", "steps.js", "tracking.js", "venteliste.js", "waiting.js",
-           "waitlist.js", "session.js", "patient.js"}
+           "waitlist.js", "session.js", "patient.js", "calendar.js", "daygrid.js"}
 ASSET_NAMES = MODULES | {"boot.js", "identity.js", "ledig.css"}
-#: the wait list's form, which the booking page fetches by import() only when asked for
-LAZY = {"waiting.js", "waitlist.js"}
+#: fetched by import(): the wait list's form only when asked for, the day grid beside the
+#: first days
+LAZY = {"waiting.js", "waitlist.js", "calendar.js", "daygrid.js"}
 # patient.js is loaded only by the pages of clinics with patient_login (the demo has none)
 BOOKING_PAGE_ASSETS = ASSET_NAMES - {"cancel.js", "cancellation.js", "links.js", "snippet.js",
                                      "move.js", "venteliste.js", "patient.js"} - LAZY
@@ -319,12 +320,15 @@ def test_clinic_option_keeps_the_assets_other_clinics_still_link_to(content_dir,
         """The assets a clinic's pages link to, and those their modules fetch by import()."""
         found = {a for html in (out / slug).glob(page + "index.html")
                  for a in re.findall(r'"(?:\.\./)+(assets/[^"]+)"', html.read_text())}
-        return found | {"assets/" + m for a in found if a.endswith(".js")
-                        for m in re.findall(r'import\("\./([^"]+)"\)', (out / a).read_text())}
+        lazy = {"assets/" + m for a in found if a.endswith(".js")
+                for m in re.findall(r'import\("\./([^"]+)"\)', (out / a).read_text())}
+        # and what those import (the day grid's calendar.js)
+        return found | lazy | {"assets/" + m for a in lazy
+                               for m in re.findall(r'from "\./([^"]+)"', (out / a).read_text())}
 
     old = linked(SLUG)
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in linked(SLUG, "")} == {
-        f"assets/{name}" for name in BOOKING_PAGE_ASSETS | {"waitlist.js"}}
+        f"assets/{name}" for name in BOOKING_PAGE_ASSETS | LAZY}
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in old} == {
         f"assets/{name}" for name in ASSET_NAMES - {"patient.js"}}  # no patient_login here
     assert all((out / a).exists() for a in old)

@@ -1,0 +1,52 @@
+/* The day picker's month grid, pure: ISO dates ("2026-12-03"), weeks from Monday,
+   where the arrow keys go among the days with free times. */
+
+const D = 86400000;
+const ms = (iso) => Date.parse(iso + "T00:00:00Z");
+const iso = (t) => new Date(t).toISOString().slice(0, 10);
+
+export const addDays = (date, n) => iso(ms(date) + n * D);
+// Monday 0 … Sunday 6
+export const weekday = (date) => (new Date(ms(date)).getUTCDay() + 6) % 7;
+export const monthOf = (date) => date.slice(0, 7);
+
+// "2026-12" → its weeks, each 7 ISO dates or null outside the month.
+export function weeks(month) {
+  const first = month + "-01";
+  const weeksOut = [];
+  let week = new Array(weekday(first)).fill(null);
+  for (let d = first; monthOf(d) === month; d = addDays(d, 1)) {
+    week.push(d);
+    if (week.length === 7) { weeksOut.push(week); week = []; }
+  }
+  if (week.length) weeksOut.push(week.concat(new Array(7 - week.length).fill(null)));
+  return weeksOut;
+}
+
+// The months from the first free day's to the last's.
+export function months(dates) {
+  if (!dates.length) return [];
+  const out = [], last = monthOf(dates[dates.length - 1]);
+  for (let m = monthOf(dates[0]); m <= last; m = monthOf(addDays(m + "-28", 7))) out.push(m);
+  return out;
+}
+
+// Where a key moves from `date` among the sorted free `dates`: a day, a week, the week's
+// first or last free day, a month; null when there is none that way.
+export function move(dates, date, key) {
+  const after = (d) => dates.find((x) => x >= d) || null;
+  const before = (d) => dates.filter((x) => x <= d).pop() || null;
+  const start = addDays(date, -weekday(date)), end = addDays(start, 6);
+  const inWeek = (x) => x && x >= start && x <= end ? x : null;
+  switch (key) {
+    case "ArrowRight": return after(addDays(date, 1));
+    case "ArrowLeft": return before(addDays(date, -1));
+    case "ArrowDown": return after(addDays(date, 7));
+    case "ArrowUp": return before(addDays(date, -7));
+    case "Home": return inWeek(after(start));
+    case "End": return inWeek(before(end));
+    case "PageDown": return after(monthOf(addDays(monthOf(date) + "-28", 7)) + "-01");
+    case "PageUp": return before(addDays(monthOf(date) + "-01", -1));
+  }
+  return null;
+}

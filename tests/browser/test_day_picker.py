@@ -1,0 +1,109 @@
+"""The day step's month grid in Chromium: short on a phone, no sideways scroll, arrow
+keys move the one tab stop among the free days and Enter picks, axe clean at 360 and
+1280 px, and the "first available" shortcut picks the earliest free day."""
+
+from __future__ import annotations
+
+import pytest
+from booking_support import axe
+
+pytestmark = pytest.mark.browser
+
+
+def open_days(chromium, site, width):
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site.page("?calendar=hansen&type=konsultasjon"))
+    page.locator("#days button.day").first.wait_for()
+    return context, page
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_day_grid_is_short_accessible_and_fits(booking_site, chromium, axe_source, artifacts_dir,
+                                               width):
+    site = booking_site()
+    context, page = open_days(chromium, site, width)
+    page.screenshot(path=str(artifacts_dir / f"day-grid-{width}.png"), full_page=True)
+    height = page.locator("#step-day").bounding_box()["height"]
+    assert height < 600, f"the day step is {height} px tall at {width} px"
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    grid = page.get_by_role("grid")
+    assert grid.locator("th").first.inner_text() == "ma"
+    assert grid.locator("th").first.get_attribute("abbr") == "mandag"
+    # one tab stop in the grid, the free days named with their count
+    assert grid.locator("button[tabindex='0']").count() == 1
+    name = grid.locator("button.day").first.get_attribute("aria-label")
+    assert name.split(", ")[1].split(" ")[1] in ("ledig", "ledige"), name
+    assert axe(page, axe_source) == []
+    context.close()
+
+
+def test_arrow_keys_move_and_enter_picks(booking_site, chromium):
+    site = booking_site()
+    context, page = open_days(chromium, site, 360)
+    free = page.locator("#days button.day")
+    dates = [free.nth(i).get_attribute("data-date") for i in range(free.count())]
+    assert len(dates) >= 3
+    free.first.focus()
+    active = "document.activeElement.getAttribute('data-date')"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(active) == dates[1]
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(active) == dates[1]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(active) > dates[1]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(active) <= dates[1]
+    page.keyboard.press("Home")
+    home = page.evaluate(active)
+    # the roving tab stop follows focus
+    assert page.locator("#days button[tabindex='0']").get_attribute("data-date") == home
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "h-slot"
+    assert page.locator("#step-day .done-text").inner_text().split(" ")[1].rstrip(".") == \
+        str(int(home[8:]))
+    context.close()
+
+
+def test_first_available_shortcut_picks_the_earliest_day(booking_site, chromium):
+    site = booking_site()
+    context, page = open_days(chromium, site, 1280)
+    first = page.locator("#days button.day").first.get_attribute("data-date")
+    page.get_by_role("button", name="Første ledige time").click()
+    page.locator("#h-slot").wait_for()
+    assert page.locator("#step-day .done-text").inner_text().split(" ")[1].rstrip(".") == \
+        str(int(first[8:]))
+    context.close()
+
+
+class TestAcrossMonths:
+    """From 20 December the 30 days run into January: a month at a time."""
+
+    @pytest.fixture
+    def clock(self):
+        from datetime import UTC, datetime
+
+        from support import Clock
+        return Clock(datetime(2026, 12, 20, 6, 0, tzinfo=UTC))
+
+    def test_month_buttons_and_keys_cross_into_january(self, booking_site, chromium):
+        site = booking_site()
+        context, page = open_days(chromium, site, 360)
+        title = page.locator("#month-title")
+        assert title.inner_text().lower() == "desember 2026"
+        assert page.get_by_role("button", name="Forrige måned").is_disabled()
+        page.get_by_role("button", name="Neste måned").click()
+        assert title.inner_text().lower() == "januar 2027"
+        shown = page.locator("#days button.day").evaluate_all("bs => bs.map(b => b.dataset.date)")
+        assert shown and all(d.startswith("2027-01") for d in shown)
+        page.get_by_role("button", name="Forrige måned").click()
+        last = page.locator("#days button.day").last
+        last.focus()
+        page.keyboard.press("ArrowRight")  # the next free day is in January
+        assert title.inner_text().lower() == "januar 2027"
+        assert page.evaluate("document.activeElement.dataset.date").startswith("2027-01")
+        page.keyboard.press("PageUp")
+        assert title.inner_text().lower() == "desember 2026"
+        assert page.evaluate("document.activeElement.dataset.date").startswith("2026-12")
+        context.close()

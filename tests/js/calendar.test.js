@@ -1,0 +1,51 @@
+// The day picker's month grid and keys (templates/assets/calendar.js).
+import assert from "node:assert/strict";
+import {describe, test} from "node:test";
+
+import {move, months, weekday, weeks} from "../../templates/assets/calendar.js";
+
+describe("weeks", () => {
+  test("December 2026 starts on a Tuesday and has five weeks from Monday", () => {
+    const w = weeks("2026-12");
+    assert.equal(w.length, 5);
+    assert.deepEqual(w[0], [null, "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04",
+                            "2026-12-05", "2026-12-06"]);
+    assert.deepEqual(w[4], ["2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", null, null, null]);
+  });
+  test("February 2027 (Monday the 1st) fills four weeks exactly", () => {
+    assert.equal(weeks("2027-02").length, 4);
+    assert.equal(weeks("2027-02")[0][0], "2027-02-01");
+    assert.equal(weekday("2027-02-07"), 6);
+  });
+});
+
+describe("months", () => {
+  test("from the first free day's month to the last's, over a new year", () => {
+    assert.deepEqual(months(["2026-12-30", "2027-02-02"]), ["2026-12", "2027-01", "2027-02"]);
+    assert.deepEqual(months(["2026-12-03"]), ["2026-12"]);
+    assert.deepEqual(months([]), []);
+  });
+});
+
+describe("move", () => {
+  const free = ["2026-12-02", "2026-12-03", "2026-12-07", "2026-12-10", "2026-12-17", "2027-01-04"];
+  test("arrows go to the next free day, or a week on to the next free one", () => {
+    assert.equal(move(free, "2026-12-03", "ArrowRight"), "2026-12-07");
+    assert.equal(move(free, "2026-12-07", "ArrowLeft"), "2026-12-03");
+    assert.equal(move(free, "2026-12-03", "ArrowDown"), "2026-12-10");
+    assert.equal(move(free, "2026-12-17", "ArrowUp"), "2026-12-10");
+    assert.equal(move(free, "2026-12-02", "ArrowLeft"), null);
+    assert.equal(move(free, "2027-01-04", "ArrowRight"), null);
+  });
+  test("Home and End stay in the week (Monday to Sunday)", () => {
+    assert.equal(move(free, "2026-12-03", "Home"), "2026-12-02");
+    assert.equal(move(free, "2026-12-02", "End"), "2026-12-03");
+    assert.equal(move(free, "2026-12-07", "End"), "2026-12-10");
+    assert.equal(move(free, "2026-12-17", "Home"), "2026-12-17");
+  });
+  test("Page Down and Up change month", () => {
+    assert.equal(move(free, "2026-12-10", "PageDown"), "2027-01-04");
+    assert.equal(move(free, "2027-01-04", "PageUp"), "2026-12-17");
+    assert.equal(move(free, "2026-12-03", "Enter"), null);
+  });
+});
