@@ -425,8 +425,10 @@ class PatientToken(BaseModel):
 
     class Meta:
         primary_key = False
-        # the one index: a search walks (clinic, token) and reads the keys from it
-        indexes = ((("clinic", "token", "patient_key"), True),)
+        # a search walks (clinic, token) and reads the keys from it; erasure, the purge
+        # and the start's check for patients not yet indexed go by (clinic, patient_key)
+        indexes = ((("clinic", "token", "patient_key"), True),
+                   (("clinic", "patient_key"), False))
 
 
 MODELS: Sequence[type[BaseModel]] = (SchemaVersion, Booking, Outbox, StaffUser, RateHit,
