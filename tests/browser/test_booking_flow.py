@@ -106,6 +106,9 @@ def test_two_embeds_of_one_clinic_on_one_page_both_resize(booking_site, host_pag
     clinic = site.content / "clinics" / f"{SLUG}.yaml"
     clinic.write_text(clinic.read_text().replace(
         'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
+    # the endpoint reads the change before the two frames ask at once (a request that comes
+    # while another one reloads is answered from the clinic as it was)
+    assert requests.get(f"{site.url}/api/v1/clinics/{SLUG}", timeout=10).status_code == 200
     page.goto(host_page(HOST % "\n".join(snippets), port=host_port))
     for name in ("index", "influensa"):
         page.wait_for_function(f"document.getElementById('ledig-{SLUG}-{name}').style.height"

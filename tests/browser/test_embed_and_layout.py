@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 from booking_support import SLUG, free_port
 
 pytestmark = pytest.mark.browser
@@ -41,6 +42,8 @@ def test_an_allowed_frame_says_ready_and_stays(booking_site, host_page, page):
     clinic = site.content / "clinics" / f"{SLUG}.yaml"
     clinic.write_text(clinic.read_text().replace(
         'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
+    # the endpoint reads the change before the frame asks
+    assert requests.get(f"{site.url}/api/v1/clinics/{SLUG}", timeout=10).status_code == 200
     page.goto(host_page(HOST % snippet, port=host_port))
     frame = page.frame_locator(f"#ledig-{SLUG}-index")
     frame.get_by_role("button", name="Kari Hansen").wait_for()

@@ -48,7 +48,9 @@ def test_no_free_day_says_so_and_leads_back(booking_site, page, browser_errors):
     page.goto(site.page())
     page.get_by_role("button", name="Ole Berg").click()
     page.get_by_role("button", name="Samtaletime").click()
-    page.get_by_text("Det er ingen ledige timer på nett for dette valget").wait_for()
+    # the day step's message (the live region says the same words for screen readers)
+    page.locator("#day-msg").get_by_text(
+        "Det er ingen ledige timer på nett for dette valget").wait_for()
     assert "+47 55 12 34 56" in page.locator("#day-msg").inner_text()
     page.locator("#day-msg").get_by_role("button", name="Endre").click()
     heading = page.get_by_role("heading", name="Hvem vil du ha time hos?")
