@@ -104,3 +104,8 @@ PUSH_BUSY: Mapping[str, str] = {"nb": "Opptatt", "nn": "Oppteken", "en": "Booked
 
 #: an imported busy time that fills the day (an all-day event) on the week view
 WHOLE_DAY = "hele dagen"
+
+
+def held_until(until: str) -> str:
+    """A time a patient holds on the booking page (SPEC §11), as the day and week say it."""
+    return f"holdt på nett til {until}"

@@ -31,6 +31,7 @@ from endpoint.storage.timebok import (
     bookings_of_patient_key,
     index_patient,
     log_search,
+    newest_first,
     patient_counts,
     patients_by_tokens,
     unindexed_patients,
@@ -86,10 +87,15 @@ def search_patients(clinic: Clinic, query: str, actor: str, now: datetime,
         keys = [patient_key(secret_key, text)]
         found = _patients(clinic, keys)
     else:
-        tokens = query_tokens(secret_key, kind, text)
-        keys = patients_by_tokens(clinic, tokens, 4 * MAX_PATIENTS)
-        found = [p for p in _patients(clinic, keys) if _matches(p, kind, text)]
-        found = sorted(found, key=lambda p: p.newest or datetime.min, reverse=True)[:MAX_PATIENTS]
+        keys = newest_first(clinic, patients_by_tokens(clinic, query_tokens(secret_key, kind,
+                                                                            text)))
+        found = []
+        for at in range(0, len(keys), 2 * MAX_PATIENTS):  # open only as many as are shown
+            found += [p for p in _patients(clinic, keys[at:at + 2 * MAX_PATIENTS])
+                      if _matches(p, kind, text)]
+            if len(found) >= MAX_PATIENTS:
+                break
+        found = found[:MAX_PATIENTS]
     with write_transaction():  # one commit for both logs
         log_search(clinic, actor, now, kind, "" if kind == "national_id" else text, len(found))
         access.record(clinic, actor, access.FOUND_IN_SEARCH, [p.key for p in found], now)

@@ -80,7 +80,8 @@ class BookingBox(Box):
 
 @dataclass(frozen=True)
 class SpanBox(Box):
-    """A staff block (`kind` "block", with its reason) or an imported busy time ("busy")."""
+    """A staff block (`kind` "block", with its reason), an imported busy time ("busy") or a
+    time a patient holds on the booking page ("hold", its label until when)."""
 
     kind: str
     label: str
@@ -96,6 +97,7 @@ class Span:
     start: datetime
     end: datetime
     label: str
+    kind: str = "busy"  # busy: imported (SPEC §12); hold: held on the booking page (§11)
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ def day_view(clinic: Clinic, day: date, now: datetime, *, picked: str = "",
             bookings=booking_boxes,
             staff_blocks=tuple(_span_box(f"c{ci}s{i}", "block", s, day, tz, first)
                                for i, s in enumerate(cal_spans)),
-            busy=tuple(_span_box(f"c{ci}x{i}", "busy", s, day, tz, first)
+            busy=tuple(_span_box(f"c{ci}x{i}", s.kind, s, day, tz, first)
                        for i, s in enumerate(busy_by_cal[cal.id])),
         ))
     local_now = now.astimezone(tz)

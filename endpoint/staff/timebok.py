@@ -1,6 +1,7 @@
 """What the timebok's pages read beside the day's bookings: staff blocks, imported busy
-times, conflicts, a returning patient, the free starts of a type and the waiting list,
-in the shapes the view models and templates take.
+times, the times patients hold on the booking page, conflicts, a returning patient, the
+free starts of a type and the waiting list, in the shapes the view models and templates
+take.
 
 Staff blocks, conflicts and patients come from the staff services and their
 storage; imported busy times (SPEC §12) from calendar sync's tables; the waiting
@@ -16,14 +17,19 @@ from booking import Busy, Clinic
 from booking.restrictions import calendar_day_slots, zone
 from common.words.conflicts import reason_words
 from common.words.dates import long_date
-from common.words.staff import sync_warning
+from common.words.staff import held_until, sync_warning
 from endpoint.services import waitlist
 from endpoint.services.conflicts import clinic_conflicts
 from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
 from endpoint.storage.db import from_db
 from endpoint.storage.queries import busy_between
 from endpoint.storage.sync import busy_times, health
-from endpoint.storage.timebok import blocks_between, bookings_of_patient_key, patient_counts
+from endpoint.storage.timebok import (
+    blocks_between,
+    bookings_of_patient_key,
+    holds_between,
+    patient_counts,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,10 @@ def day_extras(clinic: Clinic, day: date, now: datetime, days: int = 1
              for b in blocks_between(clinic, day, last)]
     busy = [Span("", t.calendar, t.start, t.end, t.source)
             for t in busy_times(clinic, day, last)]
+    tz = zone(clinic.timezone)
+    busy += [Span("", h.calendar, h.start, h.end,
+                  held_until(f"{h.expires_at.astimezone(tz):%H:%M}"), "hold")
+             for h in holds_between(clinic, day, last, now)]
     return spans, busy, conflict_reasons(clinic, now)
 
 

@@ -9,6 +9,7 @@ functions only read (and append to the logs).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from peewee import fn
@@ -17,6 +18,7 @@ from booking import Clinic
 from endpoint.storage.db import (
     Booking,
     BookingLog,
+    Hold,
     PatientSearch,
     PatientToken,
     StaffBlock,
@@ -55,6 +57,26 @@ def blocks_between(clinic: Clinic, first: date, last: date) -> list[StaffBlock]:
     return list(StaffBlock.select().where(
         (StaffBlock.clinic == clinic.slug) & (StaffBlock.start < to_db(hi))
         & (StaffBlock.end > to_db(lo))).order_by(StaffBlock.start))
+
+
+@dataclass(frozen=True)
+class HeldTime:
+    """A time a patient holds on the booking page (aware times; no token, no address)."""
+
+    calendar: str
+    start: datetime
+    end: datetime
+    expires_at: datetime
+
+
+def holds_between(clinic: Clinic, first: date, last: date, now: datetime) -> list[HeldTime]:
+    """The clinic's unexpired holds that overlap the days first..last, by start."""
+    lo, hi = day_bounds(clinic, first, last)
+    rows = Hold.select(Hold.calendar, Hold.start, Hold.end, Hold.expires_at).where(
+        (Hold.clinic == clinic.slug) & (Hold.start < to_db(hi)) & (Hold.end > to_db(lo))
+        & (Hold.expires_at > to_db(now))).order_by(Hold.start)
+    return [HeldTime(h.calendar, from_db(h.start), from_db(h.end), from_db(h.expires_at))
+            for h in rows]
 
 
 def future_blocks(clinic: Clinic, now: datetime) -> list[StaffBlock]:
@@ -120,7 +142,7 @@ def index_patient(clinic: str, key: str, tokens: set[str]) -> None:
          .on_conflict_ignore().execute())
 
 
-def patients_by_tokens(clinic: Clinic, tokens: set[str], limit: int) -> list[str]:
+def patients_by_tokens(clinic: Clinic, tokens: set[str]) -> list[str]:
     """Keys of patients that have every token. The rows come through the index on (clinic,
     token) and are counted here: a GROUP BY in SQL let SQLite walk the index on patient
     keys instead, the clinic's every token."""
@@ -132,7 +154,25 @@ def patients_by_tokens(clinic: Clinic, tokens: set[str], limit: int) -> list[str
     found: dict[str, set[str]] = {}
     for token, key in db.execute_sql(sql, [clinic.slug, *sorted(tokens)]):
         found.setdefault(key, set()).add(token)
-    return [key for key, have in found.items() if len(have) == len(tokens)][:limit]
+    return [key for key, have in found.items() if len(have) == len(tokens)]
+
+
+NEWEST_BATCH = 500  # keys per query: well under SQLite's limit of bound parameters
+
+
+def newest_first(clinic: Clinic, keys: list[str]) -> list[str]:
+    """`keys` ordered by when each patient's newest booking was made, newest first (a
+    common name prefix matches thousands: the 20 shown are the 20 booked most recently)."""
+    newest: dict[str, tuple[object, int]] = {}
+    for at in range(0, len(keys), NEWEST_BATCH):
+        chunk = keys[at:at + NEWEST_BATCH]
+        placeholders = ", ".join("?" for _ in chunk)
+        sql = raw_sql("SELECT patient_key, MAX(created_at), MAX(id) FROM booking "
+                      f"WHERE clinic = ? AND patient_key IN ({placeholders}) "
+                      "GROUP BY patient_key")
+        for key, created, last_id in db.execute_sql(sql, [clinic.slug, *chunk]):
+            newest[key] = (str(created), int(last_id))
+    return sorted((k for k in keys if k in newest), key=lambda k: newest[k], reverse=True)
 
 
 def unindexed_patients(limit: int) -> list[Booking]:

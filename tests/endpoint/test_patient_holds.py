@@ -178,3 +178,23 @@ def test_a_staff_block_over_a_held_time_ends_the_hold(client, clock, database_ur
                          "staff:kari", clock.now())
     assert rows(database_url, "SELECT id FROM hold") == []
     problem(book(client, hold_token=token), 409, "hold_invalid")
+
+
+def test_the_staff_day_shows_a_held_time_until_it_expires(client, clock, database_url):
+    # the receptionist must see why the 09:00 they would give the caller is not free
+    from staff_api_support import PASSWORD, add_staff
+    from support import staff_login
+
+    add_staff(database_url, SLUG)
+    assert staff_login(client, SLUG, "kari", PASSWORD).status_code == 303
+    page = f"/staff/{SLUG}/calendar?date={DAY}"
+    held(client)
+    html = client.get(page).get_data(as_text=True)
+    free_nine = f"calendar=a&date={DAY}&time=09:00&"
+    assert free_nine not in html  # not offered as free while held
+    assert "09:00–10:00</span> Pasient bestiller nå, holdt på nett til 07:05" in html
+    listed = client.get(page + "&view=list").get_data(as_text=True)
+    assert "09:00–10:00</span> Pasient bestiller nå, holdt på nett til 07:05" in listed
+    clock.advance(minutes=5)
+    html = client.get(page).get_data(as_text=True)
+    assert "Pasient bestiller nå, holdt" not in html and free_nine in html

@@ -495,6 +495,17 @@ def test_patient_search_by_national_id_name_and_phone(client, database_url):
     assert fnr(0) not in str(logged)
 
 
+def test_a_common_name_shows_the_twenty_patients_booked_last(client):
+    # 100 patients named Kari, booked one after another (five days of the vikar's
+    # 08:00-16:00 in 20-minute times): the search shows 20, and they are the last 20
+    for n in range(100):
+        day, slot = DAY + timedelta(days=n // 24), n % 24
+        booked(client, iso(day, 8 + slot // 3, 20 * (slot % 3)), calendar="vikar",
+               patient=patient(n, last_name=f"N{n:03d}"))
+    found = search(client, "kari").get_json()["patients"]
+    assert [p["last_name"] for p in found] == [f"N{n:03d}" for n in range(99, 79, -1)]
+
+
 def test_patient_search_errors(client):
     assert field_codes(search(client, "K")) == {("q", "query_short")}
     assert field_codes(client.get(f"{API}/patients", headers=STAFF)) == {("q", "required")}
