@@ -219,9 +219,12 @@ SCHEMAS = {
                         "type": "object", "required": ["start", "end", "source"],
                         "properties": {"start": DATETIME, "end": DATETIME,
                                        "source": {"type": "string", "description":
-                                                  "booking, staff_block, or the name of the "
-                                                  "calendar-sync source of an imported busy "
-                                                  "time (SPEC §12)"}}}},
+                                                  "booking, staff_block, hold (a time a "
+                                                  "patient holds, SPEC §11), or the name of "
+                                                  "the calendar-sync source of an imported "
+                                                  "busy time (SPEC §12)"},
+                                       "until": {**DATETIME, "description":
+                                                 "a hold's end (only with source hold)"}}}},
                 }}},
         }},
     "BookingLog": {"type": "object", "required": ["entries"], "properties": {

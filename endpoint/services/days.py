@@ -1,5 +1,6 @@
 """A clinic's day as staff work it (SPEC §10 `GET …/day`): per calendar the schedule's
-blocks, the bookings, the staff blocks, and which bookings no longer fit.
+blocks, the bookings, the staff blocks, imported busy times, the times patients hold, and
+which bookings no longer fit.
 
 Reads only; the view turns it into JSON. The blocks come from the core's
 schedule (`booking.schedule.blocks_on`) and the fit from `booking.fit`, the
@@ -20,7 +21,7 @@ from endpoint.services.conflicts import placed, staff_busy
 from endpoint.storage.db import Booking, StaffBlock, from_db
 from endpoint.storage.queries import bookings_between
 from endpoint.storage.sync import BusyTime, busy_times
-from endpoint.storage.timebok import blocks_between
+from endpoint.storage.timebok import HeldTime, blocks_between, holds_between
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class CalendarDay:
     staff_blocks: tuple[StaffBlock, ...]
     conflicts: dict[str, str]  # booking id -> why it no longer fits (future ones)
     busy: tuple[BusyTime, ...] = ()  # imported busy times (SPEC §12)
+    holds: tuple[HeldTime, ...] = ()  # times patients hold on the booking page (SPEC §11)
 
 
 def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
@@ -40,6 +42,7 @@ def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
     blocks = blocks_between(clinic, day, day)
     busy = staff_busy(blocks)
     imported = busy_times(clinic, day, day)
+    held = holds_between(clinic, day, day, now)
     imported_busy = {cal: Busy([(t.start, t.end) for t in imported if t.calendar == cal])
                      for cal in {t.calendar for t in imported}}
     holidays = clinic.online.closed_on_public_holidays
@@ -57,7 +60,8 @@ def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
             cal, closed_reason(cal, day, closed_on_public_holidays=holidays),
             blocks_on(cal, day, closed_on_public_holidays=holidays), mine,
             tuple(b for b in blocks if b.calendar == cal.id), conflicts,
-            tuple(t for t in imported if t.calendar == cal.id)))
+            tuple(t for t in imported if t.calendar == cal.id),
+            tuple(h for h in held if h.calendar == cal.id)))
     return out
 
 

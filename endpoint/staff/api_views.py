@@ -51,7 +51,7 @@ def _block_times(clinic: Clinic, day: date, block: Block) -> tuple[str, str]:
 
 def day_json(clinic: Clinic, day: date, calendars: list[CalendarDay]) -> dict[str, Any]:
     """`GET …/day`: per calendar its schedule's blocks, bookings, staff blocks and what is
-    busy (bookings, staff blocks and imported busy times: what hides a slot)."""
+    busy (bookings, staff blocks, imported busy times and holds: what hides a slot)."""
     out = []
     for c in calendars:
         busy = [{"start": _iso(clinic, b.start), "end": _iso(clinic, b.end),
@@ -62,6 +62,12 @@ def day_json(clinic: Clinic, day: date, calendars: list[CalendarDay]) -> dict[st
         busy += [{"start": t.start.astimezone(zone(clinic.timezone)).isoformat(),
                   "end": t.end.astimezone(zone(clinic.timezone)).isoformat(),
                   "source": t.source} for t in c.busy]
+        # a time a patient holds while filling in the form (SPEC §11): no name yet
+        busy += [{"start": h.start.astimezone(zone(clinic.timezone)).isoformat(),
+                  "end": h.end.astimezone(zone(clinic.timezone)).isoformat(),
+                  "source": "hold",
+                  "until": h.expires_at.astimezone(zone(clinic.timezone)).isoformat()}
+                 for h in c.holds]
         busy.sort(key=lambda item: (item["start"], item["end"]))
         out.append({
             "id": c.calendar.id, "name": c.calendar.name, "online": c.calendar.online,

@@ -193,6 +193,11 @@ def test_the_staff_day_shows_a_held_time_until_it_expires(client, clock, databas
     free_nine = f"calendar=a&date={DAY}&time=09:00&"
     assert free_nine not in html  # not offered as free while held
     assert "09:00–10:00</span> Pasient bestiller nå, holdt på nett til 07:05" in html
+    from staff_api_support import bearer
+    day = client.get(f"/api/v1/staff/{SLUG}/day?date={DAY}", headers=bearer("kari")).get_json()
+    busy_a = next(c["busy"] for c in day["calendars"] if c["id"] == "a")
+    assert busy_a == [{"start": "2026-12-03T09:00:00+01:00", "end": "2026-12-03T10:00:00+01:00",
+                       "source": "hold", "until": "2026-12-01T07:05:00+01:00"}]
     listed = client.get(page + "&view=list").get_data(as_text=True)
     assert "09:00–10:00</span> Pasient bestiller nå, holdt på nett til 07:05" in listed
     clock.advance(minutes=5)
