@@ -158,3 +158,51 @@ def test_wrong_credentials_are_the_source_s_error(synced, dav_server, monkeypatc
     (error,), = rows(state.settings.database_url, "SELECT last_error FROM sync_source")
     assert error.startswith("unauthorized")
     assert _slots(app.test_client()) == []  # never synced: closed
+
+
+def test_a_caldav_server_that_redirects_is_refused_and_the_target_never_asked(
+        make_app, content_dir, sqlite_url, monkeypatch):
+    # a collection URL that answers every request with a redirect to another host: the
+    # client must not follow it (the credentials would go along), and the calendar stays
+    # closed; no CalDAV server needed, so this runs once, not per server
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[tuple[str, str]] = []  # (server, method)
+
+    def serve(name: str, location: str = "") -> ThreadingHTTPServer:
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def answer(self) -> None:
+                asked.append((name, self.command))
+                self.send_response(301 if location else 207)
+                if location:
+                    self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_PROPFIND = do_REPORT = do_OPTIONS = answer  # noqa: N815
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    target = serve("target")
+    moved = serve("moved", f"http://localhost:{target.server_address[1]}/cal/")
+    try:
+        monkeypatch.setenv(ENV, PASSWORD)
+        url = f"http://127.0.0.1:{moved.server_address[1]}/cal/"
+        write_clinic(content_dir, "timebok", synced_clinic(
+            f"{{caldav: '{url}', name: Jobb, username: {USER}, password_env: {ENV}}}"))
+        app = make_app(database_url=sqlite_url)
+        assert _refresh(app.extensions["ledig"])["failed"] == 1
+        (error,), = rows(sqlite_url, "SELECT last_error FROM sync_source")
+        assert error.startswith("redirect_refused")
+        assert asked and {server for server, _ in asked} == {"moved"}
+        assert _slots(app.test_client()) == []  # never synced: closed
+    finally:
+        for server in (moved, target):
+            server.shutdown()
+            server.server_close()
