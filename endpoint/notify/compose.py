@@ -13,11 +13,13 @@ What a booking queues, per its appointment type:
 * for each channel in `notify` (`email` when the patient gave an address,
   `sms` to the E.164 mobile): a confirmation, and a reminder due
   `reminder_hours` before the start if that moment is still ahead;
-* the type's `dialog`, as its own message: by email when the type notifies by
-  email and the patient gave an address, else by SMS when it notifies by
-  SMS; a type whose `notify` is empty sends no dialog (only listed channels
-  send). A template that fails to render becomes a `failed` row with the
-  reason in `last_error`; the booking goes through regardless.
+* the type's `dialog`: by email when the type notifies by email and the
+  patient gave an address — then inside the confirmation mail, under the
+  clinic's heading, since both go to the same address at once — else by SMS,
+  as its own message, when it notifies by SMS; a type whose `notify` is empty
+  sends no dialog (only listed channels send). A template that fails to
+  render becomes a `failed` dialog row with the reason in `last_error`; the
+  booking and its confirmation go through regardless.
 
 A cancellation cancels the booking's pending reminders and queues a
 cancellation on each channel, the mail with an `.ics` `METHOD:CANCEL` for the
@@ -77,7 +79,21 @@ def booked_messages(clinic: Clinic, booking: Booking, now: datetime,
         rows.append(_standard(clinic, booking, "confirmation", channel, facts, now, now))
     rows += _reminders(clinic, kind, booking, facts, now)
     if told and kind.dialog and (row := _dialog(clinic, kind, booking, now, told)):
-        rows.append(row)
+        rows = _with_dialog(rows, row, clinic)
+    return rows
+
+
+def _with_dialog(rows: list[dict], dialog: dict, clinic: Clinic) -> list[dict]:
+    """The dialog as its own message, or inside the confirmation when both are mails to the
+    same address (one e-mail, not two at once); a dialog that failed stays its own row."""
+    same = next((r for r in rows if r["kind"] == "confirmation" and r["channel"] == "email"
+                 and dialog["channel"] == "email" and r["recipient"] == dialog["recipient"]),
+                None)
+    if same is None or dialog.get("status") == "failed":
+        return [*rows, dialog]
+    heading = messages.dialog_subject(clinic.language, clinic.name)
+    # no "-- " line: mail programs take what follows it for a signature and fold it away
+    same["body"] = f"{same['body'].rstrip()}\n\n{heading}:\n\n{dialog['body'].strip()}\n"
     return rows
 
 
