@@ -120,7 +120,7 @@ def _headers(response: Response) -> Response:
         response.headers["Pragma"] = "no-cache"
     extra = f" {g.style_hash}" if g.get("style_hash") else ""
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src 'self'{extra}; img-src 'self'; form-action 'self'; "
+        f"default-src 'none'; style-src 'self'{extra}; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'")
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
