@@ -359,3 +359,33 @@ def test_the_report_urls_command(monkeypatch, capsys, tmp_path):
     assert f"/api/v1/sms-reports/linkmobility/{LINK_TOKEN}\n" in capsys.readouterr().out
     monkeypatch.delenv("LEDIG_SMS_REPORT_URL")
     assert main(["sms-report-urls"]) == 1
+
+
+def test_a_version_10_database_migrates_and_keeps_its_messages(database_url):
+    from support import TEST_DATA_KEY
+
+    from endpoint.storage import crypto, migrations
+    from endpoint.storage.db import SchemaVersion
+
+    keyring = crypto.Keyring.from_text(TEST_DATA_KEY)
+    migrations.open_and_migrate(database_url, keyring)
+    with db.connection_context():  # back to version 10: an outbox without the v11 columns
+        for column in ("provider_id", "reported_at"):
+            db.execute_sql(f"ALTER TABLE outbox DROP COLUMN {column}")
+        SchemaVersion.delete().where(SchemaVersion.version == 11).execute()
+        sealed = Outbox.recipient.db_value(PHONE)
+        db.execute_sql("INSERT INTO outbox (clinic, kind, channel, recipient, subject, body, "
+                       "attachment, sender, due_at, status, attempts, last_error, claimed_by, "
+                       "created_at) VALUES ('varsel', 'confirmation', 'sms', %s, '', '', '', "
+                       "'', '2026-12-01 06:00:00', 'sent', 1, '', '', '2026-12-01 06:00:00')"
+                       .replace("%s", "?" if "sqlite" in database_url else "%s"), (sealed,))
+    migrations.reset()
+    assert migrations.migrate() == migrations.SCHEMA_VERSION == 11
+    with db.connection_context():
+        assert {"provider_id", "reported_at"} <= {c.name for c in db.get_columns("outbox")}
+        [kept] = Outbox.select()
+        assert (kept.status, kept.recipient, kept.provider_id, kept.reported_at) == (
+            "sent", PHONE, "", None)
+        assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] \
+            == list(range(1, 12))
+    assert migrations.migrate() == 11  # and again: nothing to do
