@@ -67,13 +67,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_sms_report_urls(args: argparse.Namespace) -> int:
     settings = from_args(args)
     outbox.check_senders(settings)
-    if not settings.sms_report_url:
+    base = settings.sms_report_url
+    if not base:
         print("error: set LEDIG_SMS_REPORT_URL to the endpoint's public address (the one the "
               "SMS provider can reach) first", file=sys.stderr)
         return 1
     settings = ensure_secret_key(settings)
-    said = reports.report_address(settings.sms_url or "", settings.sms_report_url,
-                                  settings.secret_key)
+    said = reports.report_address(settings.sms_url or "", base, settings.secret_key)
     print(said)
     return 0
 

@@ -170,7 +170,7 @@ def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
         return "retry"
     # a delivery report may have come between the send and this mark: it stays
     reported = Outbox.status.in_(REPORTED)
-    sent = dict(status=Case(None, [(reported, Outbox.status)], "sent"),
+    sent: dict[str, object] = dict(status=Case(None, [(reported, Outbox.status)], "sent"),
                 last_error=Case(None, [(reported, Outbox.last_error)],
                                 Outbox.last_error.db_value("")))  # sealed, like any value
     if isinstance(said, str) and said:

@@ -168,11 +168,12 @@ class LinkMobility(Provider):
         self.platform, self.partner, self.gate = platform, partner, gate
 
     def request(self, msg: Outgoing, sender: str) -> Request:
-        payload = {"source": sender,
-                   "sourceTON": "MSISDN" if sender.startswith("+") else "ALPHANUMERIC",
-                   "destination": msg.recipient, "userData": msg.body,
-                   "platformId": self.platform, "platformPartnerId": self.partner,
-                   "refId": f"ledig-outbox-{msg.id}", "useDeliveryReport": bool(self.gate)}
+        payload: dict[str, object] = {
+            "source": sender,
+            "sourceTON": "MSISDN" if sender.startswith("+") else "ALPHANUMERIC",
+            "destination": msg.recipient, "userData": msg.body,
+            "platformId": self.platform, "platformPartnerId": self.partner,
+            "refId": f"ledig-outbox-{msg.id}", "useDeliveryReport": bool(self.gate)}
         if self.gate:  # the gate LINK Mobility set up to post reports to ledig's address
             payload["deliveryReportGates"] = [self.gate]
         return Request(self.url, {"Content-Type": "application/json", "Accept":
