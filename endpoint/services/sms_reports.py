@@ -31,10 +31,15 @@ SMS_UNDELIVERED = "sms_undelivered"
 
 UNKNOWN, UNCHANGED = "unknown", "unchanged"
 
+#: the largest outbox id (an INTEGER column)
+MAX_ID = 2**31 - 1
+
 
 def apply(report: Report, provider: str, now: datetime) -> str:
     """Record `report` of `provider` (its name, the actor in the log); what it did:
     `unknown`, `unchanged`, `delivered` or `undelivered`."""
+    if not 0 < report.outbox_id <= MAX_ID:  # no such row can exist
+        return UNKNOWN
     with write_transaction():
         row = Outbox.get_or_none((Outbox.id == report.outbox_id) & (Outbox.channel == "sms"))
         if row is None or row.status not in RANK:  # failed or cancelled: never sent

@@ -182,6 +182,7 @@ def test_a_report_moves_the_message_forward_once(make_app, varsel, providers, cl
     assert (row.status, row.provider_id, row.reported_at) == ("sent", provider_id, None)
     client = app.test_client()
 
+    assert delivered(client, 2**40).status_code == 404  # no such row, on either database
     assert delivered(client, row.id).status_code == 200
     after = row_of(row.id)
     assert after.status == "delivered" and after.reported_at is not None
