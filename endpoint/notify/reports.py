@@ -107,8 +107,8 @@ def twilio_signature(auth_token: str, url: str, params: Mapping[str, str]) -> st
 def _clean(text: object) -> str:
     """A provider's words about an error, short, without any run of digits that could be
     a phone number."""
-    words = re.sub(r"\+?\d[\d ]{5,}\d", "…", str(text or ""))
-    return SAFE_TEXT.sub("", words)[:120].strip()
+    words = SAFE_TEXT.sub("", re.sub(r"\+?\d[\d ]{5,}\d", "", str(text or "")))
+    return re.sub(r"\s+", " ", words)[:120].strip()
 
 
 def twilio(form: Mapping[str, str], outbox_id: int) -> Report:
