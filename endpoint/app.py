@@ -14,7 +14,9 @@ from endpoint import state as app_state
 from endpoint.api.me import bp as me_bp
 from endpoint.api.openapi import bp as openapi_bp
 from endpoint.api.routes import bp as api_bp
+from endpoint.api.sms_reports import bp as sms_reports_bp
 from endpoint.clock import SYSTEM, Clock
+from endpoint.notify.providers import REPORTS_PATH
 from endpoint.patient.routes import bp as patient_bp
 from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
@@ -81,6 +83,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.register_blueprint(openapi_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(staff_api_bp)
+    app.register_blueprint(sms_reports_bp)
 
     @app.before_request
     def _open():
@@ -99,8 +102,10 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
             raise _unavailable() from exc
         # staff API calls are authenticated (failed logins are limited on their own), so a
         # busy reception desk is not throttled like anonymous traffic from its address
+        # nor are an SMS provider's signed delivery reports, which come in bursts from a few
+        # addresses after a round of reminders
         if request.method in ("POST", "PATCH", "DELETE") and request.path.startswith("/api/") \
-                and not request.path.startswith(STAFF_API):
+                and not request.path.startswith((STAFF_API, REPORTS_PATH)):
             _limit(state)
         elif request.path.startswith("/patient/"):  # each login start stores an attempt
             _limit(state)

@@ -1,5 +1,5 @@
-"""The `endpoint` command: serve, outbox, sync, staff-user, purge, patient, rotate-data-key
-(SPEC §1, §12).
+"""The `endpoint` command: serve, outbox, sync, staff-user, purge, patient, rotate-data-key,
+sms-report-urls (SPEC §1, §12).
 
 Every command is registered here; each handler turns its flags into
 `Settings` (`settings.from_args`), opens what it needs and calls the module
@@ -25,7 +25,7 @@ from booking.addresses import preview_url
 from booking.config import SLUG_RE
 from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from endpoint.clock import SYSTEM
-from endpoint.notify import outbox
+from endpoint.notify import outbox, reports
 from endpoint.registry import Registry
 from endpoint.server import serve
 from endpoint.services import access, patient_rights, patients
@@ -59,6 +59,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     serve(settings, host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+# -- SMS delivery reports ----------------------------------------------------------------------
+
+def cmd_sms_report_urls(args: argparse.Namespace) -> int:
+    settings = from_args(args)
+    outbox.check_senders(settings)
+    base = settings.sms_report_url
+    if not base:
+        print("error: set LEDIG_SMS_REPORT_URL to the endpoint's public address (the one the "
+              "SMS provider can reach) first", file=sys.stderr)
+        return 1
+    settings = ensure_secret_key(settings)
+    said = reports.report_address(settings.sms_url or "", base, settings.secret_key)
+    print(said)
     return 0
 
 
@@ -350,6 +366,10 @@ def parser() -> argparse.ArgumentParser:
     _database_flag(o)
     o.add_argument("--interval", type=float, help="seconds between rounds (default 5)")
     o.set_defaults(func=cmd_outbox)
+
+    m = sub.add_parser("sms-report-urls", help="print the address the SMS provider of "
+                                               "LEDIG_SMS_URL is to send delivery reports to")
+    m.set_defaults(func=cmd_sms_report_urls)
 
     y = sub.add_parser("sync", help="read the calendars' busy sources into the database "
                                     "(also runs inside serve)")

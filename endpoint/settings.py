@@ -30,6 +30,9 @@ class Settings:
     smtp_url: str | None = None
     sms_url: str | None = None
     sms_from: str = "ledig"
+    #: the endpoint's public address, where SMS providers send delivery reports
+    #: (`/api/v1/sms-reports/…`); None: Twilio is not asked for reports
+    sms_report_url: str | None = None
     content: Path = Path("content")
     site: Path | None = None
     #: a local preview's address (`serve --preview-url`): every clinic's pages and API there
@@ -82,6 +85,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("LEDIG_SMTP_URL") or None,
         sms_url=env.get("LEDIG_SMS_URL") or None,
         sms_from=env.get("LEDIG_SMS_FROM"),
+        sms_report_url=env.get("LEDIG_SMS_REPORT_URL") or None,
         content=Path(env["LEDIG_CONTENT"]) if env.get("LEDIG_CONTENT") else None,
         var=var,
         rate_limit=env.get("LEDIG_RATE_LIMIT"),

@@ -53,6 +53,8 @@ ACTIONS: Mapping[str, str] = {
     "cancelled": "Avbestilt",
     "national_id_revealed": "Fødselsnummeret vist",
     "blocked": "Tiden ble blokkert",
+    "sms_delivered": "SMS levert",
+    "sms_undelivered": "SMS ikke levert",
 }
 
 ATTENDANCE: Mapping[str, str] = {"arrived": "Møtt", "no_show": "Ikke møtt", "": "Ikke registrert"}
@@ -109,3 +111,65 @@ WHOLE_DAY = "hele dagen"
 def held_until(until: str) -> str:
     """A time a patient holds on the booking page (SPEC §11), as the day and week say it."""
     return f"holdt på nett til {until}"
+
+
+#: an SMS provider's delivery report in a booking's log (docs/notifications.md), by
+#: language; the staff pages read bokmål ("nb"), like everything else in this table
+SMS_KINDS: Mapping[str, Mapping[str, str]] = {
+    "nb": {"confirmation": "bekreftelsen", "reminder": "påminnelsen",
+           "moved": "beskjeden om ny tid", "cancellation": "avbestillingen",
+           "dialog": "meldingen fra klinikken"},
+    "nn": {"confirmation": "stadfestinga", "reminder": "påminninga",
+           "moved": "beskjeden om ny tid", "cancellation": "avbestillinga",
+           "dialog": "meldinga frå klinikken"},
+    "en": {"confirmation": "confirmation", "reminder": "reminder",
+           "moved": "message about the new time", "cancellation": "cancellation",
+           "dialog": "clinic's message"},
+}
+
+#: why the provider could not deliver it, by the reason code of `endpoint.notify.reports`
+DELIVERY_REASONS: Mapping[str, Mapping[str, str]] = {
+    "nb": {"unknown_number": "nummeret finnes ikke",
+           "unreachable": "telefonen var ikke å nå",
+           "blocked": "mottakeren eller operatøren blokkerer meldinger",
+           "refused": "operatøren avviste meldingen",
+           "other": "ukjent grunn"},
+    "nn": {"unknown_number": "nummeret finst ikkje",
+           "unreachable": "telefonen var ikkje å nå",
+           "blocked": "mottakaren eller operatøren blokkerer meldingar",
+           "refused": "operatøren avviste meldinga",
+           "other": "ukjend grunn"},
+    "en": {"unknown_number": "the number does not exist",
+           "unreachable": "the phone could not be reached",
+           "blocked": "the recipient or their operator blocks messages",
+           "refused": "the operator refused the message",
+           "other": "reason unknown"},
+}
+
+SMS_REPORT: Mapping[str, Mapping[str, str]] = {
+    "nb": {"delivered": "SMS med {kind} er levert",
+           "undelivered": "SMS med {kind} ble ikke levert ({reason}{code}). Den sendes ikke "
+                          "på nytt: ring pasienten",
+           "code": "; feilkode {code}"},
+    "nn": {"delivered": "SMS med {kind} er levert",
+           "undelivered": "SMS med {kind} vart ikkje levert ({reason}{code}). Ho blir ikkje "
+                          "send på nytt: ring pasienten",
+           "code": "; feilkode {code}"},
+    "en": {"delivered": "The SMS with the {kind} was delivered",
+           "undelivered": "The SMS with the {kind} was not delivered ({reason}{code}). It "
+                          "is not sent again: call the patient",
+           "code": "; error code {code}"},
+}
+
+
+def sms_report(status: str, kind: str, reason: str = "", code: str = "",
+               language: str = "nb") -> str:
+    """A delivery report's line in the log: "SMS med bekreftelsen ble ikke levert
+    (nummeret finnes ikke; feilkode 30005). …"."""
+    words = SMS_REPORT[language]
+    what = SMS_KINDS[language].get(kind, SMS_KINDS[language]["dialog"])
+    if status == "delivered":
+        return words["delivered"].format(kind=what)
+    why = DELIVERY_REASONS[language].get(reason, DELIVERY_REASONS[language]["other"])
+    return words["undelivered"].format(kind=what, reason=why,
+                                       code=words["code"].format(code=code) if code else "")

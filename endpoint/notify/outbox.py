@@ -7,7 +7,9 @@ one `UPDATE … WHERE claimed_until < now` inside a `BEGIN IMMEDIATE`
 transaction. Each claimed row is then delivered outside any transaction and
 marked:
 
-* delivered → `sent`, with `sent_at`;
+* delivered → `sent`, with `sent_at` (and an SMS provider's id of the message, which
+  its delivery report names: `services/sms_reports.py` then makes it `delivered` or
+  `undelivered`; a report that came before this mark is kept);
 * a transient failure (server down, timeout, 4xx SMTP, 5xx gateway) → stays
   `pending`, due again after a back-off of 30 s doubling per attempt up to
   1 h, for as long as it takes: a message is never dropped;
@@ -31,6 +33,8 @@ import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 
+from peewee import Case
+
 from endpoint.clock import SYSTEM, Clock
 from endpoint.notify import calendar_push
 from endpoint.notify.calendar_push import CalDavPusher
@@ -49,6 +53,9 @@ from endpoint.storage.db import (
 )
 
 log = logging.getLogger("ledig.outbox")
+
+#: the statuses a provider's delivery report sets (endpoint/services/sms_reports.py)
+REPORTED = ("delivered", "undelivered")
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
@@ -100,7 +107,8 @@ def run_once(settings: Settings, clock: Clock = SYSTEM, *, worker: str | None = 
         db.connect()
     senders: dict[str, Mailer | SmsSender | CalDavPusher] = {
         "email": Mailer(settings.smtp_url, settings.var, clock),
-        "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock),
+        "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock,
+                         reports=settings.sms_report_url),
         calendar_push.CHANNEL: CalDavPusher()}
     outcomes: Counter = Counter()
     try:
@@ -138,7 +146,7 @@ def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
         sender = senders.get(row.channel)
         if sender is None:
             raise DeliveryError(f"no channel '{row.channel}'")
-        sender.send(message)
+        said = sender.send(message)
     except DeliveryError as exc:
         attempts = row.attempts + 1
         if exc.permanent:
@@ -160,8 +168,14 @@ def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
                 due_at=to_db(now + backoff(attempts)))
         log.exception("outbox %d (%s by %s): unexpected error", row.id, row.kind, row.channel)
         return "retry"
-    _finish(row, claimant, status="sent", attempts=row.attempts + 1, last_error="",
-            sent_at=to_db(now))
+    # a delivery report may have come between the send and this mark: it stays
+    reported = Outbox.status.in_(REPORTED)
+    sent: dict[str, object] = dict(status=Case(None, [(reported, Outbox.status)], "sent"),
+                last_error=Case(None, [(reported, Outbox.last_error)],
+                                Outbox.last_error.db_value("")))  # sealed, like any value
+    if isinstance(said, str) and said:
+        sent["provider_id"] = said
+    _finish(row, claimant, attempts=row.attempts + 1, sent_at=to_db(now), **sent)
     log.info("outbox %d: %s by %s sent", row.id, row.kind, row.channel)
     return "sent"
 
@@ -236,5 +250,9 @@ def check_senders(settings: Settings) -> None:
     try:
         Mailer(settings.smtp_url, settings.var)
         SmsSender(settings.sms_url, settings.sms_from, settings.var)
+        if settings.sms_report_url and not settings.sms_report_url.startswith(
+                ("https://", "http://")):
+            raise ValueError("LEDIG_SMS_REPORT_URL must be the endpoint's public http(s) "
+                             f"address (got '{settings.sms_report_url}')")
     except ValueError as exc:
         raise SettingsError(str(exc)) from exc

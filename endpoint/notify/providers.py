@@ -15,10 +15,16 @@ which never appear in a log line or an error:
   basic auth.
 
 `sveve+http://…`, `linkmobility+http://…` and `twilio+http://…` speak the same
-over plain http (a local test server). Every provider's answer becomes sent, a
+over plain http (a local test server). Every provider's answer becomes sent (with the
+provider's id of the message, which its delivery report names), a
 `PermanentError` (the message will never be accepted as it is: a wrong credential,
 a refused number or sender) or a transient `DeliveryError` (5xx, 429, timeouts:
 retried), whatever HTTP status carries it — Sveve reports errors with HTTP 200.
+
+Delivery reports (`endpoint.notify.reports`): Twilio is given a `StatusCallback`
+per message when `LEDIG_SMS_REPORT_URL` is set; Sveve gets `ref=ledig-outbox-<id>`
+and reports to the address configured on the account; LINK Mobility gets `refId`
+and, with `gate=ID` in `LEDIG_SMS_URL`, `deliveryReportGates: [ID]`.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 from booking.sms import valid_sms_sender
 from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError
+
+#: where the providers' delivery reports arrive (`endpoint.api.sms_reports`)
+REPORTS_PATH = "/api/v1/sms-reports"
 
 #: can an SMS carry this as its sender (alphanumeric ≤ 11, or an E.164 number)?
 valid_sender = valid_sms_sender
@@ -51,8 +60,9 @@ class Provider:
     def request(self, msg: Outgoing, sender: str) -> Request:
         raise NotImplementedError
 
-    def outcome(self, status: int, body: bytes) -> None:
-        """Return when the provider took the message; raise a `DeliveryError` otherwise."""
+    def outcome(self, status: int, body: bytes) -> str:
+        """The provider's id of the message ("" if it gives none) when it took the message;
+        a `DeliveryError` otherwise."""
         raise NotImplementedError
 
     def transient(self, status: int, detail: str) -> DeliveryError:
@@ -90,9 +100,9 @@ class JsonGateway(Provider):
         payload = {"to": msg.recipient, "from": sender, "text": msg.body}
         return Request(self.url, headers, json.dumps(payload, ensure_ascii=False).encode())
 
-    def outcome(self, status: int, body: bytes) -> None:
+    def outcome(self, status: int, body: bytes) -> str:
         if 200 <= status < 300:
-            return
+            return ""
         if status in (400, 422):
             raise PermanentError(f"{self.name} answered {status}: {_short(body)}")
         raise self.transient(status, _short(body))
@@ -114,11 +124,11 @@ class Sveve(Provider):
 
     def request(self, msg: Outgoing, sender: str) -> Request:
         form = {"user": self.user, "passwd": self.password, "to": msg.recipient,
-                "from": sender, "msg": msg.body, "f": "json"}
+                "from": sender, "msg": msg.body, "ref": f"ledig-outbox-{msg.id}", "f": "json"}
         return Request(self.url, {"Content-Type": "application/x-www-form-urlencoded",
                                   "Accept": "application/json"}, urlencode(form).encode())
 
-    def outcome(self, status: int, body: bytes) -> None:
+    def outcome(self, status: int, body: bytes) -> str:
         if status >= 500 or status == 429 or not 200 <= status < 300:
             raise self.transient(status, _short(body))
         answer = _json(body).get("response")
@@ -137,6 +147,8 @@ class Sveve(Provider):
             said = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
                              for e in errors) or "no message accepted"
             raise PermanentError(f"Sveve refused the number: {said}")
+        ids = answer.get("ids") or [""]
+        return str(ids[0] if isinstance(ids, list) else "")[:64]
 
 
 class LinkMobility(Provider):
@@ -150,21 +162,25 @@ class LinkMobility(Provider):
     SENT = {1000, 1001, 1005, 1007, 1008, 1011, 1012, 1013}
     TEMPORARY = {0, 1, 3, 4, 105}
 
-    def __init__(self, base: str, user: str, password: str, platform: str, partner: str):
+    def __init__(self, base: str, user: str, password: str, platform: str, partner: str,
+                 gate: str = ""):
         self.url, self.auth = base + "/sms/send", _basic(user, password)
-        self.platform, self.partner = platform, partner
+        self.platform, self.partner, self.gate = platform, partner, gate
 
     def request(self, msg: Outgoing, sender: str) -> Request:
-        payload = {"source": sender,
-                   "sourceTON": "MSISDN" if sender.startswith("+") else "ALPHANUMERIC",
-                   "destination": msg.recipient, "userData": msg.body,
-                   "platformId": self.platform, "platformPartnerId": self.partner,
-                   "refId": f"ledig-outbox-{msg.id}", "useDeliveryReport": False}
+        payload: dict[str, object] = {
+            "source": sender,
+            "sourceTON": "MSISDN" if sender.startswith("+") else "ALPHANUMERIC",
+            "destination": msg.recipient, "userData": msg.body,
+            "platformId": self.platform, "platformPartnerId": self.partner,
+            "refId": f"ledig-outbox-{msg.id}", "useDeliveryReport": bool(self.gate)}
+        if self.gate:  # the gate LINK Mobility set up to post reports to ledig's address
+            payload["deliveryReportGates"] = [self.gate]
         return Request(self.url, {"Content-Type": "application/json", "Accept":
                                   "application/json", "Authorization": self.auth},
                        json.dumps(payload, ensure_ascii=False).encode())
 
-    def outcome(self, status: int, body: bytes) -> None:
+    def outcome(self, status: int, body: bytes) -> str:
         answer = _json(body)
         said = str(answer.get("description") or _short(body))
         try:
@@ -175,7 +191,7 @@ class LinkMobility(Provider):
             raise PermanentError(f"LINK Mobility refused the credentials ({status}: {said}); "
                                  "check the user, password and platform ids in LEDIG_SMS_URL")
         if status == 204 or (status == 200 and (code in self.SENT or code == -1)):
-            return
+            return str(answer.get("messageId") or "")[:64]
         if status >= 500 or status == 429 or code in self.TEMPORARY:
             raise self.transient(status, f"{said} (resultCode {code})")
         raise PermanentError(f"LINK Mobility refused the message ({status}, resultCode "
@@ -191,20 +207,28 @@ class Twilio(Provider):
 
     name = "Twilio"
 
-    def __init__(self, base: str, account: str, token: str):
+    def __init__(self, base: str, account: str, token: str, reports: str = ""):
         self.url = f"{base}/2010-04-01/Accounts/{account}/Messages.json"
         self.auth = _basic(account, token)
+        self.token = token  # the key of the signature on Twilio's status callbacks
+        self.reports = reports.rstrip("/")
+
+    def status_callback(self, outbox_id: int) -> str:
+        """Where Twilio reports on a message: the outbox id, nothing about the patient."""
+        return f"{self.reports}{REPORTS_PATH}/twilio/{outbox_id}"
 
     def request(self, msg: Outgoing, sender: str) -> Request:
         form = {"To": msg.recipient, "From": sender, "Body": msg.body}
+        if self.reports:
+            form["StatusCallback"] = self.status_callback(msg.id)
         return Request(self.url, {"Content-Type": "application/x-www-form-urlencoded",
                                   "Accept": "application/json", "Authorization": self.auth},
                        urlencode(form).encode())
 
-    def outcome(self, status: int, body: bytes) -> None:
-        if 200 <= status < 300:
-            return
+    def outcome(self, status: int, body: bytes) -> str:
         answer = _json(body)
+        if 200 <= status < 300:
+            return str(answer.get("sid") or "")[:64]
         said = f"code {answer.get('code', '?')}: {answer.get('message') or _short(body)}"
         if status in (401, 403):
             raise PermanentError(f"Twilio refused the credentials ({status}, {said}); check "
@@ -214,8 +238,11 @@ class Twilio(Provider):
         raise PermanentError(f"Twilio refused the message ({status}, {said})")
 
 
-def provider(url: str) -> Provider:
-    """The provider an `LEDIG_SMS_URL` names; ValueError (without its secrets) if none."""
+def provider(url: str, reports: str = "") -> Provider:
+    """The provider an `LEDIG_SMS_URL` names; ValueError (without its secrets) if none.
+
+    `reports` is `LEDIG_SMS_REPORT_URL`, the endpoint's public address that Twilio is
+    told to report to ("": no reports asked for)."""
     parts = urlsplit(url)
     scheme, _, plain = parts.scheme.partition("+")
     if plain not in ("", "http"):
@@ -240,10 +267,10 @@ def provider(url: str) -> Provider:
               and query.get("platform_partner_id"),
               "user:password@host?platform_id=…&platform_partner_id=…")
         return LinkMobility(base, user, password, query["platform_id"],
-                            query["platform_partner_id"])
+                            query["platform_partner_id"], query.get("gate", ""))
     if scheme == "twilio":
         _need(scheme, user and password, "ACCOUNT_SID:AUTH_TOKEN@api.twilio.com")
-        return Twilio(base, user, password)
+        return Twilio(base, user, password, reports)
     raise ValueError("LEDIG_SMS_URL must be an http(s):// gateway or sveve://, "
                      f"linkmobility:// or twilio:// (got the scheme '{parts.scheme}')")
 

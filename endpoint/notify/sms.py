@@ -11,6 +11,9 @@ retried with back-off).
 The sender is the clinic's `sms_sender` when the message carries one that an SMS
 can carry (alphanumeric, at most 11 characters, or an E.164 number), else
 `LEDIG_SMS_FROM`.
+
+`send` returns the provider's id of the message, which the outbox keeps so that the
+provider's delivery report (`endpoint.notify.reports`) can be checked against it.
 """
 
 from __future__ import annotations
@@ -43,25 +46,26 @@ def gateway(url: str) -> tuple[str, str]:
 
 class SmsSender:
     def __init__(self, url: str | None, sender: str, var: Path, clock: Clock = SYSTEM,
-                 timeout: float = 10):
+                 timeout: float = 10, reports: str | None = None):
         self.sender = sender
         self.clock = clock
         self.folder = Path(var) / "sms"
         self.timeout = timeout
-        self.provider: Provider | None = provider(url) if url else None
+        self.provider: Provider | None = provider(url, reports or "") if url else None
 
     def sender_of(self, msg: Outgoing) -> str:
         """The clinic's sender when an SMS can carry it, else LEDIG_SMS_FROM."""
         return msg.sender if msg.sender and valid_sender(msg.sender) else self.sender
 
-    def send(self, msg: Outgoing) -> None:
+    def send(self, msg: Outgoing) -> str:
+        """Send one SMS; the provider's id of it ("" for files and the JSON gateway)."""
         sender = self.sender_of(msg)
         if self.provider is None:
             payload = {"to": msg.recipient, "from": sender, "text": msg.body}
             stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
             write_atomically(self.folder / f"{stamp}-{msg.id}-{msg.kind}.json",
                              json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-            return
+            return ""
         req = self.provider.request(msg, sender)
         request = urllib.request.Request(req.url, data=req.body, headers=req.headers,
                                          method="POST")
@@ -74,7 +78,7 @@ class SmsSender:
         except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections
             raise DeliveryError(f"{self.provider.name} unreachable: {exc}",
                                 channel_down=True) from exc
-        self.provider.outcome(status, body)
+        return self.provider.outcome(status, body)
 
     def close(self) -> None:
         pass

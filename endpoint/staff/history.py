@@ -75,6 +75,9 @@ def describe(clinic: Clinic, entry: Entry) -> str:
         return "Fødselsnummeret ble vist"
     if action == "blocked":
         return "Tiden ble blokkert av personalet"
+    if action in ("sms_delivered", "sms_undelivered"):  # an SMS provider's delivery report
+        return words.sms_report(action.removeprefix("sms_"), str(d.get("kind", "")),
+                                str(d.get("reason", "")), str(d.get("code", "")))
     return words.ACTIONS.get(action, action)
 
 

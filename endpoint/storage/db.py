@@ -134,7 +134,8 @@ class Outbox(BaseModel):
     attachment = SealedField(default="")  # the .ics, for email
     sender = TextField(default="")  # "Clinic name <clinic@email>": From's name and Reply-To
     due_at = DateTimeField()
-    # pending | sent | failed | cancelled
+    # pending | sent | failed | cancelled, and for an SMS whose provider reports on it (v11)
+    # delivered | undelivered (endpoint/services/sms_reports.py)
     status = CharField(max_length=16, default="pending")
     attempts = IntegerField(default=0)
     last_error = SealedField(default="")  # a server's answer may quote the address
@@ -142,6 +143,10 @@ class Outbox(BaseModel):
     claimed_until = DateTimeField(null=True)
     sent_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # since v11: the SMS provider's id of the message (Twilio's MessageSid, Sveve's id, LINK
+    # Mobility's messageId): names no person, so not sealed; and when its report came
+    provider_id = CharField(max_length=64, default="")
+    reported_at = DateTimeField(null=True)
 
 
 class StaffUser(BaseModel):

@@ -44,7 +44,7 @@ from endpoint.storage.rotation import seal_plain_text
 log = logging.getLogger("ledig.db")
 
 #: bump when the schema changes, and add a step to MIGRATIONS
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 _schema = {"ready": False}
@@ -255,5 +255,24 @@ def _v10() -> None:
         log.info("sealed the personal data of %d stored rows", sealed)
 
 
+#: the outbox columns of SMS delivery reports, as (name, SQL type and default)
+_V11_OUTBOX_COLUMNS = (
+    ("provider_id", "VARCHAR(64) NOT NULL DEFAULT ''"),
+    ("reported_at", "TIMESTAMP NULL"),
+)
+
+
+def _v11() -> None:
+    # SMS delivery reports (docs/notifications.md): the provider's id of each sent SMS, so
+    # that its report finds the message, and when the report came; a report is found by the
+    # outbox id, so no index
+    if "outbox" not in db.get_tables():
+        return
+    have = {c.name for c in db.get_columns("outbox")}
+    for name, sql_type in _V11_OUTBOX_COLUMNS:
+        if name not in have:
+            db.execute_sql(f"ALTER TABLE outbox ADD COLUMN {name} {sql_type}")
+
+
 MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8, 9: _v9,
-              10: _v10}
+              10: _v10, 11: _v11}

@@ -114,7 +114,8 @@ def test_sveve_request_and_success(server):
     assert req["path"] == "/SMS/SendMessage"
     assert req["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
     assert server.form() == {"user": "klinikk", "passwd": "hemmelig", "to": "+4740612345",
-                             "from": "Fjordlegene", "msg": MSG.body, "f": "json"}
+                             "from": "Fjordlegene", "msg": MSG.body, "ref": "ledig-outbox-42",
+                             "f": "json"}
 
 
 @pytest.mark.parametrize("answer, expected", [

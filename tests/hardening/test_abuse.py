@@ -104,10 +104,12 @@ def _concrete(rule) -> str:
     values = {"slug": SLUG, "booking_id": "0" * 32, "block_id": "0" * 32,
               "hold_id": "0" * 32, "entry_id": "0" * 32,  # the holds and wait list (§11)
               "key": "0" * 64,  # a patient's keyed hash (the access log, export, erasure)
-              "path": f"{SLUG}/index.html"}
+              "path": f"{SLUG}/index.html",
+              "outbox_id": "1", "token": "0" * 32}  # an SMS provider's delivery report
     url = rule.rule
     for arg in rule.arguments:
-        url = url.replace(f"<{arg}>", values[arg]).replace(f"<path:{arg}>", values[arg])
+        url = url.replace(f"<{arg}>", values[arg]).replace(f"<path:{arg}>", values[arg]) \
+            .replace(f"<int:{arg}>", values[arg])
     return url
 
 
