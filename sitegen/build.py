@@ -172,9 +172,9 @@ def _listing(out: Path) -> set[str]:
         return set()
 
 
-def _folders_there(files: dict[str, list[int]], present: set[str]) -> bool:
-    """Is the top folder of each of these outputs still in the build folder?"""
-    return bool(files) and all(rel.partition("/")[0] in present for rel in files)
+def _folder_there(slug: str, files: dict[str, list[int]], present: set[str]) -> bool:
+    """Is the clinic's folder, which holds every page of it (SPEC §4), still there?"""
+    return bool(files) and slug in present
 
 
 def _trusted(stamp: list, listed_at: int) -> list | None:
@@ -339,7 +339,7 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
                 + (preview_url or "").encode() + media.encode()).hexdigest()
         files = old.get("files", {})
         if old.get("key") != item.key or not (
-                intact(out, files) if verify else _folders_there(files, present)):
+                intact(out, files) if verify else _folder_there(item.slug, files, present)):
             data = item.data if item.data is not None else read_clinic(item.path)
             todo.append(Source(item.slug, item.path, data, item.key, preview_url))
         elif _trusted(item.stamp, listed_at) != old.get("source"):
