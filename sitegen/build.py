@@ -5,7 +5,7 @@
   under the same engine (templates, assets and the code of `sitegen`, `common`
   and `booking`), media and preview address, is not even read: its key is the
   manifest's. Any other file is read as bytes and its key hashed. A clinic
-  whose key is the last build's and whose outputs are still on disk as written
+  whose key is the last build's and whose folder is still in the build folder
   is skipped without parsing — this is what makes a no-change rebuild of two
   thousand clinics take a fraction of a second. Every other clinic is parsed
   and validated; any error stops the build before anything is written. A file
