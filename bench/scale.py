@@ -11,9 +11,11 @@
    made by `endpoint staff-user api-token`, N `endpoint serve` processes (the
    real waitress server), the mixed workload of `bench.scale_load` for
    `--seconds` or `--max-requests` (after `--warmup` seconds of it, not
-   counted: a process that has served a while), two deliberate races (one slot, one
-   patient), then the violations counted in SQL: overlapping active bookings
-   in a calendar, and patients over `max_self_booked`. Must be 0.
+   counted: a process that has served a while), three deliberate races (one slot, one
+   patient, and holds, bookings and moves for one time), then the violations
+   counted in SQL: overlapping active bookings in a calendar, unexpired holds
+   overlapping an active booking or each other, patients over `max_self_booked`
+   and client addresses over the cap of active holds. Must be 0.
 4. `--compare`: the largest process count again with the bottlenecks put back,
    in the same run: Peewee's pool ping on every request under its lock
    (`LEDIG_DB_PING=always`), then also the whole-clinic slot cache
@@ -22,7 +24,9 @@
    hashes the clinic in the path), so each process caches a quarter of them.
 5. `--pgbouncer`: the largest process count again through PgBouncer in
    transaction mode (Debian's `pgbouncer`, started here as user postgres).
-6. `--build`: `sitegen build` of the clinics: full, no change, one clinic changed.
+6. `--build`: `sitegen build` of the clinics: full, no change (also with `--verify`,
+   and with `sitegen/build.py` of `BUILD_BEFORE` alternating on the same folder), one
+   clinic changed.
 
 Prints ratios from one run; with `--json` the last line is the object of SPEC §14.
 """
@@ -40,6 +44,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +53,7 @@ from bench.bookings import POSTGRES_ADMIN, drop_postgres, national_ids, postgres
 from bench.common import BENCH_DATA_KEY, ROOT, free_port, print_json
 from bench.scale_content import LIMIT, slug, write_clinics, zipf_weights
 from bench.scale_load import Connection, Plan, Tally, run
+from endpoint.services.holds import MAX_PER_CLIENT as MAX_HOLDS
 
 SECRET = "bench-scale"
 
@@ -73,6 +79,16 @@ class Result:
     pg_cpu_ms: float = float("nan")
     #: one of the plain process counts (not a --compare or --pgbouncer variant)
     plain: bool = True
+    #: patients' moves that succeeded (200) and holds made (201), per second
+    moves_per_s: float = 0.0
+    holds_per_s: float = 0.0
+    #: winners of the race of holds, bookings and moves for one time (must be 1)
+    mixed_winners: int = 1
+
+    def broken(self) -> int:
+        """Violations counted in SQL, plus each race that did not end as it must."""
+        return (self.violations + (self.race_winners != 1) + (self.limit_winners > LIMIT)
+                + (self.mixed_winners != 1))
 
 
 # -- servers -----------------------------------------------------------------------------
@@ -80,6 +96,9 @@ class Result:
 def server_env(work: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "LEDIG_SECRET_KEY": SECRET, "LEDIG_RATE_LIMIT": "off",
             "LEDIG_DATA_KEY": BENCH_DATA_KEY,
+            # the load client sends each patient's address as a balancer would, so the cap
+            # of active holds per address counts per patient (bench.scale_load)
+            "LEDIG_TRUSTED_PROXIES": "1",
             "LEDIG_VAR": str(work / "var"), **(extra or {})}
 
 
@@ -210,45 +229,65 @@ def staff_tokens(content: Path, url: str, slugs: list[str]) -> dict[str, str]:
     return tokens
 
 
+# A hold is busy until it expires; booking it with its token deletes it in the booking's
+# transaction, so an unexpired hold overlapping an active booking is always another
+# patient's time taken twice. Stored times are UTC without a zone.
 VIOLATIONS_SQL = f"""
 SELECT
   (SELECT count(*) FROM booking a JOIN booking b
      ON a.clinic = b.clinic AND a.calendar = b.calendar AND a.id < b.id
      WHERE a.status = 'active' AND b.status = 'active'
        AND a.start < b."end" AND b.start < a."end"),
+  (SELECT count(*) FROM hold h JOIN booking b
+     ON h.clinic = b.clinic AND h.calendar = b.calendar
+     WHERE b.status = 'active' AND h.expires_at > (now() AT TIME ZONE 'UTC')
+       AND h.start < b."end" AND b.start < h."end"),
+  (SELECT count(*) FROM hold a JOIN hold b
+     ON a.clinic = b.clinic AND a.calendar = b.calendar AND a.id < b.id
+     WHERE a.expires_at > (now() AT TIME ZONE 'UTC')
+       AND b.expires_at > (now() AT TIME ZONE 'UTC')
+       AND a.start < b."end" AND b.start < a."end"),
   (SELECT count(*) FROM (SELECT clinic, patient_key FROM booking
      WHERE status = 'active' AND self_booked AND start > (now() AT TIME ZONE 'UTC')
      GROUP BY clinic, patient_key HAVING count(*) > {LIMIT}) AS over),
-  (SELECT count(*) FROM booking WHERE status = 'active')
+  (SELECT count(*) FROM (SELECT client_key FROM hold
+     WHERE expires_at > (now() AT TIME ZONE 'UTC')
+     GROUP BY client_key HAVING count(*) > {MAX_HOLDS}) AS over),
+  (SELECT count(*) FROM booking WHERE status = 'active'),
+  (SELECT count(*) FROM hold WHERE expires_at > (now() AT TIME ZONE 'UTC'))
 """
 
 
-def violations(url: str) -> tuple[int, int]:
-    """Overlapping active bookings + patients over the limit, counted in SQL; and the
-    number of active bookings."""
+def violations(url: str) -> tuple[int, int, int]:
+    """Counted in SQL: the violations (active bookings overlapping in a calendar, unexpired
+    holds overlapping an active booking or each other, patients over the limit, client
+    addresses over the cap of active holds), the active bookings and the unexpired holds."""
     import psycopg2
 
     conn = psycopg2.connect(url)
     with conn.cursor() as cur:
         cur.execute(VIOLATIONS_SQL)
-        overlaps, over_limit, active = cur.fetchone()
+        *broken, active, holds = cur.fetchone()
     conn.close()
-    return overlaps + over_limit, active
+    return sum(broken), active, holds
 
 
 # -- races -------------------------------------------------------------------------------
 
-def _burst(ports: list[int], requests: list[tuple[str, str, dict]]) -> list[int]:
+Request = tuple  # (method, path, body) or (method, path, body, bearer token, address)
+
+
+def _burst(ports: list[int], requests: list[Request]) -> list[int]:
     """Send the requests at once, one connection each, spread over the servers."""
     barrier = threading.Barrier(len(requests))
     statuses = [0] * len(requests)
 
     def one(i: int) -> None:
-        method, path, body = requests[i]
+        method, path, body, token, address = (*requests[i], None, None)[:5]
         conn = Connection("127.0.0.1", ports[i % len(ports)])
         conn.request("GET", "/healthz")  # connected before the barrier
         barrier.wait()
-        statuses[i] = conn.request(method, path, json.dumps(body).encode())[0]
+        statuses[i] = conn.request(method, path, json.dumps(body).encode(), token, address)[0]
         conn.close()
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(len(requests))]
@@ -259,8 +298,9 @@ def _burst(ports: list[int], requests: list[tuple[str, str, dict]]) -> list[int]
     return statuses
 
 
-def races(ports: list[int], patients: list[str]) -> tuple[int, int]:
-    """24 patients for one slot (1 must win); one patient for 12 slots (≤ LIMIT win)."""
+def races(ports: list[int], patients: list[str]) -> tuple[int, int, int]:
+    """24 patients for one slot (1 must win); one patient for 12 slots (≤ LIMIT win);
+    8 holds, 8 bookings and 8 moves of other bookings onto one time (1 must win)."""
     target = slug(1)
     status, body = Connection("127.0.0.1", ports[0]).request(
         "GET", f"/api/v1/clinics/{target}/slots?type=kort")
@@ -275,7 +315,32 @@ def races(ports: list[int], patients: list[str]) -> tuple[int, int]:
 
     one_slot = _burst(ports, [booking(slots[0], patients[-1 - i]) for i in range(24)])
     one_patient = _burst(ports, [booking(slots[1 + i], patients[-30]) for i in range(12)])
-    return one_slot.count(201), one_patient.count(201)
+
+    # one time, wanted three ways at once: held, booked, and moved to by 8 patients whose
+    # bookings are elsewhere (made first, one by one); the time is one still offered after
+    conn = Connection("127.0.0.1", ports[0])
+    movers = []
+    for i in range(8):
+        method, path, body = booking(slots[20 + i], patients[-31 - i])
+        status, payload = conn.request(method, path, json.dumps(body).encode())
+        if status == 201:
+            made = json.loads(payload)
+            movers.append((made["booking"]["id"], made["cancel_token"]))
+    status, body = conn.request("GET", f"/api/v1/clinics/{target}/slots?type=kort")
+    target_slot = [s for d in json.loads(body)["days"] for s in d["slots"]][-1]
+    conn.close()
+    wanted = target_slot["calendar"], target_slot["start"]
+    mixed = _burst(ports, [
+        *[("POST", f"/api/v1/clinics/{target}/holds",
+           {"calendar": wanted[0], "type": "kort", "start": wanted[1]}, None,
+           f"10.250.0.{i}") for i in range(8)],
+        *[booking(target_slot, patients[-1 - i]) for i in range(8)],
+        *[("PATCH", f"/api/v1/clinics/{target}/bookings/{booking_id}",
+           {"calendar": wanted[0], "start": wanted[1]}, token)
+          for booking_id, token in movers],
+    ])
+    won = sum(1 for status in mixed if status in (200, 201))
+    return one_slot.count(201), one_patient.count(201), won
 
 
 # -- one configuration -------------------------------------------------------------------
@@ -321,15 +386,15 @@ def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: P
         hits, misses = cache_stats(ports)
         hits, misses = hits - hits0, misses - misses0
         rss_after = max(rss_mb(proc.pid) for proc in procs)
-        race_winners, limit_winners = races(ports, patients)
+        race_winners, limit_winners, mixed_winners = races(ports, patients)
     finally:
         stop_all(procs)
     try:
-        bad, active = violations(url)
+        bad, active, holds = violations(url)
     finally:
         drop_postgres(url)
     result = summarise(label, n, tally, wall, hits, misses, bad, race_winners, limit_winners,
-                       startup, active)
+                       startup, active, mixed_winners, holds)
     result.plain = env is None and via is None and route == "any"
     result.cpu_ms = app_cpu * 1000 / max(result.requests, 1)
     result.pg_cpu_ms = pg_cpu * 1000 / max(result.requests, 1)
@@ -340,26 +405,35 @@ def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: P
 
 
 def summarise(label: str, n: int, tally: Tally, wall: float, hits: int, misses: int, bad: int,
-              race_winners: int, limit_winners: int, startup: float, active: int) -> Result:
+              race_winners: int, limit_winners: int, startup: float, active: int,
+              mixed_winners: int = 1, holds: int = 0) -> Result:
     everything = sorted(x for values in tally.latencies.values() for x in values)
-    booked = tally.statuses.get("book", {}).get(201, 0)
+
+    def done(op: str, status: int) -> int:
+        return tally.statuses.get(op, {}).get(status, 0)
+
+    booked = done("book", 201) + done("hold_book", 201)  # with a hold's token or without
     result = Result(label, n, len(everything) / wall, percentile(everything, 0.5),
                     percentile(everything, 0.99), booked / wall, bad,
                     hits / (hits + misses) if hits + misses else float("nan"),
                     len(everything), tally.errors, tally.statuses, race_winners, limit_winners,
-                    startup)
+                    startup, moves_per_s=done("move", 200) / wall,
+                    holds_per_s=done("hold", 201) / wall, mixed_winners=mixed_winners)
     by_op = ", ".join(
         f"{op} {len(v)} (p99 {percentile(sorted(v), 0.99):.0f} ms)"
         for op, v in sorted(tally.latencies.items()))
     print(f"{label}: {result.rps:7.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
           f"p99 {result.p99_ms:6.1f} ms  {result.bookings_per_s:5.1f} bookings/s  "
+          f"{result.moves_per_s:4.1f} moves/s  {result.holds_per_s:4.1f} holds/s  "
           f"cache hits {result.hit_ratio:.1%}  violations {bad}  "
           f"(start-up {startup:.1f} s, {result.requests} requests, {tally.errors} errors, "
-          f"{active} active bookings)")
+          f"{active} active bookings, {holds} unexpired holds)")
     print(f"    {by_op}")
     print(f"    statuses {json.dumps(tally.statuses, sort_keys=True)}")
+    print(f"    refusals {json.dumps(tally.codes, sort_keys=True)}")
     print(f"    races: {race_winners} of 24 won one slot (must be 1); one patient won "
-          f"{limit_winners} of 12 slots (must be <= {LIMIT})")
+          f"{limit_winners} of 12 slots (must be <= {LIMIT}); {mixed_winners} of 8 holds, "
+          f"8 bookings and 8 moves won one time (must be 1)")
     return result
 
 
@@ -487,25 +561,65 @@ def pgbouncer_available() -> bool:
 
 # -- sitegen build -----------------------------------------------------------------------
 
+#: sitegen/build.py before a no-change build stopped statting every output (issue #17)
+BUILD_BEFORE = "4772bd3"
+
+
+def build_module_at(commit: str) -> types.ModuleType:
+    """`sitegen/build.py` as it was at `commit`, beside today's (same templates, pages and
+    engine hash, so both read and keep one build folder and manifest)."""
+    source = subprocess.run(["git", "show", f"{commit}:sitegen/build.py"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType("bench_sitegen_build_before")
+    module.__file__ = str(ROOT / "sitegen" / "build.py")  # its CODE: this checkout
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"{commit}:sitegen/build.py", "exec"), module.__dict__)
+    return module
+
+
+def _timed(build_fn, content: Path, out: Path, **kwargs) -> float:
+    started = time.perf_counter()
+    if build_fn(content, out, stream=io.StringIO(), **kwargs) != 0:
+        raise SystemExit("sitegen build failed")
+    return time.perf_counter() - started
+
+
 def builds(content: Path, work: Path) -> dict[str, float]:
-    from bench.build import timed_build
+    from sitegen.build import build
 
     out = work / "_site"
     shutil.rmtree(out, ignore_errors=True)
-    full = timed_build(content, out)
+    full = _timed(build, content, out)
     pages = sum(1 for p in out.rglob("*.html") if "/snippets/" not in str(p))
-    noop = min(timed_build(content, out) for _ in range(3))
+    _timed(build, content, out)  # keeps the stat of the files written just before the build
+    try:
+        before = build_module_at(BUILD_BEFORE).build
+    except (OSError, subprocess.CalledProcessError):
+        before = None  # not a git checkout
+    now, then = [], []
+    for _ in range(5):  # alternating, on the same folder: neither writes anything
+        now.append(_timed(build, content, out))
+        if before is not None:
+            then.append(_timed(before, content, out))
+    noop = min(now)
+    verify = min(_timed(build, content, out, verify=True) for _ in range(2))
     path = content / "clinics" / f"{slug(5)}.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("name: Legesenter 0005", "name: Legesenter fem", 1),
                     encoding="utf-8")
-    one = timed_build(content, out)
+    one = _timed(build, content, out)
     path.write_text(text, encoding="utf-8")
     clinics = len(list((content / "clinics").glob("*.yaml")))
     print(f"sitegen build of {clinics} clinics: {pages} pages in {full:.1f} s = "
-          f"{pages / full:.0f} pages/s; no-change rebuild {noop:.3f} s; one clinic changed "
-          f"{one:.3f} s")
-    return {"pages": pages, "build_s": full, "noop_s": noop, "one_s": one}
+          f"{pages / full:.0f} pages/s; no-change rebuild {noop:.3f} s (median "
+          f"{sorted(now)[2]:.3f} s of 5); with --verify (every output stat'ed) {verify:.3f} s; "
+          f"one clinic changed {one:.3f} s")
+    if then:
+        print(f"    no-change rebuild, sitegen/build.py of {BUILD_BEFORE} (every input read, "
+              f"every output stat'ed), alternating with today's: {min(then):.3f} s (median "
+              f"{sorted(then)[2]:.3f} s); today's / that: x{noop / min(then):.2f}")
+    return {"pages": pages, "build_s": full, "noop_s": noop, "verify_s": verify, "one_s": one,
+            "noop_before_s": min(then) if then else float("nan")}
 
 
 # -- main --------------------------------------------------------------------------------
@@ -517,8 +631,9 @@ def report_json(clinics: int, results: list[Result], one: dict[str, float] | Non
         "clinics": clinics,
         "processes": [{"n": r.n, "rps": round(r.rps, 1), "p99_ms": round(r.p99_ms, 1),
                        "bookings_per_s": round(r.bookings_per_s, 1),
-                       "violations": r.violations + (r.race_winners != 1)
-                       + (r.limit_winners > LIMIT)}
+                       "moves_per_s": round(r.moves_per_s, 1),
+                       "holds_per_s": round(r.holds_per_s, 1),
+                       "violations": r.broken()}
                       for r in main_results],
         "cache_hit_ratio": round(main_results[-1].hit_ratio, 3) if main_results else None,
         "startup_s_2000_clinics": round(one["startup_s"], 2) if one else None,
@@ -613,7 +728,7 @@ def main(argv: list[str] | None = None) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
     report = report_json(args.clinics, results, one)
-    if any(r.violations or r.race_winners != 1 or r.limit_winners > LIMIT for r in results):
+    if any(r.broken() for r in results):
         print("VIOLATIONS FOUND", file=sys.stderr)
     if args.json:
         print_json(report)

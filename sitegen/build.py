@@ -1,11 +1,23 @@
 """`sitegen build`: load → validate → plan → render → write, incrementally.
 
-* **load/validate**: each clinic file is read as bytes; a clinic whose bytes,
-  slug and engine (templates, assets and the code of `sitegen` and `booking`)
-  are those of the last build, and whose outputs are still on disk as written,
-  is skipped without parsing — this is what makes a no-change rebuild of a
+* **load/validate**: one listing of `content/clinics/` gives each clinic file's
+  size, mtime, ctime and inode. A file whose four are those the manifest kept,
+  under the same engine (templates, assets and the code of `sitegen`, `common`
+  and `booking`), media and preview address, is not even read: its key is the
+  manifest's. Any other file is read as bytes and its key hashed. A clinic
+  whose key is the last build's and whose folder is still in the build folder
+  is skipped without parsing — this is what makes a no-change rebuild of two
   thousand clinics take a fraction of a second. Every other clinic is parsed
-  and validated; any error stops the build before anything is written.
+  and validated; any error stops the build before anything is written. A file
+  changed less than `RACY_NS` before the listing is always read: a second
+  write inside the same timestamp tick would leave its stat as it was.
+* **outputs**: the build folder is the writer's. A build looks at the inputs,
+  not at every output: one listing of the build folder tells it which
+  clinics' folders are gone (those are built again), and the shared assets are
+  checked file by file (27 `stat`s). With `verify`, every output the manifest
+  lists is checked too (size, mtime: one `stat` each, 14,000 for 2,000 clinics,
+  which was most of a no-change build on a busy machine) and a clinic with one
+  deleted or edited by hand is built again.
 * **render**: `sitegen.pages.render_clinic`, in worker processes (one fewer
   than the cores) when many clinics changed.
 * **write**: only the writer touches the build folder. It writes atomically
@@ -32,7 +44,7 @@ from pathlib import Path
 from typing import TextIO
 
 from booking import ConfigIssue
-from common.content import clinic_files, load_clinic_bytes
+from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from common.logo import media_stamp
 from sitegen import pages
 
@@ -41,6 +53,9 @@ FORMAT = 1
 PARALLEL_FROM = 48  # changed clinics; below this a process pool costs more than it saves
 PROGRESS_FROM = 50
 CODE = Path(__file__).resolve().parent.parent
+#: a clinic file changed this close before the build listed it is read and hashed even when
+#: its stat is the manifest's (filesystem timestamps are coarse: Linux's are one tick old)
+RACY_NS = 2_000_000_000
 
 
 # -- plan -------------------------------------------------------------------------------
@@ -48,11 +63,12 @@ CODE = Path(__file__).resolve().parent.parent
 def engine_hash() -> str:
     """What every page depends on besides its clinic file: templates, assets, code."""
     digest = hashlib.sha256(f"format {FORMAT}".encode())
-    sources = sorted(p for p in pages.TEMPLATES.rglob("*") if p.is_file())
+    sources = [(Path("templates") / p.relative_to(pages.TEMPLATES), p)
+               for p in sorted(pages.TEMPLATES.rglob("*")) if p.is_file()]
     for package in ("sitegen", "common", "booking"):
-        sources += sorted((CODE / package).rglob("*.py"))
-    for path in sources:
-        digest.update(str(path.relative_to(CODE)).encode() + b"\0" + path.read_bytes())
+        sources += [(p.relative_to(CODE), p) for p in sorted((CODE / package).rglob("*.py"))]
+    for name, path in sources:
+        digest.update(str(name).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -63,6 +79,50 @@ class Source:
     data: bytes
     key: str
     preview_url: str | None = None
+
+
+@dataclass
+class Input:
+    """A clinic file as listed: its slug, path, stat, and key (hashed, or the manifest's)."""
+
+    slug: str
+    path: str
+    stamp: list
+    key: str = ""
+    data: bytes | None = None
+
+
+def clinic_inputs(content: Path, clinic: str | None) -> list[Input]:
+    """The clinic files (as `common.content.clinic_files`: `*.yaml` and `*.yml`, no hidden
+    ones), in name order, with their stat from one `scandir` of the folder."""
+    folder = os.fspath(content / "clinics")
+    found = []
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return []
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or not name.endswith(CLINIC_SUFFIXES):
+                continue
+            slug = name.rsplit(".", 1)[0]
+            if clinic is not None and slug != clinic:
+                continue
+            try:
+                st = entry.stat()  # follows a symlink, as reading the file does
+            except OSError:
+                continue  # removed since the folder was listed
+            found.append(Input(slug, entry.path,
+                               [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
+    found.sort(key=lambda i: i.path)
+    return found
+
+
+def read_clinic(path: str) -> bytes:
+    """A clinic file's bytes (the only place the build reads one)."""
+    with open(path, "rb") as f:
+        return f.read()
 
 
 @dataclass
@@ -91,15 +151,37 @@ class Manifest:
 
 def intact(out: Path, files: dict[str, list[int]]) -> bool:
     """Are these outputs still on disk exactly as the writer left them (size, mtime)?"""
-    folder = os.fspath(out)  # string joins: Path's cost more than the stat (12,000 files)
+    folder = os.fspath(out) + os.sep  # plain strings: Path's joins cost more than the stat
+    stat = os.stat
     for rel, (size, mtime) in files.items():
         try:
-            st = os.stat(os.path.join(folder, rel))
+            st = stat(folder + rel)
         except OSError:
             return False
         if st.st_size != size or st.st_mtime_ns != mtime:
             return False
     return True
+
+
+def _listing(out: Path) -> set[str]:
+    """The names at the top of the build folder (one `scandir`): clinics' folders, assets."""
+    try:
+        with os.scandir(out) as entries:
+            return {entry.name for entry in entries}
+    except OSError:
+        return set()
+
+
+def _folder_there(slug: str, files: dict[str, list[int]], present: set[str]) -> bool:
+    """Is the clinic's folder, which holds every page of it (SPEC §4), still there?"""
+    return bool(files) and slug in present
+
+
+def _trusted(stamp: list, listed_at: int) -> list | None:
+    """The stamp to keep for a file, or None while it is too new to be told apart by its
+    stat from a second write in the same timestamp tick (`RACY_NS`)."""
+    size, mtime, ctime, _inode, _context = stamp
+    return stamp if max(mtime, ctime) < listed_at - RACY_NS else None
 
 
 # -- render ---------------------------------------------------------------------------
@@ -219,19 +301,20 @@ class Writer:
 # -- the command ------------------------------------------------------------------------
 
 def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | None = None,
-          stream: TextIO | None = None, preview_url: str | None = None) -> int:
+          stream: TextIO | None = None, preview_url: str | None = None,
+          verify: bool = False) -> int:
     """Build `content` into `out` (only `clinic` when given); the exit code (0 ok, 1 invalid).
 
     With `preview_url`, every clinic is built as a local preview there serves it
-    (`booking.addresses.previewed`): `make demo` on another host or port.
+    (`booking.addresses.previewed`): `make demo` on another host or port. With `verify`,
+    every output of the last build is checked on disk, not only each clinic's folder.
     """
     stream = stream or sys.stderr
     started = time.perf_counter()
     content, out = Path(content), Path(out)
-    files = clinic_files(content)
-    if clinic is not None:
-        files = [p for p in files if p.stem == clinic]
-    if not files:
+    listed_at = time.time_ns()
+    inputs = clinic_inputs(content, clinic)
+    if not inputs:
         where = content / "clinics"
         what = f"no clinic file {clinic}.yaml" if clinic else "no clinic files (*.yaml)"
         print(f"{where}: {what}; add one, or pass --content.", file=stream)
@@ -239,15 +322,29 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
     engine = engine_hash()
     manifest = Manifest.read(out)
     media = media_stamp(content)
-    sources = []
-    for path in files:
-        data = path.read_bytes()
-        key = hashlib.sha256(engine.encode() + path.stem.encode() + b"\0" + data
-                             + b"\0" + (preview_url or "").encode() + media.encode()).hexdigest()
-        sources.append(Source(path.stem, str(path), data, key, preview_url))
-    todo = [s for s in sources
-            if manifest.clinics.get(s.slug, {}).get("key") != s.key
-            or not intact(out, manifest.clinics[s.slug].get("files", {}))]
+    # what a key holds besides the file: a stat is only trusted under the same context
+    context = hashlib.sha256(f"{engine}\0{preview_url or ''}\0{media}".encode()).hexdigest()[:16]
+    stamps_changed = False
+    present = _listing(out)
+    todo: list[Source] = []
+    for item in inputs:
+        old = manifest.clinics.get(item.slug, {})
+        item.stamp.append(context)
+        if old.get("source") == item.stamp and "key" in old:
+            item.key = old["key"]  # the file is as the last build saw it: not read
+        else:
+            item.data = read_clinic(item.path)
+            item.key = hashlib.sha256(
+                engine.encode() + item.slug.encode() + b"\0" + item.data + b"\0"
+                + (preview_url or "").encode() + media.encode()).hexdigest()
+        files = old.get("files", {})
+        if old.get("key") != item.key or not (
+                intact(out, files) if verify else _folder_there(item.slug, files, present)):
+            data = item.data if item.data is not None else read_clinic(item.path)
+            todo.append(Source(item.slug, item.path, data, item.key, preview_url))
+        elif _trusted(item.stamp, listed_at) != old.get("source"):
+            old["source"] = _trusted(item.stamp, listed_at)
+            stamps_changed = True
 
     progress = Progress(len(todo), stream)
     # the main process writes while the workers render: one core is its own
@@ -263,32 +360,48 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
 
     writer = Writer(out)
     out.mkdir(parents=True, exist_ok=True)
-    assets = _assets()
-    new_assets = {rel: writer.write(rel, data) for rel, data in sorted(assets.files.items())}
-    keys = {s.slug: s.key for s in sources}
+    if clinic is None and manifest.engine == engine and manifest.assets \
+            and intact(out, manifest.assets):
+        # the manifest's engine is the one whose assets it lists, exactly; these are on
+        # disk as written: nothing to hash or compare
+        new_assets = manifest.assets
+    else:
+        assets = _assets()
+        new_assets = {rel: writer.write(rel, data) for rel, data in sorted(assets.files.items())}
+    by_slug = {i.slug: i for i in inputs}
     for slug, _issues, outputs in results:
         old = manifest.clinics.get(slug, {}).get("files", {})
         files_now = {rel: writer.write(rel, data) for rel, data in sorted(outputs.items())}
         writer.remove(sorted(set(old) - set(files_now)))
-        key = keys[slug]
-        manifest.clinics[slug] = {"key": key, "files": files_now}
-    if clinic is None:
-        for slug in sorted(set(manifest.clinics) - {s.slug for s in sources}):
-            writer.remove(sorted(manifest.clinics.pop(slug).get("files", {})))
+        item = by_slug[slug]
+        manifest.clinics[slug] = {"key": item.key, "files": files_now}
+        if (stamp := _trusted(item.stamp, listed_at)) is not None:
+            manifest.clinics[slug]["source"] = stamp
+    gone = sorted(set(manifest.clinics) - set(by_slug)) if clinic is None else []
+    for slug in gone:
+        writer.remove(sorted(manifest.clinics.pop(slug).get("files", {})))
+    assets_before, engine_now = manifest.assets, engine
     if clinic is None:
         # every page now links to the current assets: the old ones can go
         writer.remove(sorted(set(manifest.assets) - set(new_assets)))
         manifest.assets = new_assets
     else:
         # the other clinics' pages, not rebuilt, may still link to the old assets: keep
-        # them (and list them, so that the next full build removes them)
+        # them (and list them, so that the next full build removes them, which it can
+        # only do after reading the assets: no engine then)
         manifest.assets = {**manifest.assets, **new_assets}
-    manifest.engine = engine
-    writer.write(MANIFEST, manifest.to_bytes())
+        if set(manifest.assets) != set(new_assets):
+            engine_now = ""
+    if results or gone or stamps_changed or manifest.engine != engine_now \
+            or manifest.assets != assets_before:
+        # a no-change build leaves the manifest alone: encoding and comparing its entries
+        # for 2,000 clinics (about 1 MB) was a tenth of that build's time
+        manifest.engine = engine_now
+        writer.write(MANIFEST, manifest.to_bytes())
 
     pages_built = sum(len(o) for _s, _i, o in results)
     seconds = time.perf_counter() - started
-    print(f"sitegen: {len(sources)} clinic(s), {len(results)} rendered ({pages_built} files), "
+    print(f"sitegen: {len(inputs)} clinic(s), {len(results)} rendered ({pages_built} files), "
           f"{writer.written} written, {writer.unchanged} unchanged, {writer.removed} removed "
           f"in {seconds:.2f} s → {out}", file=stream)
     return 0

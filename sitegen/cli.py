@@ -187,7 +187,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     return build(Path(args.content), Path(args.out), clinic=args.clinic,
-                 preview_url=args.preview_url)
+                 preview_url=args.preview_url, verify=args.verify)
 
 
 def _preview_flag(p: argparse.ArgumentParser) -> None:
@@ -210,6 +210,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--content", default="content")
     b.add_argument("--out", default="_site")
     b.add_argument("--clinic", default=None, help="build only this clinic")
+    b.add_argument("--verify", action="store_true",
+                   help="also check every output the last build wrote (size and mtime) and "
+                        "write again those deleted or edited by hand")
     _preview_flag(b)
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="validate; say what is bookable online and why not")

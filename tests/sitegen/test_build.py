@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -188,16 +189,135 @@ def test_outputs_no_longer_produced_are_removed_but_not_other_files(content_dir,
         "fjell/lenke/notes.txt"]
 
 
-def test_a_missing_or_edited_output_is_written_again(content_dir, tmp_path):
+def test_a_deleted_clinic_folder_or_asset_is_written_again(content_dir, tmp_path):
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    good = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST}
+    css = next((out / "assets").glob("ledig.*.css"))
+    js = next((out / "assets").glob("flow.*.js"))
+    shutil.rmtree(out / SLUG)
+    css.unlink()
+    js.write_text("edited by hand")
+    code, log = run(content_dir, out)
+    assert code == 0 and "1 rendered" in log, log
+    assert {p: p.read_bytes() for p in good} == good
+
+
+def test_verify_writes_again_a_page_deleted_or_edited_by_hand(content_dir, tmp_path, capsys):
+    from sitegen.cli import main
+
     out = tmp_path / "_site"
     assert run(content_dir, out)[0] == 0
     page = out / SLUG / "index.html"
     good = page.read_bytes()
     page.unlink()
     (out / SLUG / "avbestill" / "index.html").write_text("edited by hand")
-    assert run(content_dir, out)[0] == 0
+    assert main(["build", "--verify", "--content", str(content_dir), "--out", str(out)]) == 0
+    assert "1 rendered" in capsys.readouterr().err
     assert page.read_bytes() == good
     assert b"edited by hand" not in (out / SLUG / "avbestill" / "index.html").read_bytes()
+    assert " 0 written" in run(content_dir, out, verify=True)[1]
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The clinic files the build reads; every file counts as older than the racy window."""
+    import sitegen.build as build_module
+
+    seen: list[str] = []
+    real = build_module.read_clinic
+
+    def read(path: str) -> bytes:
+        seen.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(build_module, "read_clinic", read)
+    monkeypatch.setattr(build_module, "RACY_NS", -10**15)
+    return seen
+
+
+def test_an_unchanged_clinic_file_is_not_read_and_a_changed_one_rebuilds_its_clinic_alone(
+        content_dir, tmp_path, write_clinic_file, reads):
+    for i in (1, 2):
+        write_clinic_file(content_dir, f"fjell{i}", small(i))
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    assert sorted(reads) == ["fjell1.yaml", "fjell2.yaml", "fjordlegene.yaml"]
+    reads.clear()
+    code, log = run(content_dir, out)
+    assert code == 0 and "0 rendered" in log and " 0 written" in log, log
+    assert reads == []
+    before = snapshot(out)
+    path = write_clinic_file(content_dir, "fjell2", small(2).replace("Lege A", "Lege Aa"))
+    code, log = run(content_dir, out)
+    assert code == 0 and "1 rendered" in log, log
+    assert reads == ["fjell2.yaml"]
+    after = snapshot(out)
+    assert {f.split("/")[0] for f in after if after[f] != before.get(f)} == {"fjell2", MANIFEST}
+    # the same size and mtime put back after an edit: the ctime still tells
+    reads.clear()
+    st = path.stat()
+    path.write_text(small(2).replace("Lege A", "Lege Ab"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    code, log = run(content_dir, out)
+    assert code == 0 and "1 rendered" in log, log
+    assert reads == ["fjell2.yaml"] and "Lege Ab" in (out / "fjell2" / "index.html").read_text()
+
+
+def test_a_clinic_file_changed_just_before_the_build_is_read_again(content_dir, tmp_path,
+                                                                   monkeypatch):
+    import sitegen.build as build_module
+
+    seen: list[str] = []
+    real = build_module.read_clinic
+    monkeypatch.setattr(build_module, "read_clinic", lambda path: seen.append(path) or real(path))
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    seen.clear()
+    # the demo's file was copied a moment ago: inside the racy window, so its stat is not
+    # trusted (a second write in the same timestamp tick would not change it)
+    code, log = run(content_dir, out)
+    assert code == 0 and "0 rendered" in log, log
+    assert [Path(p).name for p in seen] == ["fjordlegene.yaml"]
+    assert "source" not in json.loads((out / MANIFEST).read_text())["clinics"][SLUG]
+
+
+@pytest.mark.parametrize("what", ["template", "asset"])
+def test_a_changed_template_or_asset_rebuilds_every_clinic(content_dir, tmp_path,
+                                                           write_clinic_file, reads,
+                                                           monkeypatch, what):
+    import sitegen.build as build_module
+    from sitegen import pages
+
+    write_clinic_file(content_dir, "fjell", small(1))
+    out = tmp_path / "_site"
+    assert run(content_dir, out)[0] == 0
+    templates = tmp_path / "templates"
+    shutil.copytree(pages.TEMPLATES, templates)
+    if what == "template":
+        base = templates / "base.html"
+        base.write_text(base.read_text().replace("</body>", "<!-- changed --></body>"))
+    else:
+        with (templates / "assets" / "ledig.css").open("a") as f:
+            f.write("/* changed */\n")
+        monkeypatch.setattr(build_module, "_ASSETS", pages.load_assets(templates / "assets"))
+    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    pages.environment.cache_clear()  # the Jinja2 environment of the copy
+    reads.clear()
+    code, log = run(content_dir, out)
+    assert code == 0 and "2 rendered" in log, log
+    assert sorted(reads) == ["fjell.yaml", "fjordlegene.yaml"]
+    page = (out / "fjell" / "index.html").read_text()
+    if what == "template":
+        assert "<!-- changed -->" in page
+    else:
+        css = re.search(r'assets/(ledig\.[0-9a-f]{10}\.css)', page).group(1)
+        assert (out / "assets" / css).read_text().endswith("/* changed */\n")
+        assert len(list((out / "assets").glob("ledig.*.css"))) == 1  # the old one removed
+    assert "0 rendered" in run(content_dir, out)[1]
+    monkeypatch.undo()
+    pages.environment.cache_clear()
 
 
 def test_invalid_content_writes_nothing(content_dir, tmp_path, write_clinic_file):
