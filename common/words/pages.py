@@ -661,8 +661,8 @@ STRINGS: dict[str, dict[str, str]] = {"nb": NB, "nn": NN, "en": EN}
 # What the page's script needs (the rest is rendered into the HTML).
 CLIENT_KEYS = (
     "locale", "change", "with", "loading", "free_count_one", "free_count", "no_slots",
-    "day_none", "day_full", "day_closed", "day_first", "month_prev", "month_next", "weekdays", "weekdays_long",
-    "no_slots_hint",
+    "day_none", "day_full", "day_closed", "day_first", "month_prev", "month_next", "weekdays",
+    "weekdays_long", "no_slots_hint",
     "minutes", "price", "required", "bad_phone", "bad_email", "fix_fields", "id_ok_fnr",
     "id_ok_dnr", "id_format", "id_checksum", "id_date", "id_kind", "id_is_dnr", "id_is_fnr",
     "id_type_missing", "fnr", "dnr", "when", "who", "what", "place", "name", "mobile", "email",
