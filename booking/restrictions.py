@@ -14,7 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from booking.model import AppointmentType, Calendar, Clinic, Rules
-from booking.schedule import blocks_on
+from booking.schedule import blocks_on, exception_on, public_holidays
 from booking.slots import NO_BUSY, Busy, Slot, block_slots
 
 
@@ -104,6 +104,59 @@ def free_slots(
             days.append(DaySlots(day, tuple(found)))
         day += timedelta(days=1)
     return days
+
+
+@dataclass(frozen=True, slots=True)
+class Openings:
+    """Which days of a range a type has online openings on, by the schedule alone.
+
+    `open`: the days some calendar asked for has an online opening of the type
+    (free or not: the bookings do not count). `closed`: every other day of the
+    range, with the clinic's reason when it gave one — a closed exception's
+    `reason`, or the public holiday's Norwegian name — and None otherwise (the
+    week has no block for the type that day, or the calendars differ).
+    """
+
+    open: frozenset[date]
+    closed: tuple[tuple[date, str | None], ...]
+
+
+def _closed_reason(calendar: Calendar, day: date, holidays: bool) -> str | None:
+    exc = exception_on(calendar, day)
+    if exc is not None:
+        return (exc.reason or None) if exc.closed else None
+    return public_holidays(day.year).get(day) if holidays else None
+
+
+def openings(clinic: Clinic, kind: AppointmentType, first_day: date, last_day: date,
+             calendar_id: str | None = None) -> Openings:
+    """The days of `first_day` .. `last_day` with and without online openings of `kind`.
+
+    Over every online calendar offering the type ("first available") or the one
+    asked for. A day is closed with a reason only when every calendar that gives
+    one gives the same. Pure and clock-free, so a shell may cache it per
+    configuration version.
+    """
+    tz = zone(clinic.timezone)
+    holidays = kind.rules.closed_on_public_holidays
+    calendars = [c for c in _online_calendars(clinic, calendar_id) if c.offers(kind.id)]
+    opened: set[date] = set()
+    closed: list[tuple[date, str | None]] = []
+    day = first_day
+    while day <= last_day:
+        reasons: set[str] = set()
+        for cal in calendars:
+            blocks = blocks_on(cal, day, closed_on_public_holidays=holidays)
+            if any(b.online and block_slots(b, kind, day, tz, NO_BUSY, cal.id) for b in blocks):
+                opened.add(day)
+                break
+            reason = _closed_reason(cal, day, holidays)
+            if reason:
+                reasons.add(reason)
+        else:
+            closed.append((day, reasons.pop() if len(reasons) == 1 else None))
+        day += timedelta(days=1)
+    return Openings(frozenset(opened), tuple(closed))
 
 
 def visible_window(clinic: Clinic, kind: AppointmentType, now: datetime,

@@ -444,7 +444,8 @@ SPEC = {
             },
         },
         "Slots": {
-            "type": "object", "required": ["clinic", "type", "timezone", "version", "days"],
+            "type": "object",
+            "required": ["clinic", "type", "timezone", "version", "days", "full", "closed"],
             "properties": {
                 "clinic": {"type": "string"}, "type": {"type": "string"},
                 "timezone": {"type": "string"}, "version": {"type": "string"},
@@ -456,6 +457,17 @@ SPEC = {
                             "type": "object", "required": ["start", "end", "calendar"],
                             "properties": {"start": DATETIME, "end": DATETIME,
                                            "calendar": {"type": "string"}}}}}}},
+                "full": {"type": "array", "items": {"type": "string", "format": "date"},
+                         "description": "days of the range with online openings of the "
+                                        "type, none of them free (first available: on "
+                                        "every calendar)"},
+                "closed": {"type": "array", "items": {
+                    "type": "object", "required": ["date", "reason"],
+                    "properties": {"date": {"type": "string", "format": "date"},
+                                   "reason": {"type": ["string", "null"]}}},
+                    "description": "days of the range without online openings of the type, "
+                                   "with the clinic's reason (a closed exception's reason, "
+                                   "the public holiday's name) or null"},
             },
         },
         "BookingRequest": {

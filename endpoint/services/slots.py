@@ -27,6 +27,14 @@ that counted holds is kept only until the first of them expires (its
 serves a held slot nor hides a freed one. A calendar closed by calendar sync
 (fail closed, SPEC §12: a busy source not read lately) offers nothing: it is
 left out of the response, and its key, until its sources are read again.
+
+Beside the free days a response says which days of its range are full (the
+type has online openings there, none free) and which are closed, with the
+clinic's reason (`booking.restrictions.openings`). The openings depend on the
+configuration alone, so they are cached under its version; which of the open
+days are full follows from the free days of the same response, so it is as
+fresh as they are. A calendar closed by calendar sync counts as open on its
+schedule's days: they show as full, never why.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ from datetime import date, datetime
 
 from booking import Busy, Clinic, DaySlots
 from booking.model import AppointmentType
-from booking.restrictions import earliest_start, free_slots, visible_day
+from booking.restrictions import Openings, earliest_start, free_slots, openings, visible_day
 from booking.slots import Slot
 from endpoint.storage.queries import busy_until, generations
 from endpoint.storage.sync import closed_calendars
@@ -261,16 +269,48 @@ def slots_json(days: tuple[CachedDay, ...], kind: AppointmentType, now: datetime
     return "[" + ",".join(parts) + "]"
 
 
+@dataclass(frozen=True)
+class CachedOpenings:
+    open: tuple[tuple[date, str], ...]  # the open days, sorted, with their ISO dates
+    closed_json: str  # the `closed` array
+
+
+def cached_openings(cache: SlotCache, clinic: Clinic, kind: AppointmentType,
+                    calendar: str | None, first: date, last: date) -> CachedOpenings:
+    """The range's openings (schedule only), cached under the configuration's version."""
+    key = ("openings", clinic.slug, clinic.version, kind.id, calendar, first, last)
+    found = cache.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]  # "openings" keys hold CachedOpenings
+    made: Openings = openings(clinic, kind, first, last, calendar)
+    value = CachedOpenings(
+        tuple((d, d.isoformat()) for d in sorted(made.open)),
+        json.dumps([{"date": d.isoformat(), "reason": reason} for d, reason in made.closed],
+                   ensure_ascii=False, separators=(",", ":")))
+    cache.put(key, value, 1 + len(made.closed))
+    return value
+
+
+def quiet_json(found: CachedOpenings, days: tuple[CachedDay, ...]) -> str:
+    """`"full"` (open days with nothing free, bookings, holds, blocks or busy times
+    taking every opening) and `"closed"`, to follow the `days` array."""
+    free = {cached.day.date for cached in days}
+    full = ",".join('"' + iso + '"' for d, iso in found.open if d not in free)
+    return ', "full": [' + full + '], "closed": ' + found.closed_json
+
+
 def slots_body(cache: SlotCache, clinic: Clinic, query: SlotQuery, now: datetime) -> str:
     """The slot route's JSON body; its `days` from the cache when no booking changed."""
     if query.first > query.last:
-        days = "[]"
+        days, quiet = "[]", ', "full": [], "closed": []'
     else:
         cached = cached_days(
             cache, clinic, query.kind, query.calendar, query.first, query.last, now,
             lambda calendar: busy_until(clinic, query.first, query.last, calendar, now=now),
             closed_calendars(clinic, now))
         days = slots_json(cached, query.kind, now)
+        quiet = quiet_json(cached_openings(cache, clinic, query.kind, query.calendar,
+                                           query.first, query.last), cached)
     head = json.dumps({"clinic": clinic.slug, "type": query.kind.id, "timezone": clinic.timezone,
                        "version": clinic.version}, ensure_ascii=False)
-    return head[:-1] + ', "days": ' + days + "}"
+    return head[:-1] + ', "days": ' + days + quiet + "}"

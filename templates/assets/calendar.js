@@ -50,3 +50,25 @@ export function move(dates, date, key) {
   }
   return null;
 }
+
+// The endpoint's word on the days without free times (`full`, `closed` of the slot
+// route): a Map of date → {state: "full"} or {state: "closed", reason} ("" for none).
+export function dayStates(quiet) {
+  const out = new Map();
+  ((quiet && quiet.full) || []).forEach((date) => out.set(date, {state: "full", reason: ""}));
+  ((quiet && quiet.closed) || []).forEach((c) => out.set(c.date, {state: "closed", reason: c.reason || ""}));
+  return out;
+}
+
+// A month's closed days that have a reason, as runs of days in a row with the same one:
+// [{from, to, reason}].
+export function reasonRuns(states, month) {
+  const runs = [];
+  [...states.keys()].filter((d) => monthOf(d) === month).sort().forEach((date) => {
+    const {state, reason} = states.get(date), last = runs[runs.length - 1];
+    if (state !== "closed" || !reason) return;
+    if (last && last.reason === reason && addDays(last.to, 1) === date) last.to = date;
+    else runs.push({from: date, to: date, reason});
+  });
+  return runs;
+}

@@ -1,8 +1,9 @@
 /* The day step's month grid (WAI-ARIA grid): Monday first, the free days buttons with a
-   single tab stop that the arrows, Home/End and Page Up/Down move among them. Fetched
-   by steps.js beside the first days. o: {s, T, text, dispatch, view: {month, at}, nav, box}. */
+   single tab stop that the arrows, Home/End and Page Up/Down move among them; full and
+   closed days say so (the reason in the name, and under the grid). Fetched by steps.js
+   beside the first days. o: {s, T, text, dispatch, view: {month, at}, nav, box}. */
 
-import {monthOf, months, move, weeks} from "./calendar.js";
+import {dayStates, monthOf, months, move, reasonRuns, weeks} from "./calendar.js";
 import {$, $$, make} from "./dom.js";
 import {fmt} from "./format.js";
 
@@ -19,7 +20,7 @@ export function show(o) {
 function draw(o, focusIt) {
   const {s, T, text, dispatch, view: v, nav, box} = o;
   const dates = s.days.map((d) => d.date), all = months(dates), i = all.indexOf(v.month);
-  const byDate = {};
+  const byDate = {}, quiet = dayStates(s.quiet);
   s.days.forEach((d) => { byDate[d.date] = d; });
   nav.textContent = "";
   nav.hidden = false;
@@ -66,9 +67,14 @@ function draw(o, focusIt) {
       if (!date) return;
       const n = String(Number(date.slice(8))), d = byDate[date];
       if (!d) {
-        td.className = "day-off";
+        // full or closed (the clinic's reason as text, never markup), else simply none free
+        const q = quiet.get(date), word = q ? (q.state === "full" ? T.day_full : T.day_closed) : "";
+        td.className = "day-off" + (q ? " day-" + q.state : "");
         td.appendChild(make("span", null, n)).setAttribute("aria-hidden", "true");
-        td.appendChild(make("span", "sr-only", text.day(date) + ", " + T.day_none));
+        if (q) td.appendChild(make("span", "day-label", word)).setAttribute("aria-hidden", "true");
+        if (q && q.reason) td.title = q.reason;
+        td.appendChild(make("span", "sr-only", text.day(date) + ", " +
+          (q ? word + (q.reason ? ": " + q.reason : "") : T.day_none)));
         return;
       }
       const b = td.appendChild(make("button", "day booking-form-date", n));
@@ -94,5 +100,16 @@ function draw(o, focusIt) {
     $("[data-date=\"" + to + "\"]", table).focus();
   });
   box.appendChild(table);
+  const runs = reasonRuns(quiet, v.month);
+  if (runs.length) {
+    const short = new Intl.DateTimeFormat(T.locale, {day: "numeric", month: "short", timeZone: "UTC"});
+    const on = (date) => short.format(new Date(date + "T12:00:00Z"));
+    const notes = box.appendChild(make("p", "month-notes"));
+    runs.forEach((r, k) => {
+      if (k) notes.append(" · ");
+      notes.appendChild(make("span", null,
+        (r.from === r.to ? on(r.from) : on(r.from) + "–" + on(r.to)) + ": " + r.reason));
+    });
+  }
   if (focusIt) $("[data-date=\"" + v.at + "\"]", table).focus();
 }

@@ -203,6 +203,7 @@ const on = {
   days_loaded(ctx, s, e) {
     if (e.key !== daysKey(s) || s.daysStatus !== "loading") return null;
     s.days = e.days.filter((d) => d.slots.length);
+    s.quiet = {full: e.full || [], closed: e.closed || []};  // the grid's full and closed days
     s.daysKey = e.key;
     s.daysStatus = "ready";
     const want = s.wantDay;

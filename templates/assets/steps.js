@@ -53,7 +53,8 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
     } else if (fx.type === "fetch_days") {
       loadGrid().catch(() => { gridModule = null; });
       api("GET", slotsPath(fx.kind, fx.calendar)).then((res) => dispatch(res.ok
-        ? {type: "days_loaded", key: fx.key, days: res.body.days || []}
+        ? {type: "days_loaded", key: fx.key, days: res.body.days || [],
+           full: res.body.full, closed: res.body.closed}
         : {type: "days_failed", key: fx.key, code: res.body.code}),
       () => dispatch({type: "days_failed", key: fx.key, code: "network"}));
     } else if (fx.type === "post_hold") {

@@ -107,3 +107,45 @@ class TestAcrossMonths:
         assert title.inner_text().lower() == "desember 2026"
         assert page.evaluate("document.activeElement.dataset.date").startswith("2026-12")
         context.close()
+
+
+def test_full_and_closed_days_are_named_and_shown(booking_site, chromium, axe_source, clock,
+                                                  artifacts_dir):
+    """3 December blocked by staff all day, the 24th closed (Julaften), the 25th a holiday,
+    Saturdays closed: each cell says so in its name and on screen, and is no button; the
+    block's own reason stays with the staff."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from endpoint.services import blocks
+    from endpoint.services.blocks import BlockRequest
+    from endpoint.state import of
+
+    site = booking_site()
+    oslo = ZoneInfo("Europe/Oslo")
+    with site.app.app_context():
+        blocks.add_block(of(site.app).registry.get("fjordlegene"), BlockRequest(
+            "hansen", datetime(2026, 12, 3, 8, 0, tzinfo=oslo),
+            datetime(2026, 12, 3, 16, 0, tzinfo=oslo), "Tannlege"), "staff:kari", clock.now())
+    context, page = open_days(chromium, site, 360)
+    page.screenshot(path=str(artifacts_dir / "day-grid-full-closed-360.png"), full_page=True)
+    grid = page.get_by_role("grid")
+    names = {
+        "3": "torsdag 3. desember, Fullt",
+        "5": "lørdag 5. desember, Stengt",
+        "24": "torsdag 24. desember, Stengt: Julaften",
+        "25": "fredag 25. desember, Stengt: Første juledag",
+    }
+    for day, name in names.items():
+        cell = grid.get_by_role("gridcell", name=name, exact=True)
+        assert cell.count() == 1, name
+        assert cell.locator("button").count() == 0
+        shown = cell.locator("[aria-hidden=true]").all_inner_texts()
+        assert shown == [day, name.split(", ")[1].split(":")[0]]
+    assert grid.locator("button.day[data-date='2026-12-04']").count() == 1
+    assert page.locator("#days .month-notes").inner_text() == (
+        "24. des.: Julaften · 25. des.: Første juledag · 26. des.: Andre juledag"
+        " · 31. des.: Nyttårsaften")
+    assert "Tannlege" not in page.content()
+    assert axe(page, axe_source) == []
+    context.close()

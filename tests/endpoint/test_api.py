@@ -102,7 +102,8 @@ def test_slots_shape_offsets_and_default_range(client):
     r = client.get(f"{API}/slots?type=time")
     assert r.status_code == 200
     body = r.get_json()
-    assert set(body) == {"clinic", "type", "timezone", "version", "days"}
+    assert set(body) == {"clinic", "type", "timezone", "version", "days", "full", "closed"}
+    assert (body["full"], body["closed"]) == ([], [])  # open every day, nothing booked
     assert (body["clinic"], body["type"], body["timezone"]) == (SLUG, "time", "Europe/Oslo")
     days = body["days"]
     # from defaults to today, to to the last bookable day (today + days_ahead)

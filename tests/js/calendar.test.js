@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 
-import {move, months, weekday, weeks} from "../../templates/assets/calendar.js";
+import {dayStates, move, months, reasonRuns, weekday, weeks} from "../../templates/assets/calendar.js";
 
 describe("weeks", () => {
   test("December 2026 starts on a Tuesday and has five weeks from Monday", () => {
@@ -47,5 +47,33 @@ describe("move", () => {
     assert.equal(move(free, "2026-12-10", "PageDown"), "2027-01-04");
     assert.equal(move(free, "2027-01-04", "PageUp"), "2026-12-17");
     assert.equal(move(free, "2026-12-03", "Enter"), null);
+  });
+});
+
+describe("dayStates and reasonRuns", () => {
+  const states = dayStates({
+    full: ["2026-12-03"],
+    closed: [{date: "2026-12-05", reason: null}, {date: "2026-12-24", reason: "Julaften"},
+             {date: "2026-12-25", reason: "Første juledag"}, {date: "2026-12-31", reason: "Stengt"},
+             {date: "2027-07-05", reason: "Sommerferie"}, {date: "2027-07-06", reason: "Sommerferie"},
+             {date: "2027-07-07", reason: "Sommerferie"}, {date: "2027-07-09", reason: "Sommerferie"},
+             {date: "__proto__", reason: "<b>x</b>"}],
+  });
+  test("full days, closed days with their reason or none", () => {
+    assert.deepEqual(states.get("2026-12-03"), {state: "full", reason: ""});
+    assert.deepEqual(states.get("2026-12-05"), {state: "closed", reason: ""});
+    assert.deepEqual(states.get("2026-12-24"), {state: "closed", reason: "Julaften"});
+    assert.equal(states.get("2026-12-04"), undefined);
+    assert.equal(dayStates(undefined).size, 0, "an older endpoint sends neither");
+  });
+  test("a month's reasons, days in a row with the same reason as one run", () => {
+    assert.deepEqual(reasonRuns(states, "2026-12"), [
+      {from: "2026-12-24", to: "2026-12-24", reason: "Julaften"},
+      {from: "2026-12-25", to: "2026-12-25", reason: "Første juledag"},
+      {from: "2026-12-31", to: "2026-12-31", reason: "Stengt"}]);
+    assert.deepEqual(reasonRuns(states, "2027-07"), [
+      {from: "2027-07-05", to: "2027-07-07", reason: "Sommerferie"},
+      {from: "2027-07-09", to: "2027-07-09", reason: "Sommerferie"}]);
+    assert.deepEqual(reasonRuns(states, "2027-01"), []);
   });
 });

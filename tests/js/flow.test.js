@@ -149,6 +149,14 @@ describe("choosing", () => {
     assert.equal(out.state.calendar, null);
   });
 
+  test("the endpoint's full and closed days are kept for the grid, none when it sent none", () => {
+    const closed = [{date: "2026-12-24", reason: "Julaften"}, {date: "2026-12-26", reason: null}];
+    const out = run(CTX, TO_CONFIRM.slice(0, 2).concat(
+      {...loaded(), full: ["2026-12-04"], closed}));
+    assert.deepEqual(out.state.quiet, {full: ["2026-12-04"], closed});
+    assert.deepEqual(run(CTX, TO_CONFIRM.slice(0, 3)).state.quiet, {full: [], closed: []});
+  });
+
   test("no free day on a link with both fixed: no way back", () => {
     const ctx = {...CTX, preset: {calendar: "berg", type: "samtale"}};
     const out = run(ctx, [loaded("berg|samtale", [])]);
