@@ -2,12 +2,12 @@
    receipt; the wait list's form is loaded only when asked for. */
 
 import {client} from "./api.js";
-import {$, $$, make, message, phoneLink, row} from "./dom.js";
+import {$, $$, make, message, phoneLink, row, say} from "./dom.js";
 import {check, FIELDS, patient} from "./fields.js";
-import {canSearchAgain, clinicInfo, freshTypes, insideDeadline} from "./flow.js";
+import {canSearchAgain, clinicInfo, freshTypes, insideDeadline, STEPS} from "./flow.js";
 import {fmt} from "./format.js";
-import {calendarFile} from "./ics.js";
 import {setup} from "./page.js";
+import {entry, entryOf, keep, KEPT, kept, placeOf} from "./place.js";
 import {onChange, put, token} from "./session.js";
 import {picker} from "./steps.js";
 
@@ -23,6 +23,62 @@ function bookingPage({cfg, T, text, track}) {
   onChange(identity);
   identity();
   let info = null, flow = null;
+
+  /* Back, Forward, a reload (place.js): a history entry per step reached; the place, the
+     typed fields and the hold in sessionStorage */
+  const H = window.history, KEY = "ledig-place:" + cfg.slug + ":" + window.location.pathname;
+  const mine = entryOf(H.state);
+  let at = mine ? mine.at : 0, asker, saved, store;
+  try { store = window.sessionStorage; saved = kept(store.getItem(KEY), cfg.version); } catch { /**/ }
+  // the patient's events whose step forward makes an entry; a "change" back does too
+  const PUSH = {calendar: 1, type: 1, day: 1, slot: 1, details: 1, answer: 1, change: 2,
+                search_again: 2};
+  const values = () => {
+    const v = {id_type: idType.value};
+    FIELDS.forEach((n) => { v[n] = $("#" + n).value; });
+    return v;
+  };
+  const save = (s) => {
+    try {
+      if (s.step === "receipt") store.removeItem(KEY);
+      else store.setItem(KEY, keep(placeOf(s), values(), s.hold, cfg.version));
+    } catch { /* no storage */ }
+  };
+  function record(prev, s, event) {
+    const k = event && (PUSH[event.type] || (event.type === "hold_answer" && asker !== "goto"));
+    const push = k && (k > 1 || STEPS.indexOf(s.step) > STEPS.indexOf(prev.step));
+    H[push ? "pushState" : "replaceState"](entry(placeOf(s), push ? ++at : at), "");
+  }
+  // Forward to the confirm step takes the form as it is (not valid: the details step)
+  const goto = (place) => {
+    const v = values(), ok = FIELDS.every((n) => (n === "national_id" && session()) ||
+                                         check(n, v[n], true, opts()).valid);
+    flow.dispatch({type: "goto", place, details: ok && place.step === "confirm" ? patient(v) : null});
+  };
+  window.addEventListener("popstate", (e) => {
+    const got = entryOf(e.state), s = flow.state();
+    if (!got) return;
+    const back = got.at < at;
+    at = got.at;
+    if (s.step === "receipt") {
+      // booked: no way back into it, and one Back more leaves the page
+      H.replaceState(entry(placeOf(s), at), "");
+      if (back && at) return H.go(-at);
+      $("#receipt-again").hidden = false;
+      $("#h-receipt").focus();
+      return say($("#receipt-again").textContent);
+    }
+    goto(got.place);
+    const now = flow.state();
+    H.replaceState(entry(placeOf(now), at), "");
+    if (!now.holding) say($("#h-" + now.step).textContent);
+  });
+  form.addEventListener("input", () => save(flow.state()));
+  KEPT.forEach((k) => {
+    const el = $("#" + k);
+    if (saved && k in saved.fields) el.value = saved.fields[k];
+    if (el.selectedIndex < 0) el.selectedIndex = 0;
+  });
 
   // The wait list's form: its own module, fetched the first time it is wanted.
   function openWaitlist() {
@@ -46,7 +102,10 @@ function bookingPage({cfg, T, text, track}) {
       if (info && info.waitlist) actions.push([T.waitlist_join, openWaitlist]);
       message(box, T.no_slots, text.say("no_slots_hint"), actions);
     },
-    render(prev, s) {
+    render(prev, s, event) {
+      if (!prev.holding && s.holding) asker = event.type;
+      if (prev.step !== s.step) record(prev, s, event);
+      if (prev.step !== s.step || prev.hold !== s.hold) save(s);
       if (prev.fieldErrors !== s.fieldErrors && s.fieldErrors.length) showFieldErrors(s);
       if (prev.info !== s.info || prev.step !== s.step) {
         wlButton.hidden = !(s.info && s.info.waitlist) || s.step === "receipt";
@@ -63,10 +122,11 @@ function bookingPage({cfg, T, text, track}) {
     else input.removeAttribute("aria-invalid");
   }
 
+  const opts = () => ({idType: idType.value, identity: window.ledigIdentity, testMode: cfg.test_mode,
+                       emailOptional: !((cfg.types[(flow ? flow.state() : {}).type] || {}).notify || ["email"]).includes("email")});
+
   function checkField(name, final) {
-    const r = check(name, $("#" + name).value, final,
-                    {idType: idType.value, identity: window.ledigIdentity, testMode: cfg.test_mode,
-                     emailOptional: !((cfg.types[(flow ? flow.state() : {}).type] || {}).notify || ["email"]).includes("email")});
+    const r = check(name, $("#" + name).value, final, opts());
     setMsg(name, r.key ? T[r.key] : "", r.ok);
     return r.valid;
   }
@@ -104,9 +164,7 @@ function bookingPage({cfg, T, text, track}) {
       return;
     }
     detailsErr.hidden = true;
-    const values = {id_type: idType.value};
-    FIELDS.forEach((n) => { values[n] = $("#" + n).value; });
-    flow.dispatch({type: "details", details: patient(values)});
+    flow.dispatch({type: "details", details: patient(values())});
   });
 
   /* confirm, and the receipt */
@@ -153,10 +211,15 @@ function bookingPage({cfg, T, text, track}) {
     lateBox.hidden = !tooLate;
     if (tooLate) phoneLink(lateBox, text.say("receipt_late"), cfg.phone);
     $("#receipt-sent").hidden = !k.notify.length;
-    const file = calendarFile({booking: b, kind: k, clinic: cfg.name, place: where,
-                               link: tooLate ? "" : link,
-                               now: new Date()});
-    $("#ics").href = URL.createObjectURL(new Blob([file], {type: "text/calendar"}));
+    // the .ics, made by a module fetched only now (the link shows once it is there)
+    const ics = $("#ics");
+    ics.hidden = true;
+    import("./ics.js").then((m) => {
+      const file = m.calendarFile({booking: b, kind: k, clinic: cfg.name, place: where,
+                                   link: tooLate ? "" : link, now: new Date()});
+      ics.href = URL.createObjectURL(new Blob([file], {type: "text/calendar"}));
+      ics.hidden = false;
+    }, () => null);
     form.reset();
     idInput.value = "";
   }
@@ -179,7 +242,7 @@ function bookingPage({cfg, T, text, track}) {
   flow = picker({cfg, T, text, track, api, ctx, page,
                  query: {calendar: query.get("calendar"), type: query.get("type")}});
   // What the clinic's file says now (holds, the wait list): fetched once, beside the days.
-  api("GET", "").then((res) => {
+  const got = api("GET", "").then((res) => {
     if (!res.ok) return;
     info = clinicInfo(res.body);
     if (res.body.version && cfg.version && res.body.version !== cfg.version) {
@@ -187,6 +250,13 @@ function bookingPage({cfg, T, text, track}) {
     }
     flow.dispatch({type: "info", info});
   }, () => null);
+  // A reload goes back to this entry's place (or the one kept), once the info is in (holds)
+  // and the hold kept is let go of, so that the same time can be held again.
+  const resume = mine ? mine.place : saved && saved.place, h = saved && saved.hold;
+  if (resume && resume.step !== "receipt") {
+    Promise.all([got, h && api("DELETE", "/holds/" + encodeURIComponent(h.id), null, h.token)
+      .catch(() => null)]).then(() => goto(resume));
+  }
 }
 
 const page = setup();

@@ -41,10 +41,10 @@ def test_built_imports_name_built_files():
     assert modules >= 6
     booking = assets.files[assets.paths["booking.js"]].decode()
     assert {stem(n) for n in BUILT_IMPORT.findall(booking)} == {
-        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js",
+        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "page.js", "place.js",
         "steps.js", "session.js"}
-    # the wait list's form: loaded by import() when asked for, under its hashed name
-    assert [stem(n) for n in BUILT_DYNAMIC.findall(booking)] == ["waitlist.js"]
+    # the wait list's form when asked for, the .ics at the receipt: by import(), hashed
+    assert [stem(n) for n in BUILT_DYNAMIC.findall(booking)] == ["waitlist.js", "ics.js"]
 
 
 def copy_assets(tmp_path: Path) -> Path:
