@@ -27,9 +27,17 @@ function bookingPage({cfg, T, text, track}) {
   /* Back, Forward, a reload (place.js): a history entry per step reached; the place, the
      typed fields and the hold in sessionStorage */
   const H = window.history, KEY = "ledig-place:" + cfg.slug + ":" + window.location.pathname;
-  const mine = entryOf(H.state);
-  let at = mine ? mine.at : 0, asker, saved, store;
-  try { store = window.sessionStorage; saved = kept(store.getItem(KEY), cfg.version); } catch { /**/ }
+  let at = 0, asker, saved, store, mine = entryOf(H.state);
+  // only a reload or Back/Forward into the page goes back to a place, not a new visit
+  const nav = (window.performance.getEntriesByType("navigation")[0] || {}).type;
+  try {
+    store = window.sessionStorage;
+    if (nav !== "navigate") saved = kept(store.getItem(KEY), cfg.version);
+  } catch { /**/ }
+  // an entry of this booking (not of one made, nor with nothing kept): back to it
+  if (!saved || !mine || mine.run !== saved.run) mine = null;
+  else at = mine.at;
+  const run = saved ? saved.run : Math.random().toString(36).slice(2);
   // the patient's events whose step forward makes an entry; a "change" back does too
   const PUSH = {calendar: 1, type: 1, day: 1, slot: 1, details: 1, answer: 1, change: 2,
                 search_again: 2};
@@ -41,13 +49,13 @@ function bookingPage({cfg, T, text, track}) {
   const save = (s) => {
     try {
       if (s.step === "receipt") store.removeItem(KEY);
-      else store.setItem(KEY, keep(placeOf(s), values(), s.hold, cfg.version));
+      else store.setItem(KEY, keep(placeOf(s), values(), s.hold, cfg.version, run));
     } catch { /* no storage */ }
   };
   function record(prev, s, event) {
     const k = event && (PUSH[event.type] || (event.type === "hold_answer" && asker !== "goto"));
     const push = k && (k > 1 || STEPS.indexOf(s.step) > STEPS.indexOf(prev.step));
-    H[push ? "pushState" : "replaceState"](entry(placeOf(s), push ? ++at : at), "");
+    H[push ? "pushState" : "replaceState"](entry(placeOf(s), push ? ++at : at, run), "");
   }
   // Forward to the confirm step takes the form as it is (not valid: the details step)
   const goto = (place) => {
@@ -62,7 +70,7 @@ function bookingPage({cfg, T, text, track}) {
     at = got.at;
     if (s.step === "receipt") {
       // booked: no way back into it, and one Back more leaves the page
-      H.replaceState(entry(placeOf(s), at), "");
+      H.replaceState(entry(placeOf(s), at, run), "");
       if (back && at) return H.go(-at);
       $("#receipt-again").hidden = false;
       $("#h-receipt").focus();
@@ -70,7 +78,7 @@ function bookingPage({cfg, T, text, track}) {
     }
     goto(got.place);
     const now = flow.state();
-    H.replaceState(entry(placeOf(now), at), "");
+    H.replaceState(entry(placeOf(now), at, run), "");
     if (!now.holding) say($("#h-" + now.step).textContent);
   });
   form.addEventListener("input", () => save(flow.state()));

@@ -20,28 +20,29 @@ export function checked(p) {
     ? placeOf({...p, typeFirst: p.typeFirst === true}) : null;
 }
 
-// history.state: the place and the entry's index among the page's own
-export const entry = (place, at) => ({ledig: V, at, place});
+// history.state: the place, the entry's index among the page's own, and the booking's run
+// (one per booking begun in the tab: a booking made, its entries are not gone back to)
+export const entry = (place, at, run) => ({ledig: V, at, run, place});
 
 export function entryOf(st) {
   const p = st && st.ledig === V && Number.isInteger(st.at) && checked(st.place);
-  return p ? {at: st.at, place: p} : null;
+  return p ? {at: st.at, run: st.run, place: p} : null;
 }
 
-// sessionStorage's text: the place, the KEPT fields, the hold's {id, token}
-export function keep(place, values, hold, version) {
+// sessionStorage's text: the place, the KEPT fields, the hold's {id, token}, the run
+export function keep(place, values, hold, version, run) {
   const fields = {};
   KEPT.forEach((k) => { if (str(values[k])) fields[k] = values[k]; });
-  return JSON.stringify({v: V, version, place, fields,
+  return JSON.stringify({v: V, version, run, place, fields,
                          hold: hold ? {id: hold.id, token: hold.token} : null});
 }
 
-// → {place (null at the receipt), fields, hold}; null: none, broken, another build's
+// → {place (null at the receipt), fields, hold, run}; null: none, broken, another build's
 export function kept(text, version) {
   let o;
   try { o = JSON.parse(text); } catch { return null; }
-  if (!o || o.v !== V || o.version !== version) return null;
+  if (!o || o.v !== V || o.version !== version || !str(o.run)) return null;
   const p = checked(o.place), h = o.hold, f = JSON.parse(keep(null, o.fields || {})).fields;
-  return {place: p && p.step !== "receipt" ? p : null, fields: f,
+  return {place: p && p.step !== "receipt" ? p : null, fields: f, run: o.run,
           hold: h && str(h.id) && str(h.token) ? h : null};
 }
