@@ -2,12 +2,11 @@
    receipt; the wait list's form is loaded only when asked for. */
 
 import {client} from "./api.js";
-import {$, $$, make, message, phoneLink, row, say} from "./dom.js";
+import {$, $$, make, message, phoneLink, row} from "./dom.js";
 import {check, FIELDS, patient} from "./fields.js";
-import {canSearchAgain, clinicInfo, freshTypes, insideDeadline, STEPS} from "./flow.js";
+import {canSearchAgain, clinicInfo, freshTypes, insideDeadline} from "./flow.js";
 import {fmt} from "./format.js";
 import {setup} from "./page.js";
-import {entry, entryOf, keep, KEPT, kept, placeOf} from "./place.js";
 import {onChange, put, token} from "./session.js";
 import {picker} from "./steps.js";
 
@@ -22,71 +21,7 @@ function bookingPage({cfg, T, text, track}) {
   const identity = () => { [idType, idInput].forEach((el) => { el.closest(".field").hidden = !!session(); }); };
   onChange(identity);
   identity();
-  let info = null, flow = null;
-
-  /* Back, Forward, a reload (place.js): a history entry per step reached; the place, the
-     typed fields and the hold in sessionStorage */
-  const H = window.history, KEY = "ledig-place:" + cfg.slug + ":" + window.location.pathname;
-  let at = 0, asker, saved, store, mine = entryOf(H.state);
-  // only a reload or Back/Forward into the page goes back to a place, not a new visit
-  const nav = (window.performance.getEntriesByType("navigation")[0] || {}).type;
-  try {
-    store = window.sessionStorage;
-    if (nav !== "navigate") saved = kept(store.getItem(KEY), cfg.version);
-  } catch { /**/ }
-  // an entry of this booking (not of one made, nor with nothing kept): back to it
-  if (!saved || !mine || mine.run !== saved.run) mine = null;
-  else at = mine.at;
-  const run = saved ? saved.run : Math.random().toString(36).slice(2);
-  // the patient's events whose step forward makes an entry; a "change" back does too
-  const PUSH = {calendar: 1, type: 1, day: 1, slot: 1, details: 1, answer: 1, change: 2,
-                search_again: 2};
-  const values = () => {
-    const v = {id_type: idType.value};
-    FIELDS.forEach((n) => { v[n] = $("#" + n).value; });
-    return v;
-  };
-  const save = (s) => {
-    try {
-      if (s.step === "receipt") store.removeItem(KEY);
-      else store.setItem(KEY, keep(placeOf(s), values(), s.hold, cfg.version, run));
-    } catch { /* no storage */ }
-  };
-  function record(prev, s, event) {
-    const k = event && (PUSH[event.type] || (event.type === "hold_answer" && asker !== "goto"));
-    const push = k && (k > 1 || STEPS.indexOf(s.step) > STEPS.indexOf(prev.step));
-    H[push ? "pushState" : "replaceState"](entry(placeOf(s), push ? ++at : at, run), "");
-  }
-  // Forward to the confirm step takes the form as it is (not valid: the details step)
-  const goto = (place) => {
-    const v = values(), ok = FIELDS.every((n) => (n === "national_id" && session()) ||
-                                         check(n, v[n], true, opts()).valid);
-    flow.dispatch({type: "goto", place, details: ok && place.step === "confirm" ? patient(v) : null});
-  };
-  window.addEventListener("popstate", (e) => {
-    const got = entryOf(e.state), s = flow.state();
-    if (!got) return;
-    const back = got.at < at;
-    at = got.at;
-    if (s.step === "receipt") {
-      // booked: no way back into it, and one Back more leaves the page
-      H.replaceState(entry(placeOf(s), at, run), "");
-      if (back && at) return H.go(-at);
-      $("#receipt-again").hidden = false;
-      $("#h-receipt").focus();
-      return say($("#receipt-again").textContent);
-    }
-    goto(got.place);
-    const now = flow.state();
-    H.replaceState(entry(placeOf(now), at, run), "");
-    if (!now.holding) say($("#h-" + now.step).textContent);
-  });
-  form.addEventListener("input", () => save(flow.state()));
-  KEPT.forEach((k) => {
-    const el = $("#" + k);
-    if (saved && k in saved.fields) el.value = saved.fields[k];
-    if (el.selectedIndex < 0) el.selectedIndex = 0;
-  });
+  let info = null, flow = null, back = null, got = null, loading = null;
 
   // The wait list's form: its own module, fetched the first time it is wanted.
   function openWaitlist() {
@@ -111,9 +46,9 @@ function bookingPage({cfg, T, text, track}) {
       message(box, T.no_slots, text.say("no_slots_hint"), actions);
     },
     render(prev, s, event) {
-      if (!prev.holding && s.holding) asker = event.type;
-      if (prev.step !== s.step) record(prev, s, event);
-      if (prev.step !== s.step || prev.hold !== s.hold) save(s);
+      // Back, Forward, a reload (back.js): fetched with the patient's first step
+      if (back) back(prev, s, event);
+      else if (prev.step && prev.step !== s.step) keepPlace().then((f) => f(prev, s, event));
       if (prev.fieldErrors !== s.fieldErrors && s.fieldErrors.length) showFieldErrors(s);
       if (prev.info !== s.info || prev.step !== s.step) {
         wlButton.hidden = !(s.info && s.info.waitlist) || s.step === "receipt";
@@ -172,7 +107,9 @@ function bookingPage({cfg, T, text, track}) {
       return;
     }
     detailsErr.hidden = true;
-    flow.dispatch({type: "details", details: patient(values())});
+    const values = {id_type: idType.value};
+    FIELDS.forEach((n) => { values[n] = $("#" + n).value; });
+    flow.dispatch({type: "details", details: patient(values)});
   });
 
   /* confirm, and the receipt */
@@ -250,7 +187,7 @@ function bookingPage({cfg, T, text, track}) {
   flow = picker({cfg, T, text, track, api, ctx, page,
                  query: {calendar: query.get("calendar"), type: query.get("type")}});
   // What the clinic's file says now (holds, the wait list): fetched once, beside the days.
-  const got = api("GET", "").then((res) => {
+  got = api("GET", "").then((res) => {
     if (!res.ok) return;
     info = clinicInfo(res.body);
     if (res.body.version && cfg.version && res.body.version !== cfg.version) {
@@ -258,12 +195,14 @@ function bookingPage({cfg, T, text, track}) {
     }
     flow.dispatch({type: "info", info});
   }, () => null);
-  // A reload goes back to this entry's place (or the one kept), once the info is in (holds)
-  // and the hold kept is let go of, so that the same time can be held again.
-  const resume = mine ? mine.place : saved && saved.place, h = saved && saved.hold;
-  if (resume && resume.step !== "receipt") {
-    Promise.all([got, h && api("DELETE", "/holds/" + encodeURIComponent(h.id), null, h.token)
-      .catch(() => null)]).then(() => goto(resume));
+  // a reload or Back/Forward into the page (not a new visit): back to the place kept
+  const nav = (window.performance.getEntriesByType("navigation")[0] || {}).type;
+  if (nav && nav !== "navigate") keepPlace();
+
+  function keepPlace() {
+    return loading || (loading = import("./back.js").then((m) => (back = m.keep({
+      cfg, ctx, flow, api, info: got, session, opts, restore: nav !== "navigate"})),
+    () => { loading = null; return () => null; }));
   }
 }
 

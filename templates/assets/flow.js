@@ -10,8 +10,7 @@
    slot, details (null until made); locked (a link's) and auto (the only one)
    choices; the days and their status (idle, loading, ready, failed); sending;
    the confirm step's error {code, actions, retry}; fieldErrors; booking; the clinic's
-   info; the hold {id, token, ends, skew}, holding (the slot asked for); notice (a key);
-   want (goto's day and time, until the days are at hand).
+   info; the hold {id, token, ends, skew}, holding (the slot asked for); notice (a key).
    ctx.move (the cancel page): no details step, confirm PATCHes. */
 
 import {has} from "./format.js";
@@ -110,8 +109,8 @@ export function start(ctx, query = {}) {
 }
 
 // The next step after a change: make the only possible choices, open the first step
-// still to do, and fetch its days when they are not at hand.
-function go(ctx, s, effects, moveFocus) {
+// still to do, and fetch its days when they are not at hand. (Also place.js's goto.)
+export function go(ctx, s, effects, moveFocus) {
   const v = visible(ctx, s);
   if (s.calendar === null && v.calendars.length === 1) {
     s.calendar = v.calendars[0];
@@ -151,13 +150,13 @@ function reset(s, step) {
   if (at <= 3) s.slot = null;
   if (at <= 2) s.day = null;
   if (step === "details") s.details = null;
-  s.notice = s.want = null;
+  s.notice = null;
   s.auto = {...s.auto};
   STEPS.slice(at).forEach((k) => delete s.auto[k]);
 }
 
 // Let go of the held time (the patient picks another, or it was refused).
-function release(s, effects) {
+export function release(s, effects) {
   if (s.hold) effects.push({type: "release_hold", id: s.hold.id, token: s.hold.token});
   s.hold = null;
   return effects;
@@ -208,7 +207,6 @@ const on = {
     s.daysStatus = "ready";
     const want = s.wantDay;
     s.wantDay = null;
-    if (s.want) return land(ctx, s, []);
     if (s.step === "day" && want && s.days.some((d) => d.date === want)) {
       s.day = want;
       return go(ctx, s, [], true);
@@ -341,53 +339,7 @@ const on = {
     return pickAgain(ctx, s, release(s, []), null);
   },
   reload(ctx, s) { return s.error ? [{type: "reload"}] : null; },
-  // Back, Forward or a reload (place.js): a place reached before, its choices made again
-  // where they still fit. e.details: the form's, for the confirm step. Its time held
-  // still, the hold is kept; else let go of and asked for again.
-  goto(ctx, s, e) {
-    const p = e.place, at = STEPS.indexOf(p && p.step);
-    if (at < 0 || at > 5 || s.step === "receipt" || s.sending || s.holding) return null;
-    if (!s.locked.calendar && !s.auto.calendar) {
-      s.calendar = p.calendar === "" || has(ctx.offers, p.calendar) ? p.calendar : null;
-    }
-    if (!s.locked.type) {
-      s.typeFirst = p.typeFirst;
-      s.type = offered(ctx, s.calendar).includes(p.type) ? p.type : null;
-      s.auto = s.auto.calendar ? {calendar: true} : {};
-      if (s.calendar !== null && new Set(offered(ctx, s.calendar)).size === 1) s.type = null;
-    }
-    const effects = [], t = s.slot;
-    if (!(at > 3 && t && p.slot && t.calendar === p.slot.calendar && t.start === p.slot.start)) {
-      release(s, effects);
-    }
-    s.want = at > 2 && p.day ? {day: p.day, slot: at > 3 ? p.slot : null} : null;
-    s.day = s.slot = s.wantDay = s.notice = s.error = null;
-    if (!ctx.move) s.details = at > 4 ? e.details || null : null;
-    const out = go(ctx, s, effects, true);
-    if (!s.want || !s.days || s.daysKey !== daysKey(s)) return out;
-    return land(ctx, s, out.effects.filter((f) => f.type !== "focus"));
-  },
 };
-
-// goto's day and time, the days at hand: gone (full, past), its step opens saying so.
-function land(ctx, s, effects) {
-  const w = s.want, day = (s.days || []).find((d) => d.date === w.day && d.slots.length);
-  s.want = null;
-  const slot = day && w.slot && day.slots.find((x) => x.calendar === w.slot.calendar &&
-                                                    x.start === w.slot.start);
-  if (!day || (w.slot && !slot)) s.notice = "place_gone";
-  if (day) s.day = day.date;
-  if (!slot) return go(ctx, s, effects, true);
-  if (holdsOn(s) && !s.hold) {
-    const out = go(ctx, s, effects, true);
-    s.holding = slot;
-    out.effects.push({type: "post_hold", body: {calendar: slot.calendar, type: s.type,
-                                                start: slot.start}});
-    return out;
-  }
-  s.slot = slot;
-  return go(ctx, s, effects, true);
-}
 
 export function next(ctx, state, event) {
   const handler = has(on, event.type) ? on[event.type] : null;

@@ -1,6 +1,8 @@
 /* The slot picker's DOM (the booking page, the cancel page's move): shows flow.js's
    state, sends it events, runs its effects. `page` gives what differs: confirmLabel,
-   post(fx), confirm(s, now), receipt(s, now), noSlots(s, box), render(prev, s, event). */
+   post(fx), confirm(s, now), receipt(s, now), noSlots(s, box), render(prev, s, event).
+   → {dispatch(event), state(), apply({state, effects}, event)}: apply, a transition made
+   outside flow.js's next (place.js's goto). */
 
 import {slotsPath} from "./api.js";
 import {$, $$, make, message, phoneLink, say} from "./dom.js";
@@ -209,5 +211,5 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
   });
 
   apply(start(ctx, query));
-  return {dispatch, state: () => state};
+  return {dispatch, state: () => state, apply};
 }

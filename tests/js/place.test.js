@@ -1,10 +1,11 @@
-// Back, Forward and a reload without a browser: what place.js keeps of the flow, and
-// flow.js's goto event that takes the patient back to a place.
+// Back, Forward and a reload without a browser: what place.js keeps of the flow, and its
+// goto, the flow's transition back to a place.
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 
 import {next, start} from "../../templates/assets/flow.js";
-import {checked, entry, entryOf, keep, kept, placeOf} from "../../templates/assets/place.js";
+import {checked, entry, entryOf, goto as to, keep, kept, placeOf}
+  from "../../templates/assets/place.js";
 
 const CTX = {
   offers: {hansen: ["konsultasjon", "kort"], berg: ["konsultasjon", "samtale"],
@@ -50,7 +51,15 @@ function toConfirm() {
 }
 
 const types = (effects) => effects.map((e) => e.type);
-const goto = (state, place, details = null) => next(CTX, state, {type: "goto", place, details});
+// Deep-frozen: a goto that changed the state it was given would throw.
+function freeze(o) {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    Object.values(o).forEach(freeze);
+  }
+  return o;
+}
+const goto = (state, place, details = null) => to(CTX, freeze(state), place, details);
 
 describe("place.js", () => {
   test("a place is the step and its choices, the slot by calendar and start only", () => {
@@ -165,7 +174,9 @@ describe("goto", () => {
     // Forward again: the days are fetched again, and someone took the time meanwhile
     r = goto(r.state, places[5], PATIENT);
     assert.deepEqual(types(r.effects), ["fetch_days", "focus"]);
+    assert.equal(r.wait, true, "the page goes to the place again once the days are in");
     r = next(CTX, r.state, loaded([{date: "2026-12-03", slots: [SLOT_A]}, DAYS[1]]));
+    r = goto(r.state, places[5], PATIENT);
     assert.deepEqual([r.state.step, r.state.day, r.state.notice],
                      ["slot", "2026-12-03", "place_gone"]);
     assert.deepEqual(r.effects, [{type: "focus", target: "slot"}]);
@@ -177,13 +188,14 @@ describe("goto", () => {
     r = goto(r.state, places[4]);  // a reload: the days are fetched first
     assert.deepEqual(r.effects.map((e) => e.type), ["fetch_days", "focus"]);
     assert.equal(r.state.step, "day");
-    r = next(CTX, r.state, loaded([DAYS[1]]));
+    r = goto(next(CTX, r.state, loaded([DAYS[1]])).state, places[4]);
     assert.deepEqual([r.state.step, r.state.day, r.state.notice], ["day", null, "place_gone"]);
   });
 
   test("a reload with holds off goes on to the details with no hold", () => {
     const {places} = toConfirm();
-    const r = next(CTX, goto(start(CTX).state, places[4]).state, loaded());
+    const r = goto(next(CTX, goto(start(CTX).state, places[4]).state, loaded()).state,
+                   places[4]);
     assert.deepEqual([r.state.step, r.state.slot, r.state.hold], ["details", SLOT_B, null]);
   });
 
