@@ -63,9 +63,10 @@ def test_a_change_renames_the_module_and_those_that_import_it(tmp_path):
     after = pages.load_assets(folder).paths
     renamed = {name for name in before if before[name] != after[name]}
     # format.js, and what imports it, statically or by import(): flow.js, page.js,
-    # steps.js, daygrid.js, waitlist.js, move.js, patient.js and the entries above them
+    # steps.js, daygrid.js, waitlist.js, move.js, patient.js, place.js, back.js and the
+    # entries above them
     assert renamed == {"format.js", "flow.js", "page.js", "steps.js", "daygrid.js",
-                       "waitlist.js", "move.js",
+                       "waitlist.js", "move.js", "place.js", "back.js",
                        "booking.js", "cancel.js", "links.js", "venteliste.js", "patient.js"}
 
 

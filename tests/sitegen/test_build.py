@@ -40,8 +40,9 @@ booking_links:
 # Our own JS and CSS (templates/assets), and what a booking page loads of it.
 MODULES = {"api.js", "booking.js", "cancel.js", "cancellation.js", "consent.js", "dom.js",
            "embed.js", "fields.js", "flow.js", "format.js", "ics.js", "links.js", "move.js",
-           "page.js", "place.js", "back.js", "snippet.js", "steps.js", "tracking.js", "venteliste.js", "waiting.js",
-           "waitlist.js", "session.js", "patient.js", "calendar.js", "daygrid.js"}
+           "page.js", "snippet.js", "steps.js", "tracking.js", "venteliste.js", "waiting.js",
+           "waitlist.js", "session.js", "patient.js", "calendar.js", "daygrid.js", "place.js",
+           "back.js"}
 ASSET_NAMES = MODULES | {"boot.js", "identity.js", "ledig.css"}
 #: fetched by import(): the wait list's form only when asked for, the day grid beside the
 #: first days, the .ics at the receipt, Back/Forward and reload with the first step
