@@ -93,7 +93,7 @@ export function keep({cfg, ctx, flow, api, info, session, opts, restore}) {
     }
     const type = event && event.type;
     if (!prev.holding && s.holding) asker = type;
-    if (type && !/^(goto|days_loaded|info)$/.test(type)) pending = null;
+    if (type && !/^(goto|days_loaded|retry_days|info)$/.test(type)) pending = null;
     if (prev.step !== s.step) {
       const k = PUSH[type] || (type === "hold_answer" && asker !== "goto");
       if (k && (k > 1 || STEPS.indexOf(s.step) > STEPS.indexOf(prev.step))) {
