@@ -71,6 +71,13 @@ export function keep({cfg, ctx, flow, api, info, session, opts, restore}) {
     if (!now.holding) say($("#h-" + now.step).textContent);
   });
   $("#details-form").addEventListener("input", () => save(flow.state()));
+  // back from the browser's page cache: the hold was let go of as the page was left
+  window.addEventListener("pageshow", (e) => {
+    const s = flow.state();
+    if (e.persisted && s.hold) {
+      flow.apply(goto(ctx, {...s, hold: null}, placeOf(s), s.details), {type: "goto"});
+    }
+  });
 
   if (saved) {
     KEPT.forEach((k) => {
