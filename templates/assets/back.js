@@ -7,7 +7,7 @@
 import {$, say} from "./dom.js";
 import {check, FIELDS, patient} from "./fields.js";
 import {STEPS} from "./flow.js";
-import {entry, entryOf, goto, keep as kept_text, KEPT, kept, placeOf} from "./place.js";
+import {entry, entryOf, goto, keep as keepText, KEPT, kept, placeOf} from "./place.js";
 
 // the patient's events whose step forward makes an entry; a "change" back makes one too
 const PUSH = {calendar: 1, type: 1, day: 1, slot: 1, details: 1, answer: 1, change: 2,
@@ -37,7 +37,7 @@ export function keep({cfg, ctx, flow, api, info, session, opts, restore}) {
   const save = (s) => {
     try {
       if (s.step === "receipt") store.removeItem(KEY);
-      else store.setItem(KEY, kept_text(placeOf(s), values(), s.hold, cfg.version, run));
+      else store.setItem(KEY, keepText(placeOf(s), values(), s.hold, cfg.version, run));
     } catch { /* no storage */ }
   };
   const mark = (s) => H.replaceState(entry(placeOf(s), at, run), "");
