@@ -133,6 +133,9 @@ NB: dict[str, str] = {
                     "valgte, kan være tatt.",
     "hold_taken": "Noen andre holder av eller har nettopp bestilt denne tiden. Her er de "
                   "ledige tidene nå.",
+    "place_gone": "Tiden du hadde valgt, er ikke ledig lenger. Velg en annen tid.",
+    "receipt_again": "Timen er allerede bestilt, og den blir ikke bestilt en gang til. Vil du "
+                     "bestille en ny time, bruk lenken under.",
     "hold_rate_limited": "Du holder av for mange timer samtidig. Vent noen minutter og prøv "
                          "igjen.",
     "confirm_late": "Denne timen kan ikke avbestilles eller flyttes på nett.",
@@ -318,6 +321,9 @@ NN: dict[str, str] = {
                     "valde, kan vere teken.",
     "hold_taken": "Nokon andre held av eller har nett bestilt denne tida. Her er dei ledige "
                   "tidene no.",
+    "place_gone": "Tida du hadde valt, er ikkje ledig lenger. Vel ei anna tid.",
+    "receipt_again": "Timen er alt bestilt, og han blir ikkje bestilt ein gong til. Vil du "
+                     "bestille ein ny time, bruk lenkja under.",
     "hold_rate_limited": "Du held av for mange timar samstundes. Vent nokre minutt og prøv "
                          "igjen.",
     "confirm_late": "Denne timen kan ikkje avbestillast eller flyttast på nett.",
@@ -503,6 +509,9 @@ EN: dict[str, str] = {
                     "chose may be taken.",
     "hold_taken": "Someone else is holding or has just booked this time. Here are the free "
                   "times now.",
+    "place_gone": "The time you had chosen is no longer free. Please choose another.",
+    "receipt_again": "This appointment is already booked, and it will not be booked again. "
+                     "To book another one, use the link below.",
     "hold_rate_limited": "You are holding too many times at once. Wait a few minutes and try "
                          "again.",
     "confirm_late": "This appointment cannot be cancelled or moved online.",
@@ -673,7 +682,7 @@ CLIENT_KEYS = (
     "cancel_already", "cancel_too_late", "cancel_not_found", "cancel_no_token",
     "links_copied", "id_type", "national_id", "national_id_hint", "first_name", "last_name",
     "hold_left", "hold_made", "hold_one_minute", "hold_expired", "hold_taken",
-    "hold_rate_limited", "receipt_late", "move_confirm", "move_from", "move_to",
+    "place_gone", "hold_rate_limited", "receipt_late", "move_confirm", "move_from", "move_to",
     "err_move_not_allowed", "err_cancellation_deadline", "waitlist_join", "waitlist_heading",
     "waitlist_intro", "waitlist_type", "waitlist_calendar", "waitlist_any", "waitlist_from",
     "waitlist_to", "waitlist_to_hint", "waitlist_dates", "waitlist_bad_range",

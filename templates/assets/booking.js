@@ -6,7 +6,6 @@ import {$, $$, make, message, phoneLink, row} from "./dom.js";
 import {check, FIELDS, patient} from "./fields.js";
 import {canSearchAgain, clinicInfo, freshTypes, insideDeadline} from "./flow.js";
 import {fmt} from "./format.js";
-import {calendarFile} from "./ics.js";
 import {setup} from "./page.js";
 import {onChange, put, token} from "./session.js";
 import {picker} from "./steps.js";
@@ -22,7 +21,7 @@ function bookingPage({cfg, T, text, track}) {
   const identity = () => { [idType, idInput].forEach((el) => { el.closest(".field").hidden = !!session(); }); };
   onChange(identity);
   identity();
-  let info = null, flow = null;
+  let info = null, flow = null, back = null, got = null, loading = null;
 
   // The wait list's form: its own module, fetched the first time it is wanted.
   function openWaitlist() {
@@ -46,7 +45,10 @@ function bookingPage({cfg, T, text, track}) {
       if (info && info.waitlist) actions.push([T.waitlist_join, openWaitlist]);
       message(box, T.no_slots, text.say("no_slots_hint"), actions);
     },
-    render(prev, s) {
+    render(prev, s, event) {
+      // Back, Forward, a reload (back.js): fetched with the patient's first step
+      if (back) back(prev, s, event);
+      else if (prev.step && prev.step !== s.step) keepPlace().then((f) => f(prev, s, event));
       if (prev.fieldErrors !== s.fieldErrors && s.fieldErrors.length) showFieldErrors(s);
       if (prev.info !== s.info || prev.step !== s.step) {
         wlButton.hidden = !(s.info && s.info.waitlist) || s.step === "receipt";
@@ -63,10 +65,11 @@ function bookingPage({cfg, T, text, track}) {
     else input.removeAttribute("aria-invalid");
   }
 
+  const opts = () => ({idType: idType.value, identity: window.ledigIdentity, testMode: cfg.test_mode,
+                       emailOptional: !((cfg.types[(flow ? flow.state() : {}).type] || {}).notify || ["email"]).includes("email")});
+
   function checkField(name, final) {
-    const r = check(name, $("#" + name).value, final,
-                    {idType: idType.value, identity: window.ledigIdentity, testMode: cfg.test_mode,
-                     emailOptional: !((cfg.types[(flow ? flow.state() : {}).type] || {}).notify || ["email"]).includes("email")});
+    const r = check(name, $("#" + name).value, final, opts());
     setMsg(name, r.key ? T[r.key] : "", r.ok);
     return r.valid;
   }
@@ -153,10 +156,15 @@ function bookingPage({cfg, T, text, track}) {
     lateBox.hidden = !tooLate;
     if (tooLate) phoneLink(lateBox, text.say("receipt_late"), cfg.phone);
     $("#receipt-sent").hidden = !k.notify.length;
-    const file = calendarFile({booking: b, kind: k, clinic: cfg.name, place: where,
-                               link: tooLate ? "" : link,
-                               now: new Date()});
-    $("#ics").href = URL.createObjectURL(new Blob([file], {type: "text/calendar"}));
+    // the .ics, made by a module fetched only now (the link shows once it is there)
+    const ics = $("#ics");
+    ics.hidden = true;
+    import("./ics.js").then((m) => {
+      const file = m.calendarFile({booking: b, kind: k, clinic: cfg.name, place: where,
+                                   link: tooLate ? "" : link, now: new Date()});
+      ics.href = URL.createObjectURL(new Blob([file], {type: "text/calendar"}));
+      ics.hidden = false;
+    }, () => null);
     form.reset();
     idInput.value = "";
   }
@@ -179,7 +187,7 @@ function bookingPage({cfg, T, text, track}) {
   flow = picker({cfg, T, text, track, api, ctx, page,
                  query: {calendar: query.get("calendar"), type: query.get("type")}});
   // What the clinic's file says now (holds, the wait list): fetched once, beside the days.
-  api("GET", "").then((res) => {
+  got = api("GET", "").then((res) => {
     if (!res.ok) return;
     info = clinicInfo(res.body);
     if (res.body.version && cfg.version && res.body.version !== cfg.version) {
@@ -187,6 +195,15 @@ function bookingPage({cfg, T, text, track}) {
     }
     flow.dispatch({type: "info", info});
   }, () => null);
+  // a reload or Back/Forward into the page (not a new visit): back to the place kept
+  const nav = (window.performance.getEntriesByType("navigation")[0] || {}).type;
+  if (nav && nav !== "navigate") keepPlace();
+
+  function keepPlace() {
+    return loading || (loading = import("./back.js").then((m) => (back = m.keep({
+      cfg, ctx, flow, api, info: got, session, opts, restore: nav !== "navigate"})),
+    () => { loading = null; return () => null; }));
+  }
 }
 
 const page = setup();

@@ -109,8 +109,8 @@ export function start(ctx, query = {}) {
 }
 
 // The next step after a change: make the only possible choices, open the first step
-// still to do, and fetch its days when they are not at hand.
-function go(ctx, s, effects, moveFocus) {
+// still to do, and fetch its days when they are not at hand. (Also place.js's goto.)
+export function go(ctx, s, effects, moveFocus) {
   const v = visible(ctx, s);
   if (s.calendar === null && v.calendars.length === 1) {
     s.calendar = v.calendars[0];
@@ -156,7 +156,7 @@ function reset(s, step) {
 }
 
 // Let go of the held time (the patient picks another, or it was refused).
-function release(s, effects) {
+export function release(s, effects) {
   if (s.hold) effects.push({type: "release_hold", id: s.hold.id, token: s.hold.token});
   s.hold = null;
   return effects;

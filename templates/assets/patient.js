@@ -30,7 +30,7 @@ function loginPart(cfg) {
   // once; in the login's own window it goes to the page that opened it (this origin only).
   const m = /^#(session|login_error)=([\w.-]{1,200})$/.exec(window.location.hash);
   if (m) {
-    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
     const said = {type: "ledig:login", [m[1] === "session" ? "session" : "error"]: m[2]};
     if (window.opener && window.name === POPUP) {
       try {

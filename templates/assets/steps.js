@@ -1,6 +1,8 @@
 /* The slot picker's DOM (the booking page, the cancel page's move): shows flow.js's
    state, sends it events, runs its effects. `page` gives what differs: confirmLabel,
-   post(fx), confirm(s, now), receipt(s, now), noSlots(s, box), render(prev, s). */
+   post(fx), confirm(s, now), receipt(s, now), noSlots(s, box), render(prev, s, event).
+   → {dispatch(event), state(), apply({state, effects}, event)}: apply, a transition made
+   outside flow.js's next (place.js's goto). */
 
 import {slotsPath} from "./api.js";
 import {$, $$, make, message, phoneLink, say} from "./dom.js";
@@ -26,13 +28,13 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
   let gridModule = null;
   const loadGrid = () => gridModule || (gridModule = import("./daygrid.js"));
 
-  const dispatch = (event) => apply(next(ctx, state, event));
+  const dispatch = (event) => apply(next(ctx, state, event), event);
   const now = () => Date.now() + skew;  // the endpoint's clock, as far as a hold told
 
-  function apply(out) {
+  function apply(out, event) {
     const prev = state;
     state = out.state;
-    if (state !== prev) render(prev, state);
+    if (state !== prev) render(prev, state, event);
     out.effects.forEach(run);
   }
 
@@ -102,7 +104,7 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
     return "";
   }
 
-  function render(prev, s) {
+  function render(prev, s, event) {
     const v = visible(ctx, s);
     choices.forEach(([kind, id, b]) => {
       b.hidden = kind === "type" ? !v.types.includes(id)
@@ -148,7 +150,7 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
       confirmBtn.disabled = s.sending;
       confirmBtn.textContent = s.sending ? T.sending : page.confirmLabel;
     }
-    if (page.render) page.render(prev, s);
+    if (page.render) page.render(prev, s, event);
     if (entered("receipt")) page.receipt(s, now());
   }
 
@@ -210,5 +212,5 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
   });
 
   apply(start(ctx, query));
-  return {dispatch, state: () => state};
+  return {dispatch, state: () => state, apply};
 }

@@ -41,10 +41,12 @@ def test_built_imports_name_built_files():
     assert modules >= 6
     booking = assets.files[assets.paths["booking.js"]].decode()
     assert {stem(n) for n in BUILT_IMPORT.findall(booking)} == {
-        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "ics.js", "page.js",
-        "steps.js", "session.js"}
-    # the wait list's form: loaded by import() when asked for, under its hashed name
-    assert [stem(n) for n in BUILT_DYNAMIC.findall(booking)] == ["waitlist.js"]
+        "api.js", "dom.js", "fields.js", "flow.js", "format.js", "page.js", "steps.js",
+        "session.js"}
+    # by import(), under their hashed names: the wait list's form when asked for, the .ics
+    # at the receipt, Back/Forward with the first step
+    assert [stem(n) for n in BUILT_DYNAMIC.findall(booking)] == ["waitlist.js", "ics.js",
+                                                                 "back.js"]
 
 
 def copy_assets(tmp_path: Path) -> Path:
@@ -61,9 +63,10 @@ def test_a_change_renames_the_module_and_those_that_import_it(tmp_path):
     after = pages.load_assets(folder).paths
     renamed = {name for name in before if before[name] != after[name]}
     # format.js, and what imports it, statically or by import(): flow.js, page.js,
-    # steps.js, daygrid.js, waitlist.js, move.js, patient.js and the entries above them
+    # steps.js, daygrid.js, waitlist.js, move.js, patient.js, place.js, back.js and the
+    # entries above them
     assert renamed == {"format.js", "flow.js", "page.js", "steps.js", "daygrid.js",
-                       "waitlist.js", "move.js",
+                       "waitlist.js", "move.js", "place.js", "back.js",
                        "booking.js", "cancel.js", "links.js", "venteliste.js", "patient.js"}
 
 

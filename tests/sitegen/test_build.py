@@ -42,11 +42,13 @@ booking_links:
 MODULES = {"api.js", "booking.js", "cancel.js", "cancellation.js", "consent.js", "dom.js",
            "embed.js", "fields.js", "flow.js", "format.js", "ics.js", "links.js", "move.js",
            "page.js", "snippet.js", "steps.js", "tracking.js", "venteliste.js", "waiting.js",
-           "waitlist.js", "session.js", "patient.js", "calendar.js", "daygrid.js"}
+           "waitlist.js", "session.js", "patient.js", "calendar.js", "daygrid.js", "place.js",
+           "back.js"}
 ASSET_NAMES = MODULES | {"boot.js", "identity.js", "ledig.css"}
 #: fetched by import(): the wait list's form only when asked for, the day grid beside the
-#: first days
-LAZY = {"waiting.js", "waitlist.js", "calendar.js", "daygrid.js"}
+#: first days, the .ics at the receipt, Back/Forward and reload with the first step
+LAZY = {"waiting.js", "waitlist.js", "calendar.js", "daygrid.js", "ics.js", "back.js",
+        "place.js"}
 # patient.js is loaded only by the pages of clinics with patient_login (the demo has none)
 BOOKING_PAGE_ASSETS = ASSET_NAMES - {"cancel.js", "cancellation.js", "links.js", "snippet.js",
                                      "move.js", "venteliste.js", "patient.js"} - LAZY
