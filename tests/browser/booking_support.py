@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import requests
 from werkzeug.serving import make_server
 
 SLUG = "fjordlegene"
@@ -44,6 +45,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def embedding_port(site) -> int:
+    """A free port whose origin (http://localhost:PORT) the clinic's `embed_origins` lets
+    frame its pages, read by the endpoint before this returns: a frame that asked while it
+    was still reading the changed file would be answered from the clinic as it was."""
+    port = free_port()
+    clinic = site.content / "clinics" / f"{SLUG}.yaml"
+    clinic.write_text(clinic.read_text().replace(
+        'embed_origins: ["', f'embed_origins: ["http://localhost:{port}", "'))
+    assert requests.get(f"{site.url}/api/v1/clinics/{SLUG}", timeout=10).status_code == 200
+    return port
 
 
 class ThreadServer:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from booking_support import SLUG, fill_details, free_port, person
+from booking_support import SLUG, embedding_port, fill_details, person
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +41,7 @@ def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, b
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
     # the host's origin must be one of the clinic's embed_origins (frame-ancestors)
-    host_port = free_port()
-    clinic = site.content / "clinics" / f"{SLUG}.yaml"
-    clinic.write_text(clinic.read_text().replace(
-        'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
+    host_port = embedding_port(site)
     host = host_page(HOST % snippet, port=host_port)
     errors = browser_errors(page)
     page.set_viewport_size({"width": 1024, "height": 800})
@@ -102,13 +99,7 @@ def test_two_embeds_of_one_clinic_on_one_page_both_resize(booking_site, host_pag
     site = booking_site()
     snippets = [(site.site / SLUG / "snippets" / f"{name}.html").read_text()
                 for name in ("index", "influensa")]
-    host_port = free_port()
-    clinic = site.content / "clinics" / f"{SLUG}.yaml"
-    clinic.write_text(clinic.read_text().replace(
-        'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
-    # the endpoint reads the change before the two frames ask at once (a request that comes
-    # while another one reloads is answered from the clinic as it was)
-    assert requests.get(f"{site.url}/api/v1/clinics/{SLUG}", timeout=10).status_code == 200
+    host_port = embedding_port(site)
     page.goto(host_page(HOST % "\n".join(snippets), port=host_port))
     for name in ("index", "influensa"):
         page.wait_for_function(f"document.getElementById('ledig-{SLUG}-{name}').style.height"

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import requests
-from booking_support import SLUG, free_port
+from booking_support import SLUG, embedding_port
 
 pytestmark = pytest.mark.browser
 
@@ -38,12 +37,7 @@ def test_a_refused_frame_becomes_a_plain_link(booking_site, host_page, page,
 def test_an_allowed_frame_says_ready_and_stays(booking_site, host_page, page):
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
-    host_port = free_port()
-    clinic = site.content / "clinics" / f"{SLUG}.yaml"
-    clinic.write_text(clinic.read_text().replace(
-        'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
-    # the endpoint reads the change before the frame asks
-    assert requests.get(f"{site.url}/api/v1/clinics/{SLUG}", timeout=10).status_code == 200
+    host_port = embedding_port(site)
     page.goto(host_page(HOST % snippet, port=host_port))
     frame = page.frame_locator(f"#ledig-{SLUG}-index")
     frame.get_by_role("button", name="Kari Hansen").wait_for()

@@ -10,7 +10,7 @@ import re
 
 import pytest
 import requests
-from booking_support import SLUG, axe, fill_details, free_port, person, wait_until
+from booking_support import SLUG, axe, embedding_port, fill_details, person, wait_until
 from test_booking_flow import HOST, bookings
 
 pytestmark = pytest.mark.browser
@@ -213,10 +213,7 @@ def test_a_reload_keeps_the_place_and_lets_a_stale_one_go(booking_site, page, br
 def test_the_embedded_page_walks_its_own_frame(booking_site, host_page, page, browser_errors):
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
-    host_port = free_port()
-    clinic = site.content / "clinics" / f"{SLUG}.yaml"
-    clinic.write_text(clinic.read_text().replace(
-        'embed_origins: ["', f'embed_origins: ["http://localhost:{host_port}", "'))
+    host_port = embedding_port(site)
     host = host_page(HOST % snippet, port=host_port)
     errors = browser_errors(page)
     page.goto(host)
