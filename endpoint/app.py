@@ -26,6 +26,7 @@ from endpoint.services.slots import SlotCache
 from endpoint.settings import Settings, ensure_secret_key
 from endpoint.staff.api import bp as staff_api_bp
 from endpoint.staff.routes import bp as staff_bp
+from endpoint.staff.users import dummy_hash
 from endpoint.state import AppState
 from endpoint.storage import sync as sync_store
 from endpoint.storage.crypto import DataKeyError, TamperedData, keyring_for
@@ -63,6 +64,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     open_and_migrate(settings.database_url, keyring, ping=settings.db_ping)
     _index_patients(settings)
+    dummy_hash()  # made once per process, before the first login (not by every command)
     state = AppState(settings=settings, clock=clock,
                      registry=Registry(settings.content, settings.reload_interval, clock,
                                        cache=settings.var / "content-cache",

@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import pyotp
 from peewee import IntegrityError
@@ -31,8 +32,13 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@+-]{1,100}$")
 HASH_METHOD = "scrypt"
-#: checked against when the username is unknown, so a miss costs what a hit costs
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16), method=HASH_METHOD)
+
+
+@cache
+def dummy_hash() -> str:
+    """Checked against when the username is unknown, so a miss costs what a hit costs; made
+    at the first login, not at import (an scrypt hash: every command and worker paid it)."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=HASH_METHOD)
 
 
 class StaffUserError(ValueError):
@@ -154,7 +160,7 @@ def authenticate(clinic: str, username: str, password: str) -> Login:
         username and len(username) <= 100 and "\x00" not in username
         and len(password) <= MAX_PASSWORD) else []
     if not users:
-        check_password_hash(_DUMMY_HASH, password[:MAX_PASSWORD])
+        check_password_hash(dummy_hash(), password[:MAX_PASSWORD])
         return Login(None)
     users.sort(key=lambda u: u.clinic != clinic)  # the clinic's own user first
     for user in users:
@@ -229,7 +235,7 @@ def end_sessions(user: StaffUser) -> int:
 
 
 __all__ = ["ROLES", "Login", "StaffUserError", "add_user", "api_token_hash", "authenticate",
-           "check_role", "set_role",
+           "check_role", "dummy_hash", "set_role",
            "check_totp", "disable_totp", "enable_totp", "end_sessions", "feed_token_hash",
            "find_user", "list_users", "remove_user", "rotate_api_token", "rotate_feed_token",
            "user_for_api_token", "user_for_feed"]
