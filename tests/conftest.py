@@ -29,6 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # commands the tests run (in this process or as children) seal patients' data under the
 # same key as the apps the tests build
 os.environ.setdefault("LEDIG_DATA_KEY", TEST_DATA_KEY)
+
+# Staff passwords are scrypt hashes at werkzeug's cost (n = 2**15): 0.13 s each time a test
+# adds a user or logs one in, about 100 s of the suite. In the test processes a user is
+# hashed at n = 2**10; a hash names its cost, so checking it is the same code. The
+# commands and servers the tests start hash at full cost, and test_staff.py checks that.
+import endpoint.staff.users as _users  # noqa: E402 - after LEDIG_DATA_KEY, like the tests
+
+_users.HASH_METHOD = "scrypt:1024:8:1"
 DEMO_CONTENT = ROOT / "content"
 POSTGRES_ADMIN_URL = os.environ.get("LEDIG_TEST_POSTGRES_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")

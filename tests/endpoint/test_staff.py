@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -401,6 +402,10 @@ def test_staff_user_command_adds_lists_rotates_and_removes(tmp_path, content_dir
 
     added = run("add", "--clinic", SLUG, "--username", "kari", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
+    # the command hashes at full cost (the tests' own processes use a lower one)
+    stored = sqlite3.connect(tmp_path / "cli.sqlite3").execute(
+        "SELECT password_hash FROM staff_user").fetchone()[0]
+    assert stored.startswith("scrypt:32768:8:1$"), stored[:20]
     assert run("add", "--clinic", SLUG, "--username", "kari",
                stdin=PASSWORD + "\n").returncode == 1
     short = run("add", "--clinic", SLUG, "--username", "per", stdin="kort\n")
