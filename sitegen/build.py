@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TextIO
 
 from booking import ConfigIssue
-from common.content import CLINIC_SUFFIXES, load_clinic_bytes
+from common.content import clinic_files, load_clinic_bytes
 from common.logo import media_stamp
 from sitegen import pages
 
@@ -93,29 +93,17 @@ class Input:
 
 
 def clinic_inputs(content: Path, clinic: str | None) -> list[Input]:
-    """The clinic files (as `common.content.clinic_files`: `*.yaml` and `*.yml`, no hidden
-    ones), in name order, with their stat from one `scandir` of the folder."""
-    folder = os.fspath(content / "clinics")
+    """The clinic files (`common.content.clinic_files`), in name order, with their stat."""
     found = []
-    try:
-        entries = os.scandir(folder)
-    except OSError:
-        return []
-    with entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or not name.endswith(CLINIC_SUFFIXES):
-                continue
-            slug = name.rsplit(".", 1)[0]
-            if clinic is not None and slug != clinic:
-                continue
-            try:
-                st = entry.stat()  # follows a symlink, as reading the file does
-            except OSError:
-                continue  # removed since the folder was listed
-            found.append(Input(slug, entry.path,
-                               [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
-    found.sort(key=lambda i: i.path)
+    for path in clinic_files(content):
+        if clinic is not None and path.stem != clinic:
+            continue
+        try:
+            st = os.stat(path)  # follows a symlink, as reading the file does
+        except OSError:
+            continue  # removed since the folder was listed
+        found.append(Input(path.stem, str(path),
+                           [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]))
     return found
 
 
