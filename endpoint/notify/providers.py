@@ -40,6 +40,9 @@ from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError
 
 #: where the providers' delivery reports arrive (`endpoint.api.sms_reports`)
 REPORTS_PATH = "/api/v1/sms-reports"
+#: the reference ledig gives each message: outbox row `n` is `ledig-outbox-n`, which the
+#: providers' delivery reports (`endpoint.notify.reports.REF`) name again
+REF_PREFIX = "ledig-outbox-"
 
 #: can an SMS carry this as its sender (alphanumeric ≤ 11, or an E.164 number)?
 valid_sender = valid_sms_sender
@@ -94,7 +97,7 @@ class JsonGateway(Provider):
 
     def request(self, msg: Outgoing, sender: str) -> Request:
         headers = {"Content-Type": "application/json", "Accept": "application/json",
-                   "Idempotency-Key": f"ledig-outbox-{msg.id}"}
+                   "Idempotency-Key": f"{REF_PREFIX}{msg.id}"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         payload = {"to": msg.recipient, "from": sender, "text": msg.body}
@@ -124,7 +127,7 @@ class Sveve(Provider):
 
     def request(self, msg: Outgoing, sender: str) -> Request:
         form = {"user": self.user, "passwd": self.password, "to": msg.recipient,
-                "from": sender, "msg": msg.body, "ref": f"ledig-outbox-{msg.id}", "f": "json"}
+                "from": sender, "msg": msg.body, "ref": f"{REF_PREFIX}{msg.id}", "f": "json"}
         return Request(self.url, {"Content-Type": "application/x-www-form-urlencoded",
                                   "Accept": "application/json"}, urlencode(form).encode())
 
@@ -159,7 +162,11 @@ class LinkMobility(Provider):
     its `description`); 5xx, 429 and the temporary result codes are retried."""
 
     name = "LINK Mobility"
-    SENT = {1000, 1001, 1005, 1007, 1008, 1011, 1012, 1013}
+    #: result codes of a message on its way and of one delivered (its "Result Codes SMS"
+    #: table); the send's answer and the delivery report (`reports`) read them both
+    ON_THE_WAY = frozenset({1000, 1005, 1008, 1011, 1012, 1013})
+    DELIVERED = frozenset({1001, 1007})
+    SENT = ON_THE_WAY | DELIVERED
     TEMPORARY = {0, 1, 3, 4, 105}
 
     def __init__(self, base: str, user: str, password: str, platform: str, partner: str,
@@ -173,7 +180,7 @@ class LinkMobility(Provider):
             "sourceTON": "MSISDN" if sender.startswith("+") else "ALPHANUMERIC",
             "destination": msg.recipient, "userData": msg.body,
             "platformId": self.platform, "platformPartnerId": self.partner,
-            "refId": f"ledig-outbox-{msg.id}", "useDeliveryReport": bool(self.gate)}
+            "refId": f"{REF_PREFIX}{msg.id}", "useDeliveryReport": bool(self.gate)}
         if self.gate:  # the gate LINK Mobility set up to post reports to ledig's address
             payload["deliveryReportGates"] = [self.gate]
         return Request(self.url, {"Content-Type": "application/json", "Accept":

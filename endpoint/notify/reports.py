@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from endpoint.notify.providers import REPORTS_PATH
+from endpoint.notify.providers import REF_PREFIX, REPORTS_PATH, LinkMobility
 
 SENT, DELIVERED, UNDELIVERED = "sent", "delivered", "undelivered"
 
@@ -39,7 +39,7 @@ SENT, DELIVERED, UNDELIVERED = "sent", "delivered", "undelivered"
 RANK = {"pending": 0, SENT: 1, DELIVERED: 2, UNDELIVERED: 2}
 
 #: the `refId` (LINK Mobility) and `ref` (Sveve) ledig sends with each message
-REF = re.compile(r"ledig-outbox-(\d{1,18})")
+REF = re.compile(re.escape(REF_PREFIX) + r"(\d{1,18})")
 
 #: why a message was not delivered, as a code the staff pages have words for
 UNKNOWN_NUMBER, UNREACHABLE, BLOCKED, REFUSED, OTHER = (
@@ -61,8 +61,7 @@ TWILIO_STATUSES = {"accepted": SENT, "scheduled": SENT, "queued": SENT, "sending
                    "undelivered": UNDELIVERED, "failed": UNDELIVERED, "canceled": UNDELIVERED}
 
 #: LINK Mobility's result codes (its "Result Codes SMS" table): still on the way, delivered
-LINK_ON_THE_WAY = {1000, 1005, 1008, 1011, 1012, 1013}
-LINK_DELIVERED = {1001, 1007}
+LINK_ON_THE_WAY, LINK_DELIVERED = LinkMobility.ON_THE_WAY, LinkMobility.DELIVERED
 LINK_REASONS = {1002: UNREACHABLE, 1004: UNREACHABLE, 1010: UNREACHABLE,
                 2104: UNKNOWN_NUMBER, 2106: UNKNOWN_NUMBER,
                 2105: BLOCKED, 2107: BLOCKED}
