@@ -109,7 +109,7 @@ def test_log_in_book_without_identity_see_cancel_and_log_out(
     upcoming.first.locator(".me-move select").select_option(index=1)  # another day
     upcoming.first.locator(".me-move .choices button").first.click()
     page.get_by_text("Timen er flyttet.").wait_for()
-    page.wait_for_function("() => !document.querySelector('.me-move')")
+    page.locator(".me-move").wait_for(state="detached")
     [row] = bookings()
     assert row["status"] == "active" and upcoming.first.inner_text() != before
     upcoming.first.get_by_role("button", name="Avbestill").click()
