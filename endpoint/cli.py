@@ -24,7 +24,7 @@ from booking import Clinic
 from booking.addresses import preview_url
 from booking.config import SLUG_RE
 from common.content import CLINIC_SUFFIXES, load_clinic_bytes
-from endpoint.clock import SYSTEM
+from endpoint.clock import SYSTEM, Clock
 from endpoint.notify import outbox, reports
 from endpoint.registry import Registry
 from endpoint.server import serve
@@ -39,7 +39,7 @@ from endpoint.storage.db import db, from_db
 from endpoint.storage.migrations import open_and_migrate
 from endpoint.sync import refresh
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[[argparse.Namespace, Clock], int]
 
 
 def _open(settings: Settings) -> Settings:
@@ -51,20 +51,20 @@ def _open(settings: Settings) -> Settings:
 
 # -- serve -----------------------------------------------------------------------------------
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, clock: Clock) -> int:
     settings = from_args(args)
     outbox.check_senders(settings)
     if settings.site is not None and not settings.site.is_dir():
         print(f"--site {settings.site}: no such folder; run `sitegen build` first",
               file=sys.stderr)
         return 1
-    serve(settings, host=args.host, port=args.port, threads=args.threads)
+    serve(settings, host=args.host, port=args.port, threads=args.threads, clock=clock)
     return 0
 
 
 # -- SMS delivery reports ----------------------------------------------------------------------
 
-def cmd_sms_report_urls(args: argparse.Namespace) -> int:
+def cmd_sms_report_urls(args: argparse.Namespace, clock: Clock) -> int:
     settings = from_args(args)
     outbox.check_senders(settings)
     base = settings.sms_report_url
@@ -80,15 +80,15 @@ def cmd_sms_report_urls(args: argparse.Namespace) -> int:
 
 # -- outbox ----------------------------------------------------------------------------------
 
-def cmd_outbox(args: argparse.Namespace) -> int:
+def cmd_outbox(args: argparse.Namespace, clock: Clock) -> int:
     settings = from_args(args)
     outbox.check_senders(settings)
     settings = _open(settings)
     if args.once:
-        outcomes = outbox.drain(settings, SYSTEM)
+        outcomes = outbox.drain(settings, clock)
         print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
         return 0
-    worker = outbox.Worker(settings, SYSTEM)
+    worker = outbox.Worker(settings, clock)
     worker.start()
     try:
         while worker.is_alive():
@@ -100,7 +100,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 # -- sync ------------------------------------------------------------------------------------
 
-def cmd_sync(args: argparse.Namespace) -> int:
+def cmd_sync(args: argparse.Namespace, clock: Clock) -> int:
     settings = from_args(args)
     if not Path(settings.content).is_dir():
         print(f"error: content folder '{settings.content}' does not exist; pass --content DIR "
@@ -112,14 +112,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     settings = _open(settings)
     if args.once:
         try:
-            counts = refresh.refresh_due(registry.clinics().values(), SYSTEM, force=True)
+            counts = refresh.refresh_due(registry.clinics().values(), clock, force=True)
         except (OperationalError, InterfaceError) as exc:
             print(f"error: the database is unreachable ({type(exc).__name__})",
                   file=sys.stderr)
             return 1
         print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no busy sources")
         return 1 if counts.get("failed") else 0
-    worker = refresh.Worker(registry, SYSTEM, settings.sync_interval)
+    worker = refresh.Worker(registry, clock, settings.sync_interval)
     worker.start()
     try:
         while worker.is_alive():
@@ -137,12 +137,12 @@ def _days(value: str) -> int:
     return int(value)
 
 
-def cmd_purge(args: argparse.Namespace) -> int:
+def cmd_purge(args: argparse.Namespace, clock: Clock) -> int:
     settings = from_args(args)
     settings = _open(settings)
     try:
         with db.connection_context():
-            result = purge.purge(args.days, SYSTEM.now())
+            result = purge.purge(args.days, clock.now())
     except (OperationalError, InterfaceError) as exc:
         print(f"error: the database is unreachable ({type(exc).__name__}); nothing was "
               "purged", file=sys.stderr)
@@ -153,7 +153,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 # -- rotate-data-key ---------------------------------------------------------------------------
 
-def cmd_rotate_data_key(args: argparse.Namespace) -> int:
+def cmd_rotate_data_key(args: argparse.Namespace, clock: Clock) -> int:
     settings = _open(from_args(args))
     _, keyring = keyring_for(settings)
     try:
@@ -172,7 +172,7 @@ def cmd_rotate_data_key(args: argparse.Namespace) -> int:
 
 # -- patient ------------------------------------------------------------------------------
 
-def cmd_patient(args: argparse.Namespace) -> int:
+def cmd_patient(args: argparse.Namespace, clock: Clock) -> int:
     settings = from_args(args)
     try:
         clinic = _clinic(settings.content, args.clinic)
@@ -192,7 +192,7 @@ def cmd_patient(args: argparse.Namespace) -> int:
                 print(f"{a.at.isoformat()}\t{a.actor}\t{a.action}\t{a.booking or '-'}")
             return 0
         if args.action == "export":
-            data = patient_rights.export(clinic, key, access.OPERATOR, SYSTEM.now(),
+            data = patient_rights.export(clinic, key, access.OPERATOR, clock.now(),
                                          masked=False)
             text = (export_html(data, clinic.language) if args.format == "html"
                     else json.dumps(data, ensure_ascii=False, indent=2))
@@ -204,7 +204,7 @@ def cmd_patient(args: argparse.Namespace) -> int:
                 print(text)
             return 0
         try:
-            done = patient_rights.erase(clinic, key, access.OPERATOR, SYSTEM.now(),
+            done = patient_rights.erase(clinic, key, access.OPERATOR, clock.now(),
                                         force=args.force)
         except patient_rights.ErasureRefused as exc:
             print(f"error: nothing was erased: {exc} (bookings {', '.join(exc.bookings)}; "
@@ -227,7 +227,7 @@ def _national_id(value: str) -> str:
 
 # -- staff-user ------------------------------------------------------------------------------
 
-def cmd_staff_user(args: argparse.Namespace) -> int:
+def cmd_staff_user(args: argparse.Namespace, clock: Clock) -> int:
     settings = from_args(args)
     try:
         # adding, feed URLs and TOTP (its issuer name) need the clinic's file; the rest
@@ -446,13 +446,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, clock: Clock = SYSTEM) -> int:
+    """Run one command; `clock` is the time every part of it reads (tests pass their own)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s")
     args = parser().parse_args(argv)
     handler: Handler = args.func
     try:
-        return handler(args)
+        return handler(args, clock)
     except (SettingsError, DataKeyError) as exc:  # invalid configuration: exit 1 (SPEC §1)
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ from waitress import serve as waitress_serve
 
 from endpoint import state as app_state
 from endpoint.app import create_app
+from endpoint.clock import SYSTEM, Clock
 from endpoint.notify.outbox import start_worker
 from endpoint.settings import Settings
 from endpoint.storage.purge import start_daily_purge
@@ -16,8 +17,9 @@ from endpoint.sync import refresh
 log = logging.getLogger("ledig.server")
 
 
-def serve(settings: Settings, *, host: str, port: int, threads: int = 8) -> None:
-    app = create_app(settings)
+def serve(settings: Settings, *, host: str, port: int, threads: int = 8,
+          clock: Clock = SYSTEM) -> None:
+    app = create_app(settings, clock)
     state = app_state.of(app)
     if settings.outbox_worker:
         state.workers["outbox"] = start_worker(state.settings, state.clock)

@@ -10,7 +10,10 @@
   thousand clinics take a fraction of a second. Every other clinic is parsed
   and validated; any error stops the build before anything is written. A file
   changed less than `RACY_NS` before the listing is always read: a second
-  write inside the same timestamp tick would leave its stat as it was.
+  write inside the same timestamp tick would leave its stat as it was. "Before
+  the listing" is on the files' own clock: the mtime of a probe file made and
+  removed in `content/clinics/` (a network filesystem's clock may not be this
+  host's).
 * **outputs**: the build folder is the writer's. A build looks at the inputs,
   not at every output: one listing of the build folder tells it which
   clinics' folders are gone (those are built again), and the shared assets are
@@ -35,6 +38,7 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -163,6 +167,17 @@ def _listing(out: Path) -> set[str]:
 def _folder_there(slug: str, files: dict[str, list[int]], present: set[str]) -> bool:
     """Is the clinic's folder, which holds every page of it (SPEC §4), still there?"""
     return bool(files) and slug in present
+
+
+def _file_clock(folder: Path) -> int:
+    """Now on the clock that stamps the files in `folder` (their mtime and ctime): the
+    mtime of a file made there and removed at once. A network filesystem's clock may
+    differ from this host's; a folder that cannot be written falls back to this host's."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".sitegen-") as probe:
+            return os.fstat(probe.fileno()).st_mtime_ns
+    except OSError:
+        return time.time_ns()
 
 
 def _trusted(stamp: list, listed_at: int) -> list | None:
@@ -300,7 +315,7 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
     stream = stream or sys.stderr
     started = time.perf_counter()
     content, out = Path(content), Path(out)
-    listed_at = time.time_ns()
+    listed_at = _file_clock(content / "clinics")
     inputs = clinic_inputs(content, clinic)
     if not inputs:
         where = content / "clinics"

@@ -27,14 +27,13 @@ def _report_issues(content: Content) -> None:
         print(issue, file=sys.stderr)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def cmd_check(args: argparse.Namespace, now: datetime) -> int:
     content = load_content(args.content, args.preview_url)
     _report_issues(content)
     if content.errors:
         print(f"{len(content.errors)} error(s): nothing is valid until they are fixed.",
               file=sys.stderr)
         return 1
-    now = datetime.now(UTC)
     stored = None
     if args.database:
         try:
@@ -156,7 +155,7 @@ def format_check(clinic: Clinic, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def cmd_link(args: argparse.Namespace) -> int:
+def cmd_link(args: argparse.Namespace, now: datetime) -> int:
     content = load_content(args.content)
     clinic = content.clinics.get(args.clinic)
     if clinic is None:
@@ -185,7 +184,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def cmd_build(args: argparse.Namespace, now: datetime) -> int:
     return build(Path(args.content), Path(args.out), clinic=args.clinic,
                  preview_url=args.preview_url, verify=args.verify)
 
@@ -234,6 +233,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
+    """Run one command; `now` is the instant it reads (tests pass their own), else the time."""
     args = parser().parse_args(argv)
-    return args.func(args)
+    return args.func(args, now or datetime.now(UTC))

@@ -8,10 +8,10 @@ missing and `CI` is not set; under CI a missing component fails the test.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 from support import (
     TEST_DATA_KEY,
+    TEST_START,
     Clock,
+    clocked,
     write_clinic,  # noqa: F401 - re-exported for older imports
 )
 
@@ -95,7 +97,7 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # a Tuesday, 07:00 in Oslo
+    return Clock(TEST_START)  # a Tuesday, 07:00 in Oslo
 
 
 # -- databases ------------------------------------------------------------------
@@ -105,18 +107,63 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'var' / 'ledig.sqlite3'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def _postgres_admin():
     try:
         import psycopg2
         admin = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=3)
     except Exception as exc:
         need("PostgreSQL", f"{POSTGRES_ADMIN_URL}: {exc}")
     admin.autocommit = True
-    name = f"ledig_test_{uuid.uuid4().hex[:12]}"
+    return admin
+
+
+def _drop_database(admin, name: str) -> None:
+    with admin.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A database of this test process migrated to the current schema once, with no data
+    key recorded: each test's database is a copy of it (`CREATE DATABASE … TEMPLATE`),
+    which costs what creating an empty one does, instead of running every migration."""
+    from endpoint.storage.crypto import Keyring
+    from endpoint.storage.db import DataKey, db
+    from endpoint.storage.migrations import open_and_migrate
+
+    admin = _postgres_admin()
+    name = f"ledig_template_{uuid.uuid4().hex[:12]}"
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
+    try:
+        open_and_migrate(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}",
+                         Keyring.from_text(TEST_DATA_KEY))
+        with db.connection_context():
+            DataKey.delete().execute()  # as a fresh database: the first key to open it is kept
+        db.close()
+        db.obj.close_all()
+        with admin.cursor() as cur:  # a template is copied only while nobody is connected
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s", (name,))
+        yield name
+    finally:
+        _drop_database(admin, name)
+        admin.close()
+
+
+@pytest.fixture
+def postgres_url(request) -> Iterator[str]:
+    """A PostgreSQL database for one test, dropped afterwards: migrated to the current
+    schema and holding no rows, or quite empty with `@pytest.mark.empty_database` (for
+    tests that build an older schema themselves)."""
+    admin = _postgres_admin()
+    name = f"ledig_test_{uuid.uuid4().hex[:12]}"
+    template = ("" if request.node.get_closest_marker("empty_database")
+                else f' TEMPLATE "{request.getfixturevalue("postgres_template")}"')
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"{template}')
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     try:
         yield f"{base}/{name}"
@@ -124,10 +171,7 @@ def postgres_url() -> Iterator[str]:
         from endpoint.storage.db import db
         if db.obj is not None and not db.obj.is_closed():
             db.obj.close()
-        with admin.cursor() as cur:
-            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        _drop_database(admin, name)
         admin.close()
 
 
@@ -179,26 +223,34 @@ def client(app):
 # -- a live server process ------------------------------------------------------------
 
 def free_port() -> int:
+    """A port free now, for a server that must know its address before it starts (a
+    preview URL); anything else starts on port 0 and reads its port back."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 class LiveServer:
-    """`endpoint serve` in a child process, on a free loopback port."""
+    """`endpoint serve` in a child process on loopback, its clock starting at the test's
+    `clock` (and running on from there). On port 0 the server binds a free port itself,
+    and `start` reads it back from the server's log: no port is picked, closed and
+    reused."""
 
-    def __init__(self, *, content: Path, database_url: str, var: Path, site: Path | None = None,
-                 env: dict[str, str] | None = None, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.args = [sys.executable, "-m", "endpoint", "serve", "--content", str(content),
-                     "--database", database_url, "--port", str(self.port)]
+    LISTENING = re.compile(rb"Serving on http://127\.0\.0\.1:(\d+)")
+
+    def __init__(self, *, content: Path, database_url: str, var: Path, clock: Clock,
+                 site: Path | None = None, env: dict[str, str] | None = None,
+                 port: int = 0):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.args = clocked(clock.now(), "endpoint", "serve", "--content", str(content),
+                            "--database", database_url, "--port", str(port))
         if site is not None:
             self.args += ["--site", str(site)]
         self.env = {**os.environ, "LEDIG_SECRET_KEY": "test-secret-key",
                     "LEDIG_DATA_KEY": TEST_DATA_KEY,
                     "LEDIG_RATE_LIMIT": "off", "LEDIG_VAR": str(var), **(env or {})}
-        self.log = var / f"server-{self.port}.log"
+        self.log = var / f"server-{uuid.uuid4().hex[:8]}.log"
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 20) -> LiveServer:
@@ -208,13 +260,14 @@ class LiveServer:
                                      stderr=subprocess.STDOUT, cwd=self.log.parent)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            # waitress logs the address once its socket listens
+            if found := self.LISTENING.search(self.log.read_bytes()):
+                self.port = int(found[1])
+                self.url = f"http://127.0.0.1:{self.port}"
+                return self
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+            time.sleep(0.05)
         raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
@@ -235,7 +288,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, content_dir: Path):
+def live_server(tmp_path: Path, content_dir: Path, clock: Clock):
     """Start servers: `live_server(database_url=..., site=..., env=...)`; all stopped after."""
     started: list[LiveServer] = []
 
@@ -243,7 +296,7 @@ def live_server(tmp_path: Path, content_dir: Path):
         server = LiveServer(content=kwargs.pop("content", content_dir),
                             database_url=database_url
                             or f"sqlite:///{tmp_path / 'var' / 'ledig.sqlite3'}",
-                            var=tmp_path / "var", **kwargs)
+                            var=tmp_path / "var", clock=clock, **kwargs)
         started.append(server)
         return server.start()
 
@@ -255,7 +308,7 @@ def live_server(tmp_path: Path, content_dir: Path):
 # -- the browser --------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium_browser():
     """A headless Debian Chromium driven by Playwright (no browser downloads)."""
     if not Path(CHROMIUM).exists():
         need("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
@@ -267,6 +320,25 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+class ClockedBrowser:
+    """The browser as a test sees it: each context's pages start at the test's clock
+    (Playwright's clock, installed before anything loads) and run on from there, so
+    `Date` in the pages agrees with the app whatever the date."""
+
+    def __init__(self, browser, clock: Clock) -> None:
+        self.browser, self.clock = browser, clock
+
+    def new_context(self, **kwargs):
+        context = self.browser.new_context(**kwargs)
+        context.clock.install(time=self.clock.now())
+        return context
+
+
+@pytest.fixture
+def chromium(chromium_browser, clock: Clock) -> ClockedBrowser:
+    return ClockedBrowser(chromium_browser, clock)
 
 
 @pytest.fixture
@@ -312,3 +384,18 @@ def oidc_provider():
     provider, stop = start_provider()
     yield provider
     stop()
+
+
+@pytest.fixture(autouse=True)
+def _provider_at_the_tests_clock(request):
+    """The OpenID provider stamps its tokens with the time the test's clock starts at (a
+    clock of its own: a test that moves the app's clock moves it away from the
+    provider's, as the real time would)."""
+    if "oidc_provider" not in request.fixturenames:
+        yield
+        return
+    from oidc_support import PROVIDER_TIME
+
+    PROVIDER_TIME.clock = Clock(request.getfixturevalue("clock").now())
+    yield
+    PROVIDER_TIME.clock = None

@@ -60,10 +60,36 @@ def query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
+class ProviderTime:
+    """The time the provider stamps its id tokens with (`iat`, `exp`, `auth_time`): the
+    current test's clock (`conftest` sets `clock` for each test that uses the provider),
+    so the tokens agree with the app's clock whatever the date. It stands in for the
+    `time` module of the two Authlib modules that stamp id tokens."""
+
+    def __init__(self) -> None:
+        self.clock = None
+
+    __name__ = "time"
+
+    def time(self) -> float:
+        if self.clock is None:
+            raise RuntimeError("the provider was asked for a token outside a test")
+        return self.clock.now().timestamp()
+
+
+PROVIDER_TIME = ProviderTime()
+
+
 def start_provider():
     """Start the provider; (provider, stop)."""
+    import authlib.oidc.core.grants._legacy as legacy_id_tokens
+    import authlib.oidc.core.grants.util as id_tokens
     import oidc_provider_mock
     import werkzeug.serving
+
+    for module in (id_tokens, legacy_id_tokens):
+        assert module.time.__name__ == "time", module  # the module, or a ProviderTime
+        module.time = PROVIDER_TIME  # type: ignore[assignment]
 
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     os.environ[SECRET_ENV] = SECRET

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +28,10 @@ def free_port_url() -> str:
         port = s.getsockname()[1]
     return f"postgresql://postgres@127.0.0.1:{port}/ledig"
 
+
+#: the instant every test's clock starts at (`conftest.clock`), and every process a test
+#: starts with it (`clocked`): Tuesday 2026-12-01, 07:00 in Oslo
+TEST_START = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 
 #: the data key tests seal patients' data under (base64 of 32 bytes; docs/security.md)
 TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1vZi0zMi1ieXRlcy1sZWRpZyE="
@@ -54,6 +58,15 @@ class Clock:
         step = timedelta(**delta)
         self.at += step
         self._monotonic += step.total_seconds()
+
+
+def clocked(at: datetime, program: str, *args: str) -> list[str]:
+    """The argument list that runs `endpoint` or `sitegen` (`program`) with `args` in a child
+    process whose clock starts at `at` (tests/clocked.py)."""
+    import sys
+
+    return [sys.executable, str(Path(__file__).with_name("clocked.py")), at.isoformat(),
+            program, *args]
 
 
 def in_one_window(period: int, body: Callable[[], T]) -> T:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bench.scale import Result, report_json, violations
 from bench.scale_content import LIMIT, calendar_count, write_clinics, zipf_weights
@@ -80,7 +80,10 @@ def test_the_violation_count_finds_overlaps_of_bookings_and_holds_and_limits_bro
     from endpoint.storage.migrations import open_and_migrate
 
     open_and_migrate(postgres_url, Keyring.from_text(TEST_DATA_KEY))
-    start = datetime.now(UTC).replace(tzinfo=None, microsecond=0) + timedelta(days=3)
+    # the count reads PostgreSQL's clock (now()): the rows are placed relative to it
+    with db.connection_context():
+        (utc_now,) = db.execute_sql("SELECT now() AT TIME ZONE 'UTC'").fetchone()
+    start = utc_now.replace(microsecond=0) + timedelta(days=3)
 
     def row(calendar: str, minutes: int, patient: str, status: str = "active") -> dict:
         at = start + timedelta(minutes=minutes)
@@ -90,7 +93,6 @@ def test_the_violation_count_finds_overlaps_of_bookings_and_holds_and_limits_bro
 
     rows = [row("a", 0, "p1"), row("a", 20, "p2"), row("a", 30, "p3", "cancelled"),
             row("b", 0, "p4"), row("b", 60, "p4")]
-    utc_now = datetime.now(UTC).replace(tzinfo=None)
 
     def hold(calendar: str, minutes: int, length: int = 20, expired: bool = False,
              client: str = "c1") -> dict:

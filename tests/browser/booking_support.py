@@ -4,7 +4,6 @@ thread, a gtag.js recorder, a patient to type in, and axe-core's WCAG check."""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from pathlib import Path
@@ -41,32 +40,31 @@ RECORDER = r"""
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def embedding_port(site) -> int:
-    """A free port whose origin (http://localhost:PORT) the clinic's `embed_origins` lets
-    frame its pages, read by the endpoint before this returns: a frame that asked while it
-    was still reading the changed file would be answered from the clinic as it was."""
-    port = free_port()
+def allow_embedding(site, host: str) -> None:
+    """Let the origin of `host` (a `host_page` URL) frame the clinic's pages, and wait
+    until the endpoint has read the changed file: a frame that asked while it was still
+    reading it would be answered from the clinic as it was."""
+    origin = host.rstrip("/")
     clinic = site.content / "clinics" / f"{SLUG}.yaml"
     clinic.write_text(clinic.read_text().replace(
-        'embed_origins: ["', f'embed_origins: ["http://localhost:{port}", "'))
+        'embed_origins: ["', f'embed_origins: ["{origin}", "'))
     assert requests.get(f"{site.url}/api/v1/clinics/{SLUG}", timeout=10).status_code == 200
-    return port
 
 
 class ThreadServer:
-    """A WSGI app on a loopback port, served from a thread."""
+    """A WSGI app on a loopback port, served from a thread. It binds port 0 (a free port
+    the system picks, read back as `port`), so an app that must know its own address
+    (pages built for it) is given afterwards: `server.app = …`."""
 
-    def __init__(self, app, port: int = 0):
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
+    def __init__(self, app=None, port: int = 0):
+        self.app = app
+        self.server = make_server("127.0.0.1", port, self._call, threaded=True)
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def _call(self, environ, start_response):
+        return self.app(environ, start_response)
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from booking_support import SLUG, ThreadServer, configure_clinic, free_port
+from booking_support import SLUG, ThreadServer, configure_clinic
 
 
 @dataclass
@@ -36,14 +36,14 @@ def booking_site(make_app, content_dir: Path, tmp_path: Path):
     servers: list[ThreadServer] = []
 
     def start(tracking: str | None = None) -> Site:
-        port = free_port()
+        server = ThreadServer()  # its port first: the pages are built to call it
+        servers.append(server)
+        port = server.port
         configure_clinic(content_dir, port, tracking)
         out = tmp_path / "_site"
         assert build(content_dir, out) == 0
-        app = make_app(site=out)
-        server = ThreadServer(app, port)
-        servers.append(server)
-        return Site(f"http://127.0.0.1:{port}", port, out, content_dir, app)
+        server.app = make_app(site=out)
+        return Site(f"http://127.0.0.1:{port}", port, out, content_dir, server.app)
 
     yield start
     for server in servers:
@@ -52,18 +52,19 @@ def booking_site(make_app, content_dir: Path, tmp_path: Path):
 
 @pytest.fixture
 def host_page():
-    """`host_page(html)` → `http://localhost:<port>/`, a page of another origin."""
+    """`host_page(html)` → `http://localhost:<port>/`, a page of another origin. `html` may
+    be a function, called at each request: a page whose snippet is built for its own
+    origin (`allow_embedding`) is known only after the server has its port."""
     servers: list[ThreadServer] = []
 
-    def start(html: str, port: int = 0) -> str:
-        body = html.encode()
-
+    def start(html) -> str:
         def app(environ, start_response):
+            body = (html() if callable(html) else html).encode()
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
                                       ("Content-Length", str(len(body)))])
             return [body]
 
-        server = ThreadServer(app, port)
+        server = ThreadServer(app)
         servers.append(server)
         return f"http://localhost:{server.port}/"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from booking_support import SLUG, embedding_port, fill_details, person, wait_until
+from booking_support import SLUG, allow_embedding, fill_details, person, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +41,8 @@ def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, b
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
     # the host's origin must be one of the clinic's embed_origins (frame-ancestors)
-    host_port = embedding_port(site)
-    host = host_page(HOST % snippet, port=host_port)
+    host = host_page(HOST % snippet)
+    allow_embedding(site, host)
     errors = browser_errors(page)
     page.set_viewport_size({"width": 1024, "height": 800})
     page.goto(host)
@@ -99,8 +99,9 @@ def test_two_embeds_of_one_clinic_on_one_page_both_resize(booking_site, host_pag
     site = booking_site()
     snippets = [(site.site / SLUG / "snippets" / f"{name}.html").read_text()
                 for name in ("index", "influensa")]
-    host_port = embedding_port(site)
-    page.goto(host_page(HOST % "\n".join(snippets), port=host_port))
+    host = host_page(HOST % "\n".join(snippets))
+    allow_embedding(site, host)
+    page.goto(host)
     for name in ("index", "influensa"):
         page.wait_for_function(f"document.getElementById('ledig-{SLUG}-{name}').style.height"
                                " !== ''")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from booking_support import SLUG, embedding_port
+from booking_support import SLUG, allow_embedding
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,9 @@ def test_a_refused_frame_becomes_a_plain_link(booking_site, host_page, page,
 def test_an_allowed_frame_says_ready_and_stays(booking_site, host_page, page):
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
-    host_port = embedding_port(site)
-    page.goto(host_page(HOST % snippet, port=host_port))
+    host = host_page(HOST % snippet)
+    allow_embedding(site, host)
+    page.goto(host)
     frame = page.frame_locator(f"#ledig-{SLUG}-index")
     frame.get_by_role("button", name="Kari Hansen").wait_for()
     page.wait_for_function("window.__msgs.some(m => m.type === 'ledig:ready')")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 import requests
-from booking_support import SLUG, axe, embedding_port, fill_details, person, wait_until
+from booking_support import SLUG, allow_embedding, axe, fill_details, person, wait_until
 from test_booking_flow import HOST, bookings
 
 pytestmark = pytest.mark.browser
@@ -213,8 +213,8 @@ def test_a_reload_keeps_the_place_and_lets_a_stale_one_go(booking_site, page, br
 def test_the_embedded_page_walks_its_own_frame(booking_site, host_page, page, browser_errors):
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
-    host_port = embedding_port(site)
-    host = host_page(HOST % snippet, port=host_port)
+    host = host_page(HOST % snippet)
+    allow_embedding(site, host)
     errors = browser_errors(page)
     page.goto(host)
     frame = page.frame_locator(f"#ledig-{SLUG}-index")

@@ -7,21 +7,14 @@ frame, which keeps its step."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
 from pathlib import Path
 
 import pytest
-from booking_support import SLUG, ThreadServer, axe, configure_clinic, free_port, person
+from booking_support import SLUG, ThreadServer, axe, configure_clinic, person
 from oidc_support import ACR, patient_login_yaml
-from support import Clock
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def clock() -> Clock:
-    # the provider stamps its tokens with the real time, so the app's clock starts there
-    return Clock(datetime.now(UTC).replace(microsecond=0))
 
 
 @pytest.fixture
@@ -33,7 +26,9 @@ def login_sites(make_app, content_dir: Path, tmp_path: Path, oidc_provider):
     servers: list[ThreadServer] = []
 
     def start(embed_origin: str | None = None) -> str:
-        port = free_port()
+        server = ThreadServer()  # its port first: the pages are built to call it
+        servers.append(server)
+        port = server.port
         configure_clinic(content_dir, port)
         clinic = content_dir / "clinics" / f"{SLUG}.yaml"
         text = clinic.read_text() + patient_login_yaml(oidc_provider.issuer)
@@ -41,7 +36,7 @@ def login_sites(make_app, content_dir: Path, tmp_path: Path, oidc_provider):
             text = text.replace('embed_origins: ["', f'embed_origins: ["{embed_origin}", "')
         clinic.write_text(text)
         assert build(content_dir, tmp_path / "_site") == 0
-        servers.append(ThreadServer(make_app(site=tmp_path / "_site"), port))
+        server.app = make_app(site=tmp_path / "_site")
         return f"http://127.0.0.1:{port}"
 
     yield start
@@ -70,7 +65,7 @@ def bookings():
 def test_log_in_book_without_identity_see_cancel_and_log_out(
         login_site, oidc_provider, page, browser_errors, axe_source, artifacts_dir: Path):
     who = person()
-    sub = oidc_provider.user(f"browser-{datetime.now().timestamp()}", pid=who["national_id"],
+    sub = oidc_provider.user(f"browser-{uuid.uuid4().hex}", pid=who["national_id"],
                              acr=ACR, given_name="Kari", family_name="Nordmann")
     errors = browser_errors(page)
     page.set_viewport_size({"width": 360, "height": 800})
@@ -133,11 +128,11 @@ HOST = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Fjordlegen
 
 def test_a_framed_page_on_another_origin_logs_in_and_keeps_its_step(
         login_sites, host_page, oidc_provider, tmp_path, page, browser_errors):
-    host_port = free_port()
-    login_sites(embed_origin=f"http://localhost:{host_port}")
-    snippet = (tmp_path / "_site" / SLUG / "snippets" / "index.html").read_text()
-    host = host_page(HOST % snippet, port=host_port)
-    sub = oidc_provider.user(f"frame-{datetime.now().timestamp()}",
+    # the host page is served before its snippet is built for the host's origin
+    snippet = tmp_path / "_site" / SLUG / "snippets" / "index.html"
+    host = host_page(lambda: HOST % snippet.read_text())
+    login_sites(embed_origin=host.rstrip("/"))
+    sub = oidc_provider.user(f"frame-{uuid.uuid4().hex}",
                              pid=person()["national_id"], acr=ACR, given_name="Kari",
                              family_name="Nordmann")
     errors = browser_errors(page)

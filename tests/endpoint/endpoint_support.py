@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from support import TEST_START
+
 OSLO = ZoneInfo("Europe/Oslo")
 SLUG = "grenda"
 
@@ -117,8 +119,9 @@ def booking_body(start: datetime | str, *, calendar: str = "a", type: str = "tim
 
 def first_slot_after(session_get, base_url: str, *, days: int = 2,
                      calendar: str = "a") -> str:
-    """The first visible slot of `calendar` at least `days` days from today (live server)."""
-    today = datetime.now(OSLO).date()
+    """The first visible slot of `calendar` at least `days` days from the day the tests' clock
+    starts at (a live server's clock starts there too)."""
+    today = TEST_START.astimezone(OSLO).date()
     first = today + timedelta(days=days)
     r = session_get(f"{base_url}/api/v1/clinics/{SLUG}/slots",
                     params={"type": "time", "calendar": calendar, "from": first.isoformat(),

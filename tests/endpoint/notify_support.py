@@ -68,10 +68,25 @@ dialogs:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def bound_socket() -> socket.socket:
+    """A loopback socket bound to a port the system picked and not listening: connections
+    to it are refused until a `Mailbox(sock=…)` listens on it, and no one else can take
+    the port meanwhile."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+class _Controller(Controller):
+    """aiosmtpd's controller on a socket bound beforehand (port 0 by default)."""
+
+    def __init__(self, handler, sock: socket.socket, **kwargs):
+        super().__init__(handler, hostname="127.0.0.1", port=sock.getsockname()[1], **kwargs)
+        self.sock = sock
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.sock,
+                                       ssl=self.ssl_context)
 
 
 def write_clinic(content: Path, slug: str, text: str) -> Path:
@@ -105,11 +120,12 @@ def book(client, start: datetime, type_id: str = "full", first_name: str = "Kari
 class Mailbox:
     """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
 
-    def __init__(self, port: int, **controller_args):
-        self.port = port
+    def __init__(self, sock: socket.socket | None = None, **controller_args):
+        sock = sock or bound_socket()
+        self.port = sock.getsockname()[1]
         self.messages: list[tuple[list[str], bytes]] = []
         self._lock = threading.Lock()
-        self.controller = Controller(self, hostname="127.0.0.1", port=port, **controller_args)
+        self.controller = _Controller(self, sock, **controller_args)
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
         with self._lock:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from staff_api_support import CLINIC_YAML, clinic_yaml
@@ -19,13 +18,15 @@ from staff_api_support import CLINIC_YAML, clinic_yaml
 class IcsServer:
     """A real HTTP server on loopback serving `files` (path → bytes) with ETag and 304.
 
-    `mode` makes it fail: "500" answers 500, "hang" holds the request for `hang_seconds`,
-    "redirect" sends a redirect to `redirect_to`. `answers` counts (path, status)."""
+    `mode` makes it fail: "500" answers 500, "hang" holds the request until `release` is
+    set or `hang_seconds` have passed (the client's timeout ends it first), "redirect" sends
+    a redirect to `redirect_to`. `answers` counts (path, status)."""
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.mode = "ok"
         self.hang_seconds = 3.0
+        self.release = threading.Event()
         self.redirect_to = ""
         self.answers: list[tuple[str, int]] = []
         self.auth: dict[str, str] = {}  # path → expected Authorization header
@@ -49,7 +50,7 @@ class IcsServer:
                     self.end_headers()
                     return 500
                 if server.mode == "hang":
-                    time.sleep(server.hang_seconds)
+                    server.release.wait(server.hang_seconds)
                 if server.mode == "redirect":
                     self.send_response(302)
                     self.send_header("Location", server.redirect_to)
@@ -90,6 +91,7 @@ class IcsServer:
         return [s for p, s in self.answers if p == path]
 
     def close(self) -> None:
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from staff_api_support import (
     iso,
     staff_body,
 )
-from support import write_clinic
+from support import TEST_START, clocked, write_clinic
 
 from common.stored import StoredError, read_stored
 
@@ -38,9 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def setup(make_app, content_dir, database_url, clock):
-    """An app whose clock is the real time, so that `sitegen check` (which reads the real
-    clock) and the endpoint agree on which bookings lie ahead."""
-    clock.at = datetime.now(UTC).replace(microsecond=0)
+    """An app at the tests' clock, which `sitegen check` is run at too (`sitegen_check`), so
+    that both agree on which bookings lie ahead."""
     write_clinic(content_dir, SLUG, clinic_yaml())
     write_clinic(content_dir, OTHER, clinic_yaml())
     app = make_app(database_url=database_url)
@@ -50,8 +48,8 @@ def setup(make_app, content_dir, database_url, clock):
 
 
 def sitegen_check(content_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sitegen", "check", "--content",
-                           str(content_dir), *extra], capture_output=True, text=True,
+    return subprocess.run(clocked(TEST_START, "sitegen", "check", "--content",
+                                  str(content_dir), *extra), capture_output=True, text=True,
                           cwd=ROOT, timeout=60)
 
 
@@ -139,7 +137,7 @@ def test_a_calendar_taken_offline_or_a_type_removed(setup, content_dir, database
 def test_the_database_flag_says_what_it_cannot_read(tmp_path, content_dir):
     missing = f"sqlite:///{tmp_path / 'nothing.sqlite3'}"
     with pytest.raises(StoredError, match="no database file there"):
-        read_stored(missing, datetime.now(UTC))
+        read_stored(missing, TEST_START)
     assert not (tmp_path / "nothing.sqlite3").exists()  # and it made none
     check = sitegen_check(content_dir, "--database", missing)
     assert check.returncode == 1 and "no database file there" in check.stderr
@@ -147,13 +145,13 @@ def test_the_database_flag_says_what_it_cannot_read(tmp_path, content_dir):
     import sqlite3
     sqlite3.connect(empty).close()
     with pytest.raises(StoredError, match="no ledig endpoint database"):
-        read_stored(f"sqlite:///{empty}", datetime.now(UTC))
+        read_stored(f"sqlite:///{empty}", TEST_START)
     con = sqlite3.connect(empty)
     con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TEXT)")
     con.execute("INSERT INTO schema_version VALUES (4, '')")
     con.commit()
     con.close()
     with pytest.raises(StoredError, match="its schema is version 4"):
-        read_stored(f"sqlite:///{empty}", datetime.now(UTC))
+        read_stored(f"sqlite:///{empty}", TEST_START)
     with pytest.raises(StoredError, match="use sqlite"):
-        read_stored("mysql://x", datetime.now(UTC))
+        read_stored("mysql://x", TEST_START)

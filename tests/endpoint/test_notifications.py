@@ -17,8 +17,8 @@ from notify_support import (
     Gateway,
     Mailbox,
     book,
+    bound_socket,
     clinic_yaml,
-    free_port,
     slot,
     write_clinic,
 )
@@ -30,7 +30,7 @@ from endpoint.storage.db import Outbox, db, from_db
 
 @pytest.fixture
 def mailbox():
-    box = Mailbox(free_port()).start()
+    box = Mailbox().start()
     yield box
     box.stop()
 
@@ -177,8 +177,8 @@ def test_cancellation_sends_a_cancel_for_the_same_uid(notify_app, clock, mailbox
 
 
 def test_twenty_bookings_while_the_mail_server_is_down(make_app, varsel, clock):
-    port = free_port()  # nothing listens here yet
-    app = make_app(smtp_url=f"smtp://127.0.0.1:{port}")
+    closed = bound_socket()  # bound, not listening: connections are refused
+    app = make_app(smtp_url=f"smtp://127.0.0.1:{closed.getsockname()[1]}")
     client = app.test_client()
     for n in range(20):
         assert book(client, slot(n), "epost").status_code == 201
@@ -186,7 +186,7 @@ def test_twenty_bookings_while_the_mail_server_is_down(make_app, varsel, clock):
     assert {(r.status, r.attempts) for r in rows()} == {("pending", 1)}
     assert all("127.0.0.1" in r.last_error for r in rows())
 
-    box = Mailbox(port).start()
+    box = Mailbox(closed).start()
     try:
         # not due yet: the back-off holds them for 30 s
         soon = Clock(clock.at + timedelta(seconds=5))

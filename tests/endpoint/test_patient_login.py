@@ -33,12 +33,6 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def clock() -> Clock:
-    # the provider stamps its tokens with the real time, so the app's clock starts there
-    return Clock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
 def app(make_app, content_dir, oidc_provider):
     login = patient_login_yaml(oidc_provider.issuer)
     write_clinic(content_dir, SLUG, grenda_yaml() + login)

@@ -10,6 +10,7 @@ when its callback arrives twice at once.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -34,7 +35,7 @@ def servers(database_url, live_server, content_dir, oidc_provider):
 
 def callback(server, provider, pid: str) -> str:
     """Log in up to the provider's redirect: the callback's path and query on `server`."""
-    sub = provider.user(f"race-{pid}-{datetime.now().timestamp()}", pid=pid, acr=ACR,
+    sub = provider.user(f"race-{pid}-{uuid.uuid4().hex}", pid=pid, acr=ACR,
                         given_name="Kari", family_name="Nordmann")
     r = requests.get(f"{server.url}/patient/{SLUG}/login?next={quote(PAGE, safe='')}",
                      allow_redirects=False, timeout=10)

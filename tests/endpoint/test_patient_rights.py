@@ -165,34 +165,36 @@ def test_erasure_refuses_with_appointments_ahead_then_erases_when_forced(client,
 
 
 def test_the_patient_command_exports_erases_and_lists(client, database_url, content_dir,
-                                                      capsys, monkeypatch):
+                                                      capsys, monkeypatch, clock):
     _book(client, iso(DAY, 9))
     other = _book(client, iso(DAY, 10), patient(5, first_name="Per"))
     base = ["--clinic", SLUG, "--database", database_url, "--content", str(content_dir)]
     monkeypatch.setenv("LEDIG_SECRET_KEY", "test-secret-key")
-    assert cli.main(["patient", "export", *base, "--national-id", INGRID["national_id"]]) == 0
+    assert cli.main(["patient", "export", *base, "--national-id", INGRID["national_id"]],
+                    clock) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["bookings"][0]["patient"]["national_id"] == INGRID["national_id"]
     assert cli.main(["patient", "export", *base, "--national-id", INGRID["national_id"],
-                     "--format", "html"]) == 0
+                     "--format", "html"], clock) == 0
     html = capsys.readouterr().out
     assert "Solbakken" in html and "<script" not in html and "Kontroll etter operasjon" in html
 
     monkeypatch.setattr("sys.stdin", _Stdin(INGRID["national_id"] + "\n"))
-    assert cli.main(["patient", "erase", *base, "--national-id", "-"]) == 1
+    assert cli.main(["patient", "erase", *base, "--national-id", "-"], clock) == 1
     assert "nothing was erased" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", _Stdin(INGRID["national_id"] + "\n"))
-    assert cli.main(["patient", "erase", *base, "--national-id", "-", "--force"]) == 0
+    assert cli.main(["patient", "erase", *base, "--national-id", "-", "--force"], clock) == 0
     assert "erased the personal data of 1 bookings" in capsys.readouterr().out
-    assert cli.main(["patient", "access", *base, "--national-id", INGRID["national_id"]]) == 1
+    assert cli.main(["patient", "access", *base, "--national-id", INGRID["national_id"]],
+                    clock) == 1
     assert "no bookings" in capsys.readouterr().err  # erased: nothing is stored any more
-    assert cli.main(["patient", "access", *base, "--national-id", fnr(5)]) == 0
+    assert cli.main(["patient", "access", *base, "--national-id", fnr(5)], clock) == 0
     assert "found_in_search" not in capsys.readouterr().out
     # the other patient is untouched
     (row,) = rows(database_url, "SELECT status FROM booking WHERE public_id = ?",
                   (other["id"],))
     assert row == ("active",)
-    assert cli.main(["patient", "export", *base, "--national-id", "123"]) == 1
+    assert cli.main(["patient", "export", *base, "--national-id", "123"], clock) == 1
 
 
 class _Stdin:

@@ -24,13 +24,13 @@ from endpoint_support import (
     grenda_yaml,
     overlaps,
 )
-from support import write_clinic
+from support import TEST_START, write_clinic
 
 API = f"/api/v1/clinics/{SLUG}"
 
 
 def visible_slots(base_url: str) -> list[tuple[str, str]]:
-    first = datetime.now(OSLO).date() + timedelta(days=2)
+    first = TEST_START.astimezone(OSLO).date() + timedelta(days=2)  # the server's clock
     r = requests.get(f"{base_url}{API}/slots", timeout=10, params={
         "type": "time", "from": first.isoformat(), "to": (first + timedelta(days=6)).isoformat()})
     return [(s["calendar"], s["start"]) for d in r.json()["days"] for s in d["slots"]]

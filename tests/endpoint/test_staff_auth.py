@@ -589,6 +589,7 @@ def test_a_patients_cancel_token_opens_nothing_on_the_staff_side(anon, clock):
 
 # -- the schema ---------------------------------------------------------------------------
 
+@pytest.mark.empty_database
 def test_a_version_4_database_migrates_forward_and_keeps_its_users(database_url, make_app):
     from support import TEST_DATA_KEY
     from werkzeug.security import generate_password_hash

@@ -238,48 +238,65 @@ def test_two_refreshers_never_read_one_source_twice(make_app, content_dir, ics,
     assert sum(o["not_due"] for o in outcomes) == 3
 
 
-def test_the_sync_command_reads_every_source_once(content_dir, ics, sqlite_url, capsys):
+def test_the_sync_command_reads_every_source_once(content_dir, ics, sqlite_url, capsys,
+                                                  clock):
     from endpoint.cli import main
 
     ics.files["/lege.ics"] = vcalendar(BUSY)
     write_clinic(content_dir, "timebok", synced_clinic(f"{{ics: '{ics.url}/lege.ics'}}"))
     args = ["sync", "--once", "--content", str(content_dir), "--database", sqlite_url]
-    assert main(args) == 0
+    assert main(args, clock) == 0
     assert capsys.readouterr().out.strip() == "changed 1"
-    assert main(args) == 0
+    assert main(args, clock) == 0
     assert capsys.readouterr().out.strip() == "unchanged 1"
     assert rows(sqlite_url, "SELECT COUNT(*) FROM sync_busy") == [(1,)]
     ics.mode = "500"
-    assert main(args) == 1
+    assert main(args, clock) == 1
     assert capsys.readouterr().out.strip() == "failed 1"
 
 
-def test_two_sync_processes_read_a_source_once(content_dir, ics, database_url, tmp_path):
+def test_two_sync_processes_read_a_source_once(content_dir, ics, database_url, tmp_path,
+                                               clock):
     """Two `endpoint sync --once` processes on one database at the same moment: the source
     is claimed in the database, so only one of them reads it."""
     import os
     import subprocess
-    import sys
 
-    from support import TEST_DATA_KEY
+    from support import TEST_DATA_KEY, clocked
 
     from endpoint.storage.crypto import Keyring
     from endpoint.storage.migrations import open_and_migrate
 
     ics.files["/lege.ics"] = vcalendar(BUSY)
-    # the first reader is still reading when the second has started (a process starts in
-    # 1-3 s on a loaded machine)
-    ics.mode, ics.hang_seconds = "hang", 6.0
+    # the reader that claimed the source is held until the other has seen the claim and
+    # exited, so the two overlap however slowly the processes start
+    ics.mode, ics.hang_seconds = "hang", 60.0
     write_clinic(content_dir, "timebok", synced_clinic(f"{{ics: '{ics.url}/lege.ics'}}"))
     open_and_migrate(database_url, Keyring.from_text(TEST_DATA_KEY))  # the schema is in place
     env = {**os.environ, "LEDIG_VAR": str(tmp_path / "var")}
-    args = [sys.executable, "-m", "endpoint", "sync", "--once", "--content", str(content_dir),
-            "--database", database_url]
+    args = clocked(clock.now(), "endpoint", "sync", "--once", "--content", str(content_dir),
+                   "--database", database_url)
     procs = [subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]
-    outputs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
-    assert outputs == ["changed 1", "not_due 1"], outputs
+    first = wait_for_exit(procs)
+    ics.release.set()
+    outputs = [first.communicate(timeout=60)[0].strip()]
+    outputs += [p.communicate(timeout=60)[0].strip() for p in procs if p is not first]
+    assert outputs == ["not_due 1", "changed 1"], outputs
     assert len(ics.statuses("/lege.ics")) == 1
+
+
+def wait_for_exit(procs, timeout: float = 60):
+    """The first of `procs` to exit (polled: a process is waited for, not a time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for p in procs:
+            if p.poll() is not None:
+                return p
+        time.sleep(0.02)
+    raise AssertionError("neither sync process exited")
 
 
 def test_a_stale_calendar_takes_no_hold_and_no_patient_move(make_app, content_dir, ics,

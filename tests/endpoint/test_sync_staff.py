@@ -92,10 +92,12 @@ def test_the_day_and_week_pages_show_busy_boxes_and_a_failing_source(synced, ics
         assert "1. desember 2026 kl. 07:00" in text and "stengt" in text, text
 
 
-def test_sitegen_check_names_a_stale_source(synced, ics, sqlite_url, content_dir, capsys):
+def test_sitegen_check_names_a_stale_source(synced, ics, sqlite_url, content_dir, capsys,
+                                            clock):
     from sitegen.cli import main
 
     app, state = synced
-    assert main(["check", "--content", str(content_dir), "--database", sqlite_url]) == 0
+    assert main(["check", "--content", str(content_dir), "--database", sqlite_url],
+                now=clock.now()) == 0
     out = capsys.readouterr().out
     assert "no    sync Dr. Lege <- EPJ: never read; Dr. Lege offers no online times" in out

@@ -19,11 +19,10 @@ import random
 import resource
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,17 +38,17 @@ from hardening_support import (
     overlaps,
     problem,
 )
-from support import TEST_DATA_KEY, Clock, write_clinic
+from support import TEST_DATA_KEY, TEST_START, Clock, clocked, write_clinic
 
 from endpoint.notify import outbox
 from endpoint.storage.crypto import Keyring, install
-from endpoint.storage.db import Booking, Outbox, db, open_database, utcnow
+from endpoint.storage.db import Booking, Outbox, db, open_database, to_db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _slots(base_url: str) -> list[tuple[str, str]]:
-    first = datetime.now(OSLO).date() + timedelta(days=2)
+    first = TEST_START.astimezone(OSLO).date() + timedelta(days=2)  # the server's clock
     r = requests.get(f"{base_url}{API}/slots", timeout=10, params={
         "type": "time", "from": first.isoformat(), "to": (first + timedelta(days=6)).isoformat()})
     return [(s["calendar"], s["start"]) for d in r.json()["days"] for s in d["slots"]]
@@ -68,19 +67,21 @@ def _book_until_stopped(base_url, slots, patients, stop, told, seed) -> None:
             told.append(r.json())
 
 
-def _run_outbox_once(database_url: str, var: Path, **popen) -> subprocess.CompletedProcess:
+def _run_outbox_once(database_url: str, var: Path, at: datetime,
+                     **popen) -> subprocess.CompletedProcess:
     # no bytecode writes: under a file-size limit they would leave truncated .pyc files
     env = {**os.environ, "LEDIG_VAR": str(var), "LEDIG_SECRET_KEY": "test-secret-key",
            "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("LEDIG_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "endpoint", "outbox", "--once", "--database",
-                           database_url], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, **popen)
+    return subprocess.run(clocked(at, "endpoint", "outbox", "--once", "--database",
+                                  database_url), env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, **popen)
 
 
 # -- kill -9, then the outbox resumes ---------------------------------------------------
 
-def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url, tmp_path):
+def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url, tmp_path,
+                                        clock):
     write_clinic(content_dir, SLUG, grenda_notifying(max_self_booked=2))
     server = live_server(database_url=database_url)  # its worker delivers every 5 s
     slots = _slots(server.url)
@@ -92,19 +93,24 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
     began = time.monotonic()
     for t in threads:
         t.start()
-    # until the server's own worker has delivered something (a round every 5 s), so that
-    # the kill can fall in the middle of deliveries
-    while (len(told) < 20 or not any(mail.glob("*.eml"))) and time.monotonic() - began < 30:
-        time.sleep(0.05)
-    assert any(mail.glob("*.eml")), "the server's outbox worker delivered nothing"
-    server.kill()  # SIGKILL, with requests (and perhaps a delivery round) in flight
-    stop.set()
-    for t in threads:
-        t.join(15)
+    try:
+        # until the server's own worker has delivered something (a round every 5 s), so
+        # that the kill can fall in the middle of deliveries
+        while ((len(told) < 20 or not any(mail.glob("*.eml")))
+               and time.monotonic() - began < 30):
+            time.sleep(0.05)
+        assert any(mail.glob("*.eml")), "the server's outbox worker delivered nothing"
+        server.kill()  # SIGKILL, with requests (and perhaps a delivery round) in flight
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(15)
     assert len(told) >= 20
 
     var = tmp_path / "var"
-    done = _run_outbox_once(database_url, var)
+    # the server's clock started at the test's and ran for less than a minute
+    now = clock.now() + timedelta(minutes=1)
+    done = _run_outbox_once(database_url, var, now)
     assert done.returncode == 0, done.stderr
     open_database(database_url)
     install(Keyring.from_text(TEST_DATA_KEY))  # this process reads sealed rows itself
@@ -117,7 +123,6 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
             confirmations = list(Outbox.select().where(
                 Outbox.booking.in_(list(booked)) & (Outbox.kind == "confirmation")))
             assert len(confirmations) == 2 * len(told)  # email and SMS for each
-            now = datetime.now(UTC)
             for row in confirmations:
                 # sent, or held by the killed worker's lease until it runs out
                 assert row.status == "sent" or (row.status == "pending" and row.claimed_by), \
@@ -183,10 +188,10 @@ def test_a_mail_folder_that_cannot_be_made_keeps_messages_pending(booked_with_me
     assert outcome["sent"] == 2 and not outcome["retry"]
 
 
-def _due_now(app) -> None:
-    """The app's clock is in 2026; a command in another process uses the real one."""
+def _due_now(app, now: datetime) -> None:
+    """Every message due a minute before `now` (past the back-off of a failed attempt)."""
     with app.app_context(), db.connection_context():
-        Outbox.update(due_at=utcnow() - timedelta(minutes=1)).execute()
+        Outbox.update(due_at=to_db(now - timedelta(minutes=1))).execute()
 
 
 def _limit_file_size() -> None:
@@ -195,18 +200,19 @@ def _limit_file_size() -> None:
 
 
 def test_a_disk_that_takes_no_more_bytes_keeps_messages_pending(booked_with_messages,
-                                                                postgres_url, tmp_path):
+                                                                postgres_url, tmp_path,
+                                                                clock):
     # PostgreSQL, so that only the file backends' writes hit the limit
     app, client, created = booked_with_messages(postgres_url)
     var = tmp_path / "var"
-    _due_now(app)
-    run = _run_outbox_once(postgres_url, var, preexec_fn=_limit_file_size)
+    _due_now(app, clock.now())
+    run = _run_outbox_once(postgres_url, var, clock.now(), preexec_fn=_limit_file_size)
     assert run.returncode == 0, run.stderr
     errors = _pending_errors(app)
     assert all("too large" in e.lower() and "var" in e for e in errors), errors
     assert not list(var.rglob("*.eml")) and not list(var.rglob("*.tmp"))  # nothing half-written
-    _due_now(app)  # skip the back-off
-    assert _run_outbox_once(postgres_url, var).returncode == 0
+    _due_now(app, clock.now())  # skip the back-off
+    assert _run_outbox_once(postgres_url, var, clock.now()).returncode == 0
     assert len(list((var / "mail").glob("*.eml"))) >= 2
 
 

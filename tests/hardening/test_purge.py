@@ -23,7 +23,6 @@ from hardening_support import API, SLUG, booking_body, fnr, grenda_notifying, lo
 from support import TEST_DATA_KEY, free_port_url, write_clinic
 
 from endpoint import cli
-from endpoint.clock import SYSTEM
 from endpoint.storage import purge as purge_module
 from endpoint.storage.crypto import Keyring
 from endpoint.storage.db import Booking, Outbox, db, from_db, to_db
@@ -221,7 +220,7 @@ def test_active_future_bookings_are_never_purged_even_with_zero_days(booked):
 
 def test_purge_rejects_naive_time_and_negative_days():
     with pytest.raises(ValueError, match="^days must be 0 or more$"):
-        purge(-1, datetime.now(UTC))
+        purge(-1, datetime(2026, 1, 1, tzinfo=UTC))
     with pytest.raises(ValueError, match="^now must be timezone-aware$"):
         purge(30, datetime(2026, 1, 1))
 
@@ -281,16 +280,16 @@ def test_sqlite_file_and_wal_hold_no_erased_bytes(make_app, content_dir, sqlite_
     assert b"40612345" not in data and b"Nordmann" not in data  # the phone number, the name
 
 
-def test_the_purge_command(booked, database_url, capsys):
+def test_the_purge_command(booked, database_url, capsys, clock):
     app, client, rows, made = booked
-    # the bookings are in 2026; make two of them end long ago in real time
-    past = datetime.now(UTC) - timedelta(days=400)
+    # make two of the bookings end long before the clock's day
+    past = clock.now() - timedelta(days=400)
     (Booking.update(start=to_db(past), end=to_db(past + timedelta(hours=1)))
      .where(Booking.id.in_([rows["soon"].id, rows["cancelled"].id])).execute())
     db.close()
-    assert cli.main(["purge", "--older-than", "365", "--database", database_url]) == 0
+    assert cli.main(["purge", "--older-than", "365", "--database", database_url], clock) == 0
     assert "purged 2 bookings" in capsys.readouterr().out
-    assert cli.main(["purge", "--older-than", "365", "--database", database_url]) == 0
+    assert cli.main(["purge", "--older-than", "365", "--database", database_url], clock) == 0
     assert "purged 0 bookings and 0 messages" in capsys.readouterr().out
     db.connect(reuse_if_open=True)
     assert _fresh(rows["soon"]).national_id == "" and _fresh(rows["later"]).national_id
@@ -344,14 +343,15 @@ def test_the_daily_thread_runs_only_when_the_setting_is_set(make_app, content_di
         assert [b.national_id for b in Booking.select()] == [""]
 
 
-def test_the_daily_thread_runs_again_after_each_interval(make_app, content_dir, sqlite_url):
+def test_the_daily_thread_runs_again_after_each_interval(make_app, content_dir, sqlite_url,
+                                                         clock):
     write_clinic(content_dir, SLUG, grenda_notifying())
     app = make_app(database_url=sqlite_url, purge_after_days=30)
     client = app.test_client()
     for who in (1, 2):
         body = booking_body(local(DAY0 + timedelta(days=3), 9 + who), who=who)
         assert client.post(f"{API}/bookings", json=body).status_code == 201
-    past = datetime.now(UTC) - timedelta(days=31)
+    past = clock.at - timedelta(days=31)
 
     def age(who: int) -> None:
         start = past + timedelta(hours=who)
@@ -372,8 +372,8 @@ def test_the_daily_thread_runs_again_after_each_interval(make_app, content_dir, 
             return [b.national_id for b in Booking.select().order_by(Booking.id)]
 
     age(1)
-    # the real clock: a tenth of a second stands in for a day
-    thread = start_daily_purge(30, SYSTEM, interval=0.1)
+    # a tenth of a second stands in for a day
+    thread = start_daily_purge(30, clock, interval=0.1)
     try:
         wait_for(1)
         assert national_ids() == ["", fnr(2)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -65,15 +66,26 @@ def test_a_preview_build_calls_the_preview_address_and_a_plain_build_the_clinics
     assert config_of(page)["api"] == f"http://127.0.0.1:8000/api/v1/clinics/{SLUG}"
 
 
-def test_the_preview_endpoint_answers_the_preview_pages(tmp_path: Path, content_dir: Path):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    site = tmp_path / "site"
-    assert build(content_dir, site, preview_url=url) == 0
-    server = LiveServer(content=content_dir, database_url=f"sqlite:///{tmp_path}/db.sqlite3",
-                        var=tmp_path / "var", site=site, port=port)
-    server.args += ["--preview-url", url]
-    server.start()
+def test_the_preview_endpoint_answers_the_preview_pages(tmp_path: Path, content_dir: Path,
+                                                        clock):
+    # the address must be known before the build and the start: a port free now, and
+    # another if something took it before the server bound it
+    for _ in range(3):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/"
+        site = tmp_path / "site"
+        assert build(content_dir, site, preview_url=url) == 0
+        server = LiveServer(content=content_dir, clock=clock, site=site, port=port,
+                            database_url=f"sqlite:///{tmp_path}/db.sqlite3",
+                            var=tmp_path / "var")
+        server.args += ["--preview-url", url]
+        try:
+            server.start()
+            break
+        except RuntimeError as exc:
+            server.stop()
+            if "address already in use" not in str(exc).lower():
+                raise
     try:
         origin = url.rstrip("/")
         page = urllib.request.urlopen(f"{url}{SLUG}/", timeout=10)
@@ -97,7 +109,7 @@ def config_of_text(html: str) -> dict:
 
 def test_a_preview_url_that_is_no_url_is_a_usage_error(tmp_path: Path):
     for command in (["sitegen", "build"], ["endpoint", "serve"]):
-        done = subprocess.run([str(ROOT / ".venv/bin/python"), "-m", *command,
+        done = subprocess.run([sys.executable, "-m", *command,
                                "--preview-url", "127.0.0.1:8123"], cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 2
