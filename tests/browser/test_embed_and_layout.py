@@ -13,7 +13,9 @@ pytestmark = pytest.mark.browser
 HOST = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Klinikken</title>
 <h1>Our own site</h1>
 <script>window.__msgs = []; window.addEventListener("message", function (e) {
-  window.__msgs.push(e.data); });</script>
+  window.__msgs.push(e.data); });
+window.__frameLoads = 0; document.addEventListener("load", function (e) {
+  if (e.target.tagName === "IFRAME") window.__frameLoads++; }, true);</script>
 %s
 <footer>Footer of the clinic's own site.</footer></html>"""
 
@@ -38,11 +40,14 @@ def test_an_allowed_frame_says_ready_and_stays(booking_site, host_page, page):
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
     host_port = embedding_port(site)
+    page.clock.install()  # a clock the test can move on, the snippet's timer with it
     page.goto(host_page(HOST % snippet, port=host_port))
     frame = page.frame_locator(f"#ledig-{SLUG}-index")
     frame.get_by_role("button", name="Kari Hansen").wait_for()
     page.wait_for_function("window.__msgs.some(m => m.type === 'ledig:ready')")
-    page.wait_for_timeout(6500)  # past the snippet's wait for ledig:ready (6 s)
+    # the snippet starts its wait for ledig:ready (6 s) when the frame has loaded
+    page.wait_for_function("window.__frameLoads === 1")
+    page.clock.fast_forward("01:00")  # a minute: far past that wait, its timer fired
     assert page.locator(f"iframe#ledig-{SLUG}-index").count() == 1
     assert page.locator("p > a").count() == 0
 
