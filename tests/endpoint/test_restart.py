@@ -40,10 +40,18 @@ def visible_slots(base_url: str) -> list[tuple[str, str]]:
 WANTED = 25
 
 
+def problem_code(r: requests.Response) -> str | None:
+    try:
+        return r.json().get("code")
+    except ValueError:  # not JSON
+        return None
+
+
 def book_until_stopped(base_url: str, slots, patients, stop: threading.Event,
-                       told: list[dict], failures: list[str], enough: threading.Event,
-                       seed: int) -> None:
-    """Book random slots, each for a new patient; `enough` is set at the WANTED-th 201."""
+                       told: list[dict], refused: list[tuple[str, str]], failures: list[str],
+                       enough: threading.Event, seed: int) -> None:
+    """Book random slots, each for a new patient: a free slot is 201 (into `told`; `enough`
+    is set at the WANTED-th), a taken one 409 slot_unavailable (into `refused`)."""
     rng = random.Random(seed)
     session = requests.Session()
     while not stop.is_set():
@@ -57,7 +65,9 @@ def book_until_stopped(base_url: str, slots, patients, stop: threading.Event,
             told.append(r.json())
             if len(told) >= WANTED:
                 enough.set()
-        elif r.status_code != 409:
+        elif (r.status_code, problem_code(r)) == (409, "slot_unavailable"):
+            refused.append((calendar, start))
+        else:
             failures.append(f"{r.status_code} {r.text[:200]}")
 
 
@@ -68,10 +78,10 @@ def test_every_booking_a_client_was_told_about_survives_kill_9(live_server, cont
     slots = visible_slots(server.url)
     assert len(slots) > 100
     patients = itertools.count()
-    stop, enough, told, failures = threading.Event(), threading.Event(), [], []
+    stop, enough, told, refused, failures = threading.Event(), threading.Event(), [], [], []
     threads = [threading.Thread(target=book_until_stopped, daemon=True,
-                                args=(server.url, slots, patients, stop, told, failures,
-                                      enough, n))
+                                args=(server.url, slots, patients, stop, told, refused,
+                                      failures, enough, n))
                for n in range(8)]
     for t in threads:
         t.start()
@@ -99,7 +109,10 @@ def test_every_booking_a_client_was_told_about_survives_kill_9(live_server, cont
     free = visible_slots(again.url)
     taken = {(b["booking"]["calendar"], datetime.fromisoformat(b["booking"]["start"]))
              for b in told}
-    assert not taken & {(c, datetime.fromisoformat(s)) for c, s in free}
+    free_now = {(c, datetime.fromisoformat(s)) for c, s in free}
+    assert not taken & free_now
+    # and no client was refused a slot that was free: each refused slot is booked
+    assert sorted({(c, datetime.fromisoformat(s)) for c, s in refused} & free_now) == []
     r = requests.post(again.url + API + "/bookings", timeout=10,
                       json=booking_body(free[0][1], calendar=free[0][0], who=next(patients)))
     assert r.status_code == 201
