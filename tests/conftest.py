@@ -322,17 +322,28 @@ def chromium_browser():
         browser.close()
 
 
+#: Each document's `Date` starts at the test's time and runs on with the browser's clock;
+#: timers, `performance` and the rest stay the browser's own.
+SHIFTED_DATE = """(() => {
+  const Real = Date, shift = %d - Real.now();
+  class TestDate extends Real {
+    constructor(...args) { if (args.length) super(...args); else super(Real.now() + shift); }
+    static now() { return Real.now() + shift; }
+  }
+  globalThis.Date = TestDate;
+})();"""
+
+
 class ClockedBrowser:
-    """The browser as a test sees it: each context's pages start at the test's clock
-    (Playwright's clock, installed before anything loads) and run on from there, so
-    `Date` in the pages agrees with the app whatever the date."""
+    """The browser as a test sees it: in each context's pages `Date` starts at the test's
+    clock, so the pages' "today" agrees with the app whatever the date."""
 
     def __init__(self, browser, clock: Clock) -> None:
         self.browser, self.clock = browser, clock
 
     def new_context(self, **kwargs):
         context = self.browser.new_context(**kwargs)
-        context.clock.install(time=self.clock.now())
+        context.add_init_script(SHIFTED_DATE % (self.clock.now().timestamp() * 1000))
         return context
 
 

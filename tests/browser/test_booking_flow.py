@@ -289,3 +289,13 @@ def test_the_page_shows_the_endpoints_price_when_the_clinic_file_changed_since_t
     # an unchanged type keeps the words it was built with
     assert "185 kr" in page.evaluate("document.querySelector('#step-type').textContent")
     assert errors == []
+
+
+def test_the_pages_see_the_tests_date(booking_site, page, clock):
+    """conftest starts each page's `Date` at the test's clock (the app's): both agree on
+    which day is today, whatever the date the suite runs on."""
+    site = booking_site()
+    page.goto(site.page())
+    seen = page.evaluate("[new Date().toISOString(), Date.now(), new Date(0).getTime()]")
+    assert seen[0][:10] == "2026-12-01" and abs(seen[1] / 1000 - clock.now().timestamp()) < 60
+    assert seen[2] == 0  # a given instant is that instant

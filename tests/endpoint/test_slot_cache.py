@@ -41,15 +41,19 @@ def test_a_booking_in_another_process_is_seen_at_once(make_app, clock, sqlite_ur
 
     after = _starts(client.get(SLOTS))
     assert target not in after
-    assert set(after) < set(before)
+    # only the booked day changes (its later slots may line up after the booking)
+    day = target[:10]
+    assert [s for s in after if s[:10] != day] == [s for s in before if s[:10] != day]
 
     token = created.json()["cancel_token"]
     booking_id = created.json()["booking"]["id"]
     cancelled = requests.delete(
         f"{other.url}/api/v1/clinics/fjordlegene/bookings/{booking_id}",
         headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    if cancelled.status_code == 200:  # beyond the cancellation deadline: the slot returns
-        assert target in _starts(client.get(SLOTS))
+    # mid-window, the slot is days away, not within its last 24 h (the cancellation
+    # deadline): it is cancelled and comes back
+    assert cancelled.status_code == 200, cancelled.text
+    assert target in _starts(client.get(SLOTS))
 
 
 def test_a_booking_in_this_process_invalidates_the_cache(client):

@@ -42,7 +42,7 @@ from support import TEST_DATA_KEY, TEST_START, Clock, clocked, write_clinic
 
 from endpoint.notify import outbox
 from endpoint.storage.crypto import Keyring, install
-from endpoint.storage.db import Booking, Outbox, db, open_database, to_db
+from endpoint.storage.db import Booking, Outbox, db, from_db, open_database, to_db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -54,7 +54,17 @@ def _slots(base_url: str) -> list[tuple[str, str]]:
     return [(s["calendar"], s["start"]) for d in r.json()["days"] for s in d["slots"]]
 
 
-def _book_until_stopped(base_url, slots, patients, stop, told, seed) -> None:
+def _problem_code(r: requests.Response) -> str | None:
+    try:
+        return r.json().get("code")
+    except ValueError:  # not JSON
+        return None
+
+
+def _book_until_stopped(base_url, slots, patients, stop, told, refused, failures,
+                        seed) -> None:
+    """Book random slots, each for a new patient: a free slot is 201 (into `told`), a taken
+    one 409 slot_unavailable (into `refused`); anything else goes into `failures`."""
     rng, session = random.Random(seed), requests.Session()
     while not stop.is_set():
         calendar, start = rng.choice(slots)
@@ -65,6 +75,10 @@ def _book_until_stopped(base_url, slots, patients, stop, told, seed) -> None:
             continue
         if r.status_code == 201:
             told.append(r.json())
+        elif (r.status_code, _problem_code(r)) == (409, "slot_unavailable"):
+            refused.append((calendar, start))
+        else:
+            failures.append(f"{r.status_code} {r.text[:200]}")
 
 
 def _run_outbox_once(database_url: str, var: Path, at: datetime,
@@ -85,9 +99,10 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
     write_clinic(content_dir, SLUG, grenda_notifying(max_self_booked=2))
     server = live_server(database_url=database_url)  # its worker delivers every 5 s
     slots = _slots(server.url)
-    patients, stop, told = itertools.count(), threading.Event(), []
+    patients, stop, told, refused, failures = itertools.count(), threading.Event(), [], [], []
     threads = [threading.Thread(target=_book_until_stopped, daemon=True,
-                                args=(server.url, slots, patients, stop, told, n))
+                                args=(server.url, slots, patients, stop, told, refused,
+                                      failures, n))
                for n in range(6)]
     mail = tmp_path / "var" / "mail"
     began = time.monotonic()
@@ -105,6 +120,7 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
         stop.set()
         for t in threads:
             t.join(15)
+    assert failures == []
     assert len(told) >= 20
 
     var = tmp_path / "var"
@@ -120,6 +136,10 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
             booked = {b.id: b for b in Booking.select().where(Booking.public_id.in_(ids))}
             assert len(booked) == len(told)
             assert overlaps(active_rows(database_url)) == []
+            # no client was refused a slot that was free: each refused slot is booked
+            active = {(b.calendar, from_db(b.start))
+                      for b in Booking.select().where(Booking.status == "active")}
+            assert sorted({(c, datetime.fromisoformat(s)) for c, s in refused} - active) == []
             confirmations = list(Outbox.select().where(
                 Outbox.booking.in_(list(booked)) & (Outbox.kind == "confirmation")))
             assert len(confirmations) == 2 * len(told)  # email and SMS for each
