@@ -256,6 +256,7 @@ class LiveServer:
     def start(self, timeout: float = 20) -> LiveServer:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log, "ab")
+        self.started = time.monotonic()  # the server's clock starts at TEST_START after this
         self.proc = subprocess.Popen(self.args, env=self.env, stdout=self._log_file,
                                      stderr=subprocess.STDOUT, cwd=self.log.parent)
         deadline = time.monotonic() + timeout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -69,17 +70,54 @@ def clocked(at: datetime, program: str, *args: str) -> list[str]:
             program, *args]
 
 
-def in_one_window(period: int, body: Callable[[], T]) -> T:
-    """Run `body` (requests to live servers, whose clock a test cannot move) so that all of
-    it falls in one fixed rate-limit window of `period` seconds: if a window ended while it
-    ran, run it again in the fresh window (two edges within one short body cannot happen).
-    """
-    for _ in range(2):
-        window = int(time.time() // period)
-        result = body()
-        if int(time.time() // period) == window:
-            return result
-    raise AssertionError(f"two {period}-second window edges passed during one short test")
+@dataclass
+class Done:
+    """What a command did, as `subprocess.run(..., capture_output=True, text=True)` says."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_main(main: Callable[..., int], argv: list[str], *, stdin: str = "",
+             env: dict[str, str] | None = None, **kwargs) -> Done:
+    """Run a command's `main(argv, **kwargs)` in this process as a child process would run
+    it: `stdin` is its input (not a terminal), `env` is added to its environment, its
+    output is captured, and a usage error's `SystemExit` is its exit code. Much cheaper
+    than a process: a test starts one only where the process itself is tested."""
+    import contextlib
+    import io
+    import os
+    import sys
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_stdin = dict(os.environ), sys.stdin
+    os.environ.update(env or {})
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv, **kwargs)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = saved_stdin
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return Done(code, out.getvalue(), err.getvalue())
+
+
+def in_one_window(period: int, body: Callable[[], T], *servers) -> T:
+    """Run `body` (requests to live servers) so that all of it falls in their first fixed
+    rate-limit window of `period` seconds. Each server's clock starts at `TEST_START`, on
+    a window's edge, when its process starts (after `server.started`, this process's
+    monotonic reading just before): while less than `period` seconds have passed since
+    the first server was started, every server is still in its first window."""
+    began = min(server.started for server in servers)
+    result = body()
+    took = time.monotonic() - began
+    assert took < period, f"the servers left their first {period}-second window ({took:.0f} s)"
+    return result
 
 
 def form_field(response, name: str) -> str:

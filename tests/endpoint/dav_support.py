@@ -37,9 +37,15 @@ class DavServer:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.dir = Path(tempfile.mkdtemp(prefix=f"ledig-{kind}-"))
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
+        self.started = False
+        self._use(_free_port())
+
+    def _use(self, port: int) -> None:
+        """The port to serve on (neither server reports a port it picked itself, so one
+        free now is given; `start` takes another if it was taken meanwhile)."""
+        kind, self.port = self.kind, port
+        self.url = f"http://127.0.0.1:{self.port}"
         store = self.dir / "store"
         if kind == "radicale":
             (self.dir / "users").write_text(f"{USER}:{PASSWORD}\n")
@@ -60,19 +66,35 @@ class DavServer:
             self.home = f"{self.url}/user/calendars/"
 
     def start(self, timeout: float = 30) -> DavServer:
+        # a first start may take another port if its own was taken; a restart keeps its URL
+        for attempt in range(1 if self.started else 3):
+            try:
+                self._start(timeout)
+                self.started = True
+                return self
+            except RuntimeError as exc:
+                self.stop()
+                if "in use" not in str(exc) or attempt == 2:
+                    raise
+                self._use(_free_port())
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> None:
         self._log = open(self.dir / "server.log", "ab")
         self.proc = subprocess.Popen(self.args, stdout=self._log, stderr=subprocess.STDOUT,
                                      env={**os.environ, "PYTHONWARNINGS": "ignore"})
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited: "
-                                   f"{(self.dir / 'server.log').read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+            if self.proc.poll() is None:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                        if self.proc.poll() is None:  # ours, not another that took the port
+                            return
+                except OSError:
+                    time.sleep(0.1)
+                    continue
+            raise RuntimeError(f"{self.kind} exited: "
+                               f"{(self.dir / 'server.log').read_text()[-2000:]}")
         raise RuntimeError(f"{self.kind} did not start")
 
     def stop(self) -> None:

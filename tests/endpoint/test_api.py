@@ -609,7 +609,7 @@ def test_rate_limit_is_shared_by_two_server_processes(live_server, content_dir, 
                  for server in (one, two, one, two)]
         return codes, requests.post(f"{one.url}{API}/bookings", json={}, timeout=10)
 
-    codes, r = in_one_window(60, burst)
+    codes, r = in_one_window(60, burst, one, two)
     assert codes == [422, 422, 422, 429]
     assert r.status_code == 429 and r.json()["code"] == "rate_limited"
     assert int(r.headers["Retry-After"]) >= 1
@@ -637,13 +637,13 @@ def test_live_server_limits_per_forwarded_address_only_behind_trusted_proxies(li
     statuses = in_one_window(60, lambda: [
         requests.post(f"{proxied.url}{API}/bookings", json={}, timeout=10,
                       headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
-        for n in range(4)])
+        for n in range(4)], proxied)
     assert statuses == [422] * 4  # four clients behind one proxy, each with its own count
     direct = live_server(env=env)
     statuses = in_one_window(60, lambda: [
         requests.post(f"{direct.url}{API}/bookings", json={}, timeout=10,
                       headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
-        for n in range(3)])
+        for n in range(3)], direct)
     assert statuses == [422, 422, 429]  # a forged header changes nothing
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -33,7 +32,8 @@ class Provider:
     def __init__(self):
         self.requests: list[dict] = []
         self.answers: list[tuple[int, object]] = []
-        self.delay = 0.0
+        self.delay = 0.0  # hold each answer until released or this long (a timeout case)
+        self.release = threading.Event()
         self.stopped = False
         me = self
 
@@ -43,7 +43,7 @@ class Provider:
                 me.requests.append({"path": self.path, "headers": dict(self.headers),
                                     "raw": raw})
                 if me.delay:
-                    time.sleep(me.delay)
+                    me.release.wait(me.delay)
                 status, body = me.answers.pop(0) if me.answers else (200, {})
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 try:
@@ -63,6 +63,7 @@ class Provider:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self):
+        self.release.set()
         if not self.stopped:
             self.stopped = True
             self.server.shutdown()
@@ -229,7 +230,7 @@ def test_a_timeout_and_a_closed_port_are_retried(server, scheme):
     url = f"{scheme}://{SID}:hemmelig@127.0.0.1:{server.port}"
     if scheme.startswith("linkmobility"):
         url = link_url(server.port)
-    server.delay = 0.5
+    server.delay = 30  # held until stop(): the client times out after 0.2 s
     said = outcome(lambda: sender(url, timeout=0.2).send(MSG))
     assert said.startswith("transient: ") and "unreachable" in said
     server.stop()

@@ -396,11 +396,24 @@ def cli(*args: str, stdin: str = "", database: str, content: Path):
                           text=True, env=env, cwd=ROOT, timeout=60)
 
 
-def test_staff_user_command_adds_lists_rotates_and_removes(tmp_path, content_dir):
-    db_url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    run = lambda *a, stdin="": cli(*a, stdin=stdin, database=db_url, content=content_dir)  # noqa: E731
+def in_process(*args: str, stdin: str = "", database: str, content: Path, clock):
+    """The command run in this process: the same code as `cli`, without a process."""
+    from support import run_main
 
-    added = run("add", "--clinic", SLUG, "--username", "kari", stdin=PASSWORD + "\n")
+    from endpoint.cli import main
+    return run_main(main, ["staff-user", *args, "--content", str(content)], stdin=stdin,
+                    env={"LEDIG_DATABASE_URL": database, "LEDIG_SECRET_KEY": "k"},
+                    clock=clock)
+
+
+def test_staff_user_command_adds_lists_rotates_and_removes(tmp_path, content_dir, clock):
+    db_url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    run = lambda *a, stdin="": in_process(*a, stdin=stdin, database=db_url,  # noqa: E731
+                                          content=content_dir, clock=clock)
+
+    # the first in a process of its own: the command hashes at full cost
+    added = cli("add", "--clinic", SLUG, "--username", "kari", stdin=PASSWORD + "\n",
+                database=db_url, content=content_dir)
     assert added.returncode == 0, added.stderr
     # the command hashes at full cost (the tests' own processes use a lower one)
     stored = sqlite3.connect(tmp_path / "cli.sqlite3").execute(

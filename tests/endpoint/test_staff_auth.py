@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -628,16 +625,18 @@ def test_a_version_4_database_migrates_forward_and_keeps_its_users(database_url,
 
 # -- the commands -------------------------------------------------------------------------
 
-def cli(*args: str, database: str, content: Path, stdin: str = ""):
-    env = {**os.environ, "LEDIG_DATABASE_URL": database, "LEDIG_SECRET_KEY": "k"}
-    return subprocess.run([sys.executable, "-m", "endpoint", "staff-user", *args,
-                           "--content", str(content)], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=60)
-
-
 def test_the_totp_and_api_token_commands(tmp_path, content_dir, make_app, clock):
+    from support import run_main
+
+    from endpoint.cli import main
+
     db_url = f"sqlite:///{tmp_path / 'var' / 'ledig.sqlite3'}"
-    run = lambda *a, stdin="": cli(*a, stdin=stdin, database=db_url, content=content_dir)  # noqa: E731
+
+    def run(*args: str, stdin: str = ""):  # in this process: test_staff.py runs it as one
+        return run_main(main, ["staff-user", *args, "--content", str(content_dir)],
+                        stdin=stdin, clock=clock,
+                        env={"LEDIG_DATABASE_URL": db_url, "LEDIG_SECRET_KEY": "k"})
+
     assert run("add", "--clinic", SLUG, "--username", "kari",
                stdin=PASSWORD + "\n").returncode == 0
 

@@ -50,7 +50,7 @@ def test_a_burst_is_limited_across_two_hosts_on_postgresql(live_server, content_
         return codes, requests.delete(f"{two.url}{API}/bookings/x", timeout=10,
                                       headers={"Authorization": "Bearer x"})
 
-    codes, r = in_one_window(60, burst)
+    codes, r = in_one_window(60, burst, one, two)
     assert codes == [422] * 5 + [429] * 3
     assert r.status_code == 429 and r.json()["code"] == "rate_limited"
     assert r.headers["Content-Type"] == "application/problem+json"
