@@ -517,12 +517,13 @@ def open_database(url: str, *, ping: str = "idle") -> None:
         )
     else:
         # bounded waits: a dead host or a lock held by a stuck transaction gives an error
-        # (503) instead of a request that hangs
+        # (503) instead of a request that hangs; the URL's own parameters win
+        # (`?connect_timeout=2`)
         params = {"connect_timeout": 5, "max_connections": 64, "stale_timeout": 600,
                   "options": "-c lock_timeout=10000 -c statement_timeout=30000"}
         if url.startswith(("postgres://", "postgresql://")):
             # reuse connections across requests
-            database = _PooledPostgres(**{**parse(url), **params}, ping=ping)
+            database = _PooledPostgres(**{**params, **parse(url)}, ping=ping)
         else:
             database = connect(url, **(params if "postgres" in url else {}))
     if db.obj is not None:
