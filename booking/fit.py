@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from booking.model import Calendar, Clinic
 from booking.restrictions import zone
-from booking.schedule import blocks_on, closed_reason
+from booking.schedule import day_blocks, day_closed
 from booking.slots import NO_BUSY, Busy
 
 CALENDAR_REMOVED = "calendar_removed"
@@ -78,11 +78,11 @@ def schedule_misfit(clinic: Clinic, calendar: Calendar, type_id: str, start: dat
     """
     tz = zone(clinic.timezone)
     day = start.astimezone(tz).date()
-    holidays = clinic.online.closed_on_public_holidays
-    blocks = blocks_on(calendar, day, closed_on_public_holidays=holidays)
+    if day_closed(clinic, calendar, day, type_id) is not None:
+        return DAY_CLOSED
+    blocks = day_blocks(clinic, calendar, day)
     if not blocks:
-        closed = closed_reason(calendar, day, closed_on_public_holidays=holidays)
-        return DAY_CLOSED if closed is not None else BLOCK_GONE
+        return BLOCK_GONE
     lo, hi = start.timestamp(), end.timestamp()
     holding = [b for b in blocks
                if _instant(day, b.start, tz) <= lo and hi <= _instant(day, b.end, tz)]
@@ -109,8 +109,7 @@ def misfit(clinic: Clinic, booking: Placed, staff_blocks: Busy = NO_BUSY,
     if booking.outside_schedule:
         # booked outside every block on purpose; a day closed since still strands it
         day = booking.start.astimezone(zone(clinic.timezone)).date()
-        if closed_reason(calendar, day, closed_on_public_holidays=clinic.online
-                         .closed_on_public_holidays) is not None:
+        if day_closed(clinic, calendar, day, booking.type) is not None:
             return DAY_CLOSED
     elif (reason := schedule_misfit(clinic, calendar, booking.type, booking.start,
                                     booking.end)) is not None:

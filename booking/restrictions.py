@@ -14,7 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from booking.model import AppointmentType, Calendar, Clinic, Rules
-from booking.schedule import blocks_on, exception_on, public_holidays
+from booking.schedule import day_blocks, day_closed, exception_on
 from booking.slots import NO_BUSY, Busy, Slot, block_slots
 
 
@@ -70,9 +70,7 @@ def calendar_day_slots(
     """A calendar's free slots of one type on one day, before deadline and window."""
     tz = zone(clinic.timezone)
     out: list[Slot] = []
-    blocks = blocks_on(calendar, day,
-                       closed_on_public_holidays=kind.rules.closed_on_public_holidays)
-    for block in blocks:
+    for block in day_blocks(clinic, calendar, day):
         if online_only and not block.online:
             continue
         out.extend(block_slots(block, kind, day, tz, busy, calendar.id))
@@ -121,11 +119,12 @@ class Openings:
     closed: tuple[tuple[date, str | None], ...]
 
 
-def _closed_reason(calendar: Calendar, day: date, holidays: bool) -> str | None:
+def _closed_reason(clinic: Clinic, calendar: Calendar, day: date,
+                   kind: AppointmentType) -> str | None:
     exc = exception_on(calendar, day)
     if exc is not None:
         return (exc.reason or None) if exc.closed else None
-    return public_holidays(day.year).get(day) if holidays else None
+    return day_closed(clinic, calendar, day, kind.id)
 
 
 def openings(clinic: Clinic, kind: AppointmentType, first_day: date, last_day: date,
@@ -138,7 +137,6 @@ def openings(clinic: Clinic, kind: AppointmentType, first_day: date, last_day: d
     configuration version.
     """
     tz = zone(clinic.timezone)
-    holidays = kind.rules.closed_on_public_holidays
     calendars = [c for c in _online_calendars(clinic, calendar_id) if c.offers(kind.id)]
     opened: set[date] = set()
     closed: list[tuple[date, str | None]] = []
@@ -146,11 +144,11 @@ def openings(clinic: Clinic, kind: AppointmentType, first_day: date, last_day: d
     while day <= last_day:
         reasons: set[str] = set()
         for cal in calendars:
-            blocks = blocks_on(cal, day, closed_on_public_holidays=holidays)
+            blocks = day_blocks(clinic, cal, day)
             if any(b.online and block_slots(b, kind, day, tz, NO_BUSY, cal.id) for b in blocks):
                 opened.add(day)
                 break
-            reason = _closed_reason(cal, day, holidays)
+            reason = _closed_reason(clinic, cal, day, kind)
             if reason:
                 reasons.add(reason)
         else:

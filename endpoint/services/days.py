@@ -15,7 +15,7 @@ from datetime import date, datetime
 from booking import Busy, Clinic
 from booking.fit import misfit
 from booking.model import Block, Calendar
-from booking.schedule import blocks_on, closed_reason
+from booking.schedule import day_blocks, day_closed
 from booking.slots import NO_BUSY
 from endpoint.services.conflicts import placed, staff_busy
 from endpoint.storage.db import Booking, StaffBlock, from_db
@@ -45,7 +45,6 @@ def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
     held = holds_between(clinic, day, day, now)
     imported_busy = {cal: Busy([(t.start, t.end) for t in imported if t.calendar == cal])
                      for cal in {t.calendar for t in imported}}
-    holidays = clinic.online.closed_on_public_holidays
     out = []
     for cal in clinic.calendars:
         mine = tuple(b for b in rows if b.calendar == cal.id)
@@ -57,8 +56,7 @@ def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:
                 if reason is not None:
                     conflicts[b.public_id] = reason
         out.append(CalendarDay(
-            cal, closed_reason(cal, day, closed_on_public_holidays=holidays),
-            blocks_on(cal, day, closed_on_public_holidays=holidays), mine,
+            cal, day_closed(clinic, cal, day), day_blocks(clinic, cal, day), mine,
             tuple(b for b in blocks if b.calendar == cal.id), conflicts,
             tuple(t for t in imported if t.calendar == cal.id),
             tuple(h for h in held if h.calendar == cal.id)))

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from booking import Busy, Clinic
 from booking.model import Block, Calendar
 from booking.restrictions import local_today, zone
-from booking.schedule import blocks_on, closed_reason
+from booking.schedule import day_blocks, day_closed
 from booking.slots import block_slots
 from common.words.dates import long_date, short_date
 from endpoint.services.patients import mask_national_id as mask_national_id  # re-exported
@@ -229,7 +229,6 @@ def day_view(clinic: Clinic, day: date, now: datetime, *, picked: str = "",
     tz = zone(clinic.timezone)
     conflicts = conflicts or {}
     rows = bookings_between(clinic, day, day)
-    holidays = clinic.online.closed_on_public_holidays
     by_cal: dict[str, list[Span]] = defaultdict(list)
     busy_by_cal: dict[str, list[Span]] = defaultdict(list)
     for s in spans:
@@ -240,7 +239,7 @@ def day_view(clinic: Clinic, day: date, now: datetime, *, picked: str = "",
     drafts = []
     for cal in clinic.calendars:
         mine = [b for b in rows if b.calendar == cal.id and b.status == "active"]
-        blocks = blocks_on(cal, day, closed_on_public_holidays=holidays)
+        blocks = day_blocks(clinic, cal, day)
         intervals = [_clip(from_db(b.start), from_db(b.end), day, tz) for b in mine]
         others = [_clip(s.start, s.end, day, tz) for s in (*by_cal[cal.id], *busy_by_cal[cal.id])]
         extents += [(_minute(b.start), _minute(b.end)) for b in blocks] + intervals + others
@@ -259,7 +258,7 @@ def day_view(clinic: Clinic, day: date, now: datetime, *, picked: str = "",
         shortest = min([shortest, *(b.height for b in booking_boxes), *(f.height for f in free)])
         built.append(Column(
             calendar=cal,
-            closed=closed_reason(cal, day, closed_on_public_holidays=holidays),
+            closed=day_closed(clinic, cal, day),
             blocks=tuple(_block_box(clinic, cal, f"c{ci}b{i}", b, first)
                          for i, b in enumerate(blocks)),
             free=tuple(free),
@@ -293,11 +292,10 @@ def week_view(clinic: Clinic, day: date) -> tuple[WeekDay, ...]:
         start = from_db(b.start).astimezone(tz)
         booked[start.date()] += int((from_db(b.end) - from_db(b.start)).total_seconds() // 60)
     out = []
-    holidays = clinic.online.closed_on_public_holidays
     for i in range(7):
         d = monday + timedelta(days=i)
         bookable = sum(_minute(b.end) - _minute(b.start) for cal in clinic.calendars
-                       for b in blocks_on(cal, d, closed_on_public_holidays=holidays))
+                       for b in day_blocks(clinic, cal, d))
         out.append(WeekDay(d, short_date(d), booked[d], bookable, bookable == 0))
     return tuple(out)
 
@@ -336,9 +334,8 @@ def free_slots(clinic: Clinic, cal: Calendar, day: date,
     """
     tz = zone(clinic.timezone)
     busy = Busy.from_epochs((s.timestamp(), e.timestamp()) for s, e in taken)
-    holidays = clinic.online.closed_on_public_holidays
     found: dict[tuple[int, int], tuple[str, ...]] = {}
-    for block in blocks_on(cal, day, closed_on_public_holidays=holidays):
+    for block in day_blocks(clinic, cal, day):
         kinds = [k for t in block.types if (k := clinic.type(t)) is not None]
         if not kinds:
             continue

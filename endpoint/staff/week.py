@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from booking import Clinic
 from booking.model import Calendar
 from booking.restrictions import local_today, zone
-from booking.schedule import blocks_on, closed_reason
+from booking.schedule import day_blocks, day_closed
 from common.words.dates import long_date, short_date
 from common.words.staff import WHOLE_DAY
 from endpoint.staff.calendar import Span, free_slots
@@ -102,7 +102,6 @@ def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span]
                 when = (f"{lo:%H:%M}–{hi:%H:%M}" if lo.date() == hi.date() == d
                         else WHOLE_DAY)
                 imported[(s.calendar, d)].append(f"{when} {s.label}")
-    holidays = clinic.online.closed_on_public_holidays
     out = []
     for cal in clinic.calendars:
         cells = []
@@ -110,8 +109,8 @@ def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span]
             key = (cal.id, d)
             cells.append(Cell(d, counts[key], len(free_slots(clinic, cal, d, taken[key])),
                               misfits[key],
-                              closed_reason(cal, d, closed_on_public_holidays=holidays) or "",
-                              bool(blocks_on(cal, d, closed_on_public_holidays=holidays)),
+                              day_closed(clinic, cal, d) or "",
+                              bool(day_blocks(clinic, cal, d)),
                               ", ".join(imported[key])))
         out.append(Row(cal, tuple(cells)))
     return WeekGrid(clinic, monday, local_today(clinic, now), days, tuple(out))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -155,3 +155,31 @@ def test_the_database_flag_says_what_it_cannot_read(tmp_path, content_dir):
         read_stored(f"sqlite:///{empty}", TEST_START)
     with pytest.raises(StoredError, match="use sqlite"):
         read_stored("mysql://x", TEST_START)
+
+
+def test_a_type_open_on_holidays_is_booked_on_one_and_is_no_conflict(make_app, content_dir,
+                                                                     sqlite_url, clock):
+    """One schedule rule: the clinic closes on public holidays, the type `kons` does not
+    (its `online_rules`); patients book it on Christmas Day, and staff see the day open
+    for it and no conflict. `kort` follows the clinic and stays closed."""
+    text = clinic_yaml().replace("closed_on_public_holidays: false",
+                                 "closed_on_public_holidays: true").replace(
+        "reminder_hours: 24}", "reminder_hours: 24,\n     online_rules: "
+        "{closed_on_public_holidays: false}}")
+    assert text.count("closed_on_public_holidays") == 2
+    write_clinic(content_dir, SLUG, text)
+    clock.at = datetime(2026, 12, 22, 6, tzinfo=UTC)  # Tuesday, three days before
+    client = make_app(database_url=sqlite_url).test_client()
+    add_staff(sqlite_url)
+    christmas = datetime(2026, 12, 25).date()
+    made = client.post(f"{PUBLIC}/bookings", json=booking_body(
+        iso(christmas, 9), calendar="lege", type="kons"))
+    assert made.status_code == 201, made.get_json()
+    assert client.get(f"{API}/conflicts", headers=STAFF).get_json() == {"conflicts": []}
+    kort = client.post(f"{PUBLIC}/bookings", json=booking_body(
+        iso(christmas, 10), calendar="lege", type="kort", who=4))
+    assert kort.status_code == 409 and kort.get_json()["code"] == "slot_unavailable"
+    day = client.get(f"{API}/day?date={christmas}", headers=STAFF).get_json()
+    (lege,) = [c for c in day["calendars"] if c["id"] == "lege"]
+    assert [(x["start"][11:16], x["end"][11:16], x["types"]) for x in lege["blocks"]] == [
+        ("08:00", "12:00", ["kons"]), ("12:00", "13:00", ["kons"])]
