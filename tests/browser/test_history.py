@@ -222,6 +222,8 @@ def test_the_embedded_page_walks_its_own_frame(booking_site, host_page, page, br
     frame.get_by_role("heading", name="Hva gjelder timen?").wait_for()
     inner = page.frame(url=re.compile(re.escape(site.page())))
     focused(inner, "type")
+    # the frame has pushed the step's entry (else Back would leave the host page)
+    wait_until(inner, "history.state && history.state.at === 1")
     # the browser's Back on the host page: the joint history's last entry is the frame's
     page.evaluate("history.back()")
     focused(inner, "calendar")
