@@ -9,15 +9,16 @@ server, whose expansion differs from one to the next.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from caldav.davclient import DAVClient
-from caldav.elements import dav
-from caldav.lib import error as dav_error
 from icalendar import Calendar as ICalendar
 
 from endpoint.sync.errors import SourceError
 from endpoint.sync.expand import parse
+
+if TYPE_CHECKING:
+    from caldav.davclient import DAVClient
 
 log = logging.getLogger("ledig.sync")
 
@@ -28,7 +29,10 @@ MAX_OBJECTS = 20_000
 def client(url: str, username: str, password: str,
            timeout: int = TIMEOUT_SECONDS) -> DAVClient:
     """A client for the collection at `url` (no DNS service discovery; http only on
-    loopback, which the configuration already checked)."""
+    loopback, which the configuration already checked). The client library is imported
+    here, when a clinic uses CalDAV: a process that never does pays nothing for it."""
+    from caldav.davclient import DAVClient
+
     c = DAVClient(url=url, username=username or None, password=password or None,
                          timeout=timeout, enable_rfc6764=False,
                          require_tls=urlsplit(url).scheme == "https")
@@ -42,6 +46,8 @@ def error_of(exc: Exception) -> SourceError:
     """A stable code for what the client or the server raised (no personal data)."""
     if isinstance(exc, SourceError):
         return exc
+    from caldav.lib import error as dav_error
+
     name = type(exc).__name__
     if isinstance(exc, dav_error.AuthorizationError):
         return SourceError("unauthorized", "check username and password")
@@ -65,6 +71,8 @@ def read(url: str, username: str, password: str,
     token now."""
     try:
         c = client(url, username, password)
+        from caldav.elements import dav
+
         try:
             cal = c.calendar(url=url)
             token = str(cal.get_property(dav.SyncToken()) or "")
