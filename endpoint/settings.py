@@ -93,9 +93,13 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         purge_after_days=None if env.get("LEDIG_PURGE_AFTER_DAYS", "").strip().lower() == "off"
         else _int(env, "LEDIG_PURGE_AFTER_DAYS"),
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
+        outbox_interval=_seconds(env, "LEDIG_OUTBOX_SECONDS"),
         slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
         db_ping=env.get("LEDIG_DB_PING") or None,
     )
+    if settings.outbox_interval < 0.1:  # 0 would make the worker spin
+        raise SettingsError("LEDIG_OUTBOX_SECONDS must be a number of seconds from 0.1 to "
+                            f"3600 (got '{env.get('LEDIG_OUTBOX_SECONDS')}')")
     if settings.db_ping not in DB_PINGS:
         raise SettingsError(f"LEDIG_DB_PING must be one of {', '.join(DB_PINGS)} "
                             f"(got '{settings.db_ping}')")

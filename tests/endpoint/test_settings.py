@@ -27,11 +27,12 @@ def test_every_variable_is_read():
         "LEDIG_SMTP_URL": "smtps://u:p@mail:465", "LEDIG_SMS_URL": "https://t@sms/send",
         "LEDIG_SMS_FROM": "Fjordlege", "LEDIG_CONTENT": "/srv/content",
         "LEDIG_RATE_LIMIT": "5/second", "LEDIG_TRUSTED_PROXIES": "1", "LEDIG_VAR": "/srv/var",
-        "LEDIG_PURGE_AFTER_DAYS": "365"})
+        "LEDIG_PURGE_AFTER_DAYS": "365", "LEDIG_OUTBOX_SECONDS": "2.5"})
     assert (s.database_url, s.secret_key, s.smtp_url, s.sms_url, s.sms_from) == (
         "postgresql://db/ledig", "k", "smtps://u:p@mail:465", "https://t@sms/send", "Fjordlege")
     assert s.content == Path("/srv/content") and s.var == Path("/srv/var")
     assert s.rate == (5, 1) and s.trusted_proxies == 1 and s.purge_after_days == 365
+    assert s.outbox_interval == 2.5
 
 
 @pytest.mark.parametrize("value,rate", [("20/minute", (20, 60)), ("5/second", (5, 1)),
@@ -46,7 +47,9 @@ def test_rate_limit_forms(value, rate):
                                  {"LEDIG_RATE_LIMIT": "20/day"},
                                  {"LEDIG_TRUSTED_PROXIES": "two"},
                                  {"LEDIG_TRUSTED_PROXIES": "-1"},
-                                 {"LEDIG_PURGE_AFTER_DAYS": "a year"}])
+                                 {"LEDIG_PURGE_AFTER_DAYS": "a year"},
+                                 {"LEDIG_OUTBOX_SECONDS": "0"},
+                                 {"LEDIG_OUTBOX_SECONDS": "soon"}])
 def test_bad_values_are_refused(env):
     with pytest.raises(SettingsError):
         from_env(env)

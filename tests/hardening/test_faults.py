@@ -97,7 +97,8 @@ def _run_outbox_once(database_url: str, var: Path, at: datetime,
 def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url, tmp_path,
                                         clock):
     write_clinic(content_dir, SLUG, grenda_notifying(max_self_booked=2))
-    server = live_server(database_url=database_url)  # its worker delivers every 5 s
+    # its worker delivers every second (LEDIG_OUTBOX_SECONDS; 5 s by default)
+    server = live_server(database_url=database_url, env={"LEDIG_OUTBOX_SECONDS": "1"})
     slots = _slots(server.url)
     patients, stop, told, refused, failures = itertools.count(), threading.Event(), [], [], []
     threads = [threading.Thread(target=_book_until_stopped, daemon=True,
@@ -109,7 +110,7 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
     for t in threads:
         t.start()
     try:
-        # until the server's own worker has delivered something (a round every 5 s), so
+        # until the server's own worker has delivered something (a round a second), so
         # that the kill can fall in the middle of deliveries
         while ((len(told) < 20 or not any(mail.glob("*.eml")))
                and time.monotonic() - began < 30):
