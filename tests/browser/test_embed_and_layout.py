@@ -26,9 +26,13 @@ def test_a_refused_frame_becomes_a_plain_link(booking_site, host_page, page,
     site = booking_site()
     snippet = (site.site / SLUG / "snippets" / "index.html").read_text()
     # localhost:<port> is not in the clinic's embed_origins: frame-ancestors refuses it
+    page.clock.install()  # the snippet's wait for ledig:ready (6 s) on a clock we move
     page.goto(host_page(HOST % snippet))
+    # the snippet starts its wait when the (refused) frame has loaded
+    wait_until(page, "window.__frameLoads === 1")
+    page.clock.fast_forward("00:07")  # past the wait: no ledig:ready came
     link = page.locator("p > a", has_text="Bestill time – Fjordlegene legesenter")
-    link.wait_for(timeout=15_000)
+    link.wait_for()
     assert link.get_attribute("href") == site.page()
     assert page.locator("iframe").count() == 0
     page.screenshot(path=str(artifacts_dir / "embed-refused-fallback.png"), full_page=True)
