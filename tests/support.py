@@ -34,6 +34,10 @@ def free_port_url() -> str:
 #: starts with it (`clocked`): Tuesday 2026-12-01, 07:00 in Oslo
 TEST_START = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 
+#: `serve_forever`'s keyword arguments for the tests' thread servers: `shutdown()` waits up
+#: to one poll interval, 0.5 s by default, at the end of every test that starts one
+POLL = {"poll_interval": 0.02}
+
 #: the data key tests seal patients' data under (base64 of 32 bytes; docs/security.md)
 TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1vZi0zMi1ieXRlcy1sZWRpZyE="
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import requests
+from support import POLL
 from werkzeug.serving import make_server
 
 SLUG = "fjordlegene"
@@ -60,7 +61,7 @@ class ThreadServer:
         self.app = app
         self.server = make_server("127.0.0.1", port, self._call, threaded=True)
         self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs=POLL, daemon=True)
         self.thread.start()
 
     def _call(self, environ, start_response):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from booking_support import axe
+from support import POLL
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
@@ -62,7 +63,7 @@ def staff_server(make_app, clock):
         for row in DAY:
             _book(tz, clock.at.astimezone(tz).date(), row, clock.at)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=POLL, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from booking_support import axe
+from support import POLL
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
@@ -73,7 +74,7 @@ def timebok(make_app, clock):
              "Lie", False, key=patient_key("test-secret-key", NID), nid=NID,
              attendance="no_show")
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=POLL, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", pyotp.parse_uri(uri)
     server.shutdown()

@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
+from support import POLL
 
 OSLO = ZoneInfo("Europe/Oslo")
 NATIONAL_ID = "13097248022"  # a valid fødselsnummer (tests/data/identity_vectors.json)
@@ -166,7 +167,7 @@ class Gateway:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs=POLL, daemon=True)
 
     def url(self, token: str = "s3cret") -> str:
         return f"http://{token}@127.0.0.1:{self.port}/v1/sms"

@@ -13,6 +13,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from staff_api_support import CLINIC_YAML, clinic_yaml
+from support import POLL
 
 
 class IcsServer:
@@ -84,7 +85,7 @@ class IcsServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs=POLL, daemon=True)
         self.thread.start()
 
     def statuses(self, path: str) -> list[int]:

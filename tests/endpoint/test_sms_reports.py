@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from bs4 import BeautifulSoup
 from notify_support import book, clinic_yaml, slot, write_clinic
-from support import staff_login
+from support import POLL, staff_login
 
 from endpoint.cli import main
 from endpoint.notify import outbox
@@ -79,7 +79,7 @@ class Providers:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs=POLL, daemon=True).start()
 
     def url(self, name: str) -> str:
         if name == "sveve":

@@ -13,7 +13,7 @@ import pytest
 from dav_support import PASSWORD, USER
 from endpoint_support import patient
 from staff_api_support import PUBLIC, iso, rows
-from support import write_clinic
+from support import POLL, write_clinic
 from sync_support import event, synced_clinic, vcalendar
 
 from endpoint.sync.refresh import refresh_due
@@ -186,7 +186,7 @@ def test_a_caldav_server_that_redirects_is_refused_and_the_target_never_asked(
             do_GET = do_PROPFIND = do_REPORT = do_OPTIONS = answer  # noqa: N815
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs=POLL, daemon=True).start()
         return server
 
     target = serve("target")
