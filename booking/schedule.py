@@ -73,10 +73,14 @@ def day_blocks(clinic: Clinic, calendar: Calendar, day: date) -> tuple[Block, ..
     An exception decides its days. Otherwise the week's blocks; on a public holiday
     each keeps only the types open on holidays, and one left with none is gone.
     """
-    if exception_on(calendar, day) is not None or day not in public_holidays(day.year):
-        return blocks_on(calendar, day, closed_on_public_holidays=False)
+    exc = exception_on(calendar, day)
+    if exc is not None:
+        return () if exc.closed else exc.blocks
+    week = calendar.week[day.weekday()]
+    if day not in public_holidays(day.year):
+        return week
     out = []
-    for block in calendar.week[day.weekday()]:
+    for block in week:
         kept = tuple(t for t in block.types if not closed_on_holidays(clinic, t))
         if kept:
             out.append(block if kept == block.types else replace(block, types=kept))
