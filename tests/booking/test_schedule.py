@@ -195,3 +195,37 @@ def test_the_schedule_feeds_the_slots(make_clinic, starts, at):
     assert starts(clinic, "kons", now, day="2026-03-10") == []
     assert starts(clinic, "kons", now, day="2026-03-07") == [
         "10:00", "10:20", "10:40", "11:00", "11:20", "11:40"]
+
+
+@pytest.mark.parametrize("clinic_flag, type_flag, types, closed, kons_closed", [
+    # Christmas Day 2026, a Friday: the week's block offers kons and helg
+    (True, True, None, "Første juledag", "Første juledag"),    # both closed: no block
+    (True, False, ["helg"], None, "Første juledag"),           # open for helg alone
+    (False, True, ["kons"], None, None),                       # open for kons alone
+    (False, False, ["kons", "helg"], None, None),              # open for both
+])
+def test_one_rule_for_every_caller_on_a_holiday(make_clinic, clinic_flag, type_flag, types,
+                                                closed, kons_closed):
+    """`day_blocks`/`day_closed`: the blocks of a holiday offer the types open on it, and a
+    type's own rule says whether the day is closed for it (booking.fit, the staff views)."""
+    from booking.schedule import day_blocks, day_closed
+
+    clinic = make_clinic(clinic_text(clinic_flag, type_flag))
+    lege, christmas = clinic.calendar("lege"), date(2026, 12, 25)
+    blocks = day_blocks(clinic, lege, christmas)
+    assert [list(b.types) for b in blocks] == ([types] if types else [])
+    assert all(b.cell == 20 for b in blocks)  # the grid of the whole block, as on other days
+    assert day_closed(clinic, lege, christmas) == closed
+    assert day_closed(clinic, lege, christmas, "kons") == kons_closed
+
+
+def test_one_rule_leaves_ordinary_days_and_exceptions_as_they_are(make_clinic):
+    from booking.schedule import day_blocks, day_closed
+
+    clinic = make_clinic(clinic_text())
+    lege = clinic.calendar("lege")
+    for day in ("2026-03-02", "2026-03-11", "2026-04-06", "2026-03-04"):
+        d = date.fromisoformat(day)
+        assert day_blocks(clinic, lege, d) == blocks_on(lege, d, closed_on_public_holidays=True)
+    assert day_closed(clinic, lege, date(2026, 3, 4)) == "Kurs"
+    assert day_closed(clinic, lege, date(2026, 4, 6)) is None  # a replacement day wins
