@@ -53,22 +53,22 @@ def book_until_stopped(base_url: str, slots, patients, stop: threading.Event,
     """Book random slots, each for a new patient: a free slot is 201 (into `told`; `enough`
     is set at the WANTED-th), a taken one 409 slot_unavailable (into `refused`)."""
     rng = random.Random(seed)
-    session = requests.Session()
-    while not stop.is_set():
-        calendar, start = rng.choice(slots)
-        try:
-            r = session.post(base_url + API + "/bookings", timeout=10,
-                             json=booking_body(start, calendar=calendar, who=next(patients)))
-        except requests.RequestException:
-            continue  # the server is gone; the client was told nothing
-        if r.status_code == 201:
-            told.append(r.json())
-            if len(told) >= WANTED:
-                enough.set()
-        elif (r.status_code, problem_code(r)) == (409, "slot_unavailable"):
-            refused.append((calendar, start))
-        else:
-            failures.append(f"{r.status_code} {r.text[:200]}")
+    with requests.Session() as session:  # closed: no socket left for the collector
+        while not stop.is_set():
+            calendar, start = rng.choice(slots)
+            try:
+                r = session.post(base_url + API + "/bookings", timeout=10,
+                                 json=booking_body(start, calendar=calendar, who=next(patients)))
+            except requests.RequestException:
+                continue  # the server is gone; the client was told nothing
+            if r.status_code == 201:
+                told.append(r.json())
+                if len(told) >= WANTED:
+                    enough.set()
+            elif (r.status_code, problem_code(r)) == (409, "slot_unavailable"):
+                refused.append((calendar, start))
+            else:
+                failures.append(f"{r.status_code} {r.text[:200]}")
 
 
 def test_every_booking_a_client_was_told_about_survives_kill_9(live_server, content_dir,

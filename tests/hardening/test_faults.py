@@ -65,20 +65,21 @@ def _book_until_stopped(base_url, slots, patients, stop, told, refused, failures
                         seed) -> None:
     """Book random slots, each for a new patient: a free slot is 201 (into `told`), a taken
     one 409 slot_unavailable (into `refused`); anything else goes into `failures`."""
-    rng, session = random.Random(seed), requests.Session()
-    while not stop.is_set():
-        calendar, start = rng.choice(slots)
-        try:
-            r = session.post(base_url + API + "/bookings", timeout=10,
-                             json=booking_body(start, calendar=calendar, who=next(patients)))
-        except requests.RequestException:
-            continue
-        if r.status_code == 201:
-            told.append(r.json())
-        elif (r.status_code, _problem_code(r)) == (409, "slot_unavailable"):
-            refused.append((calendar, start))
-        else:
-            failures.append(f"{r.status_code} {r.text[:200]}")
+    rng = random.Random(seed)
+    with requests.Session() as session:  # closed: no socket left for the collector
+        while not stop.is_set():
+            calendar, start = rng.choice(slots)
+            try:
+                r = session.post(base_url + API + "/bookings", timeout=10,
+                                 json=booking_body(start, calendar=calendar, who=next(patients)))
+            except requests.RequestException:
+                continue
+            if r.status_code == 201:
+                told.append(r.json())
+            elif (r.status_code, _problem_code(r)) == (409, "slot_unavailable"):
+                refused.append((calendar, start))
+            else:
+                failures.append(f"{r.status_code} {r.text[:200]}")
 
 
 def _run_outbox_once(database_url: str, var: Path, at: datetime,
