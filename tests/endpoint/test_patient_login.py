@@ -402,6 +402,10 @@ def test_a_token_signed_by_another_key_is_refused(app, oidc_provider, pid, clock
     "http://pages.grenda.example:8443/booking/grenda/",
     "javascript:alert(1)//pages.grenda.example/booking/grenda/",
     "https://pages.grenda.example/booking/grenda/\\@evil.example",
+    "https://pages.grenda.example/booking/grenda/../blogg/",
+    "https://pages.grenda.example/booking/grenda/%2E%2e/blogg/",
+    "https://pages.grenda.example/booking/grenda/.%2e/blogg/",
+    "https://pages.grenda.example/booking/grenda/..%5Cblogg/",
     "",
 ])
 def test_next_must_be_one_of_the_clinics_own_pages(client, next_url):
