@@ -106,7 +106,8 @@ class CalDavPusher:
         if facts.get("password_env"):
             password = self.env.get(facts["password_env"], "")
             if not password:
-                raise DeliveryError(f"password_missing: {facts['password_env']} is not set")
+                raise DeliveryError(f"password_missing: {facts['password_env']} is not set",
+                                    code="password_missing")
         try:
             if message.subject == "delete":
                 delete_event(message.recipient, facts.get("username", ""), password,
@@ -116,9 +117,9 @@ class CalDavPusher:
                           facts["public_id"], message.attachment)
         except SourceError as exc:
             if exc.code in ("http_400", "http_412", "http_415"):
-                raise PermanentError(str(exc)) from exc
-            raise DeliveryError(str(exc), channel_down=exc.code in ("unreachable", "timeout")) \
-                from exc
+                raise PermanentError(str(exc), code=exc.code) from exc
+            raise DeliveryError(str(exc), code=exc.code,
+                                channel_down=exc.code in ("unreachable", "timeout")) from exc
 
     def close(self) -> None:
         pass

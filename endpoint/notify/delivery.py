@@ -16,12 +16,18 @@ class DeliveryError(Exception):
     the message stays pending and is retried with back-off. `channel_down`
     says the server itself is unreachable, so the rest of the round does not
     wait for it again.
+
+    The text may quote the recipient or the provider's answer: it is kept sealed in
+    the outbox row's `last_error`, never logged. The log gets `code`, a stable word
+    of ledig's own (`smtp_550`, `http_400`, `unreachable`, `cannot_write`, …).
     """
 
     permanent = False
 
-    def __init__(self, message: str, *, channel_down: bool = False):
+    def __init__(self, message: str, *, code: str = "delivery_failed",
+                 channel_down: bool = False):
         super().__init__(message)
+        self.code = code
         self.channel_down = channel_down
 
 
@@ -52,7 +58,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     except OSError as exc:
         raise DeliveryError(f"cannot write to {path.parent}: {exc.strerror or exc}",
-                            channel_down=True) from exc
+                            code="cannot_write", channel_down=True) from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -61,5 +67,5 @@ def write_atomically(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise DeliveryError(f"cannot write to {path.parent}: {exc.strerror or exc}",
-                                channel_down=True) from exc
+                                code="cannot_write", channel_down=True) from exc
         raise

@@ -86,18 +86,21 @@ class Mailer:
             self.close()
             codes = [code for code, _ in exc.recipients.values()]
             error = PermanentError if all(c >= 500 for c in codes) else DeliveryError
-            raise error(f"SMTP refused the recipient: {_describe(exc)}") from exc
+            raise error(f"SMTP refused the recipient: {_describe(exc)}",
+                        code=f"smtp_{max(codes, default=0)}") from exc
         except smtplib.SMTPDataError as exc:
             self.close()
             # the server read the message and refused it for good (5xx), or for now (4xx)
             error = PermanentError if 500 <= exc.smtp_code < 600 else DeliveryError
-            raise error(f"SMTP {exc.smtp_code}: {_describe(exc)}") from exc
+            raise error(f"SMTP {exc.smtp_code}: {_describe(exc)}",
+                        code=f"smtp_{exc.smtp_code}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {_describe(exc)}",
-                                channel_down=True) from exc
+                                code=_code(exc), channel_down=True) from exc
         if refused:
-            raise PermanentError(f"SMTP refused the recipient: {refused}")
+            raise PermanentError(f"SMTP refused the recipient: {refused}",
+                                 code="smtp_refused")
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is not None:
@@ -128,6 +131,15 @@ class Mailer:
                 smtp.quit()
             except (OSError, smtplib.SMTPException):
                 smtp.close()
+
+
+def _code(exc: OSError | smtplib.SMTPException) -> str:
+    """The log's word for a failure to reach or talk to the server."""
+    if isinstance(exc, smtplib.SMTPResponseException):  # e.g. a refused login: smtp_535
+        return f"smtp_{exc.smtp_code}"
+    if isinstance(exc, OSError):
+        return "timeout" if isinstance(exc, TimeoutError) else "unreachable"
+    return "smtp_failed"
 
 
 def _describe(exc: BaseException) -> str:

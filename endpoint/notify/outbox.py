@@ -17,10 +17,13 @@ marked:
 * a reminder of a cancelled booking, or one whose appointment has begun →
   `cancelled`.
 
-`attempts` and `last_error` are kept on every row. Delivery is at least once:
-a worker that dies between sending and marking leaves the row to be sent
-again when its lease (5 min) runs out; in normal operation each message goes
-out once.
+`attempts` and `last_error` are kept on every row; `last_error` (sealed, since a
+server's answer may quote the address) holds the whole text, while the log names
+only the outbox id and the failure's code (`smtp_550`, `http_400`, …) and class.
+
+Delivery is at least once: a worker that dies between sending and marking leaves
+the row to be sent again when its lease (5 min) runs out; in normal operation
+each message goes out once.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import logging
 import os
 import socket
 import threading
+import traceback
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta
@@ -145,28 +149,32 @@ def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
             raise down[row.channel]
         sender = senders.get(row.channel)
         if sender is None:
-            raise DeliveryError(f"no channel '{row.channel}'")
+            raise DeliveryError(f"no channel '{row.channel}'", code="no_channel")
         said = sender.send(message)
     except DeliveryError as exc:
         attempts = row.attempts + 1
         if exc.permanent:
             _finish(row, claimant, status="failed", attempts=attempts, last_error=str(exc))
-            log.warning("outbox %d (%s by %s) failed for good: %s", row.id, row.kind,
-                        row.channel, exc)
+            log.warning("outbox %d (%s by %s) failed for good: %s (%s)", row.id, row.kind,
+                        row.channel, exc.code, type(exc).__name__)
             return "failed"
         if getattr(exc, "channel_down", False):
             down[row.channel] = exc
         delay = backoff(attempts)
         _finish(row, claimant, attempts=attempts, last_error=str(exc),
                 due_at=to_db(now + delay))
-        log.warning("outbox %d (%s by %s) not delivered (attempt %d), retry in %ds: %s",
-                    row.id, row.kind, row.channel, attempts, delay.total_seconds(), exc)
+        log.warning("outbox %d (%s by %s) not delivered (attempt %d), retry in %ds: %s (%s)",
+                    row.id, row.kind, row.channel, attempts, delay.total_seconds(), exc.code,
+                    type(exc).__name__)
         return "retry"
     except Exception as exc:  # a bug must delay a message, never lose it
         attempts = row.attempts + 1
         _finish(row, claimant, attempts=attempts, last_error=f"{type(exc).__name__}: {exc}",
                 due_at=to_db(now + backoff(attempts)))
-        log.exception("outbox %d (%s by %s): unexpected error", row.id, row.kind, row.channel)
+        # the class and where, not the text, which may quote the message or its address
+        log.error("outbox %d (%s by %s): unexpected %s, retried later; at\n%s", row.id,
+                  row.kind, row.channel, type(exc).__name__,
+                  "".join(traceback.format_tb(exc.__traceback__)).rstrip())
         return "retry"
     # a delivery report may have come between the send and this mark: it stays
     reported = Outbox.status.in_(REPORTED)

@@ -68,9 +68,18 @@ class Provider:
         a `DeliveryError` otherwise."""
         raise NotImplementedError
 
-    def transient(self, status: int, detail: str) -> DeliveryError:
+    def transient(self, status: int, detail: str, code: str = "") -> DeliveryError:
         return DeliveryError(f"{self.name} answered {status}: {detail}",
+                             code=code or f"http_{status}",
                              channel_down=status >= 500 or status == 429)
+
+
+def _numbered(prefix: str, value: object) -> str:
+    """`<prefix>_<n>` for a provider's numeric error code, else `<prefix>_refused`: a word
+    for the log that quotes nothing else of the answer."""
+    text = str(value)
+    return f"{prefix}_{text}" if text.isascii() and text.isdigit() and len(text) <= 9 \
+        else f"{prefix}_refused"
 
 
 def _basic(user: str, password: str) -> str:
@@ -107,7 +116,8 @@ class JsonGateway(Provider):
         if 200 <= status < 300:
             return ""
         if status in (400, 422):
-            raise PermanentError(f"{self.name} answered {status}: {_short(body)}")
+            raise PermanentError(f"{self.name} answered {status}: {_short(body)}",
+                                 code=f"http_{status}")
         raise self.transient(status, _short(body))
 
 
@@ -136,20 +146,23 @@ class Sveve(Provider):
             raise self.transient(status, _short(body))
         answer = _json(body).get("response")
         if not isinstance(answer, dict):
-            raise self.transient(status, "an answer that is not Sveve's JSON")
+            raise self.transient(status, "an answer that is not Sveve's JSON",
+                                 "sveve_malformed")
         fatal = str(answer.get("fatalError") or "")
         if fatal:
             if re.search(r"(?i)nok sms|kreditt|saldo|credit|balance", fatal):
-                raise DeliveryError(f"Sveve: {fatal} (the account needs more SMS)")
+                raise DeliveryError(f"Sveve: {fatal} (the account needs more SMS)",
+                                    code="sveve_credit")
             if re.search(r"(?i)passord|brukernavn|password|user", fatal):
                 raise PermanentError(f"Sveve refused the credentials: {fatal}; check the "
-                                     "user and password in LEDIG_SMS_URL")
-            raise PermanentError(f"Sveve refused the message: {fatal}")
+                                     "user and password in LEDIG_SMS_URL",
+                                     code="sveve_credentials")
+            raise PermanentError(f"Sveve refused the message: {fatal}", code="sveve_refused")
         errors = answer.get("errors") or []
         if errors or not answer.get("msgOkCount"):
             said = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
                              for e in errors) or "no message accepted"
-            raise PermanentError(f"Sveve refused the number: {said}")
+            raise PermanentError(f"Sveve refused the number: {said}", code="sveve_number")
         ids = answer.get("ids") or [""]
         return str(ids[0] if isinstance(ids, list) else "")[:64]
 
@@ -196,13 +209,15 @@ class LinkMobility(Provider):
             code = -1
         if status in (401, 403):
             raise PermanentError(f"LINK Mobility refused the credentials ({status}: {said}); "
-                                 "check the user, password and platform ids in LEDIG_SMS_URL")
+                                 "check the user, password and platform ids in LEDIG_SMS_URL",
+                                 code=f"http_{status}")
         if status == 204 or (status == 200 and (code in self.SENT or code == -1)):
             return str(answer.get("messageId") or "")[:64]
         if status >= 500 or status == 429 or code in self.TEMPORARY:
-            raise self.transient(status, f"{said} (resultCode {code})")
+            raise self.transient(status, f"{said} (resultCode {code})",
+                                 "" if status >= 300 else _numbered("linkmobility", code))
         raise PermanentError(f"LINK Mobility refused the message ({status}, resultCode "
-                             f"{code}): {said}")
+                             f"{code}): {said}", code=_numbered("linkmobility", code))
 
 
 class Twilio(Provider):
@@ -239,10 +254,12 @@ class Twilio(Provider):
         said = f"code {answer.get('code', '?')}: {answer.get('message') or _short(body)}"
         if status in (401, 403):
             raise PermanentError(f"Twilio refused the credentials ({status}, {said}); check "
-                                 "the account SID and auth token in LEDIG_SMS_URL")
+                                 "the account SID and auth token in LEDIG_SMS_URL",
+                                 code=f"http_{status}")
         if status >= 500 or status == 429:
             raise self.transient(status, said)
-        raise PermanentError(f"Twilio refused the message ({status}, {said})")
+        raise PermanentError(f"Twilio refused the message ({status}, {said})",
+                             code=_numbered("twilio", answer.get("code")))
 
 
 def provider(url: str, reports: str = "") -> Provider:

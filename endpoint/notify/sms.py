@@ -77,7 +77,7 @@ class SmsSender:
             exc.close()
         except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections
             raise DeliveryError(f"{self.provider.name} unreachable: {exc}",
-                                channel_down=True) from exc
+                                code="unreachable", channel_down=True) from exc
         return self.provider.outcome(status, body)
 
     def close(self) -> None:

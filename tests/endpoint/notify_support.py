@@ -125,8 +125,16 @@ class Mailbox:
         sock = sock or bound_socket()
         self.port = sock.getsockname()[1]
         self.messages: list[tuple[list[str], bytes]] = []
+        #: the answer to every RCPT TO when set ("550 5.1.1 <…>: User unknown"), else 250
+        self.refuse: str | None = None
         self._lock = threading.Lock()
         self.controller = _Controller(self, sock, **controller_args)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # hook
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
         with self._lock:
@@ -150,6 +158,7 @@ class Gateway:
     def __init__(self):
         self.requests: list[dict] = []
         self.status = 202
+        self.answer = b'{"id": "sms-1"}'
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -160,7 +169,7 @@ class Gateway:
                 self.send_response(gateway.status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b'{"id": "sms-1"}')
+                self.wfile.write(gateway.answer)
 
             def log_message(self, *args):
                 pass

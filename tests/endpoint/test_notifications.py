@@ -6,6 +6,7 @@ try to escape the sandbox.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -214,6 +215,60 @@ def test_sms_gateway_errors(notify_app, clock, gateway, status, outcome):
         gateway.status = 200
         assert outbox.run_once(settings_of(notify_app), Clock(clock.at + timedelta(minutes=1))) \
             == Counter(sent=1)
+
+
+# -- what a failure leaves in the log ---------------------------------------------------------
+
+def ledig_log(caplog) -> str:
+    """What ledig itself logged (the test servers' own loggers quote the address)."""
+    return "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("ledig"))
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("550 5.1.1 <kari@example.no>: Recipient address rejected: User unknown",
+     "failed for good: smtp_550 (PermanentError)"),
+    ("450 4.2.0 <kari@example.no>: Recipient address rejected: Greylisted for Kari",
+     "not delivered (attempt 1), retry in 30s: smtp_450 (DeliveryError)"),
+])
+def test_a_refused_address_is_logged_by_its_code_alone(notify_app, clock, mailbox, caplog,
+                                                       answer, expected):
+    caplog.set_level(logging.DEBUG)
+    mailbox.refuse = answer
+    assert book(notify_app.test_client(), slot(30), "epost").status_code == 201
+    outbox.run_once(settings_of(notify_app), clock)
+    [row] = rows(kind="confirmation")
+    log = ledig_log(caplog)
+    assert [line for line in log.splitlines() if line.startswith(f"outbox {row.id} ")] \
+        == [f"outbox {row.id} (confirmation by email) {expected}"] \
+        and not any(said in log for said in ("kari@", "Kari", "Recipient", "5.1.1", "4.2.0"))
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    (400, "failed for good: http_400 (PermanentError)"),
+    (503, "not delivered (attempt 1), retry in 30s: http_503 (DeliveryError)"),
+])
+def test_an_sms_gateways_answer_is_logged_by_its_code_alone(notify_app, clock, gateway, caplog,
+                                                            status, expected):
+    caplog.set_level(logging.DEBUG)
+    gateway.status = status
+    gateway.answer = b'{"error": "+4740612345 (Kari Nordmann) has no mobile subscription"}'
+    assert book(notify_app.test_client(), slot(30), "sms").status_code == 201
+    outbox.run_once(settings_of(notify_app), clock)
+    [row] = rows(kind="confirmation")
+    log = ledig_log(caplog)
+    assert [line for line in log.splitlines() if line.startswith(f"outbox {row.id} ")] \
+        == [f"outbox {row.id} (confirmation by sms) {expected}"] \
+        and not any(said in log for said in ("40612345", "Kari", "subscription"))
+
+
+def test_the_whole_answer_stays_sealed_in_the_outbox(notify_app, clock, gateway):
+    gateway.status = 400
+    gateway.answer = b'{"error": "+4740612345 has no mobile subscription"}'
+    assert book(notify_app.test_client(), slot(30), "sms").status_code == 201
+    outbox.run_once(settings_of(notify_app), clock)
+    [row] = rows(kind="confirmation")
+    assert row.last_error == ('the SMS gateway answered 400: '
+                              '{"error": "+4740612345 has no mobile subscription"}')
 
 
 # -- two workers, one database -------------------------------------------------------------------

@@ -239,6 +239,33 @@ def test_a_timeout_and_a_closed_port_are_retried(server, scheme):
     assert said.startswith("transient: ") and "unreachable" in said
 
 
+@pytest.mark.parametrize("scheme, answer, code", [
+    ("sveve+http", (200, {"response": {"msgOkCount": 0, "fatalError": "Feil passord"}}),
+     "sveve_credentials"),
+    ("sveve+http", (200, {"response": {"msgOkCount": 0, "errors": [
+        {"number": "+4740612345", "message": "Ugyldig telefonnummer"}]}}), "sveve_number"),
+    ("sveve+http", (200, b"<html>maintenance</html>"), "sveve_malformed"),
+    ("linkmobility+http", (400, {"resultCode": 2106, "description": "Number error"}),
+     "linkmobility_2106"),
+    ("linkmobility+http", (200, {"resultCode": 3, "description": "Max throttling"}),
+     "linkmobility_3"),
+    ("linkmobility+http", (502, b"Bad Gateway"), "http_502"),
+    ("twilio+http", (400, {"code": 21211, "message": "The 'To' number +4740612345 is not a "
+                           "valid phone number."}), "twilio_21211"),
+    ("twilio+http", (400, {"code": "+4740612345", "message": "?"}), "twilio_refused"),
+    ("twilio+http", (401, {"code": 20003, "message": "Authenticate"}), "http_401"),
+])
+def test_each_refusal_has_a_code_that_quotes_nothing_of_the_answer(server, scheme, answer,
+                                                                   code):
+    """The outbox logs this code, never the text (docs/notifications.md)."""
+    server.answers = [answer]
+    url = link_url(server.port) if scheme.startswith("linkmobility") \
+        else f"{scheme}://{SID}:hemmelig@127.0.0.1:{server.port}"
+    with pytest.raises(DeliveryError) as info:
+        sender(url).send(MSG)
+    assert info.value.code == code
+
+
 @pytest.mark.parametrize("url, problem", [
     ("sveve://sveve.no", "needs sveve://user:password@"),
     ("twilio://api.twilio.com", "needs twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com"),
