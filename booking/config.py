@@ -45,6 +45,7 @@ from booking.sync_config import (
     PUSH_KEYS,
     check_clinic_sync,
 )
+from booking.tracking import is_html, read_snippet
 from booking.tree import Mapping
 from booking.urls import RESERVED_PATHS
 
@@ -345,6 +346,11 @@ def _tracking(c: Checker, value: object, line: int) -> Tracking:
     script = raw_script if isinstance(raw_script, str) else None
     if raw_script is not None and script is None:
         c.error(m.line_of("script"), "tracking.script", "must be text (use 'script: |').")
+    if script and is_html(script):
+        # a block (`script: |`) starts on the line after its key; a one-line value on it
+        first = m.line_of("script")
+        for at, problem in read_snippet(script).problems:
+            c.error(first + at if "\n" in script else first, "tracking.script", problem)
     return Tracking(
         ga_measurement_id=ga or None,
         script=script or None,

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from booking import AppointmentType, BookingLink, Calendar, Clinic
 from booking.model import origin_of
+from booking.tracking import analytics_sources, is_html, read_snippet
 from booking.urls import CANCEL_PATH, WAITLIST_PATH, cancel_page_url, page_url, waitlist_page_url
 from common.words.pages import client_strings, strings
 from sitegen.theme import theme_css, theme_name
@@ -32,8 +33,6 @@ from sitegen.urls import EMBED_MARK, embed_id, iframe_code
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ASSETS = TEMPLATES / "assets"
-GOOGLE = ("https://*.googletagmanager.com", "https://*.google-analytics.com",
-          "https://*.analytics.google.com")
 URL_MARK = "\x00URL\x00"
 
 
@@ -165,38 +164,44 @@ def json_script(value: object) -> Markup:
     return Markup(text)  # escaped above
 
 
-def clinic_script(script: str | None) -> tuple[Markup | None, str | None]:
-    """The clinic's own tracking script, baked in verbatim, and its CSP hash.
+def clinic_script(script: str | None) -> tuple[Markup | None, tuple[str, ...]]:
+    """The clinic's own tracking script, baked in verbatim, and the CSP hashes of its code.
 
     Plain JavaScript is wrapped in <script> (a `</script` inside it is written
     `<\\/script`, which means the same to JavaScript) and allowed by its
-    sha256; HTML (text starting with `<`) is inserted as it is and needs
-    'unsafe-inline'.
+    sha256; HTML (text starting with `<`) is inserted as it is, and each of its
+    inline <script> elements is allowed by its own sha256 (`booking.tracking`;
+    `sitegen check` refuses the inline code no hash can allow).
     """
     if not script or not script.strip():
-        return None, None
-    if script.lstrip().startswith("<"):
-        return Markup(script), None  # the clinic's own markup, on purpose
-    body = re.sub(r"</(script)", r"<\\/\1", script.replace("\r\n", "\n"), flags=re.IGNORECASE)
-    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
-    return Markup(f"<script>{body}</script>"), digest
-def csp(clinic: Clinic, page: str, script_hash: str | None) -> str:
-    """Content-Security-Policy for a page: our own files, the endpoint, GA, the clinic's script."""
+        return None, ()
+    text = script.replace("\r\n", "\n").replace("\r", "\n")  # as a browser reads the page
+    if is_html(text):  # the clinic's own markup, on purpose
+        return Markup(text), tuple(_sha256(code) for code in read_snippet(text).scripts)
+    body = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+    return Markup(f"<script>{body}</script>"), (_sha256(body),)
+
+
+def _sha256(code: str) -> str:
+    return base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
+
+
+def csp(clinic: Clinic, page: str, script_hashes: tuple[str, ...]) -> str:
+    """Content-Security-Policy for a page: our own files, the endpoint, the analytics hosts
+    by name, the clinic's script by its hashes; never `https:` at large or inline code."""
     script, connect, img, frame = ["'self'"], [origin_of(clinic.endpoint_url) or "'self'"], \
         ["'self'", "data:"], ["'self'"] if page == "links" else []
-    if clinic.logo is not None and clinic.logo.src.startswith("https://"):
-        img.append(origin_of(clinic.logo.src) or "https:")
+    if clinic.logo is not None and clinic.logo.src.startswith("https://") \
+            and (logo := origin_of(clinic.logo.src)):
+        img.append(logo)
     if page != "links":
-        if clinic.tracking.ga_measurement_id:
-            script.append(GOOGLE[0])
-            connect.extend(GOOGLE)
-            img.extend(GOOGLE[:2])
-        if clinic.tracking.script and clinic.tracking.script.strip():
-            script.append(f"'sha256-{script_hash}'" if script_hash else "'unsafe-inline'")
-            for sources in (script, connect, img, frame):
-                sources.append("https:")
-    parts = ["default-src 'none'", "script-src " + " ".join(script),
-             "style-src 'self'", "img-src " + " ".join(img),
+        analytics = analytics_sources(clinic.tracking)
+        script.extend(analytics.script)
+        script.extend(f"'sha256-{digest}'" for digest in script_hashes)
+        connect.extend(analytics.connect)
+        img.extend(analytics.img)
+    parts = ["default-src 'none'", "script-src " + " ".join(dict.fromkeys(script)),
+             "style-src 'self'", "img-src " + " ".join(dict.fromkeys(img)),
              "connect-src " + " ".join(dict.fromkeys(connect)),
              "frame-src " + (" ".join(frame) or "'none'"),
              "base-uri 'none'", "form-action 'none'", "object-src 'none'"]
@@ -292,7 +297,7 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
     lang = clinic.language if clinic.language in ("nb", "nn", "en") else "nb"
     t = strings(lang)
     table = offers(clinic)
-    script, script_hash = clinic_script(clinic.tracking.script)
+    script, script_hashes = clinic_script(clinic.tracking.script)
     slug = clinic.slug
     out: dict[str, bytes] = {}
     logo = None
@@ -322,7 +327,7 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
         ctx = {
             "lang": lang, "t": t, "clinic": clinic, "page": page, "asset": asset,
             "modules": modules,
-            "csp": csp(clinic, page, script_hash), "noindex": page == "links",
+            "csp": csp(clinic, page, script_hashes), "noindex": page == "links",
             "config": json_script(_config(clinic, page, table, link, lang)),
             "clinic_script": script if page != "links" else None,
             "send_names": clinic.tracking.send_names,

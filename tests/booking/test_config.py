@@ -366,6 +366,29 @@ CASES = {
         appointment_types:
           - {id: kons, name: Konsultasjon, duration: 20}
         """,
+    "tracking snippet with an event handler": """
+        name: Testklinikken
+        tracking:
+          script: |
+            <script src="https://plausible.io/js/script.js"></script>
+            <img src="https://stats.example/p.gif" onerror="track()">   #! tracking.script
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
+    "tracking snippet with a javascript: URL": """
+        name: Testklinikken
+        tracking: {script: '<a href="javascript:track()">x</a>'}   #! tracking.script
+        calendars:
+          - id: lege
+            name: Lege
+            week: {mon: [{start: "08:00", end: "10:00", types: [kons]}]}
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """,
     # -- duplicate ids ----------------------------------------------------------------
     "duplicate calendar ids": """
         name: Testklinikken

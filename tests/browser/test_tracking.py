@@ -1,6 +1,8 @@
 """Tracking in Chromium: GA4 through gtag.js (intercepted, served by a recorder),
-Consent Mode v2, no personal data in any event, and the original system's legacy
-tracking script pasted as `tracking.script`, running unchanged."""
+Consent Mode v2, no personal data in any event, the original system's legacy
+tracking script pasted as `tracking.script`, running unchanged, and Matomo's HTML
+snippet, whose inline script runs by its hash under the page's policy, which names
+the Matomo host (intercepted too) instead of allowing `https:` at large."""
 
 from __future__ import annotations
 
@@ -201,3 +203,52 @@ def test_legacy_script_sees_no_calendar_name_when_booking_first_available(bookin
         assert secret not in everything, secret
     assert errors == []
 
+
+
+# Matomo's own snippet, as its admin page hands it out: HTML with an inline script.
+MATOMO = """<!-- Matomo -->
+<script>
+  var _paq = window._paq = window._paq || [];
+  _paq.push(['trackPageView']);
+  (function() {
+    var u="https://matomo.fjord.example/";
+    _paq.push(['setTrackerUrl', u+'matomo.php']);
+    _paq.push(['setSiteId', '1']);
+    var d=document, g=d.createElement('script'), s=d.getElementsByTagName('script')[0];
+    g.async=true; g.src=u+'matomo.js'; s.parentNode.insertBefore(g,s);
+  })();
+</script>
+<!-- End Matomo Code -->
+"""
+
+# Served as matomo.js: sends the page view to the tracker URL as a request and a pixel.
+MATOMO_JS = """(function () {
+  var url = "";
+  window._paq.forEach(function (c) { if (c[0] === "setTrackerUrl") url = c[1]; });
+  fetch(url + "?action=pageview", {method: "POST", mode: "no-cors"});
+  new Image().src = url + "?action=pixel";
+})();
+"""
+
+
+def test_matomos_snippet_loads_and_records_by_name_and_hash(booking_site, page, browser_errors):
+    body = "".join(f"    {line}\n" if line else "\n" for line in MATOMO.splitlines())
+    site = booking_site("tracking:\n  consent: none\n  script: |\n" + body)
+    errors = browser_errors(page)
+    asked: list[str] = []
+
+    def matomo(route):
+        asked.append(route.request.url)
+        if route.request.url.endswith(".js"):
+            route.fulfill(status=200, content_type="text/javascript", body=MATOMO_JS)
+        else:
+            route.fulfill(status=204)
+
+    page.route("https://matomo.fjord.example/**", matomo)
+    tracker = "https://matomo.fjord.example/matomo.php"
+    with page.expect_request(f"{tracker}?action=pageview", timeout=10_000), \
+            page.expect_request(f"{tracker}?action=pixel", timeout=10_000):
+        page.goto(site.page())
+    assert (sorted(asked), errors) == (sorted([
+        "https://matomo.fjord.example/matomo.js", f"{tracker}?action=pageview",
+        f"{tracker}?action=pixel"]), [])

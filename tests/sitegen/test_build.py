@@ -396,6 +396,62 @@ def test_clinic_script_is_baked_in_verbatim_and_allowed_by_hash(content_dir, tmp
         "no tracking on the admin's page"
 
 
+def with_tracking(content: Path, block: str) -> None:
+    """Replace the demo clinic's `tracking:` section."""
+    path = content / "clinics" / f"{SLUG}.yaml"
+    path.write_text(re.sub(r"(?ms)^tracking:\n(  .*?\n)+", lambda _: block, path.read_text()))
+
+
+def policy_of(page: Path) -> dict[str, list[str]]:
+    """The page's Content-Security-Policy, directive by directive."""
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
+                    page.read_text()).group(1).replace("&#39;", "'")
+    return {d.split()[0]: d.split()[1:] for d in csp.split("; ")}
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+MATOMO_JS = """var _paq = window._paq = window._paq || [];
+_paq.push(['trackPageView']);
+(function() {
+  var u="https://matomo.fjord.example/";
+  _paq.push(['setTrackerUrl', u+'matomo.php']); _paq.push(['setSiteId', '1']);
+  var d=document, g=d.createElement('script'), s=d.getElementsByTagName('script')[0];
+  g.async=true; g.src=u+'matomo.js'; s.parentNode.insertBefore(g,s);
+})();
+"""
+
+
+def test_the_booking_pages_policy_names_the_analytics_hosts(content_dir, tmp_path):
+    with_tracking(content_dir, "tracking:\n  script: |\n" + "".join(
+        f"    {line}\n" for line in MATOMO_JS.splitlines()))
+    assert run(content_dir, tmp_path)[0] == 0
+    policy = policy_of(tmp_path / SLUG / "index.html")
+    matomo = "https://matomo.fjord.example"
+    assert (policy["script-src"], policy["img-src"], policy["connect-src"][1:],
+            policy["frame-src"]) == (["'self'", matomo, sha256(MATOMO_JS)],
+                                     ["'self'", "data:", matomo], [matomo], ["'none'"])
+
+
+PLAUSIBLE_HTML = """<script defer data-domain="fjord.example" src="https://plausible.io/js/script.js"></script>
+<script>window.plausible = window.plausible || function () {
+  (window.plausible.q = window.plausible.q || []).push(arguments); };</script>
+"""
+
+
+def test_an_html_snippets_inline_script_is_allowed_by_its_hash_alone(content_dir, tmp_path):
+    with_tracking(content_dir, "tracking:\n  script: |\n" + "".join(
+        f"    {line}\n" for line in PLAUSIBLE_HTML.splitlines()))
+    assert run(content_dir, tmp_path)[0] == 0
+    html = (tmp_path / SLUG / "index.html").read_text()
+    inline = PLAUSIBLE_HTML.split("<script>")[1].split("</script>")[0]
+    assert PLAUSIBLE_HTML in html  # as the clinic wrote it
+    assert policy_of(tmp_path / SLUG / "index.html")["script-src"] == [
+        "'self'", "https://plausible.io", sha256(inline)]
+
+
 def test_build_is_deterministic(content_dir, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert run(content_dir, a)[0] == 0 and run(content_dir, b)[0] == 0
