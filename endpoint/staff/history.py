@@ -19,7 +19,7 @@ from endpoint.staff.calendar import calendar_name, type_name
 @dataclass(frozen=True)
 class Line:
     at: str  # "01.12.2026 kl. 10:47"
-    iso: str
+    iso: str  # "2026-12-01T10:47:05+01:00", for <time datetime>
     actor: str
     action: str
     text: str
@@ -86,6 +86,8 @@ def lines(clinic: Clinic, entries: list[Entry]) -> list[Line]:
     out = []
     for e in entries:
         at = e.at.astimezone(tz)
-        out.append(Line(f"{at:%d.%m.%Y} kl. {at:%H:%M}", at.isoformat(), actor_label(e.actor),
-                        e.action, describe(clinic, e)))
+        # HTML's <time datetime> takes seconds (and at most 3 digits of a fraction): no
+        # microseconds
+        out.append(Line(f"{at:%d.%m.%Y} kl. {at:%H:%M}", at.isoformat(timespec="seconds"),
+                        actor_label(e.actor), e.action, describe(clinic, e)))
     return out

@@ -355,6 +355,16 @@ def test_reveal_is_written_to_the_log_without_the_number(client):
     assert "Fødselsnummeret ble vist" in log and NID not in log
 
 
+def test_the_logs_times_are_html_datetimes_to_the_second(client, clock):
+    booking = booking_row(oslo(9, 0))
+    url = f"{BASE}/bookings/{booking.public_id}"
+    csrf = staff_csrf(client, SLUG)
+    clock.advance(seconds=5, microseconds=123456)  # 07:00:05.123456 in Oslo
+    assert client.post(f"{url}/note", data={"csrf": csrf, "note": "Tolk"}).status_code == 303
+    times = [t["datetime"] for t in soup(client.get(f"{url}/log")).select(".log time")]
+    assert times == ["2026-12-01T07:00:05+01:00"]
+
+
 # -- every page ----------------------------------------------------------------------------------
 
 def test_waitlist_and_conflicts_say_when_they_are_empty(client):
