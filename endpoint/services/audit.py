@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from endpoint.storage.db import Booking, write_transaction
-from endpoint.storage.timebok import append_log, read_log
+from endpoint.storage.timebok import append_log, last_log_times, read_log
 
 #: the patient, through the public API or the pages
 PATIENT = "patient"
@@ -25,6 +25,9 @@ NOTE = "note"
 CANCELLED = "cancelled"
 NATIONAL_ID_REVEALED = "national_id_revealed"
 BLOCKED = "blocked"  # a staff block was put over it
+#: what changes a booking's calendar event (its time, calendar or length) and raises its
+#: SEQUENCE: a revision, for the calendar files and feeds that show it
+REVISIONS = (MOVED, TYPE_CHANGED)
 
 
 def staff_actor(username: str) -> str:
@@ -53,11 +56,17 @@ def record_alone(booking: Booking, at: datetime, actor: str, action: str,
         record(booking, at, actor, action, **details)
 
 
+def last_revisions(bookings: list[Booking]) -> dict[int, datetime]:
+    """When each booking's event last changed (its latest move or change of type), by row
+    id; a booking never changed since it was made is not in it."""
+    return last_log_times([b.id for b in bookings], REVISIONS)
+
+
 def entries(booking: Booking) -> list[Entry]:
     """The booking's log, oldest first."""
     return [Entry(*row) for row in read_log(booking)]
 
 
 __all__ = ["ATTENDANCE", "BLOCKED", "CANCELLED", "CREATED", "MOVED", "NATIONAL_ID_REVEALED",
-           "NOTE", "PATIENT", "TYPE_CHANGED", "Entry", "entries", "record", "record_alone",
-           "staff_actor"]
+           "NOTE", "PATIENT", "REVISIONS", "TYPE_CHANGED", "Entry", "entries",
+           "last_revisions", "record", "record_alone", "staff_actor"]

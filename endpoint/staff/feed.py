@@ -2,8 +2,12 @@
 
 Calendar apps poll the feed and replace what they had, so a cancelled
 booking simply leaves it. UIDs are stable (`<public id>@<clinic>.ledig`), so
-an app updates an event instead of duplicating it. The national id is never
-in the feed.
+an app updates an event instead of duplicating it. An event is versioned as the
+patient's .ics is (RFC 5545 §3.8.7.4, RFC 5546 §2.1.4): SEQUENCE is the booking's,
+one more for each move or change of type, and DTSTAMP and LAST-MODIFIED are the
+time of the latest such change (its audit log's), else of the booking; so a
+client that compares versions takes the new time. The national id is never in
+the feed.
 
 The feed ends up in third-party calendar apps (and their clouds), so by default
 (`feed_detail: minimal`) an event says only that there is a booking, with whom
@@ -20,6 +24,7 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event
 
 from booking import Clinic
+from endpoint.services import audit
 from endpoint.staff.calendar import booked_at_label, calendar_name, patient_name, type_name
 from endpoint.storage.db import Booking, from_db, to_db
 
@@ -43,18 +48,23 @@ def feed(clinic: Clinic, now: datetime, base: str = "") -> bytes:
     cal.add("x-wr-timezone", clinic.timezone)
     cal.add("refresh-interval", timedelta(minutes=15), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT15M")
-    for booking in upcoming(clinic, now):
-        cal.add_component(_event(clinic, booking, base))
+    bookings = upcoming(clinic, now)
+    revised = audit.last_revisions(bookings)
+    for booking in bookings:
+        cal.add_component(_event(clinic, booking, revised.get(booking.id), base))
     return cal.to_ical()
 
 
-def _event(clinic: Clinic, b: Booking, base: str = "") -> Event:
+def _event(clinic: Clinic, b: Booking, revised: datetime | None, base: str = "") -> Event:
     event = Event()
     where = calendar_name(clinic, b.calendar)
     link = f"{base}/staff/{clinic.slug}/bookings/{b.public_id}"
+    created = from_db(b.created_at)
     event.add("uid", f"{b.public_id}@{clinic.slug}.ledig")
-    event.add("dtstamp", from_db(b.created_at))
-    event.add("created", from_db(b.created_at))
+    event.add("sequence", b.sequence or 0)
+    event.add("dtstamp", revised or created)
+    event.add("created", created)
+    event.add("last-modified", revised or created)
     event.add("dtstart", from_db(b.start))
     event.add("dtend", from_db(b.end))
     event.add("location", where)

@@ -126,6 +126,23 @@ def read_log(booking: Booking) -> list[tuple[datetime, str, str, dict[str, objec
     return [(from_db(r.at), r.actor, r.action, json.loads(r.details or "{}")) for r in rows]
 
 
+def last_log_times(booking_ids: list[int], actions: tuple[str, ...]) -> dict[int, datetime]:
+    """For each booking (by row id) with an entry of one of `actions`, its latest one's time."""
+    out: dict[int, datetime] = {}
+    for i in range(0, len(booking_ids), 500):  # bounded IN lists, whatever the database
+        rows = (BookingLog.select(BookingLog.booking, fn.MAX(BookingLog.at).alias("last"))
+                .where(BookingLog.booking.in_(booking_ids[i:i + 500])
+                       & BookingLog.action.in_(actions))
+                .group_by(BookingLog.booking).tuples())
+        for row in rows:
+            values: tuple = tuple(row)  # type: ignore[arg-type]  # tuples() rows
+            booking_id, last = values
+            # an aggregate comes back as the driver gives it: text on SQLite
+            out[int(booking_id)] = from_db(last if isinstance(last, datetime)
+                                           else datetime.fromisoformat(str(last)))
+    return out
+
+
 # -- returning patients ----------------------------------------------------------------------
 
 def bookings_of_patient_key(clinic: Clinic, key: str) -> list[Booking]:

@@ -355,6 +355,30 @@ def test_feed_lists_exactly_the_active_upcoming_bookings(client, clock):
         e["UID"] for e in events)))
 
 
+def test_a_moved_booking_is_a_newer_revision_of_its_event_in_the_feed(client, clock):
+    """RFC 5545 §3.8.7.2 and RFC 5546 §2.1.4: a client compares SEQUENCE, then DTSTAMP."""
+    from support import staff_csrf
+
+    online, token = book_online(client), rotate()
+
+    def event():
+        cal = Calendar.from_ical(client.get(f"/staff/{SLUG}/bookings.ics?token={token}").data)
+        [found] = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith(online["id"])]
+        return found
+
+    before = event()
+    clock.advance(minutes=10)  # 07:10 in Oslo: the move
+    moved_at = clock.now()
+    moved = client.post(f"/staff/{SLUG}/bookings/{online['id']}/move", data={
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "09:00", "calendar": "hansen"})
+    assert moved.status_code == 303
+    clock.advance(minutes=5)  # the feed is read later
+    after = event()
+    assert (before.get("SEQUENCE", 0), after["SEQUENCE"], after.decoded("DTSTAMP"),
+            after.decoded("LAST-MODIFIED"), after.decoded("DTSTART")) \
+        == (0, 1, moved_at, moved_at, oslo(9))
+
+
 def test_feed_detail_full_names_the_patient(client, content_dir):
     path = content_dir / "clinics" / f"{SLUG}.yaml"  # the registry reloads it
     path.write_text(path.read_text().replace("\ntimezone:", "\nfeed_detail: full\ntimezone:", 1))
