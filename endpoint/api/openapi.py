@@ -112,12 +112,15 @@ SPEC = {
                     {"name": "from", "in": "query", "required": False,
                      "schema": {"type": "string", "format": "date"}},
                     {"name": "to", "in": "query", "required": False,
+                     "description": "At most 92 days after `from`; without it, the last "
+                                    "bookable day, however far",
                      "schema": {"type": "string", "format": "date"}},
                 ],
                 "responses": {
                     "200": _json("Visible slots, day by day", "Slots"),
                     "404": _problem("Unknown clinic, or unknown/offline type or calendar"),
-                    "422": _problem("Missing type, invalid dates, or a range over 92 days"),
+                    "422": _problem("Missing type, invalid dates, or a `to` more than 92 days "
+                                    "after `from`"),
                     "503": UNAVAILABLE,
                 },
             },

@@ -27,7 +27,12 @@ def parse_day(value: str | None, field: str, errors: list[FieldError]) -> date |
 
 def slot_query(args, clinic: Clinic, now: datetime) -> SlotQuery:
     """The slot route's `type`, `calendar`, `from` and `to`, checked and clipped to the days
-    that can have slots (today .. the last bookable day)."""
+    that can have slots (today .. the last bookable day).
+
+    A range the client spells out (`to`) is at most `MAX_RANGE_DAYS`; without `to` it runs
+    through the last bookable day, however far the clinic's `days_ahead` (up to 730) puts
+    it: that default is always accepted, and the work stays bounded by the clinic's own
+    window."""
     type_id, calendar = args.get("type"), args.get("calendar")
     if not type_id:
         raise validation([("type", "required")], clinic.language)
@@ -41,12 +46,13 @@ def slot_query(args, clinic: Clinic, now: datetime) -> SlotQuery:
     today, last_day = local_today(clinic, now), last_bookable_day(clinic, kind.rules, now)
     errors: list[FieldError] = []
     first = parse_day(args.get("from"), "from", errors) or today
-    stop = parse_day(args.get("to"), "to", errors) or max(last_day, first)
+    asked = parse_day(args.get("to"), "to", errors)
     if errors:
         raise validation(errors, clinic.language)
+    stop = asked or max(last_day, first)
     if stop < first:
         raise validation([("to", "date_order")], clinic.language)
-    if (stop - first).days + 1 > MAX_RANGE_DAYS:
+    if asked is not None and (stop - first).days + 1 > MAX_RANGE_DAYS:
         raise validation([("to", "range", {"days": MAX_RANGE_DAYS})], clinic.language)
     # clipping also keeps far-off dates (0001-01-01, 9999-12-31) away from time zone
     # arithmetic that would overflow

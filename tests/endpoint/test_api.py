@@ -147,6 +147,22 @@ def test_slots_range_up_to_92_days_is_fine_and_93_is_validation(client):
     assert [e["field"] for e in body["errors"]] == ["to"]
 
 
+@pytest.mark.parametrize(("days_ahead", "now", "last_day"), [
+    (730, datetime(2026, 12, 1, 6, tzinfo=UTC), "2028-11-30"),  # the most a clinic may set
+    (92, datetime(2027, 3, 27, 22, 30, tzinfo=UTC), "2027-06-27"),  # 23:30, summer time next
+    (92, datetime(2027, 10, 30, 8, tzinfo=UTC), "2028-01-30"),  # the day before winter time
+])
+def test_the_default_range_runs_through_the_last_bookable_day(make_app, content_dir, clock,
+                                                              days_ahead, now, last_day):
+    write_clinic(content_dir, SLUG, grenda_yaml(days_ahead=days_ahead))
+    clock.at = now
+    r = make_app().test_client().get(f"{API}/slots?type=time&calendar=a")
+    body = r.get_json()
+    dates = [d["date"] for d in body.get("days", [])] + body.get("full", []) \
+        + [c["date"] for c in body.get("closed", [])]
+    assert (r.status_code, max(dates, default=None)) == (200, last_day)
+
+
 @pytest.mark.parametrize("query,fields", [
     ("from=2026-13-01", ["from"]),
     ("from=yesterday&to=2026-1-1", ["from", "to"]),
