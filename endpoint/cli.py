@@ -36,7 +36,7 @@ from endpoint.staff.export_html import export_html
 from endpoint.storage import backup, drill, purge, rotation
 from endpoint.storage.crypto import DataKeyError, Keyring, configured_keys, key_id, keyring_for
 from endpoint.storage.db import db, from_db
-from endpoint.storage.migrations import open_and_migrate
+from endpoint.storage.opening import open_sealed
 from endpoint.sync import refresh
 
 Handler = Callable[[argparse.Namespace, Clock], int]
@@ -44,8 +44,7 @@ Handler = Callable[[argparse.Namespace, Clock], int]
 
 def _open(settings: Settings) -> Settings:
     """Open and migrate the database with the settings' data keys; the settings with them."""
-    settings, keyring = keyring_for(settings)
-    open_and_migrate(settings.database_url, keyring)
+    settings, _keyring = open_sealed(settings)
     return settings
 
 

@@ -168,6 +168,15 @@ def data_key_file(settings: Settings) -> Path:
     return settings.var / "data_key"
 
 
+def new_data_key_file(settings: Settings) -> Path | None:
+    """The file `ensure_data_key` is about to make a key in, or None when it will not make
+    one (LEDIG_DATA_KEY is set, the database is PostgreSQL, or the file is there)."""
+    path = data_key_file(settings)
+    if settings.data_key or is_postgres_url(settings.database_url) or path.exists():
+        return None
+    return path
+
+
 def kept_data_key(settings: Settings) -> str:
     """The key in `var/data_key`, without making one ('' when there is none)."""
     path = data_key_file(settings)

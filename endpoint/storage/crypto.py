@@ -49,6 +49,14 @@ class DataKeyError(Exception):
     """The data key is missing, malformed, or not the one the database was sealed with."""
 
 
+class MissingDataKey(DataKeyError):
+    """The database holds values sealed under keys that are not configured (`missing`)."""
+
+    def __init__(self, message: str, missing: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
 class TamperedData(Exception):
     """A sealed value does not authenticate: it was changed, or moved from another column."""
 
@@ -175,7 +183,7 @@ def sealed_fields(models: Iterable[type[Model]]) -> list[tuple[type[Model], list
     return out
 
 
-__all__ = ["DataKeyError", "Keyring", "SealedField", "TamperedData",
+__all__ = ["DataKeyError", "Keyring", "MissingDataKey", "SealedField", "TamperedData",
            "configured_keys", "install", "installed", "key_id", "keyring_for", "new_key_text",
            "parse_key", "sealed_fields", "stored_key_id"]
 

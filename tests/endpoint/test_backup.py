@@ -3,14 +3,15 @@
 `endpoint backup` is taken while a thread books: restored on a fresh path with a
 fresh `var/` and the data key, it serves every booking whose 201 came back before
 the backup began (by id and cancel token), and `endpoint verify-backup` opens every
-sealed value in it; without the key `verify-backup` refuses (exit 1) naming the
-key's id; after `rotate-data-key` the old backup opens with the retired key in
-LEDIG_DATA_KEY_OLD. A backup of the first schema (version 1) restores into today's
-endpoint, which migrates and seals it. And the protections: a backup replaces its
-file whole with mode 0600 and a failing `pg_dump` leaves the previous one; without
-`pg_dump` on the PATH the command says what to run (without the password);
-`verify-backup` writes nothing, and names the column of a value that does not open;
-`--out` is never the database.
+sealed value in it; without the key the endpoint and `verify-backup` both refuse
+(exit 1) naming the key's id; after `rotate-data-key` the old backup opens with
+the retired key in LEDIG_DATA_KEY_OLD. A backup of the first schema (version 1)
+restores into today's endpoint, which migrates and seals it. And the protections:
+a backup replaces its file whole with mode 0600 and a failing `pg_dump` leaves the
+previous one; without `pg_dump` on the PATH the command says what to run (without
+the password); `verify-backup` writes nothing, and names the column of a value
+that does not open; `--out` is never the database; the first start says where the
+key it made lives, and a restore without its key makes none.
 
 Commands run in this process (`endpoint.cli.main(argv, clock)`).
 """
@@ -36,7 +37,7 @@ from staff_api_support import rows
 from support import TEST_DATA_KEY, Done, free_port_url, run_main
 
 from endpoint.cli import main
-from endpoint.storage.crypto import key_id
+from endpoint.storage.crypto import DataKeyError, key_id
 
 SLUG = "varsel"
 KID = key_id(base64.b64decode(TEST_DATA_KEY))  # the id the tests' data key goes by
@@ -409,3 +410,35 @@ def test_out_is_never_the_database_itself(one_booking, sqlite_url, clock, tmp_pa
     done = command(clock, tmp_path, "backup", "--out", str(database), "--database", sqlite_url)
     assert (done.returncode, "is the database itself" in done.stderr,
             rows(sqlite_url, "SELECT count(*) FROM booking")) == (1, True, [(1,)])
+
+
+# -- the data key at start -------------------------------------------------------------------
+
+def test_without_the_key_the_restored_endpoint_refuses_naming_it(
+        backed_up, restore, content_dir, clock, tmp_path, monkeypatch):
+    url = restore(backed_up.path)
+    monkeypatch.delenv("LEDIG_DATA_KEY")
+    monkeypatch.setattr("endpoint.server.waitress_serve",
+                        lambda *a, **k: pytest.fail("the endpoint served without its key"))
+    done = command(clock, tmp_path, "serve", "--content", str(content_dir), "--database", url,
+                   LEDIG_SECRET_KEY="test-secret-key")
+    assert (done.returncode, KID in done.stderr) == (1, True), done.stderr
+
+
+def test_the_first_start_says_where_its_new_data_key_lives(make_app, tmp_path, caplog):
+    make_app(data_key="")
+    said = [r.getMessage() for r in caplog.records if "made a new data key" in r.getMessage()]
+    caplog.clear()
+    make_app(data_key="")  # the second start made none, and says nothing
+    again = [r for r in caplog.records if "made a new data key" in r.getMessage()]
+    assert len(said) == 1 and not again
+    assert str(tmp_path / "var" / "data_key") in said[0] and "Back it up now" in said[0]
+
+
+def test_a_restore_without_its_key_makes_no_key_of_its_own(one_booking, restore, make_app,
+                                                           tmp_path):
+    url = restore(one_booking.path)
+    fresh = tmp_path / "new-host-var"
+    with pytest.raises(DataKeyError, match=KID):
+        make_app(database_url=url, var=fresh, data_key="")
+    assert not (fresh / "data_key").exists()
