@@ -163,6 +163,10 @@ def cmd_rotate_data_key(args: argparse.Namespace, clock: Clock) -> int:
               "again: it goes on where it stopped", file=sys.stderr)
         return 1
     print(result)
+    if result.retired:
+        print(f"Backups taken before this rotation still need data key "
+              f"{', '.join(result.retired)}: keep it, apart from them, as long as any of them "
+              "exists (docs/deploy.md#key-rotation-and-backups).", file=sys.stderr)
     if settings.data_key_old:
         print("Every value is now sealed under LEDIG_DATA_KEY; once every process runs with "
               "the new key, LEDIG_DATA_KEY_OLD may be removed.", file=sys.stderr)

@@ -5,15 +5,17 @@ fresh `var/` and the data key, it serves every booking whose 201 came back befor
 the backup began (by id and cancel token), and `endpoint verify-backup` opens every
 sealed value in it; without the key the endpoint and `verify-backup` both refuse
 (exit 1) naming the key's id; after `rotate-data-key` the old backup opens with
-the retired key in LEDIG_DATA_KEY_OLD. A backup of the first schema (version 1)
-restores into today's endpoint, which migrates and seals it. And the protections:
-a backup replaces its file whole with mode 0600 and a failing `pg_dump` leaves the
-previous one; without `pg_dump` on the PATH the command says what to run (without
-the password); `verify-backup` writes nothing, and names the column of a value
-that does not open; `--out` is never the database; the first start says where the
-key it made lives, and a restore without its key makes none.
+the retired key in LEDIG_DATA_KEY_OLD. docs/deploy.md's restore steps are run as
+written. A backup of the first schema (version 1) restores into today's endpoint,
+which migrates and seals it. And the protections: a backup replaces its file whole
+with mode 0600 and a failing `pg_dump` leaves the previous one; without `pg_dump`
+on the PATH the command says what to run (without the password); `verify-backup`
+writes nothing, and names the column of a value that does not open; `--out` is
+never the database; the first start says where the key it made lives, and a
+restore without its key makes none.
 
-Commands run in this process (`endpoint.cli.main(argv, clock)`).
+Commands run in this process (`endpoint.cli.main(argv, clock)`), except the docs'
+steps, which run in a shell as an operator would.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import base64
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import stat
@@ -34,12 +37,13 @@ from pathlib import Path
 import pytest
 from notify_support import book, clinic_yaml, slot, write_clinic
 from staff_api_support import rows
-from support import TEST_DATA_KEY, Done, free_port_url, run_main
+from support import TEST_DATA_KEY, Done, clocked, free_port_url, run_main
 
 from endpoint.cli import main
 from endpoint.storage.crypto import DataKeyError, key_id
 
 SLUG = "varsel"
+ROOT = Path(__file__).resolve().parents[2]
 KID = key_id(base64.b64decode(TEST_DATA_KEY))  # the id the tests' data key goes by
 NEW_KEY = base64.b64encode(b"r" * 32).decode()
 ADMIN_URL = os.environ.get("LEDIG_TEST_POSTGRES_URL",
@@ -208,6 +212,7 @@ def test_after_a_rotation_the_old_backup_opens_with_the_retired_key(
     rotated = command(clock, tmp_path, "rotate-data-key", "--database", database_url,
                       LEDIG_DATA_KEY=NEW_KEY, LEDIG_DATA_KEY_OLD=TEST_DATA_KEY)
     assert f"retired key {KID}" in rotated.stdout, rotated.stderr
+    assert "Backups taken before this rotation still need data key" in rotated.stderr
     verify = ["verify-backup", str(backed_up.path), *scratch(backed_up.path)]
     assert command(clock, tmp_path, *verify, LEDIG_DATA_KEY=NEW_KEY).returncode == 1
     with_old = command(clock, tmp_path, *verify, LEDIG_DATA_KEY=NEW_KEY,
@@ -442,3 +447,55 @@ def test_a_restore_without_its_key_makes_no_key_of_its_own(one_booking, restore,
     with pytest.raises(DataKeyError, match=KID):
         make_app(database_url=url, var=fresh, data_key="")
     assert not (fresh / "data_key").exists()
+
+
+# -- the docs' restore steps, as written ----------------------------------------------------
+
+def restore_steps(database: str) -> str:
+    """The commands of docs/deploy.md's restore block for `database`."""
+    text = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    found = re.search(rf"<!-- restore: {database} -->\n```sh\n(.*?)```", text, re.S)
+    assert found, f"docs/deploy.md has no restore block for {database}"
+    return found[1]
+
+
+def test_the_docs_restore_steps_work_as_written(backed_up, new_database, make_app,
+                                                content_dir, clock, tmp_path):
+    postgres = backed_up.path.suffix == ".dump"
+    steps = restore_steps("postgresql" if postgres else "sqlite")
+    srv = tmp_path / "srv"
+    places = {".venv/bin/endpoint": shlex.join(clocked(clock.now(), "endpoint")),
+              "/srv/ledig": str(srv)}
+    if postgres:
+        srv.mkdir()
+        name, url = new_database(create=False)  # the steps make it
+        env_file = tmp_path / "ledig.env"
+        env_file.write_text(f"LEDIG_DATABASE_URL={url}\nLEDIG_DATA_KEY={TEST_DATA_KEY}\n"
+                            f"LEDIG_SECRET_KEY=test-secret-key\nLEDIG_CONTENT={content_dir}\n"
+                            f"LEDIG_VAR={srv / 'var'}\n")
+        places |= {"/etc/ledig/ledig.env": str(env_file),
+                   "--owner=ledig ledig": f"--owner=postgres {name}",
+                   "/backup/ledig-2026-12-01.dump": str(backed_up.path),
+                   "postgresql://postgres@127.0.0.1:5432/postgres": ADMIN_URL}
+        restored, var = url, tmp_path / "new-host-var"
+    else:
+        keys = tmp_path / "kept-apart"  # the keys, as the operator kept them
+        keys.mkdir()
+        (keys / "data_key").write_text(TEST_DATA_KEY + "\n")
+        (keys / "secret_key").write_text("test-secret-key\n")
+        places |= {"/backup/ledig-2026-12-01.sqlite3": str(backed_up.path),
+                   "/media/keys/ledig": str(keys)}
+        restored, var = f"sqlite:///{srv / 'var' / 'ledig.sqlite3'}", srv / "var"
+    for placeholder in places:
+        assert placeholder in steps, f"the restore steps no longer say {placeholder}"
+    for placeholder in sorted(places, key=len, reverse=True):
+        steps = steps.replace(placeholder, places[placeholder])
+    shell_env = {k: v for k, v in os.environ.items() if not k.startswith("LEDIG_")}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", steps], env=shell_env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "ok:" in done.stdout, done.stdout + done.stderr
+    # the endpoint starts on what the steps restored, with the key they restored
+    client = make_app(database_url=restored, var=var,
+                      data_key="" if not postgres else TEST_DATA_KEY).test_client()
+    booking_id, token = backed_up.before[0]
+    assert get_booking(client, booking_id, token).status_code == 200
