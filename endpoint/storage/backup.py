@@ -33,6 +33,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from endpoint.settings import is_postgres_url
 from endpoint.storage.inventory import Inventory, Reader, survey
 
+#: lines of a PostgreSQL program's errors that can quote stored values
+QUOTING = ("DETAIL", "CONTEXT", "Command was")
+
 
 class BackupError(Exception):
     """A backup could not be taken or read; `code` is stable, the message says what to do."""
@@ -109,6 +112,10 @@ def take(database_url: str, out: Path) -> Taken:
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, out)
+    except (sqlite3.Error, _driver_error()) as exc:
+        raise BackupError(f"the database could not be read ({first_line(exc)}); nothing was "
+                          f"written to {out}: check that it is up and LEDIG_DATABASE_URL or "
+                          "--database, then run the backup again") from None
     finally:
         tmp.unlink(missing_ok=True)
     _fsync_folder(out.parent)
@@ -187,8 +194,21 @@ def run(program: str, args: list[str], database_url: str) -> None:
         env["PGPASSWORD"] = unquote(password)
     done = subprocess.run([program, *args], env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        said = " ".join(done.stderr.strip().splitlines()[-3:])
+        # the server's DETAIL and CONTEXT lines may quote a row: they are left out
+        said = " ".join([line for line in done.stderr.strip().splitlines()
+                         if not line.lstrip().startswith(QUOTING)][-3:])
         raise ToolFailed(f"{Path(program).name} failed (exit {done.returncode}): {said}")
+
+
+def _driver_error() -> type[Exception]:
+    """psycopg2's base error, imported only when a PostgreSQL backup needs it."""
+    import psycopg2
+
+    return psycopg2.Error
+
+
+def first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def connect(database_url: str):
@@ -217,4 +237,4 @@ def _fsync_folder(folder: Path) -> None:
 
 
 __all__ = ["BackupError", "NoDatabase", "NotABackup", "Taken", "ToolFailed", "ToolMissing",
-           "connect", "public_url", "run", "sqlite_path", "take", "tool"]
+           "connect", "first_line", "public_url", "run", "sqlite_path", "take", "tool"]

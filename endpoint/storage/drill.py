@@ -26,7 +26,15 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from endpoint.settings import is_postgres_url
-from endpoint.storage.backup import BackupError, NotABackup, connect, public_url, run, tool
+from endpoint.storage.backup import (
+    BackupError,
+    NotABackup,
+    connect,
+    first_line,
+    public_url,
+    run,
+    tool,
+)
 from endpoint.storage.crypto import Keyring
 from endpoint.storage.inventory import (
     SEALED_SINCE,
@@ -162,7 +170,7 @@ def _restored(path: Path, server_url: str) -> Iterator[Reader]:
         _execute(admin, f'CREATE DATABASE "{name}" TEMPLATE template0')
     except psycopg2.Error as exc:
         raise BackupError(f"cannot make a scratch database on {public_url(server_url)} "
-                          f"({_first_line(exc)}): give --database a server and role that may "
+                          f"({first_line(exc)}): give --database a server and role that may "
                           "create databases (CREATEDB)") from None
     try:
         scratch = _with_database(server_url, name)
@@ -188,10 +196,6 @@ def _execute(connection: Any, sql: str) -> None:
 
 def _with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 __all__ = ["Drill", "kind_of", "verify"]

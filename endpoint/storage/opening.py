@@ -27,6 +27,7 @@ def open_sealed(settings: Settings, *, ping: str = "idle") -> tuple[Settings, Ke
     """Open and migrate the database with the settings' data keys (making the SQLite key
     on the first start); the settings with their key, and its keyring."""
     made = new_data_key_file(settings)
+    made = made.resolve() if made is not None else None  # said as a path that works anywhere
     try:
         settings, keyring = keyring_for(settings)
     except SettingsError:  # PostgreSQL without LEDIG_DATA_KEY: name the key it needs

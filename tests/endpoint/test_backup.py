@@ -8,11 +8,11 @@ sealed value in it; without the key the endpoint and `verify-backup` both refuse
 the retired key in LEDIG_DATA_KEY_OLD. docs/deploy.md's restore steps are run as
 written. A backup of the first schema (version 1) restores into today's endpoint,
 which migrates and seals it. And the protections: a backup replaces its file whole
-with mode 0600 and a failing `pg_dump` leaves the previous one; without `pg_dump`
-on the PATH the command says what to run (without the password); `verify-backup`
-writes nothing, and names the column of a value that does not open; `--out` is
-never the database; the first start says where the key it made lives, and a
-restore without its key makes none.
+with mode 0600, a failing `pg_dump` leaves the previous one and an unreachable
+database writes nothing; without `pg_dump` on the PATH the command says what to run
+(without the password); `verify-backup` writes nothing, and names the column of a
+value that does not open; `--out` is never the database; the first start says
+where the key it made lives, and a restore without its key makes none.
 
 Commands run in this process (`endpoint.cli.main(argv, clock)`), except the docs'
 steps, which run in a shell as an operator would.
@@ -367,6 +367,15 @@ def test_without_pg_dump_on_the_path_the_backup_says_what_to_run(clock, tmp_path
     by_hand = f"pg_dump -Fc -d {url.replace(':hemmelig', '')} -f {out}"
     assert (done.returncode, by_hand in done.stderr, "hemmelig" in done.stderr) == \
         (1, True, False), done.stderr
+
+
+def test_an_unreachable_database_is_an_error_that_writes_nothing(clock, tmp_path):
+    out = tmp_path / "nightly" / "ledig.dump"
+    out.parent.mkdir()
+    done = command(clock, tmp_path, "backup", "--out", str(out), "--database",
+                   free_port_url())
+    assert (done.returncode, "could not be read" in done.stderr, os.listdir(out.parent)) == \
+        (1, True, []), done.stderr
 
 
 def test_verify_backup_writes_nothing_beside_or_in_the_backup(one_booking, clock, tmp_path):
