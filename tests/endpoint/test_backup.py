@@ -8,11 +8,12 @@ sealed value in it; without the key the endpoint and `verify-backup` both refuse
 the retired key in LEDIG_DATA_KEY_OLD. docs/deploy.md's restore steps are run as
 written. A backup of the first schema (version 1) restores into today's endpoint,
 which migrates and seals it. And the protections: a backup replaces its file whole
-with mode 0600, a failing `pg_dump` leaves the previous one and an unreachable
-database writes nothing; without `pg_dump` on the PATH the command says what to run
-(without the password); `verify-backup` writes nothing, and names the column of a
-value that does not open; `--out` is never the database; the first start says
-where the key it made lives, and a restore without its key makes none.
+with mode 0600, a failing `pg_dump` leaves the previous one (and its error is shown
+without the row it quotes), and an unreachable database writes nothing; without
+`pg_dump` on the PATH the command says what to run (without the password);
+`verify-backup` writes nothing, and names the column of a value that does not
+open; `--out` is never the database; the first start says where the key it made
+lives, and a restore without its key makes none.
 
 Commands run in this process (`endpoint.cli.main(argv, clock)`), except the docs'
 steps, which run in a shell as an operator would.
@@ -340,22 +341,40 @@ def test_a_backup_replaces_its_file_whole_with_mode_0600(one_booking, sqlite_url
         == (0o600, b"SQLite format 3\0", ["ledig.sqlite3"])
 
 
-def test_a_failing_pg_dump_leaves_the_previous_backup_as_it_was(postgres_url, clock,
-                                                                tmp_path):
+def failing_pg_dump(tmp_path: Path, *said: str) -> str:
+    """A PATH whose pg_dump writes half an archive where -f says, says `said` on stderr and
+    fails, as one that loses its server does."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    fake = bin_dir / "pg_dump"  # writes half an archive where -f says, then loses the server
+    fake = bin_dir / "pg_dump"
     fake.write_text('#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = -f ] && printf PGDMP-half '
-                    '> "$2"; shift; done\necho "pg_dump: error: connection to server lost" '
-                    '>&2\nexit 1\n')
+                    '> "$2"; shift; done\n' + "".join(f"echo {shlex.quote(line)} >&2\n"
+                                                     for line in said) + "exit 1\n")
     fake.chmod(0o755)
+    return f"{bin_dir}:{os.environ['PATH']}"
+
+
+def test_a_failing_pg_dump_leaves_the_previous_backup_as_it_was(postgres_url, clock,
+                                                                tmp_path):
+    path = failing_pg_dump(tmp_path, "pg_dump: error: connection to server lost")
     out = tmp_path / "nightly" / "ledig.dump"
     out.parent.mkdir()
     out.write_bytes(b"PGDMP last night's whole backup")
     done = command(clock, tmp_path, "backup", "--out", str(out), "--database", postgres_url,
-                   PATH=f"{bin_dir}:{os.environ['PATH']}")
+                   PATH=path)
     assert (done.returncode, out.read_bytes(), os.listdir(out.parent)) == \
         (1, b"PGDMP last night's whole backup", ["ledig.dump"]), done.stderr
+
+
+def test_a_failing_pg_dumps_error_is_shown_without_the_row_it_quotes(postgres_url, clock,
+                                                                   tmp_path):
+    path = failing_pg_dump(tmp_path, "pg_dump: error: query failed: ERROR:  invalid input",
+                           "DETAIL:  Key (national_id)=(13097248022) is duplicated.",
+                           "CONTEXT:  COPY booking, line 1: \"Kari Nordmann 40612345\"")
+    done = command(clock, tmp_path, "backup", "--out", str(tmp_path / "ledig.dump"),
+                   "--database", postgres_url, PATH=path)
+    assert done.returncode == 1 and "query failed" in done.stderr
+    assert not {"13097248022", "Kari", "40612345"} & set(re.findall(r"\w+", done.stderr))
 
 
 def test_without_pg_dump_on_the_path_the_backup_says_what_to_run(clock, tmp_path):
