@@ -11,9 +11,10 @@ which migrates and seals it. And the protections: a backup replaces its file who
 with mode 0600, a failing `pg_dump` leaves the previous one (and its error is shown
 without the row it quotes), and an unreachable database writes nothing; without
 `pg_dump` on the PATH the command says what to run (without the password);
-`verify-backup` writes nothing, and names the column of a value that does not
-open; `--out` is never the database; the first start says where the key it made
-lives, and a restore without its key makes none.
+`verify-backup` writes nothing, names the column of a value that does not open,
+and names a key the endpoint would ask for even with no value under it; `--out` is
+never the database; the first start says where the key it made lives, and a
+restore without its key makes none.
 
 Commands run in this process (`endpoint.cli.main(argv, clock)`), except the docs'
 steps, which run in a shell as an operator would.
@@ -436,6 +437,18 @@ def test_a_value_that_does_not_open_is_named_by_its_table_and_column(one_booking
     done = command(clock, tmp_path, "verify-backup", str(one_booking.path))
     assert (done.returncode, "1 values in booking.first_name do not authenticate"
             in done.stderr) == (1, True), done.stderr
+
+
+def test_a_key_the_backup_records_is_needed_even_with_no_value_under_it(
+        make_app, sqlite_url, clock, tmp_path, monkeypatch):
+    make_app(database_url=sqlite_url)  # the key is recorded; nothing is sealed yet
+    out = tmp_path / "empty.sqlite3"
+    assert command(clock, tmp_path, "backup", "--out", str(out), "--database",
+                   sqlite_url).returncode == 0
+    monkeypatch.delenv("LEDIG_DATA_KEY")
+    done = command(clock, tmp_path, "verify-backup", str(out))
+    assert (done.returncode, f"records data key {KID}" in done.stderr) == (1, True), \
+        done.stderr
 
 
 def test_out_is_never_the_database_itself(one_booking, sqlite_url, clock, tmp_path):
