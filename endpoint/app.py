@@ -29,9 +29,10 @@ from endpoint.staff.routes import bp as staff_bp
 from endpoint.staff.users import dummy_hash
 from endpoint.state import AppState
 from endpoint.storage import sync as sync_store
-from endpoint.storage.crypto import DataKeyError, TamperedData, keyring_for
+from endpoint.storage.crypto import DataKeyError, TamperedData
 from endpoint.storage.db import db, ping
-from endpoint.storage.migrations import ensure_schema, open_and_migrate
+from endpoint.storage.migrations import ensure_schema
+from endpoint.storage.opening import open_sealed
 
 log = logging.getLogger("ledig.endpoint")
 
@@ -57,12 +58,12 @@ def _unavailable() -> Problem:
 
 def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     """The app for `settings`; `clock` is the one time source of everything in it."""
-    settings, keyring = keyring_for(ensure_secret_key(settings))
+    settings = ensure_secret_key(settings)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider's
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    open_and_migrate(settings.database_url, keyring, ping=settings.db_ping)
+    settings, _keyring = open_sealed(settings, ping=settings.db_ping)
     _index_patients(settings)
     dummy_hash()  # made once per process, before the first login (not by every command)
     state = AppState(settings=settings, clock=clock,

@@ -1,5 +1,5 @@
 """The `endpoint` command: serve, outbox, sync, staff-user, purge, patient, rotate-data-key,
-sms-report-urls (SPEC §1, §12).
+backup, verify-backup, sms-report-urls (SPEC §1, §12).
 
 Every command is registered here; each handler turns its flags into
 `Settings` (`settings.from_args`), opens what it needs and calls the module
@@ -33,10 +33,10 @@ from endpoint.services.keys import patient_key
 from endpoint.settings import Settings, SettingsError, ensure_secret_key, from_args
 from endpoint.staff import users
 from endpoint.staff.export_html import export_html
-from endpoint.storage import purge, rotation
-from endpoint.storage.crypto import DataKeyError, keyring_for
+from endpoint.storage import backup, drill, purge, rotation
+from endpoint.storage.crypto import DataKeyError, Keyring, configured_keys, key_id, keyring_for
 from endpoint.storage.db import db, from_db
-from endpoint.storage.migrations import open_and_migrate
+from endpoint.storage.opening import open_sealed
 from endpoint.sync import refresh
 
 Handler = Callable[[argparse.Namespace, Clock], int]
@@ -44,8 +44,7 @@ Handler = Callable[[argparse.Namespace, Clock], int]
 
 def _open(settings: Settings) -> Settings:
     """Open and migrate the database with the settings' data keys; the settings with them."""
-    settings, keyring = keyring_for(settings)
-    open_and_migrate(settings.database_url, keyring)
+    settings, _keyring = open_sealed(settings)
     return settings
 
 
@@ -164,9 +163,54 @@ def cmd_rotate_data_key(args: argparse.Namespace, clock: Clock) -> int:
               "again: it goes on where it stopped", file=sys.stderr)
         return 1
     print(result)
+    if result.retired:
+        print(f"Backups taken before this rotation still need data key "
+              f"{', '.join(result.retired)}: keep it, apart from them, as long as any of them "
+              "exists (docs/deploy.md#key-rotation-and-backups).", file=sys.stderr)
     if settings.data_key_old:
         print("Every value is now sealed under LEDIG_DATA_KEY; once every process runs with "
               "the new key, LEDIG_DATA_KEY_OLD may be removed.", file=sys.stderr)
+    return 0
+
+
+# -- backup, verify-backup -------------------------------------------------------------------
+
+def _key_places(settings: Settings) -> tuple[Keyring | None, dict[str, str]]:
+    """The keys configured now (none made) as a keyring, and where each is set, by id."""
+    keys = configured_keys(settings)
+    places = {key_id(key): place if place.startswith("LEDIG_") else f"in {place}"
+              for place, key in reversed(keys)}
+    keyring = Keyring(keys[0][1], [k for _, k in keys[1:]]) if keys else None
+    return keyring, places
+
+
+def cmd_backup(args: argparse.Namespace, clock: Clock) -> int:
+    settings = from_args(args)
+    _, places = _key_places(settings)
+    try:
+        taken = backup.take(settings.database_url, Path(args.out))
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(taken.lines(places)))
+    return 0
+
+
+def cmd_verify_backup(args: argparse.Namespace, clock: Clock) -> int:
+    settings = from_args(args)
+    keyring, places = _key_places(settings)
+    try:
+        found = drill.verify(Path(args.file), keyring, settings.database_url)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(found.lines(places)))
+    problems = found.problems()
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print("ok: every sealed value opened; the backup restores with the keys configured here")
     return 0
 
 
@@ -443,6 +487,21 @@ def parser() -> argparse.ArgumentParser:
                    help="rows per transaction (default 500)")
     _database_flag(r)
     r.set_defaults(func=cmd_rotate_data_key)
+
+    b = sub.add_parser("backup", help="a consistent copy of the database while the endpoint "
+                                      "serves (SQLite's online backup, or pg_dump -Fc)")
+    b.add_argument("--out", required=True, metavar="FILE",
+                   help="where to write it (atomically, mode 0600)")
+    _database_flag(b)
+    b.set_defaults(func=cmd_backup)
+
+    v = sub.add_parser("verify-backup", help="the restore drill: open a backup and every "
+                                             "sealed value in it with the keys configured now")
+    v.add_argument("file", metavar="FILE",
+                   help="a SQLite backup, or a pg_dump -Fc archive (restored into a scratch "
+                        "database on the --database server, dropped afterwards)")
+    _database_flag(v)
+    v.set_defaults(func=cmd_verify_backup)
     return p
 
 

@@ -163,6 +163,26 @@ def ensure_secret_key(settings: Settings) -> Settings:
                                               lambda: secrets.token_hex(32)))
 
 
+def data_key_file(settings: Settings) -> Path:
+    """Where a SQLite endpoint keeps the data key it made when LEDIG_DATA_KEY is unset."""
+    return settings.var / "data_key"
+
+
+def new_data_key_file(settings: Settings) -> Path | None:
+    """The file `ensure_data_key` is about to make a key in, or None when it will not make
+    one (LEDIG_DATA_KEY is set, the database is PostgreSQL, or the file is there)."""
+    path = data_key_file(settings)
+    if settings.data_key or is_postgres_url(settings.database_url) or path.exists():
+        return None
+    return path
+
+
+def kept_data_key(settings: Settings) -> str:
+    """The key in `var/data_key`, without making one ('' when there is none)."""
+    path = data_key_file(settings)
+    return path.read_text().strip() if path.is_file() else ""
+
+
 def ensure_data_key(settings: Settings, make: Callable[[], str]) -> Settings:
     """Use LEDIG_DATA_KEY, or (SQLite only) a key made by `make`, kept in `var/data_key`."""
     if settings.data_key:
@@ -171,7 +191,7 @@ def ensure_data_key(settings: Settings, make: Callable[[], str]) -> Settings:
         # the key must not sit beside the data it protects, nor differ between processes
         raise SettingsError("set LEDIG_DATA_KEY (the same value on every process) when the "
                             "database is PostgreSQL; docs/security.md says how to make one")
-    return replace(settings, data_key=_kept(settings.var / "data_key", make))
+    return replace(settings, data_key=_kept(data_key_file(settings), make))
 
 
 def _kept(path: Path, make: Callable[[], str]) -> str:

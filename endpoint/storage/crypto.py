@@ -38,7 +38,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from peewee import Model, TextField
 
-from endpoint.settings import Settings, ensure_data_key
+from endpoint.settings import Settings, data_key_file, ensure_data_key, kept_data_key
 
 PREFIX = "ld1"
 NONCE_BYTES = 12
@@ -47,6 +47,14 @@ KEY_BYTES = 32
 
 class DataKeyError(Exception):
     """The data key is missing, malformed, or not the one the database was sealed with."""
+
+
+class MissingDataKey(DataKeyError):
+    """The database holds values sealed under keys that are not configured (`missing`)."""
+
+    def __init__(self, message: str, missing: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 class TamperedData(Exception):
@@ -175,8 +183,9 @@ def sealed_fields(models: Iterable[type[Model]]) -> list[tuple[type[Model], list
     return out
 
 
-__all__ = ["DataKeyError", "Keyring", "SealedField", "TamperedData", "install", "installed",
-           "key_id", "keyring_for", "new_key_text", "parse_key", "sealed_fields", "stored_key_id"]
+__all__ = ["DataKeyError", "Keyring", "MissingDataKey", "SealedField", "TamperedData",
+           "configured_keys", "install", "installed", "key_id", "keyring_for", "new_key_text",
+           "parse_key", "sealed_fields", "stored_key_id"]
 
 
 def keyring_for(settings: Settings) -> tuple[Settings, Keyring]:
@@ -185,3 +194,17 @@ def keyring_for(settings: Settings) -> tuple[Settings, Keyring]:
     A missing key on PostgreSQL is a `SettingsError`; a malformed one a `DataKeyError`."""
     settings = ensure_data_key(settings, new_key_text)
     return settings, Keyring.from_text(settings.data_key, settings.data_key_old)
+
+
+def configured_keys(settings: Settings) -> list[tuple[str, bytes]]:
+    """Each data key configured now, with where it is set, making none: LEDIG_DATA_KEY (or
+    the key kept in `var/data_key`) first, then each key of LEDIG_DATA_KEY_OLD."""
+    keys = []
+    if settings.data_key:
+        keys.append(("LEDIG_DATA_KEY", parse_key(settings.data_key)))
+    elif kept := kept_data_key(settings):
+        path = data_key_file(settings)
+        keys.append((str(path), parse_key(kept, str(path))))
+    keys += [("LEDIG_DATA_KEY_OLD", parse_key(part, "LEDIG_DATA_KEY_OLD"))
+             for part in settings.data_key_old.split(",") if part.strip()]
+    return keys

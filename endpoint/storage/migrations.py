@@ -13,7 +13,7 @@ import threading
 from peewee import InterfaceError, OperationalError
 
 from endpoint.storage import crypto
-from endpoint.storage.crypto import DataKeyError, Keyring
+from endpoint.storage.crypto import Keyring, MissingDataKey
 from endpoint.storage.db import (
     AccessLog,
     Booking,
@@ -109,11 +109,12 @@ def record_data_key(keyring: Keyring) -> None:
     held = {row.kid for row in DataKey.select().where(DataKey.retired_at.is_null())}
     missing = sorted(held - keyring.ids())
     if missing:
-        raise DataKeyError(
+        raise MissingDataKey(
             f"the database holds patients' data sealed with data key {', '.join(missing)}, "
             f"but LEDIG_DATA_KEY is key {keyring.current_id} and LEDIG_DATA_KEY_OLD "
             "holds no such key: start with the key the data was sealed with (or give it in "
-            "LEDIG_DATA_KEY_OLD while rotating); nothing was read or written")
+            "LEDIG_DATA_KEY_OLD while rotating); nothing was read or written",
+            tuple(missing))
     if keyring.current_id not in held:
         DataKey.insert(kid=keyring.current_id).on_conflict_ignore().execute()
         DataKey.update(retired_at=None).where(DataKey.kid == keyring.current_id).execute()
