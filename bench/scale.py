@@ -1,4 +1,4 @@
-"""Every clinic of a country on a few endpoint processes and one PostgreSQL (SPEC §14).
+"""Every clinic of a country on a few endpoint processes and one PostgreSQL (docs/scale.md).
 
     python -m bench.scale [--json] [--clinics 2000] [--seconds 20] [--processes 1,2,4]
                           [--compare] [--pgbouncer] [--build]
@@ -28,7 +28,7 @@
    and with `sitegen/build.py` of `BUILD_BEFORE` alternating on the same folder), one
    clinic changed.
 
-Prints ratios from one run; with `--json` the last line is the object of SPEC §14.
+Prints ratios from one run; with `--json` the last line is the object of docs/scale.md.
 """
 
 from __future__ import annotations
@@ -625,7 +625,7 @@ def builds(content: Path, work: Path) -> dict[str, float]:
 # -- main --------------------------------------------------------------------------------
 
 def report_json(clinics: int, results: list[Result], one: dict[str, float] | None) -> dict:
-    """SPEC §14's object: the plain process counts (not --compare's or PgBouncer's runs)."""
+    """docs/scale.md's object: the plain process counts (not --compare's or PgBouncer's runs)."""
     main_results = [r for r in results if r.plain]
     return {
         "clinics": clinics,

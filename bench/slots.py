@@ -11,7 +11,7 @@ The slot route is measured twice in the same run, on one database: with holds on
 (`online.hold_minutes: 5`, the default, and active holds stored, so the busy
 query reads the hold table and cache entries carry their expiry) and with holds
 off (`hold_minutes: 0`, a second server on a copy of the content); each ratio is
-over the bare route of its own server (SPEC §11).
+over the bare route of its own server (docs/patients.md).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Calendar sync's cost on the slot route: the slot route vs a bare Flask JSON route,
-without and with busy sources (SPEC §12), alternating on one server and client.
+without and with busy sources (docs/sync.md), alternating on one server and client.
 
     python -m bench.sync_slots [--json] [--seconds 3] [--rounds 3] [--client auto|wrk|python]
                           [--sync-events 500]
@@ -8,7 +8,7 @@ Prints requests/s and p50/p99 latency of (a) the slot route for a 31-day
 range and (b) a bare Flask route with a small constant JSON body, and the
 ratio a/b; then the engine alone (in process) for one calendar x 92 days with
 its stored bookings. A second run gives each of the 10 calendars a busy source
-(SPEC §12) of `--sync-events` busy times, read once into the database, and prints
+(docs/sync.md) of `--sync-events` busy times, read once into the database, and prints
 its ratio beside the first (the slot route with calendar sync over without).
 """
 
@@ -61,7 +61,7 @@ def _ics_server(calendars: int, events: int, today: date):
 
 
 def with_sync(content: Path, base: str, calendars: int) -> None:
-    """Give every calendar of the bench clinic a busy source on `base` (SPEC §12)."""
+    """Give every calendar of the bench clinic a busy source on `base` (docs/sync.md)."""
     path = content / "clinics" / f"{SLUG}.yaml"
     text = path.read_text(encoding="utf-8")
     for i in range(calendars):

@@ -280,7 +280,7 @@ def _rules(c: Checker, value: object, key: str, line: int, base: Rules,
 
 
 def _features(c: Checker, value: object, line: int) -> PatientFeatures:
-    """`online`'s clinic-wide keys of SPEC §11 (the mapping's other keys are `_rules`')."""
+    """`online`'s clinic-wide keys of docs/patients.md (the mapping's other keys are `_rules`')."""
     if not isinstance(value, dict):
         return PatientFeatures()  # `_rules` reported a wrong shape already
     m = value if isinstance(value, Mapping) else Mapping(value, line=line)

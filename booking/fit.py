@@ -1,4 +1,4 @@
-"""Whether a stored booking still fits the clinic's schedule (SPEC §10).
+"""Whether a stored booking still fits the clinic's schedule (docs/staff.md).
 
 A clinic file may change under booked appointments: a day is closed, a block
 is removed or no longer offers the type, a calendar or type leaves the file
@@ -34,7 +34,7 @@ DAY_CLOSED = "day_closed"
 BLOCK_GONE = "block_gone"
 TYPE_NOT_OFFERED = "type_not_offered"
 STAFF_BLOCK = "staff_block"
-BUSY_TIME = "busy_time"  # an imported busy time (SPEC §12) overlaps it
+BUSY_TIME = "busy_time"  # an imported busy time (docs/sync.md) overlaps it
 CALENDAR_OFFLINE = "calendar_offline"
 TYPE_OFFLINE = "type_offline"
 
@@ -98,7 +98,7 @@ def misfit(clinic: Clinic, booking: Placed, staff_blocks: Busy = NO_BUSY,
     """Why an active booking no longer fits, or None when it does.
 
     `staff_blocks` are the staff blocks of the booking's calendar, `imported` the busy
-    times read from its other calendars (SPEC §12).
+    times read from its other calendars (docs/sync.md).
     """
     calendar = clinic.calendar(booking.calendar)
     if calendar is None:

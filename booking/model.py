@@ -43,7 +43,8 @@ class Rules:
     booking_deadline_hours: float = 2
     cancellation_deadline_hours: float = 24
     closed_on_public_holidays: bool = True
-    #: the patient may move the appointment online (SPEC §11), under the cancellation deadline
+    #: the patient may move the appointment online (docs/patients.md), under the cancellation
+    #: deadline
     allow_move: bool = True
 
 
@@ -52,7 +53,7 @@ RULE_KEYS = tuple(Rules.__dataclass_fields__)
 
 @dataclass(frozen=True, slots=True)
 class PatientFeatures:
-    """The clinic-wide switches of SPEC §11 (keys of `online`, not of a type's rules)."""
+    """The clinic-wide switches of docs/patients.md (keys of `online`, not of a type's rules)."""
 
     #: how long a picked time is held for the patient; 0 turns holds off
     hold_minutes: int = 5
@@ -101,7 +102,7 @@ class ScheduleException:
 
 @dataclass(frozen=True, slots=True)
 class BusySource:
-    """Where a calendar reads busy times from (SPEC §12): an ICS URL or a CalDAV collection.
+    """Where a calendar reads busy times from (docs/sync.md): an ICS URL or a CalDAV collection.
 
     `id` is the URL without credentials: the source's name in the database, `/healthz`
     and the staff pages. The password is never in the file, only the name of the
@@ -213,7 +214,7 @@ class Tracking:
 
 @dataclass(frozen=True, slots=True)
 class PatientLogin:
-    """Logged-in patients (SPEC §13): the clinic's OpenID Connect provider and client.
+    """Logged-in patients (docs/patient-login.md): the clinic's OpenID Connect provider and client.
 
     The client secret is never in the file: `client_secret_env` names the environment
     variable that holds it."""
@@ -291,7 +292,7 @@ class Clinic:
 
     @property
     def synced_calendars(self) -> tuple[Calendar, ...]:
-        """Calendars that read busy times from elsewhere (SPEC §12)."""
+        """Calendars that read busy times from elsewhere (docs/sync.md)."""
         return tuple(c for c in self.calendars if c.busy_sources)
 
     @property

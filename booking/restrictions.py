@@ -1,6 +1,6 @@
 """What a patient may see, book and cancel online, and why not.
 
-`visible_slots` is the one definition of "visible online" (SPEC §3);
+`visible_slots` is the one definition of "visible online" (README.md#the-rules-in-plain-words);
 `check_booking` and `check_cancellation` answer with a `Slot` or a `Refusal`
 carrying a stable code. `now` is always passed in, timezone-aware.
 """

@@ -1,4 +1,4 @@
-"""Validating calendar sync (SPEC §12): a calendar's busy sources and push target, and the
+"""Validating calendar sync (docs/sync.md): a calendar's busy sources and push target, and the
 clinic's refresh settings.
 
 Part of `booking.config`; the same `Checker` collects every issue with its line. A

@@ -19,7 +19,7 @@ from booking.model import Clinic, origin_of
 
 #: the cancellation page's folder (its booking id and token go in the fragment)
 CANCEL_PATH = "avbestill"
-#: the wait list's offer page (SPEC §11; the entry's id and token go in the fragment)
+#: the wait list's offer page (docs/patients.md; the entry's id and token go in the fragment)
 WAITLIST_PATH = "venteliste"
 #: the admin's page of booking links and embed codes
 LINKS_PATH = "lenker"

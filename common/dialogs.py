@@ -1,6 +1,7 @@
 """Clinic-authored message templates, rendered in a bounded Jinja2 sandbox.
 
-Clinics write their own dialog templates (SPEC §2, §7). They run in a
+#content-format and docs/notifications.md). They run in a
+Clinics write their own dialog templates (README.md
 `SandboxedEnvironment` (no dunder or unsafe attribute access, no
 `str.format`), and every render is bounded: loop iterations and calls share
 one step budget, integer arguments and `range` are capped, `*`, `**` and `%`

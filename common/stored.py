@@ -2,10 +2,10 @@
 
 `sitegen` never imports `endpoint` (the import contracts keep it so), yet an
 admin should see, before publishing a change, which booked patients it would
-strand (SPEC §10). This module reads just that from a database URL of the
+strand (docs/staff.md). This module reads just that from a database URL of the
 endpoint (`sqlite:///path` or `postgresql://…`, through `playhouse.db_url`):
 the active bookings that have not started and the staff blocks that have not
-ended, as the core's `booking.fit` wants them, and (SPEC §12) each busy source's
+ended, as the core's `booking.fit` wants them, and (docs/sync.md) each busy source's
 last read and the imported busy times. It writes nothing — SQLite is
 opened with `query_only`, PostgreSQL in read-only transactions — and creates
 no file where none is.
@@ -35,7 +35,7 @@ _BOOKINGS = ('SELECT public_id, clinic, calendar, type, start, "end", self_booke
              "outside_schedule FROM booking WHERE status = 'active' AND start > {p} "
              "ORDER BY start")
 _BLOCKS = 'SELECT clinic, calendar, start, "end" FROM staff_block WHERE "end" > {p}'
-# calendar sync (SPEC §12): each busy source's state, and the busy times not yet ended
+# calendar sync (docs/sync.md): each busy source's state, and the busy times not yet ended
 _SOURCES = "SELECT clinic, calendar, source, last_ok_at, last_error FROM sync_source"
 _SYNC_BUSY = 'SELECT clinic, calendar, start, "end" FROM sync_busy WHERE "end" > {p}'
 

@@ -185,7 +185,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
             "content": "ok" if not errors else "invalid change refused; serving last valid",
             "content_errors": [str(e) for e in errors],
             "conflicts": _conflicts(state, clinics) if ok else None,
-            # calendar sync (SPEC §12): every busy source, and whether it is failing or stale
+            # calendar sync (docs/sync.md): every busy source, and whether it is failing or stale
             "sync": sync,
             # this process's slot cache since it started (`bench.scale` reads the hit ratio)
             "slot_cache": state.slot_cache.stats(),

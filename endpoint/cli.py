@@ -1,5 +1,5 @@
 """The `endpoint` command: serve, outbox, sync, staff-user, purge, patient, rotate-data-key,
-backup, verify-backup, sms-report-urls (SPEC §1, §12).
+backup, verify-backup, sms-report-urls (README.md#commands and docs/sync.md).
 
 Every command is registered here; each handler turns its flags into
 `Settings` (`settings.from_args`), opens what it needs and calls the module
@@ -513,6 +513,7 @@ def main(argv: list[str] | None = None, clock: Clock = SYSTEM) -> int:
     handler: Handler = args.func
     try:
         return handler(args, clock)
-    except (SettingsError, DataKeyError) as exc:  # invalid configuration: exit 1 (SPEC §1)
+    # invalid configuration: exit 1 (README.md#commands)
+    except (SettingsError, DataKeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

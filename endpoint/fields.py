@@ -119,7 +119,8 @@ def patient(body: dict[str, object], clinic: Clinic, errors: list[FieldError], *
     """`body["patient"]`: identity by `booking.identity`, mobile by `booking.phone`, names,
     and an e-mail address (required when `email_needed`). None when it is no object.
 
-    `known` is a logged-in patient (SPEC §13): the identity is theirs, whatever the body
+    `known` is a logged-in patient (docs/patient-login.md): the identity is theirs, whatever the
+    body
     says, and their names stand in for missing ones."""
     raw = body.get("patient")
     if not isinstance(raw, dict):

@@ -50,7 +50,7 @@ class Problem(Exception):
         super().__init__(detail or code)
         self.code = code
         self.status, self.title = TITLES[code]
-        if status is not None:  # SPEC §13's 400 `validation` for a login's `next`
+        if status is not None:  # docs/patient-login.md's 400 `validation` for a login's `next`
             self.status = status
         self.detail = detail
         self.errors = errors
@@ -59,7 +59,7 @@ class Problem(Exception):
         self.extra = extra or {}
 
     def with_status(self, status: int) -> Problem:
-        """The same problem with another HTTP status (SPEC §13's 400 `validation`)."""
+        """The same problem with another HTTP status (docs/patient-login.md's 400 `validation`)."""
         self.status = status
         return self
 

@@ -26,7 +26,7 @@ def serve(settings: Settings, *, host: str, port: int, threads: int = 8,
     # only when LEDIG_PURGE_AFTER_DAYS is set
     if (purging := start_daily_purge(settings.purge_after_days, state.clock)) is not None:
         state.workers["purge"] = purging
-    if settings.sync_worker:  # busy times from other calendars (SPEC §12)
+    if settings.sync_worker:  # busy times from other calendars (docs/sync.md)
         state.workers["sync"] = refresh.start_worker(state.registry, state.clock,
                                                      settings.sync_interval)
     log.info("serving on http://%s:%d/ (%d threads)", host, port, threads)

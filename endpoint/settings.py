@@ -1,4 +1,4 @@
-"""The endpoint's settings, from flags or `LEDIG_*` environment variables (SPEC §1)."""
+"""The endpoint's settings, from flags or `LEDIG_*` environment variables (README.md#commands)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class Settings:
     # retention (docs/privacy.md): personal data of bookings that ended this long ago is
     # erased daily; None (LEDIG_PURGE_AFTER_DAYS=off) keeps it until `endpoint purge`
     purge_after_days: int | None = 180
-    #: calendar sync (SPEC §12): the refresher thread of `serve`, and how often it looks
+    #: calendar sync (docs/sync.md): the refresher thread of `serve`, and how often it looks
     #: for due sources (each source is read every `refresh_minutes` of its clinic)
     sync_worker: bool = True
     sync_interval: float = 30.0

@@ -165,7 +165,7 @@ def _listing(out: Path) -> set[str]:
 
 
 def _folder_there(slug: str, files: dict[str, list[int]], present: set[str]) -> bool:
-    """Is the clinic's folder, which holds every page of it (SPEC §4), still there?"""
+    """Is the clinic's folder, which holds every page of it (docs/site.md), still there?"""
     return bool(files) and slug in present
 
 

@@ -1,4 +1,4 @@
-"""The `sitegen` command: build, check and link (SPEC §1)."""
+"""The `sitegen` command: build, check and link (README.md#commands)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def cmd_check(args: argparse.Namespace, now: datetime) -> int:
 
 def format_built(clinic: Clinic, site: Path) -> str:
     """Whether the built pages are of this clinic file: a page of an older one shows the
-    endpoint's current names, prices and info (SPEC §5) but keeps its own layout."""
+    endpoint's current names, prices and info (README.md#http-api) but keeps its own layout."""
     page = site / clinic.slug / "index.html"
     try:
         found = re.search(r'id="ledig-config">(.*?)</script>', page.read_text("utf-8"), re.S)
@@ -90,7 +90,7 @@ def format_conflicts(clinic: Clinic, found: list[Misfit]) -> str:
 
 def format_sync(clinic: Clinic, states: dict[tuple[str, str], tuple[datetime | None, str]],
                 now: datetime) -> list[str]:
-    """Each busy source (SPEC §12): read lately, or failing or stale and so closing its
+    """Each busy source (docs/sync.md): read lately, or failing or stale and so closing its
     calendar online (fail closed)."""
     tz = zone(clinic.timezone)
     limit = now - timedelta(minutes=clinic.sync.stale_after_minutes)

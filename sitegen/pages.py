@@ -4,7 +4,7 @@ Pure apart from reading `templates/` once per process: a `Clinic` and the
 shared `Assets` go in, `{relative path: bytes}` comes out, the same bytes for
 the same input (no clock, sorted JSON), so golden tests can hold them.
 
-Outputs per clinic (SPEC §4): `<slug>/index.html`, `<slug>/<link-id>/index.html`,
+Outputs per clinic (docs/site.md): `<slug>/index.html`, `<slug>/<link-id>/index.html`,
 `<slug>/avbestill/index.html`, `<slug>/venteliste/index.html` (the wait list's
 offers), `<slug>/lenker/index.html` (the admin's page)
 and `<slug>/snippets/<link-id or index>.html`.
@@ -273,7 +273,7 @@ def _config(clinic: Clinic, page: str, table: dict, link: BookingLink | None,
                   for t in clinic.online_types},
         "tracking": tracking,
         "t": client_strings(lang, login=login),
-        # patient login (SPEC §13): where the login starts; patient.js reads it
+        # patient login (docs/patient-login.md): where the login starts; patient.js reads it
         **({"login": f"{clinic.endpoint_url.rstrip('/')}/patient/{clinic.slug}/login"}
            if login else {}),
         **({"iframe_template": iframe_code(clinic, URL_MARK, strings(lang)["title_booking"]

@@ -1,4 +1,4 @@
-"""A real OpenID Connect provider on loopback for the patient-login tests (SPEC §13).
+"""A real OpenID Connect provider on loopback for the patient-login tests (docs/patient-login.md).
 
 `oidc-provider-mock` (PyPI) is a real provider built on Authlib's server: discovery, a
 JWKS, the authorization and token endpoints, RS256-signed id tokens that carry the

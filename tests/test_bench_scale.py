@@ -1,6 +1,6 @@
 """bench.scale's own parts, with tiny numbers (the benchmark itself is run by hand):
 the generated clinics validate and have a realistic mix of sizes, the traffic skew is
-Zipf-like, the workload has moves and holds, the JSON has SPEC §14's keys (and moves/s
+Zipf-like, the workload has moves and holds, the JSON has docs/scale.md's keys (and moves/s
 and holds/s), and the violation count in SQL finds overlapping bookings, unexpired holds
 over a booking or another hold, a patient over the limit and an address over the cap of
 holds when there are some."""

@@ -112,3 +112,19 @@ def test_quick_start_is_the_two_commands():
     assert "make demo" in README and "make test" in README
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^make test$", ci, re.M), ".ci/run must run the README's test command"
+
+
+def test_the_code_and_docs_point_to_the_projects_own_docs():
+    """The project's docs are the contract: nothing refers to the specification the project
+    started from (a file outside the repository) by its section numbers."""
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    found = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix in {".py", ".md", ".js", ".html", ".css", ".toml"} and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [f"{name}: {m}" for m in re.findall("SPEC" + r" §\d+|shared/" + "SPEC", text)]
+    assert found == []

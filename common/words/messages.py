@@ -283,7 +283,7 @@ def sms(kind: str, f: Facts) -> str:
 
 @dataclass(frozen=True)
 class WaitFacts:
-    """What a wait-list message says (already formatted): SPEC §11."""
+    """What a wait-list message says (already formatted): docs/patients.md."""
 
     language: str
     clinic: str

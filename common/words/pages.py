@@ -591,7 +591,7 @@ EN: dict[str, str] = {
                        "example https://www.clinic.no) and build the pages again.",
 }
 
-#: patient login (SPEC §13): the clinic page's "Logg inn" and "Mine timer"
+#: patient login (docs/patient-login.md): the clinic page's "Logg inn" and "Mine timer"
 NB_LOGIN: dict[str, str] = {
     "login": "Logg inn",
     "login_hint": "Logg inn for å bestille uten å skrive fødselsnummeret og for å se, "

@@ -1,4 +1,4 @@
-"""The staff timebok's words (SPEC §10): what the pages say for the services' codes, the
+"""The staff timebok's words (docs/staff.md): what the pages say for the services' codes, the
 audit log's actions, attendance and who cancelled.
 
 The staff pages are written in bokmål whatever the clinic's language (the
@@ -72,7 +72,7 @@ def field(code: str, **params: object) -> str:
     return FIELDS[code].format(**params)
 
 
-#: calendar sync (SPEC §12): why a source's warning is shown, by its error code
+#: calendar sync (docs/sync.md): why a source's warning is shown, by its error code
 SYNC_ERRORS: Mapping[str, str] = {
     "never_synced": "den er ikke lest ennå",
     "stale": "den er ikke lest på en stund",
@@ -109,7 +109,7 @@ WHOLE_DAY = "hele dagen"
 
 
 def held_until(until: str) -> str:
-    """A time a patient holds on the booking page (SPEC §11), as the day and week say it."""
+    """A time a patient holds on the booking page (docs/patients.md), as the day and week say it."""
     return f"holdt på nett til {until}"
 
 

@@ -1,4 +1,5 @@
-"""A logged-in patient's own page of the API (SPEC §13): `GET /clinics/<slug>/me` (names,
+"""A logged-in patient's own page of the API (docs/patient-login.md): `GET /clinics/<slug>/me`
+(names,
 contact details from the last booking, and every booking at this clinic however it was
 made) and `POST /clinics/<slug>/me/logout`. Never the national id."""
 

@@ -18,7 +18,7 @@ AUTH = {"name": "Authorization", "in": "header", "required": False,
         "description": "Bearer <cancel_token>, or Bearer <session> of a logged-in patient"}
 SESSION = {"name": "Authorization", "in": "header", "required": False,
            "schema": {"type": "string"},
-           "description": "Bearer <session> of a logged-in patient (SPEC §13)"}
+           "description": "Bearer <session> of a logged-in patient (docs/patient-login.md)"}
 LOCATION = {"Location": {"description": "Where the browser goes next",
                          "schema": {"type": "string"}}}
 HOLD_ID = {"name": "hold_id", "in": "path", "required": True,
@@ -51,7 +51,7 @@ def _json(description: str, ref: str) -> dict:
 
 
 DATETIME = {"type": "string", "format": "date-time"}
-#: one busy source in /healthz (SPEC §12)
+#: one busy source in /healthz (docs/sync.md)
 SYNC_SOURCE = {
     "type": "object", "required": ["clinic", "calendar", "source", "ok", "last_ok_at", "error"],
     "properties": {"clinic": {"type": "string"}, "calendar": {"type": "string"},
@@ -84,7 +84,7 @@ BOOKING = {
         "calendar_name": {"type": "string"}, "type_name": {"type": "string"},
         "address": {"type": "string"}, "cancellable": {"type": "boolean"},
         "can_move": {"type": "boolean",
-                     "description": "the patient may move it online now (SPEC §11)"},
+                     "description": "the patient may move it online now (docs/patients.md)"},
     },
 }
 

@@ -1,4 +1,4 @@
-"""The staff API's part of `/openapi.json` (SPEC §10): its paths and schemas, merged into
+"""The staff API's part of `/openapi.json` (docs/staff.md): its paths and schemas, merged into
 `endpoint.api.openapi.SPEC`. Describes routes served by `endpoint.staff.api`."""
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ PATHS = {
         "staffConflicts", "Active future bookings that no longer fit the schedule", [],
         {"200": _json("Soonest first", "Conflicts"), **COMMON})},
     f"{STAFF}/waitlist": {"get": _op(
-        "staffWaitlist", "The clinic's waiting patients (SPEC §11), never a national id",
+        "staffWaitlist", "The clinic's waiting patients (docs/patients.md), never a national id",
         [], {"200": _json("In sign-up order", "Waitlist"), **COMMON})},
 }
 
@@ -220,9 +220,10 @@ SCHEMAS = {
                         "properties": {"start": DATETIME, "end": DATETIME,
                                        "source": {"type": "string", "description":
                                                   "booking, staff_block, hold (a time a "
-                                                  "patient holds, SPEC §11), or the name of "
+                                                  "patient holds, docs/patients.md), or the name "
+                                                  "of "
                                                   "the calendar-sync source of an imported "
-                                                  "busy time (SPEC §12)"},
+                                                  "busy time (docs/sync.md)"},
                                        "until": {**DATETIME, "description":
                                                  "a hold's end (only with source hold)"}}}},
                 }}},

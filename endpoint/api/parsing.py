@@ -60,8 +60,8 @@ def slot_query(args, clinic: Clinic, now: datetime) -> SlotQuery:
 
 
 def booking_request(body: object, clinic: Clinic, known: Patient | None = None) -> BookingRequest:
-    """Validate a POST body (SPEC §5); a 422 lists every problem at once. `known`: the
-    logged-in patient, whose body needs no identity (SPEC §13)."""
+    """Validate a POST body (README.md#http-api); a 422 lists every problem at once. `known`: the
+    logged-in patient, whose body needs no identity (docs/patient-login.md)."""
     if not isinstance(body, dict):
         raise validation([("", "object")], clinic.language)
     errors: list[FieldError] = []
@@ -86,7 +86,7 @@ def booking_request(body: object, clinic: Clinic, known: Patient | None = None) 
 
 
 def _hold_token(body: dict, errors: list[FieldError]) -> str | None:
-    """The optional `hold_token` of a booking or a move (SPEC §11)."""
+    """The optional `hold_token` of a booking or a move (docs/patients.md)."""
     value = body.get("hold_token")
     if value is None or value == "":
         return None
@@ -118,7 +118,7 @@ def slot_request(body: object, clinic: Clinic) -> tuple[str, str, datetime]:
 
 
 def move_request(body: object, clinic: Clinic) -> tuple[datetime, str | None, str | None]:
-    """A patient's move (SPEC §11): `start`, an optional `calendar` (the type stays) and
+    """A patient's move (docs/patients.md): `start`, an optional `calendar` (the type stays) and
     an optional `hold_token` for a hold on the new time."""
     if not isinstance(body, dict):
         raise validation([("", "object")], clinic.language)
@@ -139,7 +139,7 @@ def move_request(body: object, clinic: Clinic) -> tuple[datetime, str | None, st
 
 
 def waitlist_request(body: object, clinic: Clinic, now: datetime) -> Joining:
-    """Joining the wait list (SPEC §11): a type, a calendar or null (any), `from` (default
+    """Joining the wait list (docs/patients.md): a type, a calendar or null (any), `from` (default
     today) and `to` (required, at most `days_ahead` away), a patient as for a booking."""
     if not isinstance(body, dict):
         raise validation([("", "object")], clinic.language)

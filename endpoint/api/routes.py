@@ -1,4 +1,4 @@
-"""The public JSON API (SPEC §5): clinic info, slots, bookings, cancellation."""
+"""The public JSON API (README.md#http-api): clinic info, slots, bookings, cancellation."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def clinic_info(slug: str):
                    "rules": _rules(t.rules), "allow_move": t.rules.allow_move}
                   for t in clinic.online_types],
         "restrictions": _rules(rules),
-        # SPEC §11: how long a picked time is held (0: holds off) and the wait list's switch
+        # docs/patients.md: how long a picked time is held (0: holds off) and the wait list's switch
         "hold_minutes": clinic.features.hold_minutes,
         "waitlist": clinic.features.waitlist,
     })
@@ -83,7 +83,7 @@ def slots(slug: str):
 def create_booking(slug: str):
     clinic = clinic_or_404(slug)
     known = None
-    if request.headers.get("Authorization"):  # a logged-in patient (SPEC §13)
+    if request.headers.get("Authorization"):  # a logged-in patient (docs/patient-login.md)
         s = session_of(clinic, bearer_token(request.headers.get("Authorization")))
         known = bookings.Patient(s.id_type, s.national_id, s.first_name, s.last_name, "", "")
     req = booking_request(json_body(clinic.language), clinic, known)
@@ -132,7 +132,7 @@ def _authorised(clinic: Clinic, booking_id: str):
 
 @bp.patch("/clinics/<slug>/bookings/<booking_id>")
 def move_booking(slug: str, booking_id: str):
-    """The patient moves their booking (SPEC §11): same id and token, a new time."""
+    """The patient moves their booking (docs/patients.md): same id and token, a new time."""
     clinic = clinic_or_404(slug)
     found = _authorised(clinic, booking_id)  # the cancel token, or the patient's session
     start, calendar, hold_token = move_request(json_body(clinic.language), clinic)
@@ -143,7 +143,7 @@ def move_booking(slug: str, booking_id: str):
 
 @bp.post("/clinics/<slug>/holds")
 def create_hold(slug: str):
-    """Hold a picked time for `online.hold_minutes` (SPEC §11)."""
+    """Hold a picked time for `online.hold_minutes` (docs/patients.md)."""
     clinic = clinic_or_404(slug)
     holds.holds_on(clinic)
     calendar, type_id, start = slot_request(json_body(clinic.language), clinic)
@@ -166,7 +166,7 @@ def release_hold(slug: str, hold_id: str):
 
 @bp.post("/clinics/<slug>/waitlist")
 def join_waitlist(slug: str):
-    """Join the wait list (SPEC §11); the token is returned only here (and in the link
+    """Join the wait list (docs/patients.md); the token is returned only here (and in the link
     the patient is sent)."""
     clinic = clinic_or_404(slug)
     waitlist.waitlist_on(clinic)

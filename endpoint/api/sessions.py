@@ -1,6 +1,6 @@
-"""Who a bearer token speaks for in the public API: a logged-in patient's session (SPEC
-§13) or a booking's cancel token (SPEC §5). Session tokens carry a prefix
-(`patient_sessions.PREFIX`) that no cancel token has."""
+"""Who a bearer token speaks for in the public API: a logged-in patient's session
+(docs/patient-login.md) or a booking's cancel token (README.md#http-api). Session tokens
+carry a prefix (`patient_sessions.PREFIX`) that no cancel token has."""
 
 from __future__ import annotations
 

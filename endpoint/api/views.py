@@ -31,7 +31,7 @@ def booking_json(clinic: Clinic, booking: Booking,
     if now is not None:
         out["cancellable"] = (booking.status == "active"
                               and check_cancellation(clinic, booking.type, start, now) is None)
-        # SPEC §11: the patient may move it (the type allows it, and it could be cancelled)
+        # docs/patients.md: the patient may move it (the type allows it, and it could be cancelled)
         out["can_move"] = (out["cancellable"] and kind is not None and kind.online
                            and kind.rules.allow_move)
     return out

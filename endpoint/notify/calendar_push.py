@@ -1,4 +1,4 @@
-"""Bookings into a calendar's CalDAV collection through the outbox (SPEC §12 `sync.push`).
+"""Bookings into a calendar's CalDAV collection through the outbox (docs/sync.md `sync.push`).
 
 Inside a booking's, move's or cancellation's transaction, `enqueue` writes an
 outbox row (kind `calendar_push`, channel `caldav`) for the calendar's push

@@ -1,4 +1,4 @@
-"""Queueing notifications in the booking's own transaction (SPEC §7).
+"""Queueing notifications in the booking's own transaction (docs/notifications.md).
 
 Messages are stored in the transaction that writes the booking or the
 cancellation, so a message exists exactly when its booking does. Every
@@ -26,11 +26,11 @@ cancellation on each channel, the mail with an `.ics` `METHOD:CANCEL` for the
 same UID and a higher SEQUENCE; it says who cancelled (the patient, or the
 clinic with its reason).
 
-A move or a change of type (staff, SPEC §10) cancels the pending reminders,
+A move or a change of type (staff, docs/staff.md) cancels the pending reminders,
 queues a `moved` message with an updated `.ics` (same UID, the booking's new
 SEQUENCE) and queues the reminders anew for the new time.
 
-A wait-list entry (SPEC §11) is told, on the type's `notify` channels it can be
+A wait-list entry (docs/patients.md) is told, on the type's `notify` channels it can be
 reached on, that it joined (with its link) and of each freed time offered to it;
 these rows belong to no booking (`waitlist_messages`).
 

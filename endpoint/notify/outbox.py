@@ -1,4 +1,4 @@
-"""The outbox worker: delivers queued messages, retries, never loses one (SPEC §7).
+"""The outbox worker: delivers queued messages, retries, never loses one (docs/notifications.md).
 
 A round (`run_once`) claims due rows with a lease, so that several workers —
 threads, `endpoint serve` processes, hosts — never hold the same row:

@@ -3,7 +3,7 @@
 `LEDIG_SMS_URL`'s scheme picks the provider; its user info holds the credentials,
 which never appear in a log line or an error:
 
-* `https://TOKEN@host/path`: ledig's own JSON gateway (SPEC §7): `POST` JSON
+* `https://TOKEN@host/path`: ledig's own JSON gateway (docs/notifications.md): `POST` JSON
   `{to, from, text}` with a bearer token;
 * `sveve://USER:PASSWORD@sveve.no`: Sveve, `POST /SMS/SendMessage` with the form
   fields `user, passwd, to, from, msg, f=json`;
@@ -99,7 +99,7 @@ def _short(body: bytes) -> str:
 
 
 class JsonGateway(Provider):
-    """SPEC §7's gateway: any 2xx is sent, 400 and 422 permanent, the rest retried."""
+    """docs/notifications.md's gateway: any 2xx is sent, 400 and 422 permanent, the rest retried."""
 
     def __init__(self, url: str, token: str):
         self.url, self.token = url, token

@@ -1,7 +1,7 @@
 """SMS through a provider's HTTP API, or JSON files in `var/sms/` when unset.
 
 `LEDIG_SMS_URL` names the provider by its scheme (`endpoint.notify.providers`):
-ledig's own JSON gateway of SPEC §7 (`https://TOKEN@sms.example/v1/messages`),
+ledig's own JSON gateway of docs/notifications.md (`https://TOKEN@sms.example/v1/messages`),
 Sveve, LINK Mobility or Twilio, with the credentials in the user info. Each
 message is one request; the provider's answer is sent, a permanent failure (the
 row is `failed`, with a log line that says why: a wrong credential, a refused

@@ -1,4 +1,5 @@
-"""The OpenID Connect relying party (SPEC §13): discovery, the authorization request with
+"""The OpenID Connect relying party (docs/patient-login.md): discovery, the authorization request
+with
 PKCE (S256), the code exchange and the id token's validation.
 
 Authlib builds the authorization URL and exchanges the code (its `requests` client);

@@ -1,4 +1,4 @@
-"""A booking's audit log (SPEC §10): every action on a booking, who did it and when.
+"""A booking's audit log (docs/staff.md): every action on a booking, who did it and when.
 
 Entries are written in the action's own transaction, so a booking and its log
 never disagree. `details` says what changed in ids, times and codes — never the

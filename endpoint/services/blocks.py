@@ -1,4 +1,4 @@
-"""Staff blocks (SPEC §10): time a calendar's staff keep for a meeting, lunch, a course.
+"""Staff blocks (docs/staff.md): time a calendar's staff keep for a meeting, lunch, a course.
 
 A block is busy time like a booking: `storage.queries.busy_between` reads both,
 so a new block hides the online slots under it at once (its calendar's
@@ -59,7 +59,7 @@ def add_block(clinic: Clinic, req: BlockRequest, actor: str, now: datetime) -> S
                               "them first, or send \"allow_conflicts\": true.",
                               extra={"bookings": [b.public_id for b in under]})
             block.save(force_insert=True)
-            # the clinic's own time wins over a patient's hold (SPEC §11): the holds under
+            # the clinic's own time wins over a patient's hold (docs/patients.md): the holds under
             # the block end now, so that a hold and a block never overlap
             Hold.delete().where((Hold.clinic == clinic.slug) & (Hold.calendar == req.calendar)
                                 & (Hold.start < to_db(req.end))
@@ -74,7 +74,7 @@ def add_block(clinic: Clinic, req: BlockRequest, actor: str, now: datetime) -> S
 
 def remove_block(clinic: Clinic, public_id: str, now: datetime | None = None) -> StaffBlock:
     """Delete a staff block: its time is free again at once, and (given `now`) offered to
-    the wait list in the same transaction (SPEC §11). The deleted block."""
+    the wait list in the same transaction (docs/patients.md). The deleted block."""
     block = find_block(clinic, public_id)
     if block is None:
         raise Problem("not_found", "The clinic has no staff block with that id.")

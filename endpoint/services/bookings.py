@@ -2,7 +2,7 @@
 
 Each write re-checks the core's rules inside one transaction that holds the
 calendar's and the patient's locks (`storage.db.write_transaction`), so the
-invariants of SPEC §6 hold across threads, processes and hosts. The
+invariants of README.md#storage-and-safety hold across threads, processes and hosts. The
 messages a booking sends are rendered before the locks are taken and stored
 in the same transaction.
 """
@@ -52,7 +52,7 @@ class BookingRequest:
     start: datetime
     patient: Patient
     note: str = ""
-    #: the token of the patient's hold on this time (SPEC §11), which the booking consumes
+    #: the token of the patient's hold on this time (docs/patients.md), which the booking consumes
     hold_token: str | None = None
 
 
@@ -87,7 +87,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     try:
         with write_transaction(locks):
             if req.calendar in closed_calendars(clinic, now):
-                # fail closed (SPEC §12): a busy source not read lately may hide a busy time
+                # fail closed (docs/sync.md): a busy source not read lately may hide a busy time
                 raise _closed()
             hold = holds.matching_hold(clinic, req.hold_token, req.calendar, req.type,
                                        req.start, now)
@@ -198,7 +198,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: 
                          initiated_by="clinic" if by == "staff" else "patient",
                          notified=channels != ())
             bump(clinic.slug, booking.calendar)
-            freed(clinic, booking, now)  # the time, to the wait list (SPEC §11)
+            freed(clinic, booking, now)  # the time, to the wait list (docs/patients.md)
     return booking
 
 
@@ -218,7 +218,7 @@ def check_move(clinic: Clinic, booking: Booking, now: datetime) -> Problem | Non
 
 def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
                  calendar: str | None, now: datetime, hold_token: str | None = None) -> Booking:
-    """Move as the patient (SPEC §11): the same booking, id and token, at a new time.
+    """Move as the patient (docs/patients.md): the same booking, id and token, at a new time.
 
     Allowed while the booking could be cancelled; the new time must be visible
     online (every rule of a new booking except the patient's own count, which a
@@ -235,7 +235,7 @@ def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
 def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str | None,
                now: datetime, hold_token: str | None = None) -> Booking:
     """`move_booking` of a booking the patient has shown to be theirs (cancel token, or a
-    logged-in patient's session, SPEC §13)."""
+    logged-in patient's session, docs/patient-login.md)."""
     target = calendar or booking.calendar
     if (problem := check_move(clinic, booking, now)) is not None:
         raise problem
@@ -249,7 +249,7 @@ def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str 
             if (problem := check_move(clinic, current, now)) is not None:
                 raise problem  # cancelled or moved near its start a moment ago
             if target in closed_calendars(clinic, now):
-                raise _closed()  # fail closed (SPEC §12), as for a new booking
+                raise _closed()  # fail closed (docs/sync.md), as for a new booking
             hold = holds.matching_hold(clinic, hold_token, target, current.type, start, now)
             busy = busy_between(clinic, day, day, target, exclude=current.id, now=now,
                                 exclude_hold=hold.id if hold is not None else None)

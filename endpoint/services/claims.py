@@ -1,4 +1,4 @@
-"""Claiming a wait-list offer (SPEC §11): booking a freed time for the entry's patient.
+"""Claiming a wait-list offer (docs/patients.md): booking a freed time for the entry's patient.
 
 The claim is a booking like any other (`services.bookings.create_booking`: every
 online rule, `max_self_booked` included, re-checked under the calendar's and the

@@ -1,9 +1,9 @@
-"""Bookings that no longer fit the schedule (SPEC §10: configuration changes never strand
+"""Bookings that no longer fit the schedule (docs/staff.md: configuration changes never strand
 patients silently).
 
 The check itself is the core's (`booking.fit`), shared with `sitegen check
 --database`; this module reads what it needs — the clinic's future active
-bookings, its staff blocks and its imported busy times (SPEC §12) — and keeps a
+bookings, its staff blocks and its imported busy times (docs/sync.md) — and keeps a
 count per clinic for `/healthz`. A clinic's count is cached under its configuration
 version and its calendars' generations (one query for every clinic), so `/healthz`
 reads the bookings of a clinic again only after its file, its bookings, blocks or

@@ -1,4 +1,4 @@
-"""A clinic's day as staff work it (SPEC §10 `GET …/day`): per calendar the schedule's
+"""A clinic's day as staff work it (docs/staff.md `GET …/day`): per calendar the schedule's
 blocks, the bookings, the staff blocks, imported busy times, the times patients hold, and
 which bookings no longer fit.
 
@@ -32,8 +32,8 @@ class CalendarDay:
     bookings: tuple[Booking, ...]  # active and cancelled, by start
     staff_blocks: tuple[StaffBlock, ...]
     conflicts: dict[str, str]  # booking id -> why it no longer fits (future ones)
-    busy: tuple[BusyTime, ...] = ()  # imported busy times (SPEC §12)
-    holds: tuple[HeldTime, ...] = ()  # times patients hold on the booking page (SPEC §11)
+    busy: tuple[BusyTime, ...] = ()  # imported busy times (docs/sync.md)
+    holds: tuple[HeldTime, ...] = ()  # times patients hold on the booking page (docs/patients.md)
 
 
 def day_of(clinic: Clinic, day: date, now: datetime) -> list[CalendarDay]:

@@ -1,4 +1,4 @@
-"""Holding a picked time for the patient while they fill in the form (SPEC §11).
+"""Holding a picked time for the patient while they fill in the form (docs/patients.md).
 
 A hold is busy time for everyone else until it expires, is released or is
 booked (`storage.queries.busy_between` counts it when given the clock). It is
@@ -72,7 +72,7 @@ def create_hold(clinic: Clinic, calendar: str, type_id: str, start: datetime, no
                               "at once; book or release one first.",
                               headers={"Retry-After": str(wait)})
             if calendar in closed_calendars(clinic, now):
-                # fail closed (SPEC §12): an unread busy source may hide a busy time here
+                # fail closed (docs/sync.md): an unread busy source may hide a busy time here
                 raise Problem("slot_unavailable", "This time cannot be held online right "
                               "now; please call the clinic.")
             busy = busy_between(clinic, day, day, calendar, now=now)

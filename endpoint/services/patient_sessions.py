@@ -1,4 +1,4 @@
-"""Logged-in patients' sessions and the logins on their way (SPEC §13).
+"""Logged-in patients' sessions and the logins on their way (docs/patient-login.md).
 
 A session is opened by a validated id token (`endpoint.patient`) and handed to the page
 as a token in the URL's fragment; the database keeps only the token's hash. It lives

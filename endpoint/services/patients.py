@@ -1,4 +1,4 @@
-"""Finding a clinic's returning patients (SPEC §10), for staff who book for them.
+"""Finding a clinic's returning patients (docs/staff.md), for staff who book for them.
 
 A query of 11 digits (spaces allowed) is a national id: it is found exactly, by
 its keyed hash (`keys.patient_key`), never by reading the stored numbers. Other

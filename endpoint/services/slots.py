@@ -20,12 +20,12 @@ times. `LEDIG_SLOT_CACHE=clinic` puts back the first design — 512 whole
 responses, each keyed on every calendar's generation, so that one booking
 emptied its clinic's entries — for `bench.scale --compare` to measure.
 
-Held times (SPEC §11) are busy too, and they end by themselves: a new hold or
+Held times (docs/patients.md) are busy too, and they end by themselves: a new hold or
 a released one bumps the calendar's generation like a booking, and an entry
 that counted holds is kept only until the first of them expires (its
 `until`; a response until the first of its calendars'), so the cache never
 serves a held slot nor hides a freed one. A calendar closed by calendar sync
-(fail closed, SPEC §12: a busy source not read lately) offers nothing: it is
+(fail closed, docs/sync.md: a busy source not read lately) offers nothing: it is
 left out of the response, and its key, until its sources are read again.
 
 Beside the free days a response says which days of its range are full (the
@@ -199,7 +199,7 @@ def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calenda
                 first: date, last: date, now: datetime, busy_loader: BusyLoader,
                 closed: frozenset[str] = frozenset()) -> tuple[CachedDay, ...]:
     """The days of slots for the query; `busy_loader(calendar or None)` reads busy times;
-    `closed` calendars (fail closed, SPEC §12) offer nothing."""
+    `closed` calendars (fail closed, docs/sync.md) offer nothing."""
     gens = generations(clinic)
     if calendar is None:
         asked = [c.id for c in clinic.online_calendars if c.id not in closed]

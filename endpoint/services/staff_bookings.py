@@ -1,4 +1,4 @@
-"""Staff booking on behalf of a patient, and changing a booking (SPEC §10).
+"""Staff booking on behalf of a patient, and changing a booking (docs/staff.md).
 
 Staff are not bound by the online rules (switches, deadlines, days ahead, max
 self-booked) and may book in staff-only blocks; a time outside every block of
@@ -82,7 +82,7 @@ def _outside(clinic: Clinic, calendar: str, type_id: str, start: datetime, end: 
 def _check_free(clinic: Clinic, calendar: str, start: datetime, end: datetime, now: datetime,
                 exclude: int | None = None) -> None:
     """Inside the calendar's lock: 409 when a booking, a staff block or a patient's hold
-    (SPEC §11: minutes at most) is in the way."""
+    (docs/patients.md: minutes at most) is in the way."""
     tz = zone(clinic.timezone)
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
     busy = busy_between(clinic, first, last, calendar, exclude, now=now).get(calendar)
@@ -192,7 +192,7 @@ def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor:
                 bump(clinic.slug, current.calendar)
                 if calendar != current.calendar:
                     bump(clinic.slug, calendar)
-                freed(clinic, current, now)  # the old time, to the wait list (SPEC §11)
+                freed(clinic, current, now)  # the old time, to the wait list (docs/patients.md)
     except IntegrityError as exc:
         raise _taken() from exc
     return updated

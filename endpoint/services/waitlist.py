@@ -1,4 +1,4 @@
-"""The wait list (SPEC §11): patients waiting for an earlier time, and the offers of freed
+"""The wait list (docs/patients.md): patients waiting for an earlier time, and the offers of freed
 times to them.
 
 An entry waits for one appointment type, in one calendar or any, between two dates.

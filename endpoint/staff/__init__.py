@@ -1,3 +1,3 @@
-"""The clinic's staff side (SPEC §8, §10): users and their credentials, login sessions,
+"""The clinic's staff side (docs/staff.md): users and their credentials, login sessions,
 who is asking (`auth`, also for the staff API), the login views, the calendar's view
 model, its pages and the calendar feed."""

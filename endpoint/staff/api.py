@@ -1,4 +1,4 @@
-"""The staff API (SPEC §10): `/api/v1/staff/<slug>/…`, JSON for the clinic's own staff.
+"""The staff API (docs/staff.md): `/api/v1/staff/<slug>/…`, JSON for the clinic's own staff.
 
 Every route first asks `staff_for_api` who is calling (401 without a staff
 user of the clinic, 404 for another clinic's), then parses, calls one service

@@ -1,4 +1,4 @@
-"""The staff API's request bodies (SPEC §10) into the services' requests.
+"""The staff API's request bodies (docs/staff.md) into the services' requests.
 
 The patient's fields pass the public API's rules (`endpoint.fields`: identity
 by `booking.identity`, mobile by `booking.phone`), except that staff may leave

@@ -1,4 +1,4 @@
-"""How the staff API shows things (SPEC §10): bookings with the patient's name and phone
+"""How the staff API shows things (docs/staff.md): bookings with the patient's name and phone
 for the clinic's own staff, blocks, the day, log entries, patients, conflicts.
 
 Never the national id: a patient shows at most its masked form (`151086 *****`).
@@ -58,11 +58,11 @@ def day_json(clinic: Clinic, day: date, calendars: list[CalendarDay]) -> dict[st
                  "source": "booking"} for b in c.bookings if b.status == "active"]
         busy += [{"start": _iso(clinic, s.start), "end": _iso(clinic, s.end),
                   "source": "staff_block"} for s in c.staff_blocks]
-        # imported busy times (SPEC §12): the source's name (its `name`, or its host)
+        # imported busy times (docs/sync.md): the source's name (its `name`, or its host)
         busy += [{"start": t.start.astimezone(zone(clinic.timezone)).isoformat(),
                   "end": t.end.astimezone(zone(clinic.timezone)).isoformat(),
                   "source": t.source} for t in c.busy]
-        # a time a patient holds while filling in the form (SPEC §11): no name yet
+        # a time a patient holds while filling in the form (docs/patients.md): no name yet
         busy += [{"start": h.start.astimezone(zone(clinic.timezone)).isoformat(),
                   "end": h.end.astimezone(zone(clinic.timezone)).isoformat(),
                   "source": "hold",

@@ -1,4 +1,4 @@
-"""Who is asking, on the staff side (SPEC §10): the login session, CSRF, API tokens.
+"""Who is asking, on the staff side (docs/staff.md): the login session, CSRF, API tokens.
 
 The functions that staff views call:
 

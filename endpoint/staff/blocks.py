@@ -1,4 +1,4 @@
-"""Staff blocks (SPEC §10): the form that blocks a calendar's time, its confirmation over
+"""Staff blocks (docs/staff.md): the form that blocks a calendar's time, its confirmation over
 existing bookings, a block's page and its removal.
 
 Blocking over active bookings lists them and needs an explicit tick; those bookings

@@ -1,4 +1,4 @@
-"""Booking on behalf of a patient (SPEC §10): the form a receptionist fills in on the
+"""Booking on behalf of a patient (docs/staff.md): the form a receptionist fills in on the
 phone, the patient search that prefills it, and the stale-page answer.
 
 One form carries everything: the search button posts it to `…/bookings/new/search`

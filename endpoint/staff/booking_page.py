@@ -1,4 +1,4 @@
-"""A booking's page (SPEC §10): the details with the national id masked ("Vis" shows it
+"""A booking's page (docs/staff.md): the details with the national id masked ("Vis" shows it
 once and is logged), and the forms that act on the booking: move it (date, time,
 calendar), change its type, write a note, record arrival or no-show, cancel it on
 the patient's word or the clinic's, and its audit log (also on a page of its own).

@@ -1,4 +1,4 @@
-"""The staff calendar's picture of a day (SPEC §8, §10).
+"""The staff calendar's picture of a day (docs/staff.md).
 
 `day_view` reads the day's bookings, staff blocks and imported busy times
 and lays the clinic out as boxes on a time grid: per calendar its
@@ -97,7 +97,8 @@ class Span:
     start: datetime
     end: datetime
     label: str
-    kind: str = "busy"  # busy: imported (SPEC §12); hold: held on the booking page (§11)
+    #: busy: imported (docs/sync.md); hold: held on the booking page (docs/patients.md)
+    kind: str = "busy"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""A booking's audit log as staff read it: when, who, what (SPEC §10).
+"""A booking's audit log as staff read it: when, who, what (docs/staff.md).
 
 The services write entries with codes and ids (`services.audit`); this turns each into
 a line of bokmål: "Flyttet fra Kari Hansen 08:00 til Ole Berg 09:20".

@@ -1,4 +1,4 @@
-"""The staff login's views (SPEC §10): the form, the TOTP code, logout.
+"""The staff login's views (docs/staff.md): the form, the TOTP code, logout.
 
 Views only: the checks, the session and its cookie are in `endpoint.staff.auth`.
 `register` adds them to the staff blueprint (`endpoint.staff.routes`).

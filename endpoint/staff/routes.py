@@ -1,4 +1,4 @@
-"""Staff routes (SPEC §8, §10): the timebok's day and week, conflicts, the waiting list,
+"""Staff routes (docs/staff.md): the timebok's day and week, conflicts, the waiting list,
 and the calendar feed. The login, the booking form, a booking's page and staff blocks
 register their routes from their own modules (`login`, `booking_form`, `booking_page`,
 `blocks`).

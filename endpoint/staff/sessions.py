@@ -1,4 +1,4 @@
-"""Staff sessions (SPEC §10): server-side, one row per login, the token only as a hash.
+"""Staff sessions (docs/staff.md): server-side, one row per login, the token only as a hash.
 
 A session is opened by a right password (`pending` while the user's TOTP code is still
 due, which opens nothing but the code form), lives until 30 minutes without a request

@@ -4,8 +4,8 @@ free starts of a type and the waiting list, in the shapes the view models and te
 take.
 
 Staff blocks, conflicts and patients come from the staff services and their
-storage; imported busy times (SPEC §12) from calendar sync's tables; the waiting
-list (§11) is empty until it exists.
+storage; imported busy times (docs/sync.md) from calendar sync's tables; the waiting
+list (docs/patients.md) from the wait-list service.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def day_extras(clinic: Clinic, day: date, now: datetime, days: int = 1
 
 
 def sync_warnings(clinic: Clinic, now: datetime) -> list[str]:
-    """A sentence for every busy source that fails or is stale (SPEC §12), in words."""
+    """A sentence for every busy source that fails or is stale (docs/sync.md), in words."""
     tz = zone(clinic.timezone)
     names = {c.id: c.name for c in clinic.calendars}
     out = []

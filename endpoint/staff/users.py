@@ -1,4 +1,4 @@
-"""Staff users per clinic and their credentials (SPEC §8, §10): passwords, feed tokens,
+"""Staff users per clinic and their credentials (docs/staff.md): passwords, feed tokens,
 API tokens and the optional TOTP second factor. The `endpoint staff-user` command is in
 `endpoint.cli`; sessions are in `endpoint.staff.sessions`, the request side in
 `endpoint.staff.auth`.

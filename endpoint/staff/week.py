@@ -1,4 +1,4 @@
-"""The staff week (SPEC §10): calendars × seven days, each cell how many bookings and
+"""The staff week (docs/staff.md): calendars × seven days, each cell how many bookings and
 how many free slots, a link to that day.
 
 The free slots are the day view's (`calendar.free_slots`, the core's slot
@@ -31,7 +31,7 @@ class Cell:
     conflicts: int
     closed: str  # why the day is closed, or ""
     open: bool  # the calendar works that day
-    busy: str = ""  # the day's imported busy times (SPEC §12): "09:00–10:00 EPJ", …
+    busy: str = ""  # the day's imported busy times (docs/sync.md): "09:00–10:00 EPJ", …
 
 
 @dataclass(frozen=True)

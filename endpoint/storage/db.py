@@ -109,7 +109,7 @@ class Booking(BaseModel):
     cancelled_by = CharField(max_length=16, default="")  # patient | staff
     cancel_reason = SealedField(default="")
     purged_at = DateTimeField(null=True)
-    # since v6 (SPEC §10)
+    # since v6 (docs/staff.md)
     sequence = IntegerField(default=0)  # the .ics SEQUENCE the patient last got
     attendance = CharField(max_length=16, default="")  # "" | arrived | no_show
     booked_by = CharField(max_length=120, default="")  # the staff user; "" when self-booked
@@ -250,7 +250,7 @@ class PatientSearch(BaseModel):
 
 
 class Hold(BaseModel):
-    """A time held for a patient while they fill in the form (SPEC §11): busy for everyone
+    """A time held for a patient while they fill in the form (docs/patients.md): busy for everyone
     else until `expires_at` (compared with the app's clock: no worker needs to end it),
     until released, or until booked with its token.
 
@@ -276,7 +276,7 @@ class Hold(BaseModel):
 
 
 class WaitlistEntry(BaseModel):
-    """A patient waiting for an earlier time (SPEC §11), in sign-up order (`id`).
+    """A patient waiting for an earlier time (docs/patients.md), in sign-up order (`id`).
 
     It keeps what a claim needs to book for the patient (a booking keeps the same for
     the clinic) and nothing more; the national id is never returned (staff see a masked
@@ -323,7 +323,7 @@ class WaitlistOffer(BaseModel):
 
 
 class SyncSource(BaseModel):
-    """One busy source of one calendar (SPEC §12) and how its last refreshes went.
+    """One busy source of one calendar (docs/sync.md) and how its last refreshes went.
 
     `source` is the URL without credentials. A refresher claims a due source by
     moving `claimed_until` forward in one UPDATE, so that several processes never
@@ -364,7 +364,8 @@ class SyncBusy(BaseModel):
 
 
 class PatientSession(BaseModel):
-    """A logged-in patient's session (SPEC §13): the token only as a hash, the patient as
+    """A logged-in patient's session (docs/patient-login.md): the token only as a hash, the patient
+    as
     the keyed hash that their bookings carry, and the national id sealed under a key that
     only the token (with the server's secret) opens, so the table alone reveals no number."""
 
@@ -420,7 +421,7 @@ class AccessLog(BaseModel):
 
 
 class PatientToken(BaseModel):
-    """Blind index of returning patients for staff search (SPEC §10) over sealed names
+    """Blind index of returning patients for staff search (docs/staff.md) over sealed names
     and phones: keyed hashes of name-word prefixes and phone-number endings
     (`services.keys.search_tokens`), each pointing at a patient's keyed hash."""
 

@@ -160,7 +160,7 @@ def _v4() -> None:
 
 
 def _v5() -> None:
-    # staff log in with a form and a server-side session instead of HTTP Basic (SPEC §10):
+    # staff log in with a form and a server-side session instead of HTTP Basic (docs/staff.md):
     # sessions, per-user API tokens and an optional TOTP second factor
     columns = {c.name for c in db.get_columns("staff_user")}
     for name, ddl in (("api_token_hash", "VARCHAR(64) NOT NULL DEFAULT ''"),
@@ -173,7 +173,7 @@ def _v5() -> None:
     db.create_tables([StaffSession])
 
 
-#: the booking columns of the staff timebok (SPEC §10), as (name, SQL type and default)
+#: the booking columns of the staff timebok (docs/staff.md), as (name, SQL type and default)
 _V6_BOOKING_COLUMNS = (
     ("sequence", "INTEGER NOT NULL DEFAULT 0"),
     ("attendance", "VARCHAR(16) NOT NULL DEFAULT ''"),
@@ -204,13 +204,13 @@ def _v6() -> None:
 
 def _v7() -> None:
     # patients hold a time while they fill in the form, and wait for an earlier one
-    # (SPEC §11); create_tables makes the models' indexes (IF NOT EXISTS)
+    # (docs/patients.md); create_tables makes the models' indexes (IF NOT EXISTS)
     db.create_tables([Hold, WaitlistEntry, WaitlistOffer])
     db.execute_sql("CREATE INDEX IF NOT EXISTS hold_clinic_start ON hold (clinic, start)")
 
 
 def _v8() -> None:
-    # calendar sync (SPEC §12): each busy source's state and the busy intervals read from it
+    # calendar sync (docs/sync.md): each busy source's state and the busy intervals read from it
     db.create_tables([SyncSource, SyncBusy])
     db.execute_sql("CREATE INDEX IF NOT EXISTS sync_busy_clinic_start ON sync_busy "
                    "(clinic, start)")
@@ -218,7 +218,8 @@ def _v8() -> None:
 
 
 def _v9() -> None:
-    # logged-in patients (SPEC §13): their sessions and the logins on their way through the
+    # logged-in patients (docs/patient-login.md): their sessions and the logins on their way
+    # through the
     # identity provider
     db.create_tables([PatientSession, PatientLoginAttempt])
     db.execute_sql("CREATE INDEX IF NOT EXISTS patient_session_seen ON patient_session "

@@ -12,7 +12,7 @@ searches for patients older than `days` lose the name or phone searched for
 (who searched, when and how stay); a booking's audit log holds no personal
 data to erase.
 
-The wait list and holds (SPEC §11) keep nothing once they are over, whatever
+The wait list and holds (docs/patients.md) keep nothing once they are over, whatever
 `days` says: a wait-list entry that has ended (booked, cancelled, or its `to`
 date over in every time zone) is deleted with its offers, and so
 is every hold that has expired. Wait-list messages (which belong to no booking)

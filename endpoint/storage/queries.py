@@ -3,7 +3,7 @@
 Every slot request and every booking runs `busy_between` and (for a booking)
 `count_self_booked`; they are written out in SQL (`db.raw_sql`) because
 Peewee rebuilt their SQL on every call. A calendar is busy where it has an
-active booking, a staff block (SPEC §10) or an imported busy time (§12), so
+active booking, a staff block (docs/staff.md) or an imported busy time (docs/sync.md), so
 `busy_between` reads all three: whatever hides a slot also refuses a booking.
 `generations` and `bump` keep each calendar's booking generation, which the slot
 cache keys on.
@@ -21,14 +21,15 @@ from booking.restrictions import zone
 from endpoint.storage.db import Booking, db, db_time, raw_sql, to_db
 
 # the two queries of every booking, written out; the literal 'active' lets both databases
-# use the partial indexes on active bookings. The fourth column is a hold's expiry (SPEC §11:
+# use the partial indexes on active bookings. The fourth column is a hold's expiry
+# (docs/patients.md:
 # a held time is busy until then), NULL for bookings, staff blocks and imported busy times.
 _BUSY_SQL = ('SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) FROM booking '
              "WHERE clinic = ? AND status = 'active' AND start >= ? AND start < ? "
              'AND "end" > ?{calendar}{exclude} '
              'UNION ALL SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) FROM staff_block '
              'WHERE clinic = ? AND start < ? AND "end" > ?{calendar}')
-# imported busy times (SPEC §12), a part of its own: what another calendar (ICS, CalDAV)
+# imported busy times (docs/sync.md), a part of its own: what another calendar (ICS, CalDAV)
 # says is taken
 _SYNC_BUSY_SQL = (' UNION ALL SELECT calendar, start, "end", CAST(NULL AS TIMESTAMP) '
                   'FROM sync_busy WHERE clinic = ? AND start < ? AND "end" > ?{calendar}')
@@ -78,7 +79,7 @@ def busy_between(clinic: Clinic, first: date, last: date,
                  calendar: str | None = None, exclude: int | None = None, *,
                  now: datetime | None = None,
                  exclude_hold: int | None = None) -> dict[str, Busy]:
-    """Active bookings, staff blocks, imported busy times (SPEC §12) and (given `now`)
+    """Active bookings, staff blocks, imported busy times (docs/sync.md) and (given `now`)
     unexpired holds per calendar that overlap the days first..last (clinic time). See
     `busy_until`."""
     return busy_until(clinic, first, last, calendar, exclude, now=now,

@@ -1,4 +1,4 @@
-"""Calendar sync's tables (SPEC §12): each busy source's state, its busy intervals, and
+"""Calendar sync's tables (docs/sync.md): each busy source's state, its busy intervals, and
 whether a calendar is fresh enough to offer online slots.
 
 A refresh replaces a source's intervals in one transaction that holds the
@@ -222,7 +222,7 @@ def _last_ok(clinic: str, now: datetime) -> dict[tuple[str, str], datetime | Non
 
 
 def closed_calendars(clinic: Clinic, now: datetime) -> frozenset[str]:
-    """Calendars that offer nothing online now (fail closed, SPEC §12): some busy source of
+    """Calendars that offer nothing online now (fail closed, docs/sync.md): some busy source of
     theirs has not synced within `stale_after_minutes`, or never has."""
     synced = clinic.synced_calendars
     if not synced:

@@ -1,4 +1,4 @@
-"""The staff timebok's tables and reads (SPEC §10): what overlaps a time in a calendar,
+"""The staff timebok's tables and reads (docs/staff.md): what overlaps a time in a calendar,
 staff blocks, a booking's audit log, returning patients, and every calendar's generation.
 
 The writes that must keep a calendar free of overlaps run inside

@@ -1,4 +1,4 @@
-"""Calendar sync (SPEC §12): busy times read from other calendars, bookings written to one.
+"""Calendar sync (docs/sync.md): busy times read from other calendars, bookings written to one.
 
 `fetch` reads an ICS URL over HTTP (conditional, bounded, no redirects to other
 hosts), `caldav_source` a CalDAV collection (sync token), `expand` turns

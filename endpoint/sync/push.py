@@ -1,4 +1,4 @@
-"""Writing a booking into a CalDAV collection as an event (SPEC §12 `sync.push`).
+"""Writing a booking into a CalDAV collection as an event (docs/sync.md `sync.push`).
 
 One resource per booking, `<collection>/<booking id>.ics`, with the UID
 `<booking id>@<clinic>.ledig` (the staff feed's; the refresher never reads such

@@ -16,7 +16,7 @@ function bookingPage({cfg, T, text, track}) {
   const api = client(cfg.api);
   const form = $("#details-form"), idType = $("#id_type"), idInput = $("#national_id");
   const detailsErr = $("#details-error"), wlButton = $("#waitlist-open");
-  // a logged-in patient (SPEC §13, patient.js) books without typing their identity
+  // a logged-in patient (docs/patient-login.md, patient.js) books without typing their identity
   const session = () => token(cfg.slug);
   const identity = () => { [idType, idInput].forEach((el) => { el.closest(".field").hidden = !!session(); }); };
   onChange(identity);

@@ -1,4 +1,4 @@
-/* "Logg inn" and "Mine timer" (SPEC §13), on pages of clinics with patient_login only. */
+/* "Logg inn" and "Mine timer" (docs/patient-login.md), on pages of clinics with patient_login only. */
 
 import {client, slotsPath} from "./api.js";
 import {$, make} from "./dom.js";

@@ -1,4 +1,4 @@
-/* A logged-in patient's session token (SPEC §13): in this page's sessionStorage per clinic,
+/* A logged-in patient's session token (docs/patient-login.md): in this page's sessionStorage per clinic,
    never a cookie; patient.js takes it from the login's #session= fragment. */
 
 const seen = [], mem = {};

@@ -1,4 +1,5 @@
-"""Validation of clinic files (SPEC §2) through `sitegen.content.load_clinic_bytes`.
+"""Validation of clinic files (README.md#content-format) through
+`sitegen.content.load_clinic_bytes`.
 
 Each case is a small clinic file. A line whose comment starts with `#!` is
 where an error must be reported, and the words after it are the keys of the
@@ -675,7 +676,7 @@ CASES = {
           - {id: index, title: Forside}   #! booking_links[0].id
           - {id: x, title: X, type: ukjent}   #! booking_links.x.type
         """,
-    # -- patient login (SPEC §13) --------------------------------------------------------
+    # -- patient login (docs/patient-login.md)
     "patient login with bad values": """
         name: Testklinikken
         pages_url: https://www.test.example/booking/

@@ -1,4 +1,4 @@
-"""Whether a stored booking still fits the schedule (`booking.fit`, SPEC §10), reason by
+"""Whether a stored booking still fits the schedule (`booking.fit`, docs/staff.md), reason by
 reason: a removed calendar or type, a closed day, a block gone or no longer offering the
 type, a staff block over it, a self-booked booking whose calendar or type went offline;
 staff bookings outside the schedule on purpose; only future bookings count; DST days.

@@ -1,4 +1,5 @@
-"""What a patient may see, book and cancel online (SPEC §3), rule by rule.
+"""What a patient may see, book and cancel online (README.md#the-rules-in-plain-words), rule by
+rule.
 
 Visibility: calendar, type and block online, type allowed in the block, slot
 free, booking deadline (exact boundary), days_ahead window (exact boundary,

@@ -1,4 +1,5 @@
-"""The work schedule (SPEC §3): week template, exceptions and public holidays.
+"""The work schedule (README.md#the-rules-in-plain-words): week template, exceptions and public
+holidays.
 
 `blocks_on` decides which blocks a calendar has on a date: the narrowest
 exception covering the date wins (later wins ties), then Norwegian public

@@ -1,4 +1,5 @@
-"""Free slots (SPEC §3): plain blocks cut into cells, smart blocks kept compact, DST days.
+"""Free slots (README.md#the-rules-in-plain-words): plain blocks cut into cells, smart blocks kept
+compact, DST days.
 
 Plain blocks are cut from their start into back-to-back cells of the longest
 type the block allows (online or not) or `slot_minutes`; a booking fills the

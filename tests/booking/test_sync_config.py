@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - each case keeps its error marker on the line it marks
-"""Validation of calendar sync (SPEC §12): every error with its line and key, the URL rules
+"""Validation of calendar sync (docs/sync.md): every error with its line and key, the URL rules
 (https, or http only to this machine; no credentials in the URL), secrets only by the name
 of an environment variable, and the clinic's refresh settings."""
 

@@ -274,7 +274,7 @@ def test_preselection_by_link_and_by_query(booking_site, page):
 
 def test_the_page_shows_the_endpoints_price_when_the_clinic_file_changed_since_the_build(
         booking_site, content_dir, page, browser_errors):
-    # SPEC §5: the page compares its baked config version with the API's (issue #14: the
+    # README.md#http-api: the page compares its baked config version with the API's (issue #14: the
     # page said 279 kr while the API and the e-mail said 299)
     site = booking_site()
     clinic = content_dir / "clinics" / f"{SLUG}.yaml"

@@ -1,4 +1,4 @@
-"""Patient login in Chromium (SPEC §13), against the real OpenID provider on loopback:
+"""Patient login in Chromium (docs/patient-login.md), against the real OpenID provider on loopback:
 from the clinic page at top level (360 px) the patient logs in (the provider's form in a
 window of its own), books without typing an identity, sees the booking under "Mine
 timer", moves it, cancels it there and logs out; the page passes axe while logged in.

@@ -1,4 +1,4 @@
-"""The patients' own changes in Chromium (SPEC §11): moving a booking from its
+"""The patients' own changes in Chromium (docs/patients.md): moving a booking from its
 cancellation link through the booking page's slot picker; the time a patient picked
 held for them, gone from a second browser, then running out and coming back; the
 wait list from the booking page to an offer claimed on `venteliste/`. axe-core on

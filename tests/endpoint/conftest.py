@@ -1,5 +1,5 @@
 """Fixtures of the endpoint tests that need servers of their own: real CalDAV servers
-(Radicale and Xandikos, SPEC §12), one of each per test session, on loopback."""
+(Radicale and Xandikos, docs/sync.md), one of each per test session, on loopback."""
 
 from __future__ import annotations
 

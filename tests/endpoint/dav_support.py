@@ -1,4 +1,4 @@
-"""Real CalDAV servers for the sync tests (SPEC §12): Radicale and Xandikos from PyPI,
+"""Real CalDAV servers for the sync tests (docs/sync.md): Radicale and Xandikos from PyPI,
 each started on loopback with a fresh store and HTTP Basic logins (`USER`/`PASSWORD`).
 
 `DavServer.new_calendar()` makes a fresh collection per test; `stop()` and `start()`

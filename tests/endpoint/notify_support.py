@@ -153,7 +153,7 @@ class Mailbox:
 
 
 class Gateway:
-    """A real HTTP server that plays the SMS gateway of SPEC §7."""
+    """A real HTTP server that plays the SMS gateway of docs/notifications.md."""
 
     def __init__(self):
         self.requests: list[dict] = []

@@ -1,4 +1,4 @@
-"""Helpers for the tests of SPEC §11 (move, hold, wait list) on the clinic `grenda`.
+"""Helpers for the tests of docs/patients.md (move, hold, wait list) on the clinic `grenda`.
 
 `grenda` (see `endpoint_support`) with its online type `time` notifying by e-mail and
 SMS, so that moves and wait-list offers leave messages in the outbox; `features`

@@ -1,4 +1,4 @@
-"""Helpers for the staff API tests (SPEC §10): a clinic with staff-only blocks and an
+"""Helpers for the staff API tests (docs/staff.md): a clinic with staff-only blocks and an
 offline calendar, its staff, their API tokens' headers, and raw reads of the database.
 
 The clinic `timebok` (Europe/Oslo, no public holidays) is open every day:

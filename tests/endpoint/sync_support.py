@@ -1,4 +1,4 @@
-"""Helpers for the calendar-sync tests (SPEC §12): a real HTTP server that serves .ics bytes
+"""Helpers for the calendar-sync tests (docs/sync.md): a real HTTP server that serves .ics bytes
 with ETags, the staff-API clinic with busy sources on `lege`, and iCalendar text.
 
 The clinic is `staff_api_support`'s `timebok` (lege online 08:00–12:00 every day, 10 days

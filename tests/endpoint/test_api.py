@@ -1,4 +1,4 @@
-"""The public HTTP API of SPEC §5, route by route and status by status.
+"""The public HTTP API of README.md#http-api, route by route and status by status.
 
 Covers: clinic info, slots (shape, offsets, defaults, range limit, 404s),
 bookings (201 shape, every validation error at once, the national id never

@@ -1,4 +1,5 @@
-"""The invariants of SPEC §6 under concurrent requests, on SQLite and PostgreSQL.
+"""The invariants of README.md#storage-and-safety under concurrent requests, on SQLite and
+PostgreSQL.
 
 Two `endpoint serve` processes share one database; threads fire at both at
 once (a barrier lines them up). Afterwards the database itself is read: never

@@ -1,4 +1,4 @@
-"""Configuration changes never strand patients silently (SPEC §10), on both databases.
+"""Configuration changes never strand patients silently (docs/staff.md), on both databases.
 
 A day is closed in the clinic file under active bookings: they stay booked, a
 warning with their count is logged when the endpoint reloads the file,

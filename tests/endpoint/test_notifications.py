@@ -1,4 +1,5 @@
-"""Notifications end to end (SPEC §7): what a booking queues, delivery over a real SMTP
+"""Notifications end to end (docs/notifications.md): what a booking queues, delivery over a real
+SMTP
 server (aiosmtpd) and a real HTTP SMS gateway, retries while the mail server is down,
 two workers on one database, reminders as the clock moves, and dialog templates that
 try to escape the sandbox.

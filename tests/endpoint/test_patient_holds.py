@@ -1,4 +1,4 @@
-"""Holds (SPEC §11): a picked time held for the patient, busy for everyone else until it
+"""Holds (docs/patients.md): a picked time held for the patient, busy for everyone else until it
 expires, is released or is booked; on SQLite and PostgreSQL, with the fixed `clock`
 (Tuesday 2026-12-01 07:00 in Oslo) moved instead of slept."""
 

@@ -1,4 +1,4 @@
-"""Logged-in patients (SPEC §13) against a real OpenID Connect provider on loopback.
+"""Logged-in patients (docs/patient-login.md) against a real OpenID Connect provider on loopback.
 
 The provider (`oidc-provider-mock`, started once per session by the `oidc_provider`
 fixture) issues RS256 id tokens with the claims each test gives its user (`pid`, `acr`,

@@ -1,4 +1,5 @@
-"""Logged-in patients under concurrency (SPEC §6 and §13), on SQLite and PostgreSQL.
+"""Logged-in patients under concurrency (README.md#storage-and-safety and docs/patient-login.md),
+on SQLite and PostgreSQL.
 
 Two `endpoint serve` processes share one database and the test OpenID provider; the
 patients log in through one of them and book with their sessions through both at the

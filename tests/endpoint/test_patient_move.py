@@ -1,4 +1,4 @@
-"""The patient moves their own booking (SPEC §11), route by route and code by code, on
+"""The patient moves their own booking (docs/patients.md), route by route and code by code, on
 SQLite and PostgreSQL, with the fixed `clock` (Tuesday 2026-12-01 07:00 in Oslo)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SPEC §11 under concurrency, on SQLite and PostgreSQL: two `endpoint serve` processes on
+"""docs/patients.md under concurrency, on SQLite and PostgreSQL: two `endpoint serve` processes on
 one database, threads released together at both.
 
 Afterwards the database itself is read: the patient who moves ends with exactly one

@@ -1,4 +1,4 @@
-"""The wait list (SPEC §11): joining, offers of freed times through the outbox, the
+"""The wait list (docs/patients.md): joining, offers of freed times through the outbox, the
 entry's page data, claiming an offer and leaving; on SQLite and PostgreSQL with the
 fixed `clock` (Tuesday 2026-12-01 07:00 in Oslo)."""
 

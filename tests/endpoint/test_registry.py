@@ -1,7 +1,7 @@
 """The content reload at many clinics: a change to one file reads and validates only it.
 
 With 2,000 clinic files the reload must not re-read or re-validate the 1,999
-that did not change (SPEC §14). The registry is built with a test clock and
+that did not change (docs/scale.md). The registry is built with a test clock and
 its loader is wrapped to record which files it read.
 """
 

@@ -119,7 +119,7 @@ def test_query_count_does_not_grow_with_stored_bookings(client, clock):
     assert 1 <= warm < many  # a warm cache reads only the calendars' generations
 
 
-# -- per-calendar entries (SPEC §14: a booking recomputes its own calendar only) -------------
+# -- per-calendar entries (docs/scale.md: a booking recomputes its own calendar only) -------------
 
 ALL = "/api/v1/clinics/fjordlegene/slots?type=konsultasjon"
 BERG = ALL + "&calendar=berg"

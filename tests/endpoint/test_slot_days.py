@@ -1,4 +1,4 @@
-"""The slot route's `full` and `closed` days (SPEC §5), on SQLite: a day whose every
+"""The slot route's `full` and `closed` days (README.md#http-api), on SQLite: a day whose every
 opening is booked is full, a closed exception gives its reason, a public holiday its
 Norwegian name, a weekend none; "first available" is full only when every calendar is;
 a calendar closed by calendar sync shows its open days as full and nothing more."""

@@ -1,4 +1,4 @@
-"""The staff side (SPEC §8): the calendar page, booking details with the masked national
+"""The staff side (docs/staff.md): the calendar page, booking details with the masked national
 id, cancelling by staff, the ICS feed and its token, the `endpoint staff-user` command,
 and the pages' no-cache headers. Every page is used through the login form's session
 (`support.staff_login`); the login itself is `test_staff_auth.py`'s subject."""

@@ -1,4 +1,4 @@
-"""The staff API (SPEC §10), route by route and code by code, on SQLite and PostgreSQL:
+"""The staff API (docs/staff.md), route by route and code by code, on SQLite and PostgreSQL:
 who may call it (another clinic's staff get 404, a patient's cancel token opens
 nothing), booking for a patient outside the online rules, moves and changes,
 cancelling for either side, the audit log, staff blocks, patient search, the day,

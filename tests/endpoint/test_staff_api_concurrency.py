@@ -1,4 +1,4 @@
-"""Staff writes racing patients' across two server processes (SPEC §10), on SQLite and
+"""Staff writes racing patients' across two server processes (docs/staff.md), on SQLite and
 PostgreSQL: a staff booking against online bookings for one slot, moves against a
 booking into the same slot, a staff block against bookings under it, blocks against
 blocks. Each race has exactly one winner and clear 409s for the rest, and afterwards

@@ -1,4 +1,4 @@
-"""What the patient is told when staff book, move and cancel (SPEC §10), read from the
+"""What the patient is told when staff book, move and cancel (docs/staff.md), read from the
 outbox on both databases: a move's `.ics` keeps the UID and raises the SEQUENCE,
 reminders follow the new time, a clinic's cancellation carries its reason, a
 cancellation the patient asked for says so — in nb, nn and en.

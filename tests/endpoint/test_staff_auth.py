@@ -1,4 +1,4 @@
-"""The staff login (SPEC §10), on SQLite and on PostgreSQL: the form and its session,
+"""The staff login (docs/staff.md), on SQLite and on PostgreSQL: the form and its session,
 logout, wrong and foreign credentials, the idle timeout and the absolute lifetime (by
 moving the clock), CSRF and cross-site refusals, the brute-force limit, the TOTP second
 factor, per-user API tokens for the staff API (`staff_for_api`, through a small route

@@ -1,4 +1,4 @@
-"""The staff timebok's pages (SPEC §10) through the login session: the day's links to the
+"""The staff timebok's pages (docs/staff.md) through the login session: the day's links to the
 booking form (free slots and empty time), staff blocks and conflicts on the day, the
 week, booking on behalf of a patient (search, prefill, field errors, the stale page,
 outside the schedule), a booking's page (move, type, note, attendance, cancel, the

@@ -1,4 +1,4 @@
-"""Busy times from real CalDAV servers (SPEC §12): every case runs against Radicale and
+"""Busy times from real CalDAV servers (docs/sync.md): every case runs against Radicale and
 Xandikos, started on loopback with a fresh store (`dav_server`).
 
 The clinic is `timebok` (lege online 08:00–12:00 daily, 20-minute kons, 10 days ahead);

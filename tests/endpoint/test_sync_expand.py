@@ -1,4 +1,4 @@
-"""iCalendar into busy intervals as RFC 5545 says (SPEC §12): recurrence with EXDATE and a
+"""iCalendar into busy intervals as RFC 5545 says (docs/sync.md): recurrence with EXDATE and a
 moved occurrence, a weekly series across both DST changes, all-day, transparent, floating
 and foreign-zone events. Expected instants are written out here, in UTC."""
 

@@ -1,4 +1,4 @@
-"""Busy times from an ICS URL (SPEC §12), end to end on a real HTTP server: they hide
+"""Busy times from an ICS URL (docs/sync.md), end to end on a real HTTP server: they hide
 slots and refuse bookings, a refresh that changed nothing costs a 304, and a source that
 fails closes its calendar for online booking once it is stale — and only that calendar."""
 

@@ -1,4 +1,4 @@
-"""Bookings pushed into a CalDAV collection (SPEC §12 `sync.push`), on real Radicale and
+"""Bookings pushed into a CalDAV collection (docs/sync.md `sync.push`), on real Radicale and
 Xandikos: created on booking, updated on a move (same UID, higher SEQUENCE), removed on
 cancellation, through the outbox (a server down delays the event, never the booking),
 with no attendees, the least detail by default, and never read back as busy time."""

@@ -1,4 +1,4 @@
-"""A refresh that adds a busy time races a booking into the same slot (SPEC §12, on SQLite
+"""A refresh that adds a busy time races a booking into the same slot (docs/sync.md, on SQLite
 and PostgreSQL).
 
 The guarantee: a booking commits only if no imported busy time of its calendar

@@ -1,4 +1,4 @@
-"""What staff see of calendar sync (SPEC §12): busy times on the day and week views and in
+"""What staff see of calendar sync (docs/sync.md): busy times on the day and week views and in
 the staff API's day, a booking under a busy time that appeared later as a conflict, and a
 warning naming a failing source and since when; `sitegen check --database` says it too."""
 

@@ -102,7 +102,7 @@ def test_only_the_clinics_origins_may_frame_its_pages(site_app):
 
 def _concrete(rule) -> str:
     values = {"slug": SLUG, "booking_id": "0" * 32, "block_id": "0" * 32,
-              "hold_id": "0" * 32, "entry_id": "0" * 32,  # the holds and wait list (§11)
+              "hold_id": "0" * 32, "entry_id": "0" * 32,  # holds and wait list
               "key": "0" * 64,  # a patient's keyed hash (the access log, export, erasure)
               "path": f"{SLUG}/index.html",
               "outbox_id": "1", "token": "0" * 32}  # an SMS provider's delivery report

@@ -354,7 +354,7 @@ test("layout: done steps collapse with a change button, later ones are hidden", 
     ["receipt", false, false, false, false]]);
 });
 
-// SPEC §11: holds, moves, the confirm step's deadline.
+// docs/patients.md: holds, moves, the confirm step's deadline.
 import {clinicInfo, freshTypes, insideDeadline} from "../../templates/assets/flow.js";
 
 const INFO = {type: "info", info: {hold_minutes: 5, waitlist: true, days_ahead: 30}};

@@ -1,4 +1,4 @@
-"""`sitegen build`: the outputs of SPEC §4, incremental rebuilds (nothing rewritten when
+"""`sitegen build`: the outputs of docs/site.md, incremental rebuilds (nothing rewritten when
 nothing changed, only the changed clinic's files otherwise), removal of stale outputs
 (only files the build wrote), refusal of invalid content, progress, the asset budget,
 the pages' languages, CSP and the clinic's own script."""
@@ -106,7 +106,7 @@ def test_outputs_are_those_of_the_spec(content_dir, tmp_path):
     assert files == pages | assets | {MANIFEST}
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in assets} == {
         f"assets/{name}" for name in ASSET_NAMES}
-    # the budget (SPEC §4): what each page loads of our own JS and CSS, as built
+    # the budget (docs/site.md): what each page loads of our own JS and CSS, as built
     for page in pages:
         if page.endswith("index.html"):
             loaded = page_assets(out, out / page)
