@@ -21,6 +21,7 @@ from endpoint.patient.routes import bp as patient_bp
 from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
+from endpoint.routing import LazyRule
 from endpoint.services.patients import index_unindexed
 from endpoint.services.slots import SlotCache
 from endpoint.settings import Settings, ensure_secret_key
@@ -60,6 +61,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     """The app for `settings`; `clock` is the one time source of everything in it."""
     settings = ensure_secret_key(settings)
     app = Flask(__name__, static_folder=None)
+    app.url_rule_class = LazyRule  # URL builders made on first use: a faster start
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider's
     app.json.sort_keys = False  # type: ignore[attr-defined]

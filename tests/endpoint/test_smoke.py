@@ -23,3 +23,19 @@ def test_book_and_cancel(client):
     assert client.delete(url, headers=headers).get_json()["booking"]["status"] == "cancelled"
     assert client.delete(url).status_code == 401
     assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 404
+
+
+def test_url_rules_make_their_builders_on_first_use_and_build_right(app):
+    """`endpoint.routing.LazyRule`: the app starts without compiling URL builders; the first
+    `url_for` makes the one it needs, with path arguments and query arguments."""
+    from flask import url_for
+
+    from endpoint.routing import LazyRule
+
+    rules = list(app.url_map.iter_rules())
+    assert rules and all(isinstance(r, LazyRule) for r in rules)
+    with app.test_request_context():
+        for _ in range(2):  # the builder made on the first call, kept for the second
+            assert url_for("staff.calendar", slug="fjordlegene") == "/staff/fjordlegene/calendar"
+            assert url_for("staff.calendar", slug="fjord legene", date="2026-12-03") == \
+                "/staff/fjord%20legene/calendar?date=2026-12-03"
