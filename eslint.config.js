@@ -9,7 +9,7 @@ export default [
   {ignores: ["node_modules/", ".venv/", "_site/", "test-artifacts/", "tests/sitegen/golden/"]},
   js.configs.recommended,
   {
-    files: ["templates/assets/**/*.js"],
+    files: ["sitegen/templates/assets/**/*.js"],
     // ES2020 syntax at most: the browsers that run module scripts since 2020
     languageOptions: {ecmaVersion: 2020, sourceType: "module"},
     rules: {
@@ -25,14 +25,14 @@ export default [
     },
   },
   {
-    files: ["templates/assets/**/*.js"],
-    ignores: PURE.map((name) => `templates/assets/${name}`),
+    files: ["sitegen/templates/assets/**/*.js"],
+    ignores: PURE.map((name) => `sitegen/templates/assets/${name}`),
     languageOptions: {globals: globals.browser},
   },
   {
     // No browser globals: what these need comes in as arguments, so Node tests them
     // (tests/js). The state machine and its kin import none of the DOM modules.
-    files: PURE.map((name) => `templates/assets/${name}`),
+    files: PURE.map((name) => `sitegen/templates/assets/${name}`),
     languageOptions: {globals: {fetch: "readonly", URLSearchParams: "readonly"}},
     rules: {"no-restricted-imports": ["error", {patterns: [{
       regex: `^(?!\\./(${PURE.join("|").replace(/\./g, "\\.")})$)`,
@@ -40,7 +40,7 @@ export default [
   },
   {
     // classic scripts, not modules: they run before the clinic's own script
-    files: ["templates/assets/boot.js", "templates/assets/identity.js"],
+    files: ["sitegen/templates/assets/boot.js", "sitegen/templates/assets/identity.js"],
     languageOptions: {sourceType: "script",
                       globals: {...globals.browser, module: "readonly"}},
     rules: {"no-var": "off", "prefer-const": "off"},

@@ -56,6 +56,7 @@ MANIFEST = ".ledig-build.json"
 FORMAT = 1
 PARALLEL_FROM = 48  # changed clinics; below this a process pool costs more than it saves
 PROGRESS_FROM = 50
+#: the folder that holds sitegen, common and booking: the checkout, or site-packages
 CODE = Path(__file__).resolve().parent.parent
 #: a clinic file changed this close before the build listed it is read and hashed even when
 #: its stat is the manifest's (filesystem timestamps are coarse: Linux's are one tick old)

@@ -1,8 +1,8 @@
 """Rendering one clinic's pages: plan its outputs, fill the templates, return bytes.
 
-Pure apart from reading `templates/` once per process: a `Clinic` and the
-shared `Assets` go in, `{relative path: bytes}` comes out, the same bytes for
-the same input (no clock, sorted JSON), so golden tests can hold them.
+Pure apart from reading `sitegen/templates/` (package data, installed with the code) once
+per process: a `Clinic` and the shared `Assets` go in, `{relative path: bytes}` comes out,
+the same bytes for the same input (no clock, sorted JSON), so golden tests can hold them.
 
 Outputs per clinic (docs/site.md): `<slug>/index.html`, `<slug>/<link-id>/index.html`,
 `<slug>/avbestill/index.html`, `<slug>/venteliste/index.html` (the wait list's
@@ -31,7 +31,7 @@ from common.words.pages import client_strings, strings
 from sitegen.theme import theme_css, theme_name
 from sitegen.urls import EMBED_MARK, embed_id, iframe_code
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = TEMPLATES / "assets"
 URL_MARK = "\x00URL\x00"
 
@@ -67,14 +67,14 @@ def _module_deps(name: str, text: str, names: set[str]) -> tuple[list[str], list
         for m in pattern.finditer(text):
             spec = m.group(3)
             if not SIBLING.fullmatch(spec) or spec[2:] not in names or spec[2:] == name:
-                raise ValueError(f"templates/assets/{name}: import {spec!r} must name another "
-                                 'file of templates/assets as "./<name>.js"')
+                raise ValueError(f"sitegen/templates/assets/{name}: import {spec!r} must name "
+                                 'another file of sitegen/templates/assets as "./<name>.js"')
             deps.append(spec[2:])
     if (len(MODULE_PATH.findall(text)) != len(found[0]) + len(found[1])
             or len(re.findall(r"\bimport\s*\(", text)) != len(found[1])):
-        raise ValueError(f'templates/assets/{name}: a "./….js" path outside a static import '
-                         'at the start of a line or an import("./….js"), which the build '
-                         "would not rewrite")
+        raise ValueError(f'sitegen/templates/assets/{name}: a "./….js" path outside a static '
+                         'import at the start of a line or an import("./….js"), which the '
+                         "build would not rewrite")
     return found
 
 
@@ -120,7 +120,7 @@ def load_assets(folder: Path = ASSETS) -> Assets:
         if name in paths:
             return
         if name in chain:
-            raise ValueError("templates/assets: modules import each other in a cycle: "
+            raise ValueError("sitegen/templates/assets: modules import each other in a cycle: "
                              + " → ".join((*chain[chain.index(name):], name)))
         data = sources[name]
         if name in texts:

@@ -11,13 +11,19 @@ lists with `support.clocked`; tests/README.md says how a test gets its time.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-# the checkout this file is in, not tests/ (whose endpoint/ and sitegen/ hold tests)
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+# The code under test: the checkout this file is in, in place of tests/ (whose endpoint/ and
+# sitegen/ hold tests), after the folders of PYTHONPATH, which come first as in any Python
+# process (tests/test_wheel.py runs an installed wheel so).
+_first = {os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
+del sys.path[0]
+sys.path.insert(next((i for i, p in enumerate(sys.path) if p not in _first), len(sys.path)),
+                str(Path(__file__).resolve().parent.parent))
 
 
 class RunningClock:

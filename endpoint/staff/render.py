@@ -1,4 +1,4 @@
-"""Rendering staff pages: the templates in `templates/staff/`, the style sheet, and the
+"""Rendering staff pages: the templates in `endpoint/staff/templates/`, the style sheet, and the
 per-page positioning style allowed by its hash in the CSP (`routes` sets the headers)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from common.words import plural
 from endpoint.staff.auth import csrf_token
 from endpoint.staff.calendar import csp_hash
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "staff"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "staff.css").read_bytes()
 CSS_VERSION = hashlib.sha256(CSS).hexdigest()[:12]
 

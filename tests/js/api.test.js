@@ -1,8 +1,8 @@
-// The endpoint client (templates/assets/api.js), with a fake fetch.
+// The endpoint client (sitegen/templates/assets/api.js), with a fake fetch.
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
-import {client, slotsPath} from "../../templates/assets/api.js";
+import {client, slotsPath} from "../../sitegen/templates/assets/api.js";
 
 function fake(answer) {
   const calls = [];

@@ -5,7 +5,7 @@ import {readFileSync} from "node:fs";
 import {test} from "node:test";
 import vm from "node:vm";
 
-const SOURCE = readFileSync(new URL("../../templates/assets/boot.js", import.meta.url), "utf8");
+const SOURCE = readFileSync(new URL("../../sitegen/templates/assets/boot.js", import.meta.url), "utf8");
 
 function boot(tracking, stored = null) {
   class FakeEvent { composedPath() { return ["target", "document"]; } }

@@ -1,8 +1,8 @@
-// The day picker's month grid and keys (templates/assets/calendar.js).
+// The day picker's month grid and keys (sitegen/templates/assets/calendar.js).
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 
-import {dayStates, move, months, reasonRuns, weekday, weeks} from "../../templates/assets/calendar.js";
+import {dayStates, move, months, reasonRuns, weekday, weeks} from "../../sitegen/templates/assets/calendar.js";
 
 describe("weeks", () => {
   test("December 2026 starts on a Tuesday and has five weeks from Monday", () => {

@@ -1,8 +1,8 @@
-// The cancellation page's logic (templates/assets/cancellation.js).
+// The cancellation page's logic (sitegen/templates/assets/cancellation.js).
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
-import {answerView, bookingPath, parseFragment} from "../../templates/assets/cancellation.js";
+import {answerView, bookingPath, parseFragment} from "../../sitegen/templates/assets/cancellation.js";
 
 test("the fragment: <id>.<token>", () => {
   assert.deepEqual(parseFragment("b1.tok.en"), {id: "b1", token: "tok.en"});

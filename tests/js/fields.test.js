@@ -1,14 +1,14 @@
-// The details form's checks (templates/assets/fields.js), with the real identity.js.
+// The details form's checks (sitegen/templates/assets/fields.js), with the real identity.js.
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
 import {test} from "node:test";
 import vm from "node:vm";
 
-import {check, emailOk, patient, phoneOk} from "../../templates/assets/fields.js";
+import {check, emailOk, patient, phoneOk} from "../../sitegen/templates/assets/fields.js";
 
 // identity.js is a classic script: run it as the page does, then use its global.
 const identity = {};
-vm.runInNewContext(readFileSync(new URL("../../templates/assets/identity.js", import.meta.url),
+vm.runInNewContext(readFileSync(new URL("../../sitegen/templates/assets/identity.js", import.meta.url),
                                 "utf8"), {window: identity});
 const opts = {idType: "fnr", identity: identity.ledigIdentity, testMode: false};
 

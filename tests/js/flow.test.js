@@ -1,9 +1,9 @@
-// The booking flow's state machine (templates/assets/flow.js), without a browser:
+// The booking flow's state machine (sitegen/templates/assets/flow.js), without a browser:
 // events in, state and effects out.
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 
-import {layout, next, start, visible} from "../../templates/assets/flow.js";
+import {layout, next, start, visible} from "../../sitegen/templates/assets/flow.js";
 
 const CTX = {
   offers: {hansen: ["konsultasjon", "kort"], berg: ["konsultasjon", "samtale"],
@@ -355,7 +355,7 @@ test("layout: done steps collapse with a change button, later ones are hidden", 
 });
 
 // docs/patients.md: holds, moves, the confirm step's deadline.
-import {clinicInfo, freshTypes, insideDeadline} from "../../templates/assets/flow.js";
+import {clinicInfo, freshTypes, insideDeadline} from "../../sitegen/templates/assets/flow.js";
 
 const INFO = {type: "info", info: {hold_minutes: 5, waitlist: true, days_ahead: 30}};
 const TO_SLOT = [INFO, {type: "calendar", value: "hansen"}, {type: "type", value: "konsultasjon"},

@@ -1,8 +1,8 @@
-// Text for the pages (templates/assets/format.js): placeholders, dates, names, errors.
+// Text for the pages (sitegen/templates/assets/format.js): placeholders, dates, names, errors.
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
-import {fmt, has, texts} from "../../templates/assets/format.js";
+import {fmt, has, texts} from "../../sitegen/templates/assets/format.js";
 
 const CFG = {
   tz: "Europe/Oslo", phone: "+47 55 12 34 56",

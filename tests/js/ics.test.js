@@ -1,8 +1,8 @@
-// The receipt's calendar file (templates/assets/ics.js), RFC 5545.
+// The receipt's calendar file (sitegen/templates/assets/ics.js), RFC 5545.
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
-import {calendarFile, fold, icsText, utc} from "../../templates/assets/ics.js";
+import {calendarFile, fold, icsText, utc} from "../../sitegen/templates/assets/ics.js";
 
 test("text values escape backslash, semicolon, comma and newlines", () => {
   assert.equal(icsText("a\\b;c,d\r\ne\nf"), "a\\\\b\\;c\\,d\\ne\\nf");

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 
-import {next, start} from "../../templates/assets/flow.js";
+import {next, start} from "../../sitegen/templates/assets/flow.js";
 import {checked, entry, entryOf, goto as to, keep, kept, placeOf}
-  from "../../templates/assets/place.js";
+  from "../../sitegen/templates/assets/place.js";
 
 const CTX = {
   offers: {hansen: ["konsultasjon", "kort"], berg: ["konsultasjon", "samtale"],

@@ -1,8 +1,8 @@
-// The admin's link maker (templates/assets/snippet.js).
+// The admin's link maker (sitegen/templates/assets/snippet.js).
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
-import {EMBED_MARK, esc, makeLink, URL_MARK} from "../../templates/assets/snippet.js";
+import {EMBED_MARK, esc, makeLink, URL_MARK} from "../../sitegen/templates/assets/snippet.js";
 
 const TEMPLATE = `<iframe id="ledig-fjord-${EMBED_MARK}" src="${URL_MARK}"></iframe>`;
 

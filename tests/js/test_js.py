@@ -1,6 +1,6 @@
 """The pages' JavaScript as code: its Node unit tests (`node --test tests/js/`: the
 booking flow's state machine and the other modules without the DOM) pass, and ESLint
-(eslint.config.js) finds nothing in templates/assets or tests/js. Without Node or
+(eslint.config.js) finds nothing in sitegen/templates/assets or tests/js. Without Node or
 the npm dev dependencies these skip, except under CI, where they fail."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_node_unit_tests_pass():
 
 
 def test_eslint_is_clean_on_every_js_file():
-    targets = ["templates/assets", "tests/js", "eslint.config.js"]
+    targets = ["sitegen/templates/assets", "tests/js", "eslint.config.js"]
     done = subprocess.run([*eslint(), "--max-warnings", "0", "--format", "json", *targets],
                           cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     try:
@@ -60,6 +60,6 @@ def test_eslint_is_clean_on_every_js_file():
     assert problems == [] and done.returncode == 0, "\n".join(problems) or done.stderr
     # every file was linted: none ignored, none left out by a pattern
     linted = {str(Path(r["filePath"]).relative_to(ROOT)) for r in results}
-    ours = {str(p.relative_to(ROOT)) for folder in ("templates/assets", "tests/js")
+    ours = {str(p.relative_to(ROOT)) for folder in ("sitegen/templates/assets", "tests/js")
             for p in (ROOT / folder).rglob("*.js")} | {"eslint.config.js"}
     assert linted == ours

@@ -1,10 +1,10 @@
-// Tracking (templates/assets/tracking.js, consent.js, embed.js) with fake windows.
+// Tracking (sitegen/templates/assets/tracking.js, consent.js, embed.js) with fake windows.
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
-import {needsBanner} from "../../templates/assets/consent.js";
-import {poster} from "../../templates/assets/embed.js";
-import {eventParams, gtagOf, tracker} from "../../templates/assets/tracking.js";
+import {needsBanner} from "../../sitegen/templates/assets/consent.js";
+import {poster} from "../../sitegen/templates/assets/embed.js";
+import {eventParams, gtagOf, tracker} from "../../sitegen/templates/assets/tracking.js";
 
 test("every event carries the clinic and the link, then its own parameters", () => {
   assert.deepEqual(eventParams({slug: "fjord", tracking: {link: 2}}, {error_code: "x"}),

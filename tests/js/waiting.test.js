@@ -1,9 +1,9 @@
-// The wait list's pure logic (templates/assets/waiting.js).
+// The wait list's pure logic (sitegen/templates/assets/waiting.js).
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
 import {addDays, entryPath, offerView, parseOffer, rangeError, today}
-  from "../../templates/assets/waiting.js";
+  from "../../sitegen/templates/assets/waiting.js";
 
 test("today is the clinic's calendar day, not the browser's", () => {
   const late = new Date("2026-12-01T23:30:00Z");  // 00:30 on the 2nd in Oslo

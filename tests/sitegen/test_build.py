@@ -38,7 +38,7 @@ booking_links:
 """
 
 
-# Our own JS and CSS (templates/assets), and what a booking page loads of it.
+# Our own JS and CSS (sitegen/templates/assets), and what a booking page loads of it.
 MODULES = {"api.js", "booking.js", "cancel.js", "cancellation.js", "consent.js", "dom.js",
            "embed.js", "fields.js", "flow.js", "format.js", "ics.js", "links.js", "move.js",
            "page.js", "snippet.js", "steps.js", "tracking.js", "venteliste.js", "waiting.js",

@@ -1,4 +1,4 @@
-"""templates/assets/identity.js, run by Node (no browser), agrees with every shared
+"""sitegen/templates/assets/identity.js, run by Node (no browser), agrees with every shared
 vector of tests/data/identity_vectors.json — the same rules as booking/identity.py."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-IDENTITY_JS = ROOT / "templates" / "assets" / "identity.js"
+IDENTITY_JS = ROOT / "sitegen" / "templates" / "assets" / "identity.js"
 VECTORS = ROOT / "tests" / "data" / "identity_vectors.json"
 
 # The page calls window.ledigIdentity.validate(raw, idType, testMode). The file is a
