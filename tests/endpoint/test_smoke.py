@@ -39,3 +39,10 @@ def test_url_rules_make_their_builders_on_first_use_and_build_right(app):
             assert url_for("staff.calendar", slug="fjordlegene") == "/staff/fjordlegene/calendar"
             assert url_for("staff.calendar", slug="fjord legene", date="2026-12-03") == \
                 "/staff/fjord%20legene/calendar?date=2026-12-03"
+    (calendar,) = [r for r in rules if r.endpoint == "staff.calendar"]
+    # url_for's builder (the one that appends unknown arguments) made once and kept; the
+    # other, and every builder of a rule never built into a URL, never compiled
+    assert calendar._build_unknown.__name__ != "first_use"
+    assert calendar._build.__name__ == "first_use"
+    (other,) = [r for r in rules if r.endpoint == "staff.login"]
+    assert other._build_unknown.__name__ == "first_use"
