@@ -53,7 +53,7 @@ from bench.bookings import POSTGRES_ADMIN, drop_postgres, national_ids, postgres
 from bench.common import BENCH_DATA_KEY, ROOT, free_port, print_json
 from bench.scale_content import LIMIT, slug, write_clinics, zipf_weights
 from bench.scale_load import Connection, Plan, Tally, run
-from endpoint.services.holds import MAX_PER_CLIENT as MAX_HOLDS
+from endpoint.waitlist.holds import MAX_PER_CLIENT as MAX_HOLDS
 
 SECRET = "bench-scale"
 

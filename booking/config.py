@@ -22,6 +22,7 @@ from booking.calendar_config import (
 )
 from booking.checker import ID_RE, Checker
 from booking.errors import ConfigError, ConfigIssue
+from booking.features import check_features, implied, listed_misses
 from booking.model import (
     CHANNELS,
     FEATURE_KEYS,
@@ -65,6 +66,7 @@ CLINIC_KEYS = {
     "theme_color", "feed_detail", "logo", "pages_url",
     "endpoint_url", "embed_origins", "test_mode", "tracking", "online",
     "calendars", "appointment_types", "dialogs", "booking_links", "sync", "patient_login",
+    "features",
 }
 PATIENT_LOGIN_KEYS = {"issuer", "client_id", "client_secret_env", "acr_values", "id_claim"}
 ENV_NAME_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
@@ -157,6 +159,11 @@ def check_clinic(
                 c.error(root.line_of("patient_login"), k,
                         "must be set when patient_login is: the login returns to the "
                         "endpoint and ends on the clinic's own pages.")
+    listed = check_features(c, root.get("features"), root.line_of("features"))
+    needs = implied(root, login=patient_login is not None, sync_lines=tuple(
+        line for k in calendars for line in _sync_lines(k)))
+    if listed is not None:
+        listed_misses(c, listed, needs)
     if not calendars:
         c.error(root.line_of("calendars"), "calendars", "add at least one calendar (timebok).")
     if not types:
@@ -189,12 +196,20 @@ def check_clinic(
         booking_links=tuple(links),
         sync=check_clinic_sync(c, root.get("sync"), root.line_of("sync")),
         patient_login=patient_login,
+        listed=None if listed is None else tuple(n.feature for n in listed),
+        needs=(*(listed or ()), *needs),
         source=file,
         version=version,
     )
     if any(not i.warning for i in c.issues):
         return None, c.issues
     return clinic, c.issues
+
+
+def _sync_lines(calendar: Calendar) -> tuple[int, ...]:
+    """Where a calendar's busy sources and push are written: each needs calendar sync."""
+    push = (calendar.push.line,) if calendar.push is not None else ()
+    return (*(source.line for source in calendar.busy_sources), *push)
 
 
 def _privacy_url(c: Checker, root: Mapping) -> str:

@@ -137,6 +137,15 @@ class PushTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """A clinic file needs `feature` (docs/features.md) because of `key` on `line`."""
+
+    feature: str
+    line: int
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class SyncSettings:
     """How often busy sources are read, and when an unread one closes its calendar."""
 
@@ -267,8 +276,16 @@ class Clinic:
     booking_links: tuple[BookingLink, ...] = ()
     sync: SyncSettings = field(default_factory=SyncSettings)
     patient_login: PatientLogin | None = None
+    #: the features its `features:` list names (None: every feature the deployment runs)
+    listed: tuple[str, ...] | None = None
+    #: what the file needs of the deployment: its list and what its other keys imply
+    needs: tuple[Need, ...] = ()
     source: str = ""
     version: str = ""
+
+    def uses(self, feature: str, running: frozenset[str]) -> bool:
+        """Whether this clinic uses `feature` on a deployment that runs `running`."""
+        return feature in running and (self.listed is None or feature in self.listed)
 
     def calendar(self, calendar_id: str) -> Calendar | None:
         return next((c for c in self.calendars if c.id == calendar_id), None)

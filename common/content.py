@@ -6,15 +6,17 @@ and `endpoint` call `load_content`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from booking import Clinic, ConfigIssue, check_clinic, content_version
 from booking.addresses import previewed
+from booking.features import refusals
 from booking.tree import Mapping, Sequence
 from common.dialogs import check_template
+from common.features import installed
 from common.logo import read_logo
 
 # libyaml's C parser when PyYAML has it (about 10x faster: parsing dominated the build)
@@ -156,6 +158,21 @@ def load_clinic_bytes(data: bytes, *, slug: str, file: str,
     return clinic, issues
 
 
+def feature_issues(clinic: Clinic, running: frozenset[str]) -> list[ConfigIssue]:
+    """Why the deployment cannot serve `clinic`: each feature the file needs that is not
+    installed or not run (LEDIG_FEATURES, docs/features.md), with file, line and key."""
+    return [ConfigIssue(file, line, key, sentence) for file, line, key, sentence
+            in refusals(clinic.source, clinic.needs, running, installed())]
+
+
+def effective(clinic: Clinic, running: frozenset[str]) -> Clinic:
+    """The clinic as a deployment running `running` serves it: without the wait-list
+    feature it holds no times and has no wait list."""
+    if clinic.uses("waitlist", running):
+        return clinic
+    return replace(clinic, features=replace(clinic.features, hold_minutes=0, waitlist=False))
+
+
 def _dialog_issues(tree: object, file: str) -> list[ConfigIssue]:
     dialogs = tree.get("dialogs") if isinstance(tree, dict) else None
     if not isinstance(dialogs, Mapping):
@@ -168,8 +185,10 @@ def _dialog_issues(tree: object, file: str) -> list[ConfigIssue]:
     return out
 
 
-def load_content(content_dir: Path | str, preview_url: str | None = None) -> Content:
-    """Read and validate every clinic file under `content_dir/clinics/`."""
+def load_content(content_dir: Path | str, preview_url: str | None = None,
+                 running: frozenset[str] | None = None) -> Content:
+    """Read and validate every clinic file under `content_dir/clinics/`; with `running`
+    (the features the deployment runs), a clinic that needs another is refused."""
     content = Content()
     files = clinic_files(Path(content_dir))
     if not files:
@@ -178,6 +197,9 @@ def load_content(content_dir: Path | str, preview_url: str | None = None) -> Con
     for path in files:
         clinic, issues = load_clinic_bytes(path.read_bytes(), slug=path.stem, file=str(path),
                                            preview_url=preview_url)
+        if clinic is not None and running is not None \
+                and (refused := feature_issues(clinic, running)):
+            clinic, issues = None, [*issues, *refused]
         content.issues.extend(issues)
         if clinic is not None:
             content.clinics[clinic.slug] = clinic

@@ -7,29 +7,24 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify, redirect, request, send_from_directory
 from peewee import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from endpoint import features as plugged
 from endpoint import state as app_state
-from endpoint.api.me import bp as me_bp
 from endpoint.api.openapi import bp as openapi_bp
 from endpoint.api.routes import bp as api_bp
-from endpoint.api.sms_reports import bp as sms_reports_bp
 from endpoint.clock import SYSTEM, Clock
 from endpoint.notify.providers import REPORTS_PATH
-from endpoint.patient.routes import bp as patient_bp
 from endpoint.problems import Problem, problem_response, validation
 from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
 from endpoint.routing import LazyRule
 from endpoint.services.patients import index_unindexed
 from endpoint.services.slots import SlotCache
+from endpoint.services.work import Hooks
 from endpoint.settings import Settings, ensure_secret_key
-from endpoint.staff.api import bp as staff_api_bp
-from endpoint.staff.routes import bp as staff_bp
-from endpoint.staff.users import dummy_hash
 from endpoint.state import AppState
-from endpoint.storage import sync as sync_store
 from endpoint.storage.crypto import DataKeyError, TamperedData
 from endpoint.storage.db import db, ping
 from endpoint.storage.migrations import ensure_schema
@@ -67,13 +62,15 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     settings, _keyring = open_sealed(settings, ping=settings.db_ping)
     _index_patients(settings)
-    dummy_hash()  # made once per process, before the first login (not by every command)
+    running = plugged.load(settings.features)
     state = AppState(settings=settings, clock=clock,
                      registry=Registry(settings.content, settings.reload_interval, clock,
                                        cache=settings.var / "content-cache",
-                                       preview_url=settings.preview_url),
+                                       preview_url=settings.preview_url,
+                                       running=settings.features),
                      limiter=RateLimiter(clock),
-                     slot_cache=SlotCache.from_setting(settings.slot_cache))
+                     slot_cache=SlotCache.from_setting(settings.slot_cache),
+                     features=running, hooks=Hooks.of(f.hooks for f in running))
     app.extensions[app_state.KEY] = state
     state.registry.on_reload = lambda clinic: _warn_of_conflicts(state, clinic)
     if settings.trusted_proxies:
@@ -83,12 +80,26 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
                                 x_proto=settings.trusted_proxies)
 
     app.register_blueprint(api_bp)
-    app.register_blueprint(me_bp)
-    app.register_blueprint(patient_bp)
     app.register_blueprint(openapi_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(staff_api_bp)
-    app.register_blueprint(sms_reports_bp)
+    #: blueprint name -> the feature it belongs to: the clinic must use it (else 404)
+    gates: dict[str, str] = {}
+    for feature in running:  # docs/features.md: one list, in its order
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
+            gates[blueprint.name] = feature.name
+        if feature.start is not None:
+            feature.start(state)
+
+    @app.before_request
+    def _gate():
+        """A feature's route for a clinic that does not use it: 404 like an unknown route."""
+        feature = gates.get(request.blueprint or "")
+        slug = (request.view_args or {}).get("slug")
+        if feature is not None and isinstance(slug, str):
+            clinic = state.registry.get(slug)
+            if clinic is not None and not state.uses(clinic, feature):
+                raise NotFound()
+        return None
 
     @app.before_request
     def _open():
@@ -178,8 +189,13 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
         ok = ping() and _schema_ready()
         errors = state.registry.errors()
         clinics = state.registry.clinics()
-        sync = _sync_health(state, clinics) if ok else []
-        degraded = any(not source["ok"] for source in sync)
+        added: dict[str, object] = {}
+        degraded = False  # a feature says so with its "degraded": true (not shown itself)
+        for feature in state.features:  # calendar sync's sources, say
+            if feature.health is not None and ok:
+                part = dict(feature.health(state, clinics))
+                degraded = bool(part.pop("degraded", False)) or degraded
+                added.update(part)
         body = {
             "status": ("degraded" if degraded else "ok") if ok else "unavailable",
             "database": "ok" if ok else "unreachable",
@@ -187,8 +203,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
             "content": "ok" if not errors else "invalid change refused; serving last valid",
             "content_errors": [str(e) for e in errors],
             "conflicts": _conflicts(state, clinics) if ok else None,
-            # calendar sync (docs/sync.md): every busy source, and whether it is failing or stale
-            "sync": sync,
+            # the features' own: calendar sync's busy sources (docs/sync.md), failing or stale
+            **added,
             # this process's slot cache since it started (`bench.scale` reads the hit ratio)
             "slot_cache": state.slot_cache.stats(),
         }
@@ -216,16 +232,6 @@ def _conflicts(state: AppState, clinics: dict) -> int | None:
         return state.conflicts.count(clinics, state.clock.now())
     except (OperationalError, InterfaceError):
         return None
-
-
-def _sync_health(state: AppState, clinics: dict) -> list[dict[str, object]]:
-    """Every clinic's busy sources as /healthz shows them (empty if they cannot be read)."""
-    now = state.clock.now()
-    try:
-        return [h.as_json() for slug in sorted(clinics)
-                for h in sync_store.health(clinics[slug], now)]
-    except (OperationalError, InterfaceError):
-        return []
 
 
 def _warn_of_conflicts(state: AppState, clinic) -> None:

@@ -36,7 +36,7 @@ from pathlib import Path
 import booking
 import common
 from booking import Clinic, ConfigIssue
-from common.content import CLINIC_SUFFIXES, load_clinic_bytes
+from common.content import CLINIC_SUFFIXES, effective, feature_issues, load_clinic_bytes
 from endpoint.clock import SYSTEM, Clock
 
 log = logging.getLogger("ledig.content")
@@ -162,8 +162,11 @@ class ValidatedCache:
 
 class Registry:
     def __init__(self, content_dir: Path, interval: float = 1.0, clock: Clock = SYSTEM,
-                 cache: Path | None = None, preview_url: str | None = None):
+                 cache: Path | None = None, preview_url: str | None = None,
+                 running: frozenset[str] | None = None):
         self.content_dir = Path(content_dir)
+        #: the features this deployment runs: a clinic file needing another is refused
+        self.running = running
         self.cache = ValidatedCache(cache) if cache is not None else None
         self.preview_url = preview_url
         self.interval = interval
@@ -243,6 +246,11 @@ class Registry:
         else:
             clinic, issues = load_clinic_bytes(data, slug=path.stem, file=str(path),
                                                preview_url=self.preview_url)
+        if clinic is not None and self.running is not None \
+                and (refused := feature_issues(clinic, self.running)):
+            clinic, issues = None, [*issues, *refused]
+        if clinic is not None and self.running is not None:
+            clinic = effective(clinic, self.running)
         errors = tuple(i for i in issues if not i.warning)
         if clinic is None:
             keeping = "keeping the last valid version" if path.stem in self._clinics else \

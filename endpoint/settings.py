@@ -7,8 +7,10 @@ import os
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from common import features as feature_set
 
 
 class SettingsError(ValueError):
@@ -56,6 +58,9 @@ class Settings:
     slot_cache: str = "calendar"
     #: "idle" (ping a pooled PostgreSQL connection only after it sat unused) or "always"
     db_ping: str = "idle"
+    #: the features this deployment runs (LEDIG_FEATURES, docs/features.md): by default
+    #: every feature whose libraries are installed
+    features: frozenset[str] = field(default_factory=feature_set.installed)
 
     @property
     def rate(self) -> tuple[int, int] | None:
@@ -97,6 +102,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
         db_ping=env.get("LEDIG_DB_PING") or None,
     )
+    try:
+        settings = replace(settings, features=feature_set.running(env))
+    except feature_set.FeaturesError as exc:
+        raise SettingsError(str(exc)) from exc
     if settings.outbox_interval < 0.1:  # 0 would make the worker spin
         raise SettingsError("LEDIG_OUTBOX_SECONDS must be a number of seconds from 0.1 to "
                             f"3600 (got '{env.get('LEDIG_OUTBOX_SECONDS')}')")

@@ -17,6 +17,7 @@ from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
 from endpoint.services.conflicts import ConflictCounter
 from endpoint.services.slots import SlotCache
+from endpoint.services.work import CORE, Hooks
 from endpoint.settings import Settings
 
 KEY = "ledig"
@@ -35,6 +36,15 @@ class AppState:
     db_down_until: float = 0.0
     #: background threads started for this app (outbox, purge), by name
     workers: dict[str, object] = field(default_factory=dict)
+    #: the running features (`endpoint.features.Feature`, docs/features.md), in list order
+    features: tuple = ()
+    #: what the running features add to every write (`services.work.Work`)
+    hooks: Hooks = CORE
+
+    def uses(self, clinic, feature: str) -> bool:
+        """Whether `clinic` uses `feature` here (the deployment runs it and the clinic's
+        `features:` list, if it has one, names it)."""
+        return bool(clinic.uses(feature, self.settings.features))
 
 
 def of(app: Flask) -> AppState:
@@ -46,6 +56,11 @@ def of(app: Flask) -> AppState:
 def current() -> AppState:
     """The state of the app handling this request."""
     return of(current_app)  # type: ignore[arg-type]  # the proxy stands for the app
+
+
+def hooks() -> Hooks:
+    """What the running features add to this request's writes (`services.work`)."""
+    return current().hooks
 
 
 def now() -> datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from booking.addresses import preview_url
 from booking.fit import Misfit, Placed, misfits
 from booking.restrictions import zone
 from booking.urls import page_url
+from common import features
 from common.content import Content, load_content
 from common.stored import Stored, StoredError, read_stored
 from common.words.conflicts import reason_words
@@ -28,7 +30,12 @@ def _report_issues(content: Content) -> None:
 
 
 def cmd_check(args: argparse.Namespace, now: datetime) -> int:
-    content = load_content(args.content, args.preview_url)
+    try:  # the endpoint's features (LEDIG_FEATURES): a clinic it cannot serve is an error
+        running = features.running(os.environ)
+    except features.FeaturesError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    content = load_content(args.content, args.preview_url, running)
     _report_issues(content)
     if content.errors:
         print(f"{len(content.errors)} error(s): nothing is valid until they are fixed.",

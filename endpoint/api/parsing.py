@@ -13,12 +13,11 @@ from endpoint.fields import NOTE_MAX, identity_code
 from endpoint.problems import FieldError, Problem, validation
 from endpoint.services.bookings import BookingRequest, Patient
 from endpoint.services.slots import SlotQuery
-from endpoint.services.waitlist import Joining
 
 MAX_RANGE_DAYS = 92
 
-__all__ = ["MAX_RANGE_DAYS", "bearer_token", "booking_request", "claim_request", "identity_code",
-           "move_request", "parse_day", "slot_query", "slot_request", "waitlist_request"]
+__all__ = ["MAX_RANGE_DAYS", "bearer_token", "booking_request", "identity_code",
+           "move_request", "parse_day", "slot_query", "slot_request"]
 
 
 def parse_day(value: str | None, field: str, errors: list[FieldError]) -> date | None:
@@ -136,64 +135,6 @@ def move_request(body: object, clinic: Clinic) -> tuple[datetime, str | None, st
         raise validation(errors, clinic.language)
     assert start is not None
     return start, calendar or None, hold_token
-
-
-def waitlist_request(body: object, clinic: Clinic, now: datetime) -> Joining:
-    """Joining the wait list (docs/patients.md): a type, a calendar or null (any), `from` (default
-    today) and `to` (required, at most `days_ahead` away), a patient as for a booking."""
-    if not isinstance(body, dict):
-        raise validation([("", "object")], clinic.language)
-    errors: list[FieldError] = []
-    fields.unknown_keys(body, ("type", "calendar", "from", "to", "patient"), errors)
-    type_id = fields.text(body, "type", "type", errors, required=True, limit=100)
-    kind = clinic.type(type_id)
-    if type_id and (kind is None or not kind.online):
-        errors.append(("type", "type_offline"))
-    calendar: str | None = None
-    if body.get("calendar") is not None:
-        calendar = fields.text(body, "calendar", "calendar", errors, required=True, limit=100)
-        cal = clinic.calendar(calendar)
-        if calendar and (cal is None or not cal.online):
-            errors.append(("calendar", "calendar_offline"))
-    today = local_today(clinic, now)
-    first = parse_day(body.get("from"), "from", errors) or today
-    if body.get("to") is None:
-        errors.append(("to", "required"))
-    last = parse_day(body.get("to"), "to", errors)
-    if last is not None and kind is not None:
-        furthest = last_bookable_day(clinic, kind.rules, now)
-        if last < max(first, today):
-            errors.append(("to", "date_order"))
-        elif last > furthest:
-            errors.append(("to", "waitlist_too_far", {"days": kind.rules.days_ahead}))
-    patient = fields.patient(body, clinic, errors,
-                             email_needed=kind is not None and "email" in kind.notify)
-    if patient is not None and kind is not None and kind.online and not any(
-            (c == "email" and patient.email) or (c == "sms" and patient.phone.startswith("+"))
-            for c in kind.notify):
-        errors.append(("type", "waitlist_no_channel"))
-    if errors or patient is None or last is None:
-        raise validation(errors, clinic.language)
-    return Joining(type_id, calendar or None, max(first, today), last, patient.id_type,
-                   patient.national_id, patient.first_name, patient.last_name, patient.phone,
-                   patient.email)
-
-
-def claim_request(body: object, clinic: Clinic) -> tuple[str, datetime]:
-    """A claim's `{"calendar", "start"}`."""
-    if not isinstance(body, dict):
-        raise validation([("", "object")], clinic.language)
-    errors: list[FieldError] = []
-    fields.unknown_keys(body, ("calendar", "start"), errors)
-    calendar = fields.text(body, "calendar", "calendar", errors, required=True, limit=100)
-    cal = clinic.calendar(calendar)
-    if calendar and (cal is None or not cal.online):
-        errors.append(("calendar", "calendar_offline"))
-    start = fields.instant(body.get("start"), "start", errors)
-    if errors:
-        raise validation(errors, clinic.language)
-    assert start is not None
-    return calendar, start
 
 
 def bearer_token(header: str | None) -> str:

@@ -10,17 +10,14 @@ from endpoint import state
 from endpoint.api.parsing import (
     bearer_token,
     booking_request,
-    claim_request,
     move_request,
     slot_query,
-    slot_request,
-    waitlist_request,
 )
 from endpoint.api.sessions import is_session_token, session_of
-from endpoint.api.views import booking_json, entry_json, hold_json
+from endpoint.api.views import booking_json
 from endpoint.fields import json_body
 from endpoint.problems import Problem
-from endpoint.services import bookings, claims, holds, waitlist
+from endpoint.services import bookings
 from endpoint.services.slots import slots_body
 from endpoint.state import now
 
@@ -88,7 +85,8 @@ def create_booking(slug: str):
         known = bookings.Patient(s.id_type, s.national_id, s.first_name, s.last_name, "", "")
     req = booking_request(json_body(clinic.language), clinic, known)
     secret_key = state.current().settings.secret_key
-    booking, token = bookings.create_booking(clinic, req, now(), secret_key)
+    booking, token = bookings.create_booking(clinic, req, now(), secret_key,
+                                            hooks=state.hooks())
     response = jsonify({"booking": booking_json(clinic, booking),
                         "cancel_token": token})
     response.status_code = 201
@@ -116,7 +114,7 @@ def cancel_booking(slug: str, booking_id: str):
     clinic = clinic_or_404(slug)
     booking = _authorised(clinic, booking_id)
     current = now()
-    booking = bookings.cancel_found(clinic, booking, current)
+    booking = bookings.cancel_found(clinic, booking, current, hooks=state.hooks())
     return jsonify({"booking": booking_json(clinic, booking, current)})
 
 
@@ -137,79 +135,6 @@ def move_booking(slug: str, booking_id: str):
     found = _authorised(clinic, booking_id)  # the cancel token, or the patient's session
     start, calendar, hold_token = move_request(json_body(clinic.language), clinic)
     current = now()
-    booking = bookings.move_found(clinic, found, start, calendar, current, hold_token)
+    booking = bookings.move_found(clinic, found, start, calendar, current, hold_token,
+                                   hooks=state.hooks())
     return jsonify({"booking": booking_json(clinic, booking, current)})
-
-
-@bp.post("/clinics/<slug>/holds")
-def create_hold(slug: str):
-    """Hold a picked time for `online.hold_minutes` (docs/patients.md)."""
-    clinic = clinic_or_404(slug)
-    holds.holds_on(clinic)
-    calendar, type_id, start = slot_request(json_body(clinic.language), clinic)
-    settings = state.current().settings
-    hold, token = holds.create_hold(clinic, calendar, type_id, start, now(),
-                                    settings.secret_key, request.remote_addr or "unknown")
-    response = jsonify({"hold": hold_json(clinic, hold), "hold_token": token})
-    response.status_code = 201
-    return response
-
-
-@bp.delete("/clinics/<slug>/holds/<hold_id>")
-def release_hold(slug: str, hold_id: str):
-    clinic = clinic_or_404(slug)
-    holds.holds_on(clinic)
-    token = bearer_token(request.headers.get("Authorization"))
-    holds.release_hold(clinic, hold_id, token)
-    return jsonify({"released": True})
-
-
-@bp.post("/clinics/<slug>/waitlist")
-def join_waitlist(slug: str):
-    """Join the wait list (docs/patients.md); the token is returned only here (and in the link
-    the patient is sent)."""
-    clinic = clinic_or_404(slug)
-    waitlist.waitlist_on(clinic)
-    current = now()
-    req = waitlist_request(json_body(clinic.language), clinic, current)
-    entry, token = waitlist.join(clinic, req, current, state.current().settings.secret_key)
-    response = jsonify({"entry": entry_json(clinic, entry, current), "token": token})
-    response.status_code = 201
-    return response
-
-
-@bp.get("/clinics/<slug>/waitlist/<entry_id>")
-def get_waitlist_entry(slug: str, entry_id: str):
-    clinic = clinic_or_404(slug)
-    waitlist.waitlist_on(clinic)
-    token = bearer_token(request.headers.get("Authorization"))
-    current = now()
-    entry = waitlist.find_entry(clinic, entry_id, token)
-    return jsonify({"entry": entry_json(clinic, entry, current),
-                    "offers": waitlist.offers(clinic, entry, current)})
-
-
-@bp.delete("/clinics/<slug>/waitlist/<entry_id>")
-def leave_waitlist(slug: str, entry_id: str):
-    clinic = clinic_or_404(slug)
-    waitlist.waitlist_on(clinic)
-    token = bearer_token(request.headers.get("Authorization"))
-    current = now()
-    entry = waitlist.leave(clinic, entry_id, token, current)
-    return jsonify({"entry": entry_json(clinic, entry, current)})
-
-
-@bp.post("/clinics/<slug>/waitlist/<entry_id>/claim")
-def claim_offer(slug: str, entry_id: str):
-    """Book a freed time for the entry's patient, under every online rule."""
-    clinic = clinic_or_404(slug)
-    waitlist.waitlist_on(clinic)
-    token = bearer_token(request.headers.get("Authorization"))
-    calendar, start = claim_request(json_body(clinic.language), clinic)
-    current = now()
-    booking, cancel_token = claims.claim(clinic, entry_id, token, calendar, start, current,
-                                         state.current().settings.secret_key)
-    response = jsonify({"booking": booking_json(clinic, booking, current),
-                        "cancel_token": cancel_token})
-    response.status_code = 201
-    return response

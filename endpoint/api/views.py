@@ -7,8 +7,7 @@ from typing import Any
 
 from booking import Clinic, check_cancellation
 from booking.restrictions import zone
-from endpoint.services.waitlist import status
-from endpoint.storage.db import Booking, Hold, WaitlistEntry, from_db
+from endpoint.storage.db import Booking, from_db
 
 
 def booking_json(clinic: Clinic, booking: Booking,
@@ -37,17 +36,3 @@ def booking_json(clinic: Clinic, booking: Booking,
     return out
 
 
-def hold_json(clinic: Clinic, hold: Hold) -> dict[str, Any]:
-    """A hold as the API shows it: where, when, and until when."""
-    tz = zone(clinic.timezone)
-    return {"id": hold.public_id, "calendar": hold.calendar, "type": hold.type,
-            "start": from_db(hold.start).astimezone(tz).isoformat(),
-            "end": from_db(hold.end).astimezone(tz).isoformat(),
-            "expires_at": from_db(hold.expires_at).astimezone(tz).isoformat()}
-
-
-def entry_json(clinic: Clinic, entry: WaitlistEntry, now: datetime) -> dict[str, Any]:
-    """A wait-list entry as the API shows it: what it waits for, never who."""
-    return {"id": entry.public_id, "status": status(clinic, entry, now), "type": entry.type,
-            "calendar": entry.calendar or None, "from": entry.first_day.isoformat(),
-            "to": entry.last_day.isoformat()}

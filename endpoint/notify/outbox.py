@@ -35,13 +35,14 @@ import threading
 import traceback
 import uuid
 from collections import Counter
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Any
 
 from peewee import Case
 
 from endpoint.clock import SYSTEM, Clock
-from endpoint.notify import calendar_push
-from endpoint.notify.calendar_push import CalDavPusher
 from endpoint.notify.delivery import DeliveryError, Outgoing
 from endpoint.notify.mailer import Mailer
 from endpoint.notify.sms import SmsSender
@@ -98,22 +99,29 @@ def claim(claimant: str, now: datetime, limit: int = BATCH) -> list[Outbox]:
                 .order_by(Outbox.due_at, Outbox.id))
 
 
+#: channel -> a factory of its sender: what the running features deliver beside e-mail and
+#: SMS (calendar sync's `caldav`, docs/features.md); a sender may have `superseded(row)`
+Senders = Mapping[str, Callable[[], Any]]
+NO_SENDERS: Senders = MappingProxyType({})
+
+
 def run_once(settings: Settings, clock: Clock = SYSTEM, *, worker: str | None = None,
-             limit: int = BATCH) -> Counter:
+             limit: int = BATCH, senders: Senders = NO_SENDERS) -> Counter:
     """One round: claim due messages and deliver them; counts by outcome.
 
-    The clock decides what is due; tests move it to see reminders.
+    The clock decides what is due; tests move it to see reminders. A row of a channel no
+    running feature delivers waits, retried with back-off (docs/features.md).
     """
     now = clock.now()
     claimant = f"{worker or worker_name()}:{uuid.uuid4().hex[:8]}"
     opened = db.is_closed()
     if opened:
         db.connect()
-    senders: dict[str, Mailer | SmsSender | CalDavPusher] = {
+    channels: dict[str, Any] = {
         "email": Mailer(settings.smtp_url, settings.var, clock),
         "sms": SmsSender(settings.sms_url, settings.sms_from, settings.var, clock,
                          reports=settings.sms_report_url),
-        calendar_push.CHANNEL: CalDavPusher()}
+        **{channel: make() for channel, make in senders.items()}}
     outcomes: Counter = Counter()
     try:
         rows = claim(claimant, now, limit)
@@ -124,9 +132,9 @@ def run_once(settings: Settings, clock: Clock = SYSTEM, *, worker: str | None = 
                 _finish(row, claimant)
                 outcomes["released"] += 1
                 continue
-            outcomes[_deliver(row, claimant, now, senders, down)] += 1
+            outcomes[_deliver(row, claimant, now, channels, down)] += 1
     finally:
-        for sender in senders.values():
+        for sender in channels.values():
             sender.close()
         if opened:
             db.close()
@@ -138,7 +146,8 @@ def _deliver(row: Outbox, claimant: str, now: datetime, senders: dict,
     if row.kind == "reminder" and (reason := _stale_reminder(row, now)):
         _finish(row, claimant, status="cancelled", last_error=reason)
         return "cancelled"
-    if row.kind == calendar_push.KIND and (reason := calendar_push.superseded(row)):
+    superseded = getattr(senders.get(row.channel), "superseded", None)
+    if superseded is not None and (reason := superseded(row)):
         _finish(row, claimant, status="cancelled", last_error=reason)
         return "cancelled"
     message = Outgoing(id=row.id, kind=row.kind, channel=row.channel, recipient=row.recipient,
@@ -207,11 +216,11 @@ def _finish(row: Outbox, claimant: str, **fields) -> None:
      .execute())
 
 
-def drain(settings: Settings, clock: Clock = SYSTEM) -> Counter:
+def drain(settings: Settings, clock: Clock = SYSTEM, senders: Senders = NO_SENDERS) -> Counter:
     """Rounds until nothing due is left (what `endpoint outbox --once` does)."""
     total: Counter = Counter()
     while True:
-        outcomes = run_once(settings, clock)
+        outcomes = run_once(settings, clock, senders=senders)
         total += outcomes
         if sum(outcomes.values()) < BATCH:
             return total
@@ -223,16 +232,16 @@ class Worker(threading.Thread):
     """Runs `drain` every `interval` seconds until `stop()`."""
 
     def __init__(self, settings: Settings, clock: Clock = SYSTEM,
-                 interval: float | None = None):
+                 interval: float | None = None, senders: Senders = NO_SENDERS):
         super().__init__(name="ledig-outbox", daemon=True)
-        self.settings, self.clock = settings, clock
+        self.settings, self.clock, self.senders = settings, clock, senders
         self.interval = settings.outbox_interval if interval is None else interval
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
             try:
-                drain(self.settings, self.clock)
+                drain(self.settings, self.clock, self.senders)
             except Exception:  # e.g. the database is down; try again later
                 log.exception("outbox round failed; trying again in %ss", self.interval)
                 if not db.is_closed():
@@ -244,9 +253,10 @@ class Worker(threading.Thread):
         self.join(timeout)
 
 
-def start_worker(settings: Settings, clock: Clock = SYSTEM) -> Worker:
+def start_worker(settings: Settings, clock: Clock = SYSTEM,
+                 senders: Senders = NO_SENDERS) -> Worker:
     """Deliver in a daemon thread of the serving process (`endpoint serve`)."""
-    worker = Worker(settings, clock)
+    worker = Worker(settings, clock, senders=senders)
     worker.start()
     log.info("outbox worker started (every %ss)", worker.interval)
     return worker

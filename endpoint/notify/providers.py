@@ -38,7 +38,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 from booking.sms import valid_sms_sender
 from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError
 
-#: where the providers' delivery reports arrive (`endpoint.api.sms_reports`)
+#: where the providers' delivery reports arrive (`endpoint.reports.routes`)
 REPORTS_PATH = "/api/v1/sms-reports"
 #: the reference ledig gives each message: outbox row `n` is `ledig-outbox-n`, which the
 #: providers' delivery reports (`endpoint.notify.reports.REF`) name again

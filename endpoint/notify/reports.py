@@ -1,7 +1,7 @@
 """SMS delivery reports: what each provider's report says, in ledig's terms.
 
 A provider that reports on a message calls the endpoint back
-(`endpoint.api.sms_reports`); this reads the report's documented fields into a
+(`endpoint.reports.routes`); this reads the report's documented fields into a
 `Report`: which outbox row, the provider's message id, and one of ledig's statuses —
 
 * `sent`: still on its way (Twilio's `queued`, `sending`, `sent`; LINK Mobility's

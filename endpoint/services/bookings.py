@@ -1,7 +1,7 @@
 """Booking and cancellation: the endpoint's use cases.
 
-Each write re-checks the core's rules inside one transaction that holds the
-calendar's and the patient's locks (`storage.db.write_transaction`), so the
+Each write re-checks the core's rules inside one unit of work (`services.work.Work`:
+the calendar's and the patient's locks, one transaction), so the
 invariants of README.md#storage-and-safety hold across threads, processes and hosts. The
 messages a booking sends are rendered before the locks are taken and stored
 in the same transaction.
@@ -15,18 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from peewee import IntegrityError
-
 from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
-from endpoint.notify import calendar_push, compose
+from endpoint.notify import compose
 from endpoint.problems import Problem
-from endpoint.services import audit, holds, waitlist
+from endpoint.services import audit
 from endpoint.services.keys import new_cancel_token, patient_key, token_hash, token_matches
 from endpoint.services.patients import index_booking
-from endpoint.storage.db import Booking, from_db, to_db, write_transaction
+from endpoint.services.work import Hooks, Work
+from endpoint.storage.db import Booking, from_db, to_db
 from endpoint.storage.queries import (
-    bump,
     busy_between,
     count_self_booked,
     lookup,
@@ -57,7 +55,8 @@ class BookingRequest:
 
 
 def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
-                   secret_key: str, *, via: str = "online", extra_locks: Sequence[str] = (),
+                   secret_key: str, *, hooks: Hooks, via: str = "online",
+                   extra_locks: Sequence[str] = (),
                    inside: Callable[[Booking], None] | None = None) -> tuple[Booking, str]:
     """Book a slot for a patient; the stored booking and its one-time cancel token.
 
@@ -82,35 +81,26 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
     )
     # rendered before the locks are taken: the texts, the .ics and the clinic's dialog
     messages = compose.booked_messages(clinic, booking, now, token)
-    locks = [f"calendar:{clinic.slug}:{req.calendar}", f"patient:{clinic.slug}:{key}",
-             *extra_locks]
-    try:
-        with write_transaction(locks):
-            if req.calendar in closed_calendars(clinic, now):
-                # fail closed (docs/sync.md): a busy source not read lately may hide a busy time
-                raise _closed()
-            hold = holds.matching_hold(clinic, req.hold_token, req.calendar, req.type,
-                                       req.start, now)
-            busy = busy_between(clinic, day, day, req.calendar, now=now,
-                                exclude_hold=hold.id if hold is not None else None)
-            decision = check_booking(clinic, req.calendar, req.type, req.start, now, busy,
-                                     count_self_booked(clinic, key, now))
-            if isinstance(decision, Refusal):
-                raise Problem(decision.code, decision.message)
-            holds.consume(hold)
-            booking.save(force_insert=True)
-            index_booking(booking, secret_key)
-            if inside is not None:
-                inside(booking)
-            compose.store(booking, messages)
-            calendar_push.enqueue(clinic, booking, now)
-            audit.record(booking, now, audit.PATIENT, audit.CREATED, via=via,
-                         **placement(clinic, booking))
-            bump(clinic.slug, req.calendar)
-    except IntegrityError as exc:
-        # the database's own constraint caught a race the checks did not see
-        raise Problem("slot_unavailable", "This time was just booked; please pick another.") \
-            from exc
+    work = Work(clinic, now, hooks)
+    with work.write(calendars=[req.calendar], patients=[key], extra_locks=extra_locks):
+        if req.calendar in closed_calendars(clinic, now):
+            # fail closed (docs/sync.md): a busy source not read lately may hide a busy time
+            raise _closed()
+        hold = work.find_hold(req.hold_token, req.calendar, req.type, req.start)
+        busy = busy_between(clinic, day, day, req.calendar, now=now, exclude_hold=hold)
+        decision = check_booking(clinic, req.calendar, req.type, req.start, now, busy,
+                                 count_self_booked(clinic, key, now))
+        if isinstance(decision, Refusal):
+            raise Problem(decision.code, decision.message)
+        work.consume_hold(hold)
+        booking.save(force_insert=True)
+        index_booking(booking, secret_key)
+        if inside is not None:
+            inside(booking)
+        compose.store(booking, messages)
+        audit.record(booking, now, audit.PATIENT, audit.CREATED, via=via,
+                     **placement(clinic, booking))
+        work.changed(booking)
     return booking, token
 
 
@@ -152,39 +142,42 @@ def find_by_token(clinic: Clinic, token: str) -> Booking:
     return booking
 
 
-def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime) -> Booking:
+def cancel_booking(clinic: Clinic, public_id: str, token: str, now: datetime, *,
+                   hooks: Hooks) -> Booking:
     """Cancel as the patient; cancelling again changes nothing."""
-    return cancel_found(clinic, find_booking(clinic, public_id, token), now)
+    return cancel_found(clinic, find_booking(clinic, public_id, token), now, hooks=hooks)
 
 
-def cancel_found(clinic: Clinic, booking: Booking, now: datetime) -> Booking:
+def cancel_found(clinic: Clinic, booking: Booking, now: datetime, *, hooks: Hooks) -> Booking:
     """Cancel a booking the patient has shown to be theirs (token or session)."""
     if booking.status == "cancelled":
         return booking
     refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
     if refusal is not None:
         raise Problem(refusal.code, refusal.message)
-    return _cancel(clinic, booking, now, by="patient", actor=audit.PATIENT, via="online")
+    return _cancel(Work(clinic, now, hooks), booking, by="patient", actor=audit.PATIENT,
+                   via="online")
 
 
 def cancel_by_staff(clinic: Clinic, booking: Booking, reason: str, now: datetime, *,
-                    actor: str = "staff", initiated_by: str = "clinic",
+                    hooks: Hooks, actor: str = "staff", initiated_by: str = "clinic",
                     channels: tuple[str, ...] | None = None) -> Booking:
     """Cancel on the clinic's side (no deadline). `initiated_by` says who wanted it: the
     clinic (the patient is told so, with `reason`) or the patient (who phoned, say);
     `channels` where the patient is told (None: the type's `notify`, (): not at all)."""
     by = "staff" if initiated_by == "clinic" else "patient"
-    return _cancel(clinic, booking, now, by=by, reason=reason, actor=actor,
+    return _cancel(Work(clinic, now, hooks), booking, by=by, reason=reason, actor=actor,
                    channels=channels, via="staff")
 
 
-def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: str,
-            via: str, reason: str = "", channels: tuple[str, ...] | None = None) -> Booking:
+def _cancel(work: Work, booking: Booking, *, by: str, actor: str, via: str,
+            reason: str = "", channels: tuple[str, ...] | None = None) -> Booking:
     """Mark an active booking cancelled (kept, never deleted), tell the patient, free the slot
     and offer it to the wait list.
 
     The booking's SEQUENCE goes up, so that the patient's calendar replaces the event."""
-    with write_transaction([f"calendar:{clinic.slug}:{booking.calendar}"]):
+    clinic, now = work.clinic, work.now
+    with work.write(calendars=[booking.calendar]):
         updated = (Booking.update(status="cancelled", cancelled_at=to_db(now),
                                   cancelled_by=by, cancel_reason=reason,
                                   sequence=Booking.sequence + 1)
@@ -193,12 +186,11 @@ def _cancel(clinic: Clinic, booking: Booking, now: datetime, *, by: str, actor: 
         booking = Booking.get_by_id(booking.id)
         if updated:
             compose.enqueue_cancelled(clinic, booking, now, channels)
-            calendar_push.enqueue(clinic, booking, now)
             audit.record(booking, now, actor, audit.CANCELLED, via=via,
                          initiated_by="clinic" if by == "staff" else "patient",
                          notified=channels != ())
-            bump(clinic.slug, booking.calendar)
-            freed(clinic, booking, now)  # the time, to the wait list (docs/patients.md)
+            work.changed(booking)
+            freed(work, booking)  # the time, to the wait list (docs/patients.md)
     return booking
 
 
@@ -217,7 +209,8 @@ def check_move(clinic: Clinic, booking: Booking, now: datetime) -> Problem | Non
 
 
 def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
-                 calendar: str | None, now: datetime, hold_token: str | None = None) -> Booking:
+                 calendar: str | None, now: datetime, hold_token: str | None = None, *,
+                 hooks: Hooks) -> Booking:
     """Move as the patient (docs/patients.md): the same booking, id and token, at a new time.
 
     Allowed while the booking could be cancelled; the new time must be visible
@@ -229,11 +222,11 @@ def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
     patient's hold on the new time, consumed by the move.
     """
     return move_found(clinic, find_booking(clinic, public_id, token), start, calendar, now,
-                      hold_token)
+                      hold_token, hooks=hooks)
 
 
 def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str | None,
-               now: datetime, hold_token: str | None = None) -> Booking:
+               now: datetime, hold_token: str | None = None, *, hooks: Hooks) -> Booking:
     """`move_booking` of a booking the patient has shown to be theirs (cancel token, or a
     logged-in patient's session, docs/patient-login.md)."""
     target = calendar or booking.calendar
@@ -241,47 +234,39 @@ def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str 
         raise problem
     if target == booking.calendar and from_db(booking.start) == start:
         return booking  # already there: a retried request changes nothing
-    locks = [f"calendar:{clinic.slug}:{booking.calendar}", f"calendar:{clinic.slug}:{target}"]
     day = start.astimezone(zone(clinic.timezone)).date()
-    try:
-        with write_transaction(locks):
-            current = Booking.get_by_id(booking.id)
-            if (problem := check_move(clinic, current, now)) is not None:
-                raise problem  # cancelled or moved near its start a moment ago
-            if target in closed_calendars(clinic, now):
-                raise _closed()  # fail closed (docs/sync.md), as for a new booking
-            hold = holds.matching_hold(clinic, hold_token, target, current.type, start, now)
-            busy = busy_between(clinic, day, day, target, exclude=current.id, now=now,
-                                exclude_hold=hold.id if hold is not None else None)
-            decision = check_booking(clinic, target, current.type, start, now, busy, 0)
-            if isinstance(decision, Refusal):
-                raise Problem(decision.code, decision.message)
-            holds.consume(hold)
-            Booking.update(calendar=target, start=to_db(decision.start),
-                           end=to_db(decision.end), outside_schedule=False,
-                           sequence=current.sequence + 1).where(
-                (Booking.id == current.id) & (Booking.status == "active")).execute()
-            moved = Booking.get_by_id(current.id)
-            old, new = placement(clinic, current), placement(clinic, moved)
-            audit.record(moved, now, audit.PATIENT, audit.MOVED, via="online", notified=True,
-                         **{"from": {k: old[k] for k in ("calendar", "start", "end")},
-                            "to": {k: new[k] for k in ("calendar", "start", "end")}})
-            compose.enqueue_moved(clinic, moved, now)
-            calendar_push.enqueue(clinic, moved, now, previous_calendar=current.calendar)
-            bump(clinic.slug, current.calendar)
-            if target != current.calendar:
-                bump(clinic.slug, target)
-            freed(clinic, current, now)
-    except IntegrityError as exc:
-        raise Problem("slot_unavailable", "This time was just booked; please pick another.") \
-            from exc
+    work = Work(clinic, now, hooks)
+    with work.write(calendars=[booking.calendar, target]):
+        current = Booking.get_by_id(booking.id)
+        if (problem := check_move(clinic, current, now)) is not None:
+            raise problem  # cancelled or moved near its start a moment ago
+        if target in closed_calendars(clinic, now):
+            raise _closed()  # fail closed (docs/sync.md), as for a new booking
+        hold = work.find_hold(hold_token, target, current.type, start)
+        busy = busy_between(clinic, day, day, target, exclude=current.id, now=now,
+                            exclude_hold=hold)
+        decision = check_booking(clinic, target, current.type, start, now, busy, 0)
+        if isinstance(decision, Refusal):
+            raise Problem(decision.code, decision.message)
+        work.consume_hold(hold)
+        Booking.update(calendar=target, start=to_db(decision.start),
+                       end=to_db(decision.end), outside_schedule=False,
+                       sequence=current.sequence + 1).where(
+            (Booking.id == current.id) & (Booking.status == "active")).execute()
+        moved = Booking.get_by_id(current.id)
+        old, new = placement(clinic, current), placement(clinic, moved)
+        audit.record(moved, now, audit.PATIENT, audit.MOVED, via="online", notified=True,
+                     **{"from": {k: old[k] for k in ("calendar", "start", "end")},
+                        "to": {k: new[k] for k in ("calendar", "start", "end")}})
+        compose.enqueue_moved(clinic, moved, now)
+        work.changed(moved, previous_calendar=current.calendar)
+        freed(work, current)
     return moved
 
 
-def freed(clinic: Clinic, booking: Booking, now: datetime) -> None:
-    """Inside the transaction that freed a booking's old time: offer it to the wait list."""
-    waitlist.offer_freed(clinic, booking.calendar, from_db(booking.start),
-                         from_db(booking.end), now)
+def freed(work: Work, booking: Booking) -> None:
+    """Inside the work that freed a booking's old time: offer it to the wait list."""
+    work.freed(booking.calendar, from_db(booking.start), from_db(booking.end))
 
 
 def placement(clinic: Clinic, booking: Booking) -> dict[str, object]:

@@ -15,19 +15,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from peewee import IntegrityError
-
 from booking import Clinic
 from booking.fit import schedule_misfit
 from booking.restrictions import zone
-from endpoint.notify import calendar_push, compose
+from endpoint.notify import compose
 from endpoint.problems import Problem
 from endpoint.services import audit
 from endpoint.services.bookings import Patient, cancel_by_staff, freed, placement
 from endpoint.services.keys import new_cancel_token, patient_key, token_hash
 from endpoint.services.patients import index_booking
-from endpoint.storage.db import Booking, from_db, to_db, write_transaction
-from endpoint.storage.queries import bump, busy_between, lookup
+from endpoint.services.work import Hooks, Work
+from endpoint.storage.db import Booking, from_db, to_db
+from endpoint.storage.queries import busy_between, lookup
 
 ATTENDANCE = ("arrived", "no_show")
 
@@ -55,11 +54,6 @@ class BookingChange:
     attendance: str | None = None  # arrived | no_show | "" (cleared)
     channels: tuple[str, ...] | None = None
     outside_schedule: bool = False
-
-
-def calendar_lock(clinic: Clinic, calendar: str) -> str:
-    """The lock name every write to a calendar's bookings and blocks takes."""
-    return f"calendar:{clinic.slug}:{calendar}"
 
 
 def _end(start: datetime, minutes: int) -> datetime:
@@ -91,12 +85,8 @@ def _check_free(clinic: Clinic, calendar: str, start: datetime, end: datetime, n
                       "hold (a few minutes at most) is in the way; pick another time.")
 
 
-def _taken() -> Problem:
-    return Problem("slot_unavailable", "This time was just booked; please pick another.")
-
-
 def create_by_staff(clinic: Clinic, req: StaffBookingRequest, actor: str, now: datetime,
-                    secret_key: str) -> Booking:
+                    secret_key: str, *, hooks: Hooks) -> Booking:
     """Book for a patient as staff (`actor`); the stored booking, `self_booked` false.
 
     The confirmation carries a cancel link of its own, so the patient may still
@@ -117,19 +107,16 @@ def create_by_staff(clinic: Clinic, req: StaffBookingRequest, actor: str, now: d
         phone=p.phone, email=p.email, note=req.note, cancel_token_hash=token_hash(token),
         config_version=clinic.version, created_at=to_db(now))
     messages = compose.booked_messages(clinic, booking, now, token, req.channels)
-    try:
-        with write_transaction([calendar_lock(clinic, req.calendar)]):
-            _check_free(clinic, req.calendar, req.start, end, now)
-            booking.save(force_insert=True)
-            index_booking(booking, secret_key)
-            compose.store(booking, messages)
-            calendar_push.enqueue(clinic, booking, now)
-            audit.record(booking, now, actor, audit.CREATED, via="staff",
-                         outside_schedule=outside, notified=req.channels != (),
-                         **placement(clinic, booking))
-            bump(clinic.slug, req.calendar)
-    except IntegrityError as exc:  # the database's constraint saw a race the check did not
-        raise _taken() from exc
+    work = Work(clinic, now, hooks)
+    with work.write(calendars=[req.calendar]):
+        _check_free(clinic, req.calendar, req.start, end, now)
+        booking.save(force_insert=True)
+        index_booking(booking, secret_key)
+        compose.store(booking, messages)
+        audit.record(booking, now, actor, audit.CREATED, via="staff",
+                     outside_schedule=outside, notified=req.channels != (),
+                     **placement(clinic, booking))
+        work.changed(booking)
     return booking
 
 
@@ -141,7 +128,7 @@ def find(clinic: Clinic, public_id: str) -> Booking:
 
 
 def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor: str,
-                   now: datetime) -> Booking:
+                   now: datetime, *, hooks: Hooks) -> Booking:
     """Move (start, calendar), retype, annotate or record attendance; the id stays.
 
     A move re-checks the target under both calendars' locks, raises the booking's
@@ -165,36 +152,30 @@ def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor:
         raise Problem("booking_cancelled", "The booking is cancelled; book a new time instead.")
     outside = (_outside(clinic, calendar, type_id, start, end, change.outside_schedule)
                if moving else booking.outside_schedule)
-    locks = [calendar_lock(clinic, booking.calendar), calendar_lock(clinic, calendar)]
-    try:
-        with write_transaction(locks):
-            current = Booking.get_by_id(booking.id)
-            if (moving or change.attendance is not None) and current.status != "active":
-                raise Problem("booking_cancelled", "The booking was cancelled just now.")
-            if moving:
-                _check_free(clinic, calendar, start, end, now, exclude=current.id)
-            fields: dict[str, object] = {}
-            if moving:
-                fields.update(calendar=calendar, type=type_id, start=to_db(start),
-                              end=to_db(end), outside_schedule=outside,
-                              sequence=current.sequence + 1)
-            if change.note is not None and change.note != current.note:
-                fields["note"] = change.note
-            if change.attendance is not None and change.attendance != current.attendance:
-                fields["attendance"] = change.attendance
-            if fields:
-                Booking.update(**fields).where(Booking.id == current.id).execute()
-            updated = Booking.get_by_id(current.id)
-            _log_change(clinic, current, updated, actor, now, change)
-            if moving:
-                compose.enqueue_moved(clinic, updated, now, change.channels)
-                calendar_push.enqueue(clinic, updated, now, previous_calendar=current.calendar)
-                bump(clinic.slug, current.calendar)
-                if calendar != current.calendar:
-                    bump(clinic.slug, calendar)
-                freed(clinic, current, now)  # the old time, to the wait list (docs/patients.md)
-    except IntegrityError as exc:
-        raise _taken() from exc
+    work = Work(clinic, now, hooks)
+    with work.write(calendars=[booking.calendar, calendar]):
+        current = Booking.get_by_id(booking.id)
+        if (moving or change.attendance is not None) and current.status != "active":
+            raise Problem("booking_cancelled", "The booking was cancelled just now.")
+        if moving:
+            _check_free(clinic, calendar, start, end, now, exclude=current.id)
+        fields: dict[str, object] = {}
+        if moving:
+            fields.update(calendar=calendar, type=type_id, start=to_db(start),
+                          end=to_db(end), outside_schedule=outside,
+                          sequence=current.sequence + 1)
+        if change.note is not None and change.note != current.note:
+            fields["note"] = change.note
+        if change.attendance is not None and change.attendance != current.attendance:
+            fields["attendance"] = change.attendance
+        if fields:
+            Booking.update(**fields).where(Booking.id == current.id).execute()
+        updated = Booking.get_by_id(current.id)
+        _log_change(clinic, current, updated, actor, now, change)
+        if moving:
+            compose.enqueue_moved(clinic, updated, now, change.channels)
+            work.changed(updated, previous_calendar=current.calendar)
+            freed(work, current)  # the old time, to the wait list (docs/patients.md)
     return updated
 
 
@@ -217,7 +198,8 @@ def _log_change(clinic: Clinic, before: Booking, after: Booking, actor: str, now
 
 
 def cancel_as_staff(clinic: Clinic, public_id: str, reason: str, initiated_by: str,
-                    channels: tuple[str, ...] | None, actor: str, now: datetime) -> Booking:
+                    channels: tuple[str, ...] | None, actor: str, now: datetime, *,
+                    hooks: Hooks) -> Booking:
     """Cancel for the clinic or on the patient's word; again on a cancelled one: unchanged.
 
     An appointment that is over cannot be cancelled (409 `booking_ended`)."""
@@ -227,9 +209,9 @@ def cancel_as_staff(clinic: Clinic, public_id: str, reason: str, initiated_by: s
     if from_db(booking.end) <= now:
         raise Problem("booking_ended", "The appointment is over; it can no longer be "
                       "cancelled. Record a no-show instead.")
-    return cancel_by_staff(clinic, booking, reason, now, actor=actor,
+    return cancel_by_staff(clinic, booking, reason, now, hooks=hooks, actor=actor,
                            initiated_by=initiated_by, channels=channels)
 
 
-__all__ = ["ATTENDANCE", "BookingChange", "StaffBookingRequest", "calendar_lock",
+__all__ = ["ATTENDANCE", "BookingChange", "StaffBookingRequest",
            "cancel_as_staff", "change_booking", "create_by_staff", "find"]

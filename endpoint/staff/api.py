@@ -22,7 +22,6 @@ from endpoint.services import (
     patient_rights,
     patients,
     staff_bookings,
-    waitlist,
 )
 from endpoint.staff import api_parsing as parse
 from endpoint.staff.api_views import (
@@ -36,6 +35,7 @@ from endpoint.staff.api_views import (
 )
 from endpoint.staff.auth import staff_for_api
 from endpoint.state import now
+from endpoint.waitlist import entries as waitlist
 
 bp = Blueprint("staff_api", __name__, url_prefix="/api/v1/staff")
 
@@ -64,7 +64,8 @@ def create_booking(slug: str):
     clinic, actor = _caller(slug)
     req = parse.staff_booking(json_body(clinic.language), clinic)
     booking = staff_bookings.create_by_staff(clinic, req, actor, now(),
-                                             state.current().settings.secret_key)
+                                             state.current().settings.secret_key,
+                                             hooks=state.hooks())
     return _created({"booking": staff_booking_json(clinic, booking)})
 
 
@@ -72,7 +73,8 @@ def create_booking(slug: str):
 def change_booking(slug: str, booking_id: str):
     clinic, actor = _caller(slug)
     change = parse.booking_change(json_body(clinic.language), clinic)
-    booking = staff_bookings.change_booking(clinic, booking_id, change, actor, now())
+    booking = staff_bookings.change_booking(clinic, booking_id, change, actor, now(),
+                                            hooks=state.hooks())
     return jsonify({"booking": staff_booking_json(clinic, booking)})
 
 
@@ -81,7 +83,7 @@ def cancel_booking(slug: str, booking_id: str):
     clinic, actor = _caller(slug)
     reason, initiated_by, channels = parse.cancellation(json_body(clinic.language), clinic)
     booking = staff_bookings.cancel_as_staff(clinic, booking_id, reason, initiated_by,
-                                             channels, actor, now())
+                                             channels, actor, now(), hooks=state.hooks())
     return jsonify({"booking": staff_booking_json(clinic, booking)})
 
 
@@ -96,14 +98,14 @@ def booking_log(slug: str, booking_id: str):
 def create_block(slug: str):
     clinic, actor = _caller(slug)
     req = parse.block(json_body(clinic.language), clinic)
-    block = blocks.add_block(clinic, req, actor, now())
+    block = blocks.add_block(clinic, req, actor, now(), hooks=state.hooks())
     return _created({"block": block_json(clinic, block)})
 
 
 @bp.delete("/<slug>/blocks/<block_id>")
 def delete_block(slug: str, block_id: str):
     clinic, _ = _caller(slug)
-    block = blocks.remove_block(clinic, block_id, now())
+    block = blocks.remove_block(clinic, block_id, now(), hooks=state.hooks())
     return jsonify({"block": block_json(clinic, block), "deleted": True})
 
 
@@ -175,4 +177,6 @@ def list_conflicts(slug: str):
 @bp.get("/<slug>/waitlist")
 def list_waitlist(slug: str):
     clinic, _ = _caller(slug)
+    if not state.current().uses(clinic, "waitlist"):  # docs/features.md
+        raise Problem("not_found", "This clinic has no wait list.")
     return jsonify({"entries": waitlist.waiting(clinic, now())})

@@ -28,7 +28,7 @@ from endpoint.staff.errors import not_found
 from endpoint.staff.forms import clean_text, local_datetime, parse_date, parse_time
 from endpoint.staff.history import actor_label
 from endpoint.staff.render import page
-from endpoint.state import now
+from endpoint.state import hooks, now
 from endpoint.storage.db import from_db
 from endpoint.storage.timebok import find_block
 
@@ -72,7 +72,7 @@ def create(slug: str) -> Response:
     req = BlockRequest(cal.id, start, end, values["reason"],
                        allow_conflicts=bool(request.form.get("allow_conflicts")))
     try:
-        add_block(clinic, req, audit.staff_actor(user.username), now())
+        add_block(clinic, req, audit.staff_actor(user.username), now(), hooks=hooks())
     except Problem as problem:
         extra = getattr(problem, "extra", None) or {}
         under = [b for i in extra.get("bookings", []) if (b := find_booking(clinic, i))]
@@ -103,7 +103,7 @@ def delete(slug: str, block_id: str) -> Response:
     block = _block(clinic, block_id)
     day = from_db(block.start).astimezone(zone(clinic.timezone)).date()
     try:
-        remove_block(clinic, block.public_id, now())
+        remove_block(clinic, block.public_id, now(), hooks=hooks())
     except Problem as exc:
         raise not_found() from exc
     return redirect(url_for("staff.calendar", slug=clinic.slug, date=day.isoformat(),

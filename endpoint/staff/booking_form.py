@@ -141,7 +141,7 @@ def _book(clinic: Clinic, user: StaffUser, values: dict[str, str]) -> Response:
                               outside_schedule=bool(values["outside"]))
     try:
         booking = create_by_staff(clinic, req, audit.staff_actor(user.username), now(),
-                                  current().settings.secret_key)
+                                  current().settings.secret_key, hooks=current().hooks)
     except Problem as problem:
         alternatives = (free_starts(clinic, cal.id, day, kind.id, now())
                         if problem.code == "slot_unavailable" else [])

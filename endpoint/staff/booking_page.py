@@ -39,7 +39,7 @@ from endpoint.staff.forms import MAX_NOTE, clean_text, local_datetime, parse_dat
 from endpoint.staff.history import actor_label, lines
 from endpoint.staff.render import page
 from endpoint.staff.timebok import conflict_reasons
-from endpoint.state import now
+from endpoint.state import hooks, now
 from endpoint.storage.db import Booking, StaffUser, from_db
 
 log = logging.getLogger("ledig.staff")
@@ -146,7 +146,7 @@ def cancel(slug: str, booking_id: str) -> Response:
                      cancelling=form, status=400)
     try:
         cancel_as_staff(clinic, booking.public_id, reason, initiated_by, _channels(),
-                        audit.staff_actor(user.username), now())
+                        audit.staff_actor(user.username), now(), hooks=hooks())
     except Problem as problem:
         return _page(clinic, booking, errors={"cancel": words.problem(problem.code)},
                      cancelling=form, status=409)
@@ -177,7 +177,7 @@ def _change(clinic: Clinic, user: StaffUser, booking: Booking, change: BookingCh
             done: str, form: str, **context) -> Response:
     try:
         change_booking(clinic, booking.public_id, change, audit.staff_actor(user.username),
-                       now())
+                       now(), hooks=hooks())
     except Problem as problem:
         if problem.code == "outside_schedule":
             context["outside_asked"] = form

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, g, redirect, request, url_for
+from werkzeug.exceptions import NotFound
 
 from endpoint import state
 from endpoint.staff import blocks, booking_form, booking_page, login
@@ -27,7 +28,7 @@ from endpoint.staff.render import CSS, page
 from endpoint.staff.timebok import conflict_list, day_extras, sync_warnings, waiting
 from endpoint.staff.users import user_for_feed
 from endpoint.staff.week import week_grid
-from endpoint.state import now
+from endpoint.state import current, now
 
 log = logging.getLogger("ledig.staff")
 
@@ -88,6 +89,8 @@ def conflicts(slug: str):
 @bp.get("/<slug>/waitlist")
 def waitlist(slug: str):
     clinic, _ = staff_for_page(slug)
+    if not current().uses(clinic, "waitlist"):  # docs/features.md: as an unknown route
+        raise NotFound()
     return page("waitlist.html", items=waiting(clinic, now()), clinic=clinic,
                 section="waitlist")
 

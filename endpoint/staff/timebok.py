@@ -18,7 +18,6 @@ from booking.restrictions import calendar_day_slots, zone
 from common.words.conflicts import reason_words
 from common.words.dates import long_date
 from common.words.staff import held_until, sync_warning
-from endpoint.services import waitlist
 from endpoint.services.conflicts import clinic_conflicts
 from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
 from endpoint.storage.db import from_db
@@ -30,6 +29,7 @@ from endpoint.storage.timebok import (
     holds_between,
     patient_counts,
 )
+from endpoint.waitlist import entries as waitlist
 
 
 @dataclass(frozen=True)

@@ -554,6 +554,16 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+def calendar_lock(clinic: str, calendar: str) -> str:
+    """The lock every write to a calendar's busy time takes: bookings, blocks, holds, sync."""
+    return f"calendar:{clinic}:{calendar}"
+
+
+def patient_lock(clinic: str, key: str) -> str:
+    """The lock of a patient's self-booked count (`max_self_booked`)."""
+    return f"patient:{clinic}:{key}"
+
+
 @contextmanager
 def write_transaction(lock_names: Sequence[str] = ()) -> Iterator[None]:
     """A write transaction that holds the named locks until it ends.
@@ -595,6 +605,6 @@ def ping() -> bool:
 __all__ = ["SQL", "AccessLog", "Booking", "BookingLog", "CalendarState", "DataKey", "Hold",
            "Outbox", "PatientSearch", "PatientToken", "RateHit", "SchemaVersion", "StaffBlock",
            "StaffSession", "StaffUser", "SyncBusy", "SyncSource", "WaitlistEntry",
-           "WaitlistOffer", "db", "db_time", "from_db",
-           "is_postgres",
-           "open_database", "ping", "raw_sql", "to_db", "utcnow", "write_transaction"]
+           "WaitlistOffer", "calendar_lock", "db", "db_time", "from_db",
+           "is_postgres", "open_database", "patient_lock", "ping", "raw_sql", "to_db", "utcnow",
+           "write_transaction"]

@@ -21,6 +21,7 @@ from booking.model import Calendar
 from endpoint.storage.db import (
     SyncBusy,
     SyncSource,
+    calendar_lock,
     db,
     db_time,
     from_db,
@@ -62,7 +63,7 @@ def ensure_sources(clinic: Clinic) -> None:
     wanted = {(c.id, s.id) for c in clinic.synced_calendars for s in c.busy_sources}
     for r in rows:
         if (r.calendar, r.source) not in wanted:
-            with write_transaction([f"calendar:{clinic.slug}:{r.calendar}"]):
+            with write_transaction([calendar_lock(clinic.slug, r.calendar)]):
                 SyncBusy.delete().where(SyncBusy.source == r.id).execute()
                 SyncSource.delete().where(SyncSource.id == r.id).execute()
                 bump(clinic.slug, r.calendar)
@@ -112,7 +113,7 @@ def store_ok(row: SyncSource, intervals: Iterable[Interval], now: datetime, *,
     transaction, under the calendar's booking lock) and mark it fresh. Whether anything
     changed (then the calendar's slot-cache generation went up)."""
     wanted = [(to_db(s), to_db(e)) for s, e in _merged(intervals) if e > s]
-    with write_transaction([f"calendar:{row.clinic}:{row.calendar}"]):
+    with write_transaction([calendar_lock(row.clinic, row.calendar)]):
         have = sorted((b.start, b.end) for b in SyncBusy.select(SyncBusy.start, SyncBusy.end)
                       .where(SyncBusy.source == row.id))
         changed = have != wanted

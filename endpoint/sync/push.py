@@ -4,7 +4,7 @@ One resource per booking, `<collection>/<booking id>.ics`, with the UID
 `<booking id>@<clinic>.ledig` (the staff feed's; the refresher never reads such
 events back as busy). An update PUTs the same resource at a higher SEQUENCE; a
 cancellation DELETEs it. The event has no attendees and no organizer, so no
-server sends anyone an invitation. The outbox calls these (`notify.calendar_push`)
+server sends anyone an invitation. The outbox calls these (`sync.calendar_push`)
 and retries what fails.
 """
 

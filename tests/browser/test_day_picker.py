@@ -126,7 +126,8 @@ def test_full_and_closed_days_are_named_and_shown(booking_site, chromium, axe_so
     with site.app.app_context():
         blocks.add_block(of(site.app).registry.get("fjordlegene"), BlockRequest(
             "hansen", datetime(2026, 12, 3, 8, 0, tzinfo=oslo),
-            datetime(2026, 12, 3, 16, 0, tzinfo=oslo), "Tannlege"), "staff:kari", clock.now())
+            datetime(2026, 12, 3, 16, 0, tzinfo=oslo), "Tannlege"), "staff:kari", clock.now(),
+            hooks=of(site.app).hooks)
     context, page = open_days(chromium, site, 360)
     page.screenshot(path=str(artifacts_dir / "day-grid-full-closed-360.png"), full_page=True)
     grid = page.get_by_role("grid")

@@ -175,7 +175,7 @@ def test_a_staff_block_over_a_held_time_ends_the_hold(client, clock, database_ur
     clinic = of(client.application).registry.get(SLUG)
     with client.application.app_context():
         blocks.add_block(clinic, BlockRequest("a", local(DAY, 8), local(DAY, 12), "kurs"),
-                         "staff:kari", clock.now())
+                         "staff:kari", clock.now(), hooks=of(client.application).hooks)
     assert rows(database_url, "SELECT id FROM hold") == []
     problem(book(client, hold_token=token), 409, "hold_invalid")
 

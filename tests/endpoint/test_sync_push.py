@@ -14,6 +14,7 @@ from staff_api_support import API, PUBLIC, STAFF, add_staff, iso, opened_rows, r
 from support import write_clinic
 from sync_support import synced_clinic
 
+from endpoint.features import senders_of
 from endpoint.notify.outbox import run_once
 from endpoint.sync.refresh import refresh_due
 
@@ -43,7 +44,7 @@ def _setup(make_app, content_dir, dav_server, sqlite_url, monkeypatch, *, detail
 
 
 def _deliver(state):
-    return run_once(state.settings, state.clock)
+    return run_once(state.settings, state.clock, senders=senders_of(state.features))
 
 
 def test_a_booking_is_created_moved_and_removed_in_the_push_collection(

@@ -18,14 +18,13 @@ import math
 import uuid
 from datetime import datetime, timedelta
 
-from peewee import IntegrityError
-
 from booking import Clinic, Refusal, check_booking
 from booking.restrictions import zone
 from endpoint.problems import Problem
 from endpoint.services.keys import new_token, token_hash, token_matches
-from endpoint.storage.db import Hold, from_db, to_db, write_transaction
-from endpoint.storage.queries import bump, busy_between, holds_count
+from endpoint.services.work import CORE, Work
+from endpoint.storage.db import Hold, from_db, to_db
+from endpoint.storage.queries import busy_between, holds_count
 from endpoint.storage.sync import closed_calendars
 
 #: active holds one client address may have at once
@@ -38,10 +37,6 @@ def client_key(secret_key: str, address: str) -> str:
     """A keyed hash of the client's address: the cap counts it, nobody can read it back."""
     return hmac.new(secret_key.encode(), b"client:" + address.encode(),
                     hashlib.sha256).hexdigest()
-
-
-def _lock(clinic: Clinic, calendar: str) -> str:
-    return f"calendar:{clinic.slug}:{calendar}"
 
 
 def holds_on(clinic: Clinic) -> None:
@@ -57,41 +52,38 @@ def create_hold(clinic: Clinic, calendar: str, type_id: str, start: datetime, no
     token = new_token()
     client = client_key(secret_key, address)
     day = start.astimezone(zone(clinic.timezone)).date()
-    locks = [_lock(clinic, calendar), f"holds:{clinic.slug}:{client}"]
-    try:
-        with write_transaction(locks):
-            # ended holds of the calendar go first, so that they can never block a new one
-            Hold.delete().where((Hold.clinic == clinic.slug) & (Hold.calendar == calendar)
-                                & (Hold.expires_at <= to_db(now))).execute()
-            mine = list(Hold.select(Hold.expires_at).where(
-                (Hold.client_key == client) & (Hold.expires_at > to_db(now))))
-            if len(mine) >= MAX_PER_CLIENT:
-                first_end = min(from_db(h.expires_at) for h in mine)
-                wait = max(1, math.ceil((first_end - now).total_seconds()))
-                raise Problem("rate_limited", f"At most {MAX_PER_CLIENT} times can be held "
-                              "at once; book or release one first.",
-                              headers={"Retry-After": str(wait)})
-            if calendar in closed_calendars(clinic, now):
-                # fail closed (docs/sync.md): an unread busy source may hide a busy time here
-                raise Problem("slot_unavailable", "This time cannot be held online right "
-                              "now; please call the clinic.")
-            busy = busy_between(clinic, day, day, calendar, now=now)
-            decision = check_booking(clinic, calendar, type_id, start, now, busy, 0)
-            if isinstance(decision, Refusal):
-                raise Problem(decision.code, decision.message)
-            hold = Hold.create(
-                public_id=uuid.uuid4().hex, clinic=clinic.slug, calendar=calendar,
-                type=type_id, start=to_db(decision.start), end=to_db(decision.end),
-                expires_at=to_db(now + timedelta(minutes=clinic.features.hold_minutes)),
-                token_hash=token_hash(token), client_key=client, created_at=to_db(now))
-            bump(clinic.slug, calendar)
-    except IntegrityError as exc:  # the unique index saw a racing hold the check did not
-        raise Problem("slot_unavailable", "This time was just taken; please pick another.") \
-            from exc
+    work = Work(clinic, now, CORE)
+    with work.write(calendars=[calendar], extra_locks=[f"holds:{clinic.slug}:{client}"]):
+        # ended holds of the calendar go first, so that they can never block a new one
+        Hold.delete().where((Hold.clinic == clinic.slug) & (Hold.calendar == calendar)
+                            & (Hold.expires_at <= to_db(now))).execute()
+        mine = list(Hold.select(Hold.expires_at).where(
+            (Hold.client_key == client) & (Hold.expires_at > to_db(now))))
+        if len(mine) >= MAX_PER_CLIENT:
+            first_end = min(from_db(h.expires_at) for h in mine)
+            wait = max(1, math.ceil((first_end - now).total_seconds()))
+            raise Problem("rate_limited", f"At most {MAX_PER_CLIENT} times can be held "
+                          "at once; book or release one first.",
+                          headers={"Retry-After": str(wait)})
+        if calendar in closed_calendars(clinic, now):
+            # fail closed (docs/sync.md): an unread busy source may hide a busy time here
+            raise Problem("slot_unavailable", "This time cannot be held online right "
+                          "now; please call the clinic.")
+        busy = busy_between(clinic, day, day, calendar, now=now)
+        decision = check_booking(clinic, calendar, type_id, start, now, busy, 0)
+        if isinstance(decision, Refusal):
+            raise Problem(decision.code, decision.message)
+        # (the unique index is the last line against a racing hold the check did not see)
+        hold = Hold.create(
+            public_id=uuid.uuid4().hex, clinic=clinic.slug, calendar=calendar,
+            type=type_id, start=to_db(decision.start), end=to_db(decision.end),
+            expires_at=to_db(now + timedelta(minutes=clinic.features.hold_minutes)),
+            token_hash=token_hash(token), client_key=client, created_at=to_db(now))
+        work.touched(calendar)
     return hold, token
 
 
-def release_hold(clinic: Clinic, public_id: str, token: str) -> None:
+def release_hold(clinic: Clinic, public_id: str, token: str, now: datetime) -> None:
     """Release a hold with its token; unknown ids and wrong tokens are one 404."""
     holds_on(clinic)
     found = (Hold.get_or_none((Hold.public_id == public_id) & (Hold.clinic == clinic.slug))
@@ -99,9 +91,10 @@ def release_hold(clinic: Clinic, public_id: str, token: str) -> None:
     matches = token_matches(token, found.token_hash if found is not None else "0" * 64)
     if found is None or not matches:
         raise Problem("not_found", "No hold with that id and token.")
-    with write_transaction([_lock(clinic, found.calendar)]):
+    work = Work(clinic, now, CORE)
+    with work.write(calendars=[found.calendar]):
         if Hold.delete().where(Hold.id == found.id).execute():
-            bump(clinic.slug, found.calendar)
+            work.touched(found.calendar)
 
 
 def matching_hold(clinic: Clinic, token: str | None, calendar: str, type_id: str,
@@ -127,10 +120,11 @@ def matching_hold(clinic: Clinic, token: str | None, calendar: str, type_id: str
     return hold
 
 
-def consume(hold: Hold | None) -> None:
-    """Inside the booking's transaction: the held time is now the booking's."""
+def consume(hold: int | None) -> None:
+    """Inside the booking's transaction: the held time (the hold's row id) is now the
+    booking's."""
     if hold is not None:
-        Hold.delete().where(Hold.id == hold.id).execute()
+        Hold.delete().where(Hold.id == hold).execute()
 
 
 __all__ = ["MAX_PER_CLIENT", "client_key", "consume", "create_hold", "holds_on",

@@ -121,5 +121,8 @@ class CalDavPusher:
             raise DeliveryError(str(exc), code=exc.code,
                                 channel_down=exc.code in ("unreachable", "timeout")) from exc
 
+    def superseded(self, row: Outbox) -> str | None:
+        return superseded(row)
+
     def close(self) -> None:
         pass

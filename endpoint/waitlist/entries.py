@@ -8,7 +8,7 @@ that calendar's lock, with the change already made — finds the first
 `online.waitlist_offers` waiting entries (sign-up order) that a visible slot in the
 freed time fits, and queues an offer to each through the outbox, with a link to the
 wait list's page that carries the entry's id and a fresh offer token in its
-fragment. The claim (booking an offer) lives in `services.claims`, beside the
+fragment. The claim (booking an offer) lives in `waitlist.claims`, beside the
 booking it makes.
 
 What is kept: what the claim needs to book for the patient (identity, name,

@@ -29,7 +29,7 @@ from flask import Blueprint, Response, request
 from endpoint.notify import reports
 from endpoint.notify.providers import REPORTS_PATH, LinkMobility, Provider, Sveve, Twilio, provider
 from endpoint.problems import Problem, validation
-from endpoint.services import sms_reports
+from endpoint.reports import apply as sms_reports
 from endpoint.state import current, now
 
 log = logging.getLogger("ledig.sms")

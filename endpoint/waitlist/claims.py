@@ -14,9 +14,10 @@ from datetime import datetime
 from booking import Clinic
 from booking.restrictions import zone
 from endpoint.problems import Problem, validation
-from endpoint.services import waitlist
 from endpoint.services.bookings import BookingRequest, Patient, create_booking
+from endpoint.services.work import Hooks
 from endpoint.storage.db import Booking, WaitlistEntry, to_db
+from endpoint.waitlist import entries as waitlist
 
 
 def _ended() -> Problem:
@@ -25,7 +26,7 @@ def _ended() -> Problem:
 
 
 def claim(clinic: Clinic, public_id: str, token: str, calendar: str, start: datetime,
-          now: datetime, secret_key: str) -> tuple[Booking, str]:
+          now: datetime, secret_key: str, *, hooks: Hooks) -> tuple[Booking, str]:
     """Book `start` in `calendar` for the entry's patient; the booking and its cancel token."""
     entry = waitlist.find_entry(clinic, public_id, token)
     if waitlist.status(clinic, entry, now) != waitlist.WAITING:
@@ -48,7 +49,7 @@ def claim(clinic: Clinic, public_id: str, token: str, calendar: str, start: date
             raise _ended()
 
     request = BookingRequest(calendar, entry.type, start, patient)
-    return create_booking(clinic, request, now, secret_key, via="waitlist",
+    return create_booking(clinic, request, now, secret_key, hooks=hooks, via="waitlist",
                           extra_locks=[waitlist.entry_lock(clinic, entry)],
                           inside=still_waiting)
 
