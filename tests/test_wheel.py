@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 import zipfile
 from importlib.metadata import PackageNotFoundError, version
@@ -78,18 +79,27 @@ def loaded_from(log: str) -> set[str]:
     return {root for root in LOADED.findall(log) if not Path(root, "__init__.py").exists()}
 
 
-def test_the_wheel_runs_outside_the_checkout(tmp_path: Path, content_dir: Path, clock,
-                                             live_server):
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory) -> tuple[Path, Path]:
+    """The wheel built from a copy of the repository, and the folder it is installed in."""
     setuptools_for_the_build()
-    dist, site, work = tmp_path / "dist", tmp_path / "site", tmp_path / "work"
+    tmp = tmp_path_factory.mktemp("wheel")
+    dist, site = tmp / "dist", tmp / "site"
     pip("wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(dist),
-        str(source_copy(tmp_path / "src")))
+        str(source_copy(tmp / "src")))
     [wheel] = dist.glob("ledig-*.whl")
+    pip("install", "--no-deps", "--no-index", "--target", str(site), str(wheel))
+    return wheel, site
+
+
+def test_the_wheel_runs_outside_the_checkout(tmp_path: Path, content_dir: Path, clock,
+                                             live_server, installed_wheel):
+    wheel, site = installed_wheel
+    work = tmp_path / "work"
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "sitegen/templates/assets/ledig.css" in names
     assert "endpoint/staff/templates/staff.css" in names
     assert not any(n.startswith(("templates/", "content/", "tests/")) for n in names)
-    pip("install", "--no-deps", "--no-index", "--target", str(site), str(wheel))
     # every file of our packages is installed: modules, templates, assets, staff pages
     assert ours(site) == ours(ROOT)
 
@@ -123,3 +133,70 @@ def test_the_wheel_runs_outside_the_checkout(tmp_path: Path, content_dir: Path, 
         assert b'id="ledig-config"' in page.read()
     with urllib.request.urlopen(f"{server.url}/staff/{SLUG}/login", timeout=10) as login:
         assert b'name="password"' in login.read()  # rendered from the staff templates
+
+
+#: the features' libraries (docs/features.md): `pip install ledig` installs none of them
+FEATURE_LIBRARIES = ("authlib", "joserfc", "requests", "caldav", "recurring_ical_events",
+                     "pyotp")
+
+#: a `sitecustomize` that makes them impossible to import, as in a venv without the extras
+NOT_INSTALLED = f"""
+import sys
+
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {FEATURE_LIBRARIES!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+
+sys.meta_path.insert(0, NotInstalled())
+"""
+
+
+def test_the_wheel_requires_no_features_library(installed_wheel):
+    wheel, _ = installed_wheel
+    with zipfile.ZipFile(wheel) as archive:
+        [meta] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        required = [line.split(":", 1)[1].strip() for line in
+                    archive.read(meta).decode().splitlines() if line.startswith("Requires-Dist:")]
+    unconditional = {re.split(r"[<>=!~ ;\[]", r)[0].lower().replace("-", "_")
+                     for r in required if "extra ==" not in r}
+    assert unconditional == {"flask", "jinja2", "pyyaml", "peewee", "python_stdnum",
+                             "phonenumbers", "icalendar", "holidays", "waitress", "tzdata",
+                             "cryptography"}
+
+
+def test_the_core_books_without_the_features_libraries(tmp_path: Path, content_dir: Path,
+                                                        clock, live_server, installed_wheel):
+    """The installed wheel with none of the features' libraries importable: pages, slots and
+    a booking work, and a timebok route answers 404."""
+    _, site = installed_wheel
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(NOT_INSTALLED)
+    work = tmp_path / "work"
+    work.mkdir()
+    content = content_dir.rename(work / "content")
+    bare = {"PYTHONPATH": f"{blocker}{os.pathsep}{site}"}
+    built = subprocess.run(clocked(clock.now(), "sitegen", "build", "--content", "content",
+                                   "--out", "_site"), cwd=work, env={**os.environ, **bare},
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr[-3000:]
+
+    server = live_server(content=content, site=work / "_site", env=bare)
+    base = f"{server.url}/api/v1/clinics/{SLUG}"
+    with urllib.request.urlopen(f"{base}/slots?type=konsultasjon", timeout=10) as answer:
+        day = next(d for d in json.load(answer)["days"] if d["slots"])
+    slot = day["slots"][0]
+    body = json.dumps({"calendar": slot["calendar"], "type": "konsultasjon",
+                       "start": slot["start"], "patient": {
+                           "id_type": "fnr", "national_id": "12098510042",
+                           "first_name": "Kari", "last_name": "Nordmann",
+                           "phone": "+4791234567", "email": "kari@example.org"}}).encode()
+    booked = urllib.request.Request(f"{base}/bookings", data=body, method="POST",
+                                    headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(booked, timeout=10) as answer:
+        assert answer.status == 201
+    with pytest.raises(urllib.error.HTTPError) as staff:
+        urllib.request.urlopen(f"{server.url}/staff/{SLUG}/login", timeout=10)
+    assert staff.value.code == 404
