@@ -22,6 +22,7 @@ from peewee import InterfaceError, OperationalError
 from booking import Clinic
 from booking.addresses import preview_url
 from booking.config import SLUG_RE
+from booking.features import FEATURES, install_hint
 from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from common.features import FeaturesError, installed, running
 from endpoint.clock import SYSTEM, Clock
@@ -60,6 +61,19 @@ def cmd_serve(args: argparse.Namespace, clock: Clock) -> int:
               file=sys.stderr)
         return 1
     serve(settings, host=args.host, port=args.port, threads=args.threads, clock=clock)
+    return 0
+
+
+# -- features ------------------------------------------------------------------------------
+
+def cmd_features(args: argparse.Namespace, clock: Clock) -> int:
+    """Each feature: whether it runs here, is installed, or what installs it."""
+    have, runs = installed(), from_args(args).features
+    for feature in FEATURES:
+        state = ("runs" if feature.name in runs else
+                 "installed, not in LEDIG_FEATURES" if feature.name in have else
+                 f"not installed: {install_hint(feature.name)}")
+        print(f"{feature.name:<12} {state:<34} {feature.summary}")
     return 0
 
 
@@ -300,6 +314,10 @@ def parser() -> argparse.ArgumentParser:
     database_flag(o)
     o.add_argument("--interval", type=float, help="seconds between rounds (default 5)")
     o.set_defaults(func=cmd_outbox)
+
+    f = sub.add_parser("features", help="which features run here, which are installed, "
+                                        "and the extra that installs the others")
+    f.set_defaults(func=cmd_features)
 
     m = sub.add_parser("sms-report-urls", help="print the address the SMS provider of "
                                                "LEDIG_SMS_URL is to send delivery reports to")
