@@ -20,10 +20,16 @@ from booking.slots import NO_BUSY, Busy, Slot, block_slots
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """Why something cannot be done online: a stable `code` and a plain sentence."""
+    """Why something cannot be done online: a stable `code`, and the facts a sentence about
+    it needs (the deadline's hours, the window's days, the limit), never the sentence: the
+    API's and the pages' words for each code are theirs (`endpoint.problems.refused`,
+    `common/words`)."""
 
     code: str
-    message: str
+    facts: tuple[tuple[str, float | str], ...] = ()
+
+    def fact(self, name: str) -> float | str | None:
+        return dict(self.facts).get(name)
 
 
 BOOKING_DEADLINE = "booking_deadline"
@@ -233,25 +239,21 @@ def check_booking(
     kind = clinic.type(type_id)
     cal = clinic.calendar(calendar_id)
     if kind is None or cal is None or not kind.online or not cal.online:
-        return Refusal(SLOT_UNAVAILABLE, "This appointment cannot be booked online.")
+        return Refusal(SLOT_UNAVAILABLE, (("why", "offline"),))
     rules = kind.rules
     if start < earliest_start(kind, now):
-        return Refusal(BOOKING_DEADLINE, f"Appointments must be booked at least "
-                       f"{_hours(rules.booking_deadline_hours)} before they start.")
+        return Refusal(BOOKING_DEADLINE, (("hours", rules.booking_deadline_hours),))
     day = start.astimezone(zone(clinic.timezone)).date()
     if day < local_today(clinic, now) or day > last_bookable_day(clinic, rules, now):
-        return Refusal(OUTSIDE_BOOKING_WINDOW, f"Appointments can be booked at most "
-                       f"{rules.days_ahead} days ahead.")
+        return Refusal(OUTSIDE_BOOKING_WINDOW, (("days", rules.days_ahead),))
     for days in visible_slots(clinic, type_id, now, busy, calendar_id=calendar_id,
                               first_day=day, last_day=day):
         for slot in days.slots:
             if slot.start == start:
                 if self_booked >= rules.max_self_booked:
-                    return Refusal(MAX_SELF_BOOKED, f"You already have "
-                                   f"{rules.max_self_booked} appointments booked online, "
-                                   "the most this clinic allows.")
+                    return Refusal(MAX_SELF_BOOKED, (("limit", rules.max_self_booked),))
                 return slot
-    return Refusal(SLOT_UNAVAILABLE, "This time is no longer available; please pick another.")
+    return Refusal(SLOT_UNAVAILABLE, (("why", "taken"),))
 
 
 def check_cancellation(
@@ -262,15 +264,9 @@ def check_cancellation(
     rules = kind.rules if kind is not None else clinic.online
     if start - now.astimezone(UTC) >= timedelta(hours=rules.cancellation_deadline_hours):
         return None
-    return Refusal(CANCELLATION_DEADLINE, f"Appointments can be cancelled online until "
-                   f"{_hours(rules.cancellation_deadline_hours)} before they start; "
-                   "please call the clinic.")
+    return Refusal(CANCELLATION_DEADLINE, (("hours", rules.cancellation_deadline_hours),))
 
 
 def can_cancel(clinic: Clinic, type_id: str, start: datetime, now: datetime) -> bool:
     return check_cancellation(clinic, type_id, start, now) is None
 
-
-def _hours(hours: float) -> str:
-    h = int(hours) if float(hours).is_integer() else hours
-    return f"{h} hour" if h == 1 else f"{h} hours"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 
 from flask import Response
 
+from booking.restrictions import Refusal
 from common.words.errors import field_message
 
 TITLES = {
@@ -101,3 +103,32 @@ def validation(errors: list[FieldError], language: str = "en") -> Problem:
         listed.append({"field": field, "code": code,
                        "message": field_message(language, code, params)})
     return Problem("validation", "Some fields need attention.", errors=listed)
+
+
+#: the API's detail of each refusal of the core (`booking.restrictions.Refusal`): English
+#: for the API's readers; the pages show their own words for the code
+REFUSALS = MappingProxyType({
+    "booking_deadline": "Appointments must be booked at least {hours} before they start.",
+    "outside_booking_window": "Appointments can be booked at most {days} days ahead.",
+    "max_self_booked": "You already have {limit} appointments booked online, the most this "
+                       "clinic allows.",
+    "cancellation_deadline": "Appointments can be cancelled online until {hours} before they "
+                             "start; please call the clinic.",
+    "slot_unavailable:offline": "This appointment cannot be booked online.",
+    "slot_unavailable": "This time is no longer available; please pick another.",
+})
+
+
+def refused(refusal: Refusal) -> Problem:
+    """The problem a refusal of the core's rules answers with (its code, a detail in words)."""
+    facts = dict(refusal.facts)
+    why = facts.get("why")
+    template = REFUSALS.get(f"{refusal.code}:{why}") or REFUSALS.get(refusal.code, "")
+    if "hours" in facts:
+        facts["hours"] = _hours(float(facts["hours"]))
+    return Problem(refusal.code, template.format(**facts))
+
+
+def _hours(hours: float) -> str:
+    h = int(hours) if hours.is_integer() else hours
+    return f"{h} hour" if h == 1 else f"{h} hours"

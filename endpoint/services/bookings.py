@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from booking import Clinic, Refusal, check_booking, check_cancellation
 from booking.restrictions import zone
 from endpoint.notify import compose
-from endpoint.problems import Problem
+from endpoint.problems import Problem, refused
 from endpoint.services import audit
 from endpoint.services.keys import new_cancel_token, patient_key, token_hash, token_matches
 from endpoint.services.patients import index_booking
@@ -91,7 +91,7 @@ def create_booking(clinic: Clinic, req: BookingRequest, now: datetime,
         decision = check_booking(clinic, req.calendar, req.type, req.start, now, busy,
                                  count_self_booked(clinic, key, now))
         if isinstance(decision, Refusal):
-            raise Problem(decision.code, decision.message)
+            raise refused(decision)
         work.consume_hold(hold)
         booking.save(force_insert=True)
         index_booking(booking, secret_key)
@@ -154,7 +154,7 @@ def cancel_found(clinic: Clinic, booking: Booking, now: datetime, *, hooks: Hook
         return booking
     refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
     if refusal is not None:
-        raise Problem(refusal.code, refusal.message)
+        raise refused(refusal)
     return _cancel(Work(clinic, now, hooks), booking, by="patient", actor=audit.PATIENT,
                    via="online")
 
@@ -204,7 +204,7 @@ def check_move(clinic: Clinic, booking: Booking, now: datetime) -> Problem | Non
                        "call the clinic.")
     refusal = check_cancellation(clinic, booking.type, from_db(booking.start), now)
     if refusal is not None:
-        return Problem(refusal.code, refusal.message)
+        return refused(refusal)
     return None
 
 
@@ -247,7 +247,7 @@ def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str 
                             exclude_hold=hold)
         decision = check_booking(clinic, target, current.type, start, now, busy, 0)
         if isinstance(decision, Refusal):
-            raise Problem(decision.code, decision.message)
+            raise refused(decision)
         work.consume_hold(hold)
         Booking.update(calendar=target, start=to_db(decision.start),
                        end=to_db(decision.end), outside_schedule=False,

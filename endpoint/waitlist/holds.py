@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from booking import Clinic, Refusal, check_booking
 from booking.restrictions import zone
-from endpoint.problems import Problem
+from endpoint.problems import Problem, refused
 from endpoint.services.keys import new_token, token_hash, token_matches
 from endpoint.services.work import CORE, Work
 from endpoint.storage.db import Hold, from_db, to_db
@@ -72,7 +72,7 @@ def create_hold(clinic: Clinic, calendar: str, type_id: str, start: datetime, no
         busy = busy_between(clinic, day, day, calendar, now=now)
         decision = check_booking(clinic, calendar, type_id, start, now, busy, 0)
         if isinstance(decision, Refusal):
-            raise Problem(decision.code, decision.message)
+            raise refused(decision)
         # (the unique index is the last line against a racing hold the check did not see)
         hold = Hold.create(
             public_id=uuid.uuid4().hex, clinic=clinic.slug, calendar=calendar,

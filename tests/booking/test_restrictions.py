@@ -232,7 +232,6 @@ def test_check_booking(clinic, at, busy, calendar, type_id, start, now, bookings
     else:
         assert isinstance(got, Refusal), got
         assert got.code == want
-        assert got.message
 
 
 @pytest.mark.parametrize("type_id, hours", [("kons", 24), ("samtale", 48), ("ukjent", 24)])
@@ -349,22 +348,47 @@ MESSAGES = """
     """
 
 
-@pytest.mark.parametrize("deadline, cancel, words, cancel_words", [
-    ("2", "24", "2 hours", "24 hours"),
-    ("1", "1", "1 hour", "1 hour"),
-    ("0.5", "1.5", "0.5 hours", "1.5 hours"),
-    ("2.0", "48.0", "2 hours", "48 hours"),
-])
-def test_refusals_say_why_in_words(make_clinic, at, busy, deadline, cancel, words,
-                                   cancel_words):
-    """The message of each refusal, which the API passes on as the problem's detail."""
+@pytest.mark.parametrize("deadline, cancel", [("2", "24"), ("0.5", "1.5")])
+def test_refusals_carry_their_facts(make_clinic, at, busy, deadline, cancel):
+    """A refusal is a code and the facts a sentence about it needs, never the sentence."""
     clinic = make_clinic(MESSAGES.format(deadline=deadline, cancel=cancel))
     now = at("2026-03-02 07:55")
 
     def refusal(calendar, type_id, start, self_booked=0):
         got = check_booking(clinic, calendar, type_id, at(start), now, busy({}), self_booked)
         assert isinstance(got, Refusal), got
-        return got.code, got.message
+        return got.code, dict(got.facts)
+
+    assert refusal("lege", "kons", "2026-03-02 08:00") == (
+        "booking_deadline", {"hours": float(deadline)})
+    assert refusal("lege", "kons", "2026-03-09 08:00") == ("outside_booking_window", {"days": 3})
+    assert refusal("lege", "kons", "2026-03-05 08:00") == ("slot_unavailable", {"why": "taken"})
+    assert refusal("lege", "resept", "2026-03-02 10:00") == (
+        "slot_unavailable", {"why": "offline"})
+    assert refusal("lege", "kons", "2026-03-02 11:00", self_booked=2) == (
+        "max_self_booked", {"limit": 2})
+    late = check_cancellation(clinic, "kons", at("2026-03-02 08:00"), now)
+    assert (late.code, dict(late.facts)) == ("cancellation_deadline", {"hours": float(cancel)})
+
+
+@pytest.mark.parametrize("deadline, cancel, words, cancel_words", [
+    ("2", "24", "2 hours", "24 hours"),
+    ("1", "1", "1 hour", "1 hour"),
+    ("0.5", "1.5", "0.5 hours", "1.5 hours"),
+    ("2.0", "48.0", "2 hours", "48 hours"),
+])
+def test_the_api_says_why_in_words(make_clinic, at, busy, deadline, cancel, words,
+                                   cancel_words):
+    """The API's detail of each refusal (`endpoint.problems.refused`)."""
+    from endpoint.problems import refused
+
+    clinic = make_clinic(MESSAGES.format(deadline=deadline, cancel=cancel))
+    now = at("2026-03-02 07:55")
+
+    def refusal(calendar, type_id, start, self_booked=0):
+        got = refused(check_booking(clinic, calendar, type_id, at(start), now, busy({}),
+                                    self_booked))
+        return got.code, got.detail
 
     assert refusal("lege", "kons", "2026-03-02 08:00") == (
         "booking_deadline", f"Appointments must be booked at least {words} before they start.")
@@ -377,7 +401,7 @@ def test_refusals_say_why_in_words(make_clinic, at, busy, deadline, cancel, word
     assert refusal("lege", "kons", "2026-03-02 11:00", self_booked=2) == (
         "max_self_booked",
         "You already have 2 appointments booked online, the most this clinic allows.")
-    late = check_cancellation(clinic, "kons", at("2026-03-02 08:00"), now)
-    assert (late.code, late.message) == (
+    late = refused(check_cancellation(clinic, "kons", at("2026-03-02 08:00"), now))
+    assert (late.code, late.detail) == (
         "cancellation_deadline", f"Appointments can be cancelled online until {cancel_words} "
         "before they start; please call the clinic.")
