@@ -65,7 +65,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider's
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    settings, _keyring = open_sealed(settings, ping=settings.db_ping)
+    settings, _keyring = open_sealed(settings)
     _index_patients(settings)
     dummy_hash()  # made once per process, before the first login (not by every command)
     state = AppState(settings=settings, clock=clock,

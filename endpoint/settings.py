@@ -18,7 +18,6 @@ class SettingsError(ValueError):
 RATE_RE = re.compile(r"^(\d+)\s*/\s*(second|minute|hour)$")
 PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 SLOT_CACHES = ("calendar", "clinic")
-DB_PINGS = ("idle", "always")
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,6 @@ class Settings:
     #: "calendar" (per-calendar entries, the default) or "clinic" (the first design, kept
     #: for `bench.scale --compare`)
     slot_cache: str = "calendar"
-    #: "idle" (ping a pooled PostgreSQL connection only after it sat unused) or "always"
-    db_ping: str = "idle"
 
     @property
     def rate(self) -> tuple[int, int] | None:
@@ -95,14 +92,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
         outbox_interval=_seconds(env, "LEDIG_OUTBOX_SECONDS"),
         slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
-        db_ping=env.get("LEDIG_DB_PING") or None,
     )
     if settings.outbox_interval < 0.1:  # 0 would make the worker spin
         raise SettingsError("LEDIG_OUTBOX_SECONDS must be a number of seconds from 0.1 to "
                             f"3600 (got '{env.get('LEDIG_OUTBOX_SECONDS')}')")
-    if settings.db_ping not in DB_PINGS:
-        raise SettingsError(f"LEDIG_DB_PING must be one of {', '.join(DB_PINGS)} "
-                            f"(got '{settings.db_ping}')")
     if settings.slot_cache not in SLOT_CACHES:
         raise SettingsError(f"LEDIG_SLOT_CACHE must be one of {', '.join(SLOT_CACHES)} "
                             f"(got '{settings.slot_cache}')")
