@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import MappingProxyType
 
 from flask import Flask, Response, jsonify, redirect, request, send_from_directory
 from peewee import InterfaceError, OperationalError
@@ -23,7 +24,6 @@ from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
 from endpoint.routing import LazyRule
 from endpoint.services.patients import index_unindexed
-from endpoint.services.slots import SlotCache
 from endpoint.settings import Settings, ensure_secret_key
 from endpoint.staff.api import bp as staff_api_bp
 from endpoint.staff.routes import bp as staff_bp
@@ -37,14 +37,14 @@ from endpoint.storage.opening import open_sealed
 
 log = logging.getLogger("ledig.endpoint")
 
-API_HEADERS = {
+API_HEADERS = MappingProxyType({
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
     "Cross-Origin-Resource-Policy": "cross-origin",
-}
+})
 
 
 #: after a failed connect, requests get 503 at once for this long instead of each waiting
@@ -72,8 +72,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
                      registry=Registry(settings.content, settings.reload_interval, clock,
                                        cache=settings.var / "content-cache",
                                        preview_url=settings.preview_url),
-                     limiter=RateLimiter(clock),
-                     slot_cache=SlotCache.from_setting(settings.slot_cache))
+                     limiter=RateLimiter(clock))
     app.extensions[app_state.KEY] = state
     state.registry.on_reload = lambda clinic: _warn_of_conflicts(state, clinic)
     if settings.trusted_proxies:

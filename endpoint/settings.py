@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 
 
 class SettingsError(ValueError):
@@ -16,8 +17,7 @@ class SettingsError(ValueError):
 
 
 RATE_RE = re.compile(r"^(\d+)\s*/\s*(second|minute|hour)$")
-PERIODS = {"second": 1, "minute": 60, "hour": 3600}
-SLOT_CACHES = ("calendar", "clinic")
+PERIODS = MappingProxyType({"second": 1, "minute": 60, "hour": 3600})
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,6 @@ class Settings:
     #: for due sources (each source is read every `refresh_minutes` of its clinic)
     sync_worker: bool = True
     sync_interval: float = 30.0
-    #: "calendar" (per-calendar entries, the default) or "clinic" (the first design, kept
-    #: for `bench.scale --compare`)
-    slot_cache: str = "calendar"
 
     @property
     def rate(self) -> tuple[int, int] | None:
@@ -91,14 +88,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         else _int(env, "LEDIG_PURGE_AFTER_DAYS"),
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
         outbox_interval=_seconds(env, "LEDIG_OUTBOX_SECONDS"),
-        slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
     )
     if settings.outbox_interval < 0.1:  # 0 would make the worker spin
         raise SettingsError("LEDIG_OUTBOX_SECONDS must be a number of seconds from 0.1 to "
                             f"3600 (got '{env.get('LEDIG_OUTBOX_SECONDS')}')")
-    if settings.slot_cache not in SLOT_CACHES:
-        raise SettingsError(f"LEDIG_SLOT_CACHE must be one of {', '.join(SLOT_CACHES)} "
-                            f"(got '{settings.slot_cache}')")
     if env.get("LEDIG_PURGE_AFTER_DAYS", "").strip().lower() == "off":
         settings = replace(settings, purge_after_days=None)
     settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early
