@@ -114,7 +114,7 @@ def _clean(text: object) -> str:
 
 def twilio(form: Mapping[str, str], outbox_id: int) -> Report:
     """A Twilio status callback: `MessageSid`, `MessageStatus`, `ErrorCode` (form fields)."""
-    sid, said = form.get("MessageSid") or form.get("SmsSid") or "", form.get("MessageStatus")
+    sid, said = form.get("MessageSid") or form.get("SmsSid") or "", form.get("MessageStatus", "")
     if not re.fullmatch(r"[A-Z]{2}[0-9a-f]{32}", sid) or said not in TWILIO_STATUSES:
         raise ReportError("a Twilio status callback has MessageSid and MessageStatus")
     status = TWILIO_STATUSES[said]

@@ -469,7 +469,7 @@ class _PooledPostgres(PooledPostgresqlDatabase):  # type: ignore[misc]  # untype
     back on its own side, docs/scale.md.)
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._checked_in: dict[int, float] = {}
 
