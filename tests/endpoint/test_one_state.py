@@ -7,7 +7,12 @@ module, and looks at each value. A value is frozen when nothing can change it in
 numbers, strings, bytes, None, enums, compiled patterns, dates and durations, paths; tuples,
 frozensets and `MappingProxyType`s of frozen values; frozen dataclasses of frozen values;
 type aliases; objects with no attributes of their own (a `SystemClock`). Anything else must
-be in `ALLOWED`, which names a few kinds of object and one object, each with its reason.
+be allowed (`ALLOWED_KINDS`, `ALLOWED_OBJECTS`: a few kinds of object and one object, each
+with its reason). Memoised pure functions (`functools.cache`) are functions, not state.
+
+What the open database holds is its own: a database opened after another starts with
+no schema flag and no keys of the other's (broken once each: an `OpenState` that takes
+the previous one's flag, or its keyring, fails the two tests at the end).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import types
 import typing
 from pathlib import PurePath
 
+import pytest
 from flask import Blueprint
 from jinja2 import Environment
 
@@ -141,3 +147,34 @@ def test_frozen_tells_constants_from_state():
     assert not frozen([1])
     assert not frozen((1, {}))
     assert not frozen(object.__new__(type("Cache", (), {"__slots__": ("hits",)})))
+
+
+# -- what the open database holds is its own (storage.db.OpenState) ------------------------
+
+def test_a_database_opened_after_another_migrates_its_own_schema(tmp_path):
+    from support import TEST_DATA_KEY
+
+    from endpoint.storage.crypto import Keyring
+    from endpoint.storage.db import db, open_database
+    from endpoint.storage.migrations import ensure_schema, open_and_migrate
+
+    keyring = Keyring.from_text(TEST_DATA_KEY)
+    open_and_migrate(f"sqlite:///{tmp_path}/first.sqlite3", keyring)
+    open_database(f"sqlite:///{tmp_path}/second.sqlite3", keyring)  # opened, not migrated
+    ensure_schema()  # as the first request does: the first database's flag is not this one's
+    with db.connection_context():
+        assert "booking" in db.get_tables()
+
+
+def test_a_database_opened_without_keys_seals_with_none_left_by_another(tmp_path):
+    from support import TEST_DATA_KEY
+
+    from endpoint.storage.crypto import DataKeyError, Keyring
+    from endpoint.storage.db import Booking, open_database
+    from endpoint.storage.migrations import open_and_migrate
+
+    open_and_migrate(f"sqlite:///{tmp_path}/first.sqlite3", Keyring.from_text(TEST_DATA_KEY))
+    assert Booking.first_name.db_value("Kari").startswith("ld1.")
+    open_database(f"sqlite:///{tmp_path}/second.sqlite3")
+    with pytest.raises(DataKeyError):
+        Booking.first_name.db_value("Kari")
