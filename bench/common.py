@@ -32,11 +32,12 @@ class Load:
 BENCH_DATA_KEY = "YmVuY2gtZGF0YS1rZXktbGVkaWctMzItYnl0ZXMhISE="
 
 
-def install_bench_key() -> None:
-    """Seal and open as the bench's servers do (for writing or reading rows directly)."""
-    from endpoint.storage.crypto import Keyring, install
+def bench_keyring():
+    """The keyring to open a database with to seal and open as the bench's servers do
+    (for writing or reading rows directly)."""
+    from endpoint.storage.crypto import Keyring
 
-    install(Keyring.from_text(BENCH_DATA_KEY))
+    return Keyring.from_text(BENCH_DATA_KEY)
 
 
 def free_port() -> int:

@@ -108,13 +108,11 @@ def booking_rows(content: Path, total: int, today: date, seed: int = 7) -> list[
 
 
 def fill_database(url: str, rows: list[dict]) -> None:
-    from bench.common import install_bench_key
-    from endpoint.storage.crypto import installed
+    from bench.common import bench_keyring
     from endpoint.storage.db import Booking, db
     from endpoint.storage.migrations import open_and_migrate
 
-    install_bench_key()
-    open_and_migrate(url, installed())  # opening alone does not make the schema of a new file
+    open_and_migrate(url, bench_keyring())  # opening alone does not make the schema of a new file
     with db.connection_context():
         with db.atomic():
             Booking.delete().where(Booking.clinic == SLUG).execute()

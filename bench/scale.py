@@ -17,9 +17,9 @@
    overlapping an active booking or each other, patients over `max_self_booked`
    and client addresses over the cap of active holds. Must be 0.
 4. `--compare`: the largest process count again with the bottlenecks put back,
-   in the same run: Peewee's pool ping on every request under its lock
-   (`LEDIG_DB_PING=always`), then also the whole-clinic slot cache
-   (`LEDIG_SLOT_CACHE=clinic`) — the code as it was before `bench.scale`;
+   in the same run, by `bench.before` (they are no longer in the product): Peewee's
+   pool ping on every request under its lock (`--ping`), then also the whole-clinic
+   slot cache (`--whole-clinic-cache`) — the code as it was before `bench.scale`;
    and once with each clinic's requests sent to one process (a balancer that
    hashes the clinic in the path), so each process caches a quarter of them.
 5. `--pgbouncer`: the largest process count again through PgBouncer in
@@ -93,28 +93,30 @@ class Result:
 
 # -- servers -----------------------------------------------------------------------------
 
-def server_env(work: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+def server_env(work: Path) -> dict[str, str]:
     return {**os.environ, "LEDIG_SECRET_KEY": SECRET, "LEDIG_RATE_LIMIT": "off",
             "LEDIG_DATA_KEY": BENCH_DATA_KEY,
             # the load client sends each patient's address as a balancer would, so the cap
             # of active holds per address counts per patient (bench.scale_load)
             "LEDIG_TRUSTED_PROXIES": "1",
-            "LEDIG_VAR": str(work / "var"), **(extra or {})}
+            "LEDIG_VAR": str(work / "var")}
 
 
 def start_servers(content: Path, url: str, count: int, work: Path, threads: int,
-                  env: dict[str, str] | None = None) -> tuple[list[subprocess.Popen], list[int],
-                                                              float]:
+                  before: tuple[str, ...] = ()) -> tuple[list[subprocess.Popen], list[int],
+                                                         float]:
     """`count` `endpoint serve` processes; returns them, their ports, and the start-up time
-    (from launch until every one answers /healthz with all clinics)."""
+    (from launch until every one answers /healthz with all clinics). `before`: flags of
+    `bench.before`, which serves with those bottlenecks of the old code put back."""
     ports = [free_port() for _ in range(count)]
     t0 = time.monotonic()
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
+    program = ["bench.before", *before] if before else ["endpoint"]
     procs = [subprocess.Popen(
-        [sys.executable, "-m", "endpoint", "serve", "--content", str(content), "--database", url,
+        [sys.executable, "-m", *program, "serve", "--content", str(content), "--database", url,
          "--port", str(port), "--threads", str(threads)],
-        env=server_env(work, env), cwd=ROOT, stdout=subprocess.DEVNULL,
+        env=server_env(work), cwd=ROOT, stdout=subprocess.DEVNULL,
         stderr=open(logs / f"serve-{port}.log", "ab"))  # noqa: SIM115 - the child keeps it
         for port in ports]
     for proc, port in zip(procs, ports, strict=True):
@@ -352,7 +354,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: Path,
-               args: argparse.Namespace, env: dict[str, str] | None = None,
+               args: argparse.Namespace, before: tuple[str, ...] = (),
                via: PgBouncer | None = None, route: str = "any") -> Result:
     url = postgres_url()
     if url is None:
@@ -367,7 +369,7 @@ def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: P
         slugs = list(sizes)
         tokens = staff_tokens(content, served_url, slugs[:args.staffed])
         procs, ports, startup = start_servers(content, served_url, n, work, args.server_threads,
-                                              env)
+                                              before)
         patients = national_ids(args.patients + 40)
         plan = Plan(ports=ports, sizes=sizes, weights=zipf_weights(len(sizes)),
                     staff_tokens=tokens, patients=patients[:args.patients],
@@ -395,7 +397,7 @@ def run_config(label: str, n: int, content: Path, sizes: dict[str, int], work: P
         drop_postgres(url)
     result = summarise(label, n, tally, wall, hits, misses, bad, race_winners, limit_winners,
                        startup, active, mixed_winners, holds)
-    result.plain = env is None and via is None and route == "any"
+    result.plain = not before and via is None and route == "any"
     result.cpu_ms = app_cpu * 1000 / max(result.requests, 1)
     result.pg_cpu_ms = pg_cpu * 1000 / max(result.requests, 1)
     print(f"    CPU per request: endpoint {result.cpu_ms:.2f} ms, PostgreSQL {result.pg_cpu_ms:.2f}"
@@ -693,9 +695,9 @@ def main(argv: list[str] | None = None) -> dict:
     if args.compare and most:
         new = next(r for r in results if r.n == most)
         before = [
-            ("pool ping on every request (LEDIG_DB_PING=always)", {"LEDIG_DB_PING": "always"}),
-            ("and the whole-clinic slot cache (LEDIG_SLOT_CACHE=clinic): the code before",
-             {"LEDIG_DB_PING": "always", "LEDIG_SLOT_CACHE": "clinic"}),
+            ("pool ping on every request (bench.before --ping)", ("--ping",)),
+            ("and the whole-clinic slot cache (--whole-clinic-cache): the code before",
+             ("--ping", "--whole-clinic-cache")),
         ]
         routed = run_config(f"{most} processes, each clinic's requests to one process",
                             most, content, sizes, work, args, route="clinic")
@@ -703,9 +705,9 @@ def main(argv: list[str] | None = None) -> dict:
               f"x{routed.rps / new.rps:.2f}, p99 x{routed.p99_ms / new.p99_ms:.2f}, cache hits "
               f"{new.hit_ratio:.1%} -> {routed.hit_ratio:.1%}")
         results.append(routed)
-        for label, env in before:
+        for label, flags in before:
             old = run_config(f"{most} processes, {label}", most, content, sizes, work, args,
-                             env=env)
+                             before=flags)
             print(f"    now / this at {most} processes: req/s x{new.rps / old.rps:.2f}, "
                   f"p99 x{new.p99_ms / old.p99_ms:.2f}, bookings/s "
                   f"x{new.bookings_per_s / max(old.bookings_per_s, 1e-9):.2f}, cache hits "

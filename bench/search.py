@@ -22,7 +22,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import install_bench_key
+from bench.common import bench_keyring
 from booking import Clinic
 from common.content import load_content
 
@@ -48,11 +48,10 @@ def fill(url: str, clinic: Clinic, bookings: int, seed: int = 7) -> list[tuple[s
     """`bookings` rows of ~bookings/2.5 patients; each patient's (number, name, phone)."""
     from endpoint.services.keys import patient_key
     from endpoint.services.patients import index_booking
-    from endpoint.storage.crypto import installed
     from endpoint.storage.db import Booking, db
     from endpoint.storage.migrations import open_and_migrate
 
-    open_and_migrate(url, installed())
+    open_and_migrate(url, bench_keyring())
     rng = random.Random(seed)
     patients = []
     for i in range(max(1, int(bookings / 2.5))):
@@ -99,7 +98,6 @@ def main() -> None:
     from endpoint.services.patients import search_patients
     from endpoint.storage.db import Booking, db
 
-    install_bench_key()
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "clinics").mkdir()
         (Path(tmp) / "clinics" / "sok.yaml").write_text(CLINIC_YAML)

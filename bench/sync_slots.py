@@ -18,7 +18,7 @@ import argparse
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.common import free_port, load, median, print_json, start_server, stop
+from bench.common import bench_keyring, free_port, load, median, print_json, start_server, stop
 from bench.generate import SLUG, booking_rows, fill_database, write_content
 from bench.slots import engine_ms
 
@@ -133,14 +133,13 @@ def main() -> None:
     if args.sync_events:
         from common.content import load_content
         from endpoint.clock import SYSTEM
-        from endpoint.storage.crypto import installed
         from endpoint.storage.migrations import open_and_migrate
         from endpoint.sync.refresh import refresh_due
 
         httpd, base = _ics_server(10, args.sync_events, today)
         try:
             with_sync(content, base, 10)
-            open_and_migrate(url, installed())
+            open_and_migrate(url, bench_keyring())
             counts = refresh_due(load_content(content).clinics.values(), SYSTEM, force=True)
             print(f"with calendar sync: 10 calendars x {args.sync_events} busy times "
                   f"({dict(counts)})")

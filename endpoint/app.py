@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import MappingProxyType
 
 from flask import Flask, Response, jsonify, redirect, request, send_from_directory
 from peewee import InterfaceError, OperationalError
@@ -21,7 +22,6 @@ from endpoint.ratelimit import RateLimiter
 from endpoint.registry import Registry
 from endpoint.routing import LazyRule
 from endpoint.services.patients import index_unindexed
-from endpoint.services.slots import SlotCache
 from endpoint.services.work import Hooks
 from endpoint.settings import Settings, ensure_secret_key
 from endpoint.state import AppState
@@ -32,14 +32,14 @@ from endpoint.storage.opening import open_sealed
 
 log = logging.getLogger("ledig.endpoint")
 
-API_HEADERS = {
+API_HEADERS = MappingProxyType({
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
     "Cross-Origin-Resource-Policy": "cross-origin",
-}
+})
 
 
 #: after a failed connect, requests get 503 at once for this long instead of each waiting
@@ -60,7 +60,7 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider's
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    settings, _keyring = open_sealed(settings, ping=settings.db_ping)
+    settings, _keyring = open_sealed(settings)
     _index_patients(settings)
     running = plugged.load(settings.features)
     state = AppState(settings=settings, clock=clock,
@@ -69,7 +69,6 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
                                        preview_url=settings.preview_url,
                                        running=settings.features),
                      limiter=RateLimiter(clock),
-                     slot_cache=SlotCache.from_setting(settings.slot_cache),
                      features=running, hooks=Hooks.of(f.hooks for f in running))
     app.extensions[app_state.KEY] = state
     state.registry.on_reload = lambda clinic: _warn_of_conflicts(state, clinic)

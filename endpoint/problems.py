@@ -10,7 +10,7 @@ from flask import Response
 from booking.restrictions import Refusal
 from common.words.errors import field_message
 
-TITLES = {
+TITLES = MappingProxyType({
     "validation": (422, "The request is not valid"),
     "not_found": (404, "Not found"),
     "slot_unavailable": (409, "The time is no longer available"),
@@ -38,7 +38,7 @@ TITLES = {
     "unavailable": (503, "Service unavailable"),
     "internal": (500, "Internal error"),
     "data_integrity": (500, "Stored data failed its integrity check"),
-}
+})
 
 PROBLEM_TYPE = "https://ledig.example/problems/"
 

@@ -22,6 +22,7 @@ the app uses it to warn when the change leaves bookings outside the schedule.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -70,25 +71,21 @@ def file_stamps(content_dir: Path) -> dict[Path, tuple[int, int, int]]:
     return out
 
 
-_code_stamp: list[bytes] = []
-
-
+@functools.cache  # the code does not change while the process runs
 def code_stamp() -> bytes:
     """A digest of the code that reads and validates clinic files, and of its libraries."""
-    if not _code_stamp:
-        import jinja2
-        import yaml
+    import jinja2
+    import yaml
 
-        digest = hashlib.sha256(f"{sys.version}|{yaml.__version__}|{jinja2.__version__}|"
-                                f"{_version_of('holidays')}".encode())
-        for package in (booking, common):
-            root = Path(str(package.__file__)).parent
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    digest.update(str(path.relative_to(root)).encode() + b"\0")
-                    digest.update(path.read_bytes())
-        _code_stamp.append(digest.digest())
-    return _code_stamp[0]
+    digest = hashlib.sha256(f"{sys.version}|{yaml.__version__}|{jinja2.__version__}|"
+                            f"{_version_of('holidays')}".encode())
+    for package in (booking, common):
+        root = Path(str(package.__file__)).parent
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.digest()
 
 
 def _version_of(distribution: str) -> str:

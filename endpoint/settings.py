@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from common import features as feature_set
 
@@ -18,9 +19,7 @@ class SettingsError(ValueError):
 
 
 RATE_RE = re.compile(r"^(\d+)\s*/\s*(second|minute|hour)$")
-PERIODS = {"second": 1, "minute": 60, "hour": 3600}
-SLOT_CACHES = ("calendar", "clinic")
-DB_PINGS = ("idle", "always")
+PERIODS = MappingProxyType({"second": 1, "minute": 60, "hour": 3600})
 
 
 @dataclass(frozen=True)
@@ -53,11 +52,6 @@ class Settings:
     #: for due sources (each source is read every `refresh_minutes` of its clinic)
     sync_worker: bool = True
     sync_interval: float = 30.0
-    #: "calendar" (per-calendar entries, the default) or "clinic" (the first design, kept
-    #: for `bench.scale --compare`)
-    slot_cache: str = "calendar"
-    #: "idle" (ping a pooled PostgreSQL connection only after it sat unused) or "always"
-    db_ping: str = "idle"
     #: the features this deployment runs (LEDIG_FEATURES, docs/features.md): by default
     #: every feature whose libraries are installed
     features: frozenset[str] = field(default_factory=feature_set.installed)
@@ -99,8 +93,6 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         else _int(env, "LEDIG_PURGE_AFTER_DAYS"),
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
         outbox_interval=_seconds(env, "LEDIG_OUTBOX_SECONDS"),
-        slot_cache=env.get("LEDIG_SLOT_CACHE") or None,
-        db_ping=env.get("LEDIG_DB_PING") or None,
     )
     try:
         settings = replace(settings, features=feature_set.running(env))
@@ -109,12 +101,6 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     if settings.outbox_interval < 0.1:  # 0 would make the worker spin
         raise SettingsError("LEDIG_OUTBOX_SECONDS must be a number of seconds from 0.1 to "
                             f"3600 (got '{env.get('LEDIG_OUTBOX_SECONDS')}')")
-    if settings.db_ping not in DB_PINGS:
-        raise SettingsError(f"LEDIG_DB_PING must be one of {', '.join(DB_PINGS)} "
-                            f"(got '{settings.db_ping}')")
-    if settings.slot_cache not in SLOT_CACHES:
-        raise SettingsError(f"LEDIG_SLOT_CACHE must be one of {', '.join(SLOT_CACHES)} "
-                            f"(got '{settings.slot_cache}')")
     if env.get("LEDIG_PURGE_AFTER_DAYS", "").strip().lower() == "off":
         settings = replace(settings, purge_after_days=None)
     settings.rate  # noqa: B018 - validates LEDIG_RATE_LIMIT early

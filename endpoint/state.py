@@ -2,7 +2,10 @@
 
 `create_app` builds it once (Cosmic Python's bootstrap: one place that wires
 the dependencies) and keeps it on the Flask app; views reach it through
-`current()`, workers and commands get it passed in.
+`current()`, workers and commands get it passed in. Nothing else keeps state:
+no module holds a cache, key or flag of its own, and what belongs to the open
+database (its keyring, whether its schema is up to date) is kept with it
+(`storage.db.OpenState`) — docs/architecture.md#rules-the-suite-keeps.
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ class AppState:
     db_down_until: float = 0.0
     #: background threads started for this app (outbox, purge), by name
     workers: dict[str, object] = field(default_factory=dict)
+    #: the OpenID providers' documents and keys (`patient.oidc.Providers`), made by the
+    #: patient login on first use (`patient.routes.providers`, which types it: the state
+    #: sits below the patient package)
+    oidc: object = None
     #: the running features (`endpoint.features.Feature`, docs/features.md), in list order
     features: tuple = ()
     #: what the running features add to every write (`services.work.Work`)

@@ -6,27 +6,28 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from endpoint.api import openapi_staff
+from endpoint.api.frozen import frozen, thawed
 
 bp = Blueprint("openapi", __name__)
 
-SLUG = {"name": "slug", "in": "path", "required": True,
-        "schema": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 100}}
-BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
-              "schema": {"type": "string", "maxLength": 64}}
-AUTH = {"name": "Authorization", "in": "header", "required": False,
-        "schema": {"type": "string"},
-        "description": "Bearer <cancel_token>, or Bearer <session> of a logged-in patient"}
-SESSION = {"name": "Authorization", "in": "header", "required": False,
-           "schema": {"type": "string"},
-           "description": "Bearer <session> of a logged-in patient (docs/patient-login.md)"}
-LOCATION = {"Location": {"description": "Where the browser goes next",
-                         "schema": {"type": "string"}}}
-HOLD_ID = {"name": "hold_id", "in": "path", "required": True,
-           "schema": {"type": "string", "maxLength": 64}}
-HOLD_AUTH = {**AUTH, "description": "Bearer <hold_token>"}
-ENTRY_ID = {"name": "entry_id", "in": "path", "required": True,
-            "schema": {"type": "string", "maxLength": 64}}
-ENTRY_AUTH = {**AUTH, "description": "Bearer <token> (the entry's, or an offer's)"}
+SLUG = frozen({"name": "slug", "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 100}})
+BOOKING_ID = frozen({"name": "booking_id", "in": "path", "required": True,
+                     "schema": {"type": "string", "maxLength": 64}})
+AUTH = frozen({"name": "Authorization", "in": "header", "required": False,
+               "schema": {"type": "string"},
+               "description": "Bearer <cancel_token>, or Bearer <session> of a logged-in patient"})
+SESSION = frozen({"name": "Authorization", "in": "header", "required": False,
+                  "schema": {"type": "string"},
+                  "description": "Bearer <session> of a logged-in patient (docs/patient-login.md)"})
+LOCATION = frozen({"Location": {"description": "Where the browser goes next",
+                                "schema": {"type": "string"}}})
+HOLD_ID = frozen({"name": "hold_id", "in": "path", "required": True,
+                  "schema": {"type": "string", "maxLength": 64}})
+HOLD_AUTH = frozen({**AUTH, "description": "Bearer <hold_token>"})
+ENTRY_ID = frozen({"name": "entry_id", "in": "path", "required": True,
+                   "schema": {"type": "string", "maxLength": 64}})
+ENTRY_AUTH = frozen({**AUTH, "description": "Bearer <token> (the entry's, or an offer's)"})
 
 
 def _problem(description: str) -> dict:
@@ -35,14 +36,14 @@ def _problem(description: str) -> dict:
                 "schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
-                               "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
-UNAVAILABLE = {"description": "The database is unreachable; try again after Retry-After",
-               "headers": RETRY_AFTER,
-               "content": {"application/problem+json": {
-                   "schema": {"$ref": "#/components/schemas/Problem"}}}}
-RATE_LIMITED = {**UNAVAILABLE, "description": "Rate limited (per client address); wait "
-                                               "Retry-After seconds"}
+RETRY_AFTER = frozen({"Retry-After": {"description": "Seconds to wait before trying again",
+                                      "schema": {"type": "string", "pattern": "^[0-9]+$"}}})
+UNAVAILABLE = frozen({"description": "The database is unreachable; try again after Retry-After",
+                      "headers": RETRY_AFTER,
+                      "content": {"application/problem+json": {
+                          "schema": {"$ref": "#/components/schemas/Problem"}}}})
+RATE_LIMITED = frozen({**UNAVAILABLE, "description": "Rate limited (per client address); "
+                                                     "wait Retry-After seconds"})
 
 
 def _json(description: str, ref: str) -> dict:
@@ -50,18 +51,18 @@ def _json(description: str, ref: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
-DATETIME = {"type": "string", "format": "date-time"}
+DATETIME = frozen({"type": "string", "format": "date-time"})
 #: one busy source in /healthz (docs/sync.md)
-SYNC_SOURCE = {
+SYNC_SOURCE = frozen({
     "type": "object", "required": ["clinic", "calendar", "source", "ok", "last_ok_at", "error"],
     "properties": {"clinic": {"type": "string"}, "calendar": {"type": "string"},
                    "source": {"type": "string", "description": "the URL without credentials"},
                    "ok": {"type": "boolean"},
                    "last_ok_at": {"type": ["string", "null"], "format": "date-time"},
                    "error": {"type": ["string", "null"]}},
-}
+})
 
-RULES = {
+RULES = frozen({
     "type": "object",
     "required": ["first_available_only", "max_self_booked", "days_ahead",
                  "booking_deadline_hours", "cancellation_deadline_hours"],
@@ -73,8 +74,8 @@ RULES = {
         "cancellation_deadline_hours": {"type": "number"},
         "allow_move": {"type": "boolean"},
     },
-}
-BOOKING = {
+})
+BOOKING = frozen({
     "type": "object",
     "required": ["id", "calendar", "type", "start", "end", "status"],
     "properties": {
@@ -86,9 +87,9 @@ BOOKING = {
         "can_move": {"type": "boolean",
                      "description": "the patient may move it online now (docs/patients.md)"},
     },
-}
+})
 
-SPEC = {
+SPEC = frozen({
     "openapi": "3.1.0",
     "info": {"title": "ledig booking endpoint", "version": "1",
              "description": "Live free slots, bookings and cancellations for the pages that "
@@ -591,9 +592,9 @@ SPEC = {
                                                           "is stale"}}},
         **openapi_staff.SCHEMAS,
     }},
-}
+})
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(SPEC)
+    return jsonify(thawed(SPEC))

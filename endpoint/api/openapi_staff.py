@@ -3,25 +3,28 @@
 
 from __future__ import annotations
 
-SLUG = {"name": "slug", "in": "path", "required": True,
-        "schema": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 100}}
-BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
-              "schema": {"type": "string", "maxLength": 64}}
-BLOCK_ID = {"name": "block_id", "in": "path", "required": True,
-            "schema": {"type": "string", "maxLength": 64}}
-PATIENT_KEY = {"name": "key", "in": "path", "required": True,
-               "schema": {"type": "string", "maxLength": 64},
-               "description": "the patient's `key` from the patient search"}
-STAFF_AUTH = {"name": "Authorization", "in": "header", "required": False,
-              "schema": {"type": "string"},
-              "description": "A staff user's API token of this clinic: Bearer <token> "
-                             "(endpoint staff-user api-token), or the page session with "
-                             "its X-CSRF-Token"}
-DATETIME = {"type": "string", "format": "date-time"}
-NOTIFY = {"description": "Whether and where the patient is told: true or absent for the "
-                         "type's notify channels, false for none, or a list of channels",
-          "oneOf": [{"type": "boolean"}, {"type": "null"},
-                    {"type": "array", "items": {"type": "string", "enum": ["email", "sms"]}}]}
+from endpoint.api.frozen import frozen
+
+SLUG = frozen({"name": "slug", "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 100}})
+BOOKING_ID = frozen({"name": "booking_id", "in": "path", "required": True,
+                     "schema": {"type": "string", "maxLength": 64}})
+BLOCK_ID = frozen({"name": "block_id", "in": "path", "required": True,
+                   "schema": {"type": "string", "maxLength": 64}})
+PATIENT_KEY = frozen({"name": "key", "in": "path", "required": True,
+                      "schema": {"type": "string", "maxLength": 64},
+                      "description": "the patient's `key` from the patient search"})
+STAFF_AUTH = frozen({"name": "Authorization", "in": "header", "required": False,
+                     "schema": {"type": "string"},
+                     "description": "A staff user's API token of this clinic: Bearer <token> "
+                                    "(endpoint staff-user api-token), or the page session with "
+                                    "its X-CSRF-Token"})
+DATETIME = frozen({"type": "string", "format": "date-time"})
+NOTIFY = frozen({
+    "description": "Whether and where the patient is told: true or absent for the type's "
+                   "notify channels, false for none, or a list of channels",
+    "oneOf": [{"type": "boolean"}, {"type": "null"},
+              {"type": "array", "items": {"type": "string", "enum": ["email", "sms"]}}]})
 
 
 def _problem(description: str) -> dict:
@@ -35,9 +38,9 @@ def _json(description: str, ref: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
-RETRY = {"Retry-After": {"description": "Seconds to wait before trying again",
-                         "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
-COMMON = {
+RETRY = frozen({"Retry-After": {"description": "Seconds to wait before trying again",
+                                "schema": {"type": "string", "pattern": "^[0-9]+$"}}})
+COMMON = frozen({
     "401": _problem("No valid credentials of a staff user (`unauthorized`)"),
     "403": _problem("Sent from another site's page (`forbidden`)"),
     "404": _problem("Unknown clinic, another clinic's credentials, or an unknown id"),
@@ -45,9 +48,9 @@ COMMON = {
             "headers": RETRY},
     "503": {**_problem("The database is unreachable; try again after Retry-After"),
             "headers": RETRY},
-}
-WITH_BODY = {**COMMON, "413": _problem("Body too large"), "415": _problem("Not JSON"),
-             "422": _problem("Invalid fields (all listed in errors)")}
+})
+WITH_BODY = frozen({**COMMON, "413": _problem("Body too large"), "415": _problem("Not JSON"),
+                    "422": _problem("Invalid fields (all listed in errors)")})
 
 
 def _op(operation_id: str, summary: str, parameters: list, responses: dict,
@@ -61,7 +64,7 @@ def _op(operation_id: str, summary: str, parameters: list, responses: dict,
 
 
 STAFF = "/api/v1/staff/{slug}"
-PATHS = {
+PATHS = frozen({
     f"{STAFF}/day": {"get": _op(
         "staffDay", "The day per calendar: blocks, bookings, staff blocks, busy time",
         [{"name": "date", "in": "query", "required": False,
@@ -120,10 +123,10 @@ PATHS = {
     f"{STAFF}/waitlist": {"get": _op(
         "staffWaitlist", "The clinic's waiting patients (docs/patients.md), never a national id",
         [], {"200": _json("In sign-up order", "Waitlist"), **COMMON})},
-}
+})
 
-_NULLABLE_TEXT = {"type": ["string", "null"]}
-STAFF_BOOKING = {
+_NULLABLE_TEXT = frozen({"type": ["string", "null"]})
+STAFF_BOOKING = frozen({
     "type": "object",
     "required": ["id", "calendar", "type", "start", "end", "status", "self_booked",
                  "attendance", "patient"],
@@ -140,12 +143,12 @@ STAFF_BOOKING = {
                     "properties": {k: {"type": "string"} for k in (
                         "first_name", "last_name", "phone", "email", "masked_id")}},
     },
-}
-BLOCK = {"type": "object", "required": ["id", "calendar", "start", "end", "reason"],
-         "properties": {"id": {"type": "string"}, "calendar": {"type": "string"},
-                        "start": DATETIME, "end": DATETIME, "reason": {"type": "string"},
-                        "created_by": _NULLABLE_TEXT}}
-PATIENT_INPUT = {
+})
+BLOCK = frozen({"type": "object", "required": ["id", "calendar", "start", "end", "reason"],
+                "properties": {"id": {"type": "string"}, "calendar": {"type": "string"},
+                               "start": DATETIME, "end": DATETIME, "reason": {"type": "string"},
+                               "created_by": _NULLABLE_TEXT}})
+PATIENT_INPUT = frozen({
     "type": "object",
     "required": ["id_type", "national_id", "first_name", "last_name", "phone"],
     "properties": {
@@ -156,8 +159,8 @@ PATIENT_INPUT = {
         "phone": {"type": "string", "maxLength": 32},
         "email": {"type": "string", "maxLength": 254},
     },
-}
-SCHEMAS = {
+})
+SCHEMAS = frozen({
     "StaffBooking": STAFF_BOOKING,
     "StaffBookingEnvelope": {"type": "object", "required": ["booking"], "properties": {
         "booking": {"$ref": "#/components/schemas/StaffBooking"}}},
@@ -291,8 +294,8 @@ SCHEMAS = {
                    "required": ["bookings", "messages", "cancelled", "waitlist"],
                    "properties": {k: {"type": "integer"}
                                   for k in ("bookings", "messages", "cancelled", "waitlist")}}}},
-}
+})
 
 #: the codes the staff API adds to the Problem schema's enum
-CODES = ["outside_schedule", "conflicts", "block_overlap", "booking_cancelled",
-         "booking_ended", "future_appointments"]
+CODES = frozen(["outside_schedule", "conflicts", "block_overlap", "booking_cancelled",
+                "booking_ended", "future_appointments"])

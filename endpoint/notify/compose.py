@@ -44,6 +44,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import formataddr
+from types import MappingProxyType
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -110,8 +111,8 @@ def _reminders(clinic: Clinic, kind: AppointmentType, booking: Booking,
 
 
 #: columns some rows leave out (one multi-row insert needs the same columns in every row)
-_ROW_DEFAULTS = {"subject": "", "body": "", "attachment": "", "status": "pending",
-                 "last_error": ""}
+_ROW_DEFAULTS = MappingProxyType({"subject": "", "body": "", "attachment": "", "status": "pending",
+                                  "last_error": ""})
 
 
 def store(booking: Booking, rows: list[dict]) -> None:

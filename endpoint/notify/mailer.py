@@ -16,12 +16,14 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from endpoint.clock import SYSTEM, Clock
 from endpoint.notify.delivery import DeliveryError, Outgoing, PermanentError, write_atomically
 
-ICS_NAME = {"confirmation": "time.ics", "moved": "time.ics", "cancellation": "avbestilling.ics"}
+ICS_NAME = MappingProxyType({"confirmation": "time.ics", "moved": "time.ics",
+                             "cancellation": "avbestilling.ics"})
 
 
 def build_message(msg: Outgoing, from_addr: str | None = None,

@@ -30,13 +30,14 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from endpoint.notify.providers import REF_PREFIX, REPORTS_PATH, LinkMobility
 
 SENT, DELIVERED, UNDELIVERED = "sent", "delivered", "undelivered"
 
 #: the outbox statuses in their order: a report never moves a message back
-RANK = {"pending": 0, SENT: 1, DELIVERED: 2, UNDELIVERED: 2}
+RANK = MappingProxyType({"pending": 0, SENT: 1, DELIVERED: 2, UNDELIVERED: 2})
 
 #: the `refId` (LINK Mobility) and `ref` (Sveve) ledig sends with each message
 REF = re.compile(re.escape(REF_PREFIX) + r"(\d{1,18})")
@@ -46,7 +47,7 @@ UNKNOWN_NUMBER, UNREACHABLE, BLOCKED, REFUSED, OTHER = (
     "unknown_number", "unreachable", "blocked", "refused", "other")
 
 #: Twilio's error codes of undelivered messages (its documented 30xxx list)
-TWILIO_REASONS = {
+TWILIO_REASONS = MappingProxyType({
     "30003": UNREACHABLE,  # unreachable destination handset (off, out of coverage)
     "30004": BLOCKED,  # message blocked (by the recipient or their carrier)
     "30005": UNKNOWN_NUMBER,  # unknown destination handset
@@ -54,17 +55,18 @@ TWILIO_REASONS = {
     "30007": REFUSED,  # filtered by the carrier
     "21610": BLOCKED,  # the recipient answered STOP
     "21211": UNKNOWN_NUMBER,  # invalid 'To' number
-}
+})
 
-TWILIO_STATUSES = {"accepted": SENT, "scheduled": SENT, "queued": SENT, "sending": SENT,
-                   "sent": SENT, "delivered": DELIVERED, "read": DELIVERED,
-                   "undelivered": UNDELIVERED, "failed": UNDELIVERED, "canceled": UNDELIVERED}
+TWILIO_STATUSES = MappingProxyType({
+    "accepted": SENT, "scheduled": SENT, "queued": SENT, "sending": SENT, "sent": SENT,
+    "delivered": DELIVERED, "read": DELIVERED,
+    "undelivered": UNDELIVERED, "failed": UNDELIVERED, "canceled": UNDELIVERED})
 
 #: LINK Mobility's result codes (its "Result Codes SMS" table): still on the way, delivered
 LINK_ON_THE_WAY, LINK_DELIVERED = LinkMobility.ON_THE_WAY, LinkMobility.DELIVERED
-LINK_REASONS = {1002: UNREACHABLE, 1004: UNREACHABLE, 1010: UNREACHABLE,
-                2104: UNKNOWN_NUMBER, 2106: UNKNOWN_NUMBER,
-                2105: BLOCKED, 2107: BLOCKED}
+LINK_REASONS = MappingProxyType({1002: UNREACHABLE, 1004: UNREACHABLE, 1010: UNREACHABLE,
+                                 2104: UNKNOWN_NUMBER, 2106: UNKNOWN_NUMBER,
+                                 2105: BLOCKED, 2107: BLOCKED})
 
 #: the status and reason words a provider's own report may carry into the log, checked
 SAFE_TEXT = re.compile(r"[^\w .,:;()'/-]")
@@ -112,7 +114,7 @@ def _clean(text: object) -> str:
 
 def twilio(form: Mapping[str, str], outbox_id: int) -> Report:
     """A Twilio status callback: `MessageSid`, `MessageStatus`, `ErrorCode` (form fields)."""
-    sid, said = form.get("MessageSid") or form.get("SmsSid") or "", form.get("MessageStatus")
+    sid, said = form.get("MessageSid") or form.get("SmsSid") or "", form.get("MessageStatus", "")
     if not re.fullmatch(r"[A-Z]{2}[0-9a-f]{32}", sid) or said not in TWILIO_STATUSES:
         raise ReportError("a Twilio status callback has MessageSid and MessageStatus")
     status = TWILIO_STATUSES[said]

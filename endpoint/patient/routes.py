@@ -15,7 +15,7 @@ import logging
 import os
 
 from authlib.common.security import generate_token
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, redirect, request
 
 from booking import Clinic
 from booking.model import PatientLogin
@@ -30,14 +30,12 @@ log = logging.getLogger("ledig.patient")
 
 bp = Blueprint("patient", __name__, url_prefix="/patient")
 
-PROVIDERS_KEY = "ledig.oidc"
-
-
 def providers() -> oidc.Providers:
-    cache = current_app.extensions.get(PROVIDERS_KEY)
-    if cache is None:
-        cache = current_app.extensions[PROVIDERS_KEY] = oidc.Providers(state.current().clock)
-    return cache
+    """The app's cache of the providers' documents and keys, made on first use."""
+    app = state.current()
+    if not isinstance(app.oidc, oidc.Providers):
+        app.oidc = oidc.Providers(app.clock)
+    return app.oidc
 
 
 def _clinic(slug: str) -> tuple[Clinic, PatientLogin]:

@@ -16,9 +16,10 @@ deadline, first-available) is applied per request.
 
 The cache is bounded by the slots it holds (`MAX_SLOTS`, about 80 MB), not
 by its number of entries: at 2,000 clinics the entries differ in size by 20
-times. `LEDIG_SLOT_CACHE=clinic` puts back the first design — 512 whole
-responses, each keyed on every calendar's generation, so that one booking
-emptied its clinic's entries — for `bench.scale --compare` to measure.
+times. The first design — 512 whole responses, each keyed on every calendar's
+generation, so that one booking emptied its clinic's entries — lives on the
+benchmark's side (`bench/before.py`, a `SlotCache` of its own) for
+`bench.scale --compare` to measure.
 
 Held times (docs/patients.md) are busy too, and they end by themselves: a new hold or
 a released one bumps the calendar's generation like a booking, and an entry
@@ -54,9 +55,7 @@ from booking.slots import Slot
 from endpoint.storage.queries import busy_until, generations
 from endpoint.storage.sync import closed_calendars
 
-#: the old design's bound (LEDIG_SLOT_CACHE=clinic): whole responses
-MAX_ENTRIES = 512
-#: the bound of the per-calendar design, in slots held (responses and calendars)
+#: the cache's bound, in slots held (responses and calendars)
 MAX_SLOTS = 400_000
 
 
@@ -76,10 +75,6 @@ class CachedDay:
     json: str  # the day as `visible_day` shows it, valid while the deadline cuts nothing
 
 
-#: what `compute` gives the cache: the days, and until when they hold (None: until the
-#: key changes)
-Computed = tuple[tuple[CachedDay, ...], datetime | None]
-
 #: the busy times of the calendars asked for (None: all), and the first hold's expiry
 BusyLoader = Callable[[str | None], tuple[dict[str, Busy], datetime | None]]
 
@@ -90,11 +85,10 @@ def _first(*moments: datetime | None) -> datetime | None:
 
 
 class SlotCache:
-    """An LRU of slot lists bounded by weight (slots held, or entries in the old design)."""
+    """An LRU of slot lists bounded by weight (slots held)."""
 
-    def __init__(self, max_weight: int | None = None, *, per_calendar: bool = True):
-        self.per_calendar = per_calendar
-        self.max_weight = max_weight or (MAX_SLOTS if per_calendar else MAX_ENTRIES)
+    def __init__(self, max_weight: int = MAX_SLOTS):
+        self.max_weight = max_weight
         #: key -> (value, weight, until: the first hold's expiry it counted, or None)
         self._entries: OrderedDict[Hashable, tuple[object, int, datetime | None]] = OrderedDict()
         self._lock = threading.Lock()
@@ -103,11 +97,6 @@ class SlotCache:
         self.hits = self.misses = 0
         #: calendars whose slots were computed on a response's miss
         self.computed = 0
-
-    @classmethod
-    def from_setting(cls, value: str) -> SlotCache:
-        """The cache for `LEDIG_SLOT_CACHE`: "calendar" (default) or "clinic" (the old one)."""
-        return cls(per_calendar=value != "clinic")
 
     def get(self, key: Hashable, now: datetime | None = None) -> object | None:
         found = self.entry(key, now)
@@ -125,7 +114,6 @@ class SlotCache:
 
     def put(self, key: Hashable, value: object, weight: int,
             until: datetime | None = None) -> None:
-        weight = weight if self.per_calendar else 1
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
@@ -144,16 +132,12 @@ class SlotCache:
                 self.misses += 1
             self.computed += computed
 
-    def days(self, key: Hashable, compute: Callable[[], Computed],
-             now: datetime | None = None) -> tuple[CachedDay, ...]:
-        found = self.get(key, now)
-        if found is not None:
-            self.count(hit=True)
-            return found  # type: ignore[return-value]  # only days are stored under these keys
-        value, until = compute()
-        self.count(hit=False)
-        self.put(key, value, _weight(cached.day for cached in value), until)
-        return value
+    def free_days(self, clinic: Clinic, kind: AppointmentType, calendar: str | None,
+                  first: date, last: date, now: datetime, busy_loader: BusyLoader,
+                  closed: frozenset[str] = frozenset()) -> tuple[CachedDay, ...]:
+        """The days of slots for the query, through this cache (`cached_days`): a method, so
+        that the benchmark's first design can cache them its own way (`bench/before.py`)."""
+        return cached_days(self, clinic, kind, calendar, first, last, now, busy_loader, closed)
 
     def stats(self) -> dict[str, int]:
         """Entries and slots held now; hits, misses and calendars computed since start."""
@@ -177,8 +161,8 @@ def _day_json(day: DaySlots) -> str:
         for s in day.slots]}, ensure_ascii=False, separators=(",", ":"))
 
 
-def _shown(days: Iterable[DaySlots], kind: AppointmentType,
-           now: datetime) -> tuple[CachedDay, ...]:
+def shown_days(days: Iterable[DaySlots], kind: AppointmentType,
+               now: datetime) -> tuple[CachedDay, ...]:
     # what a patient sees now; reused while the deadline cuts nothing from the day
     return tuple(CachedDay(d, _day_json(visible_day(d, kind, now))) for d in days)
 
@@ -206,21 +190,6 @@ def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calenda
     else:
         cal = clinic.calendar(calendar)
         asked = [cal.id] if cal is not None and cal.online and cal.id not in closed else []
-    if not cache.per_calendar:  # the first design, for the benchmark's comparison
-        def compute() -> Computed:
-            if not asked:
-                return (), None
-            busy, until = busy_loader(calendar)
-            days = free_slots(clinic, kind, busy, first, last, calendar)
-            if calendar is None and closed:
-                days = [DaySlots(d.date, tuple(s for s in d.slots if s.calendar not in closed))
-                        for d in days]
-                days = [d for d in days if d.slots]
-            return _shown(days, kind, now), until
-
-        return cache.days((clinic.slug, clinic.version, kind.id, calendar, first, last, gens,
-                           closed), compute, now)
-
     generation = dict(gens)
     base = (clinic.slug, clinic.version, kind.id, first, last)
     key = ("shown", *base, calendar, tuple((c, generation.get(c, 0)) for c in asked))
@@ -249,7 +218,7 @@ def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calenda
             cache.put(calendar_key, computed, _weight(computed), mine)
             per_calendar[cid] = computed
             untils.append(mine)
-    shown = _shown(_merged([per_calendar[cid] for cid in asked]), kind, now)
+    shown = shown_days(_merged([per_calendar[cid] for cid in asked]), kind, now)
     cache.put(key, shown, _weight(c.day for c in shown), _first(*untils))
     cache.count(hit=not missing, computed=len(missing))
     return shown
@@ -304,8 +273,8 @@ def slots_body(cache: SlotCache, clinic: Clinic, query: SlotQuery, now: datetime
     if query.first > query.last:
         days, quiet = "[]", ', "full": [], "closed": []'
     else:
-        cached = cached_days(
-            cache, clinic, query.kind, query.calendar, query.first, query.last, now,
+        cached = cache.free_days(
+            clinic, query.kind, query.calendar, query.first, query.last, now,
             lambda calendar: busy_until(clinic, query.first, query.last, calendar, now=now),
             closed_calendars(clinic, now))
         days = slots_json(cached, query.kind, now)

@@ -15,6 +15,7 @@ box to confirm it). The services do the booking (`services.staff_bookings`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -38,9 +39,10 @@ from endpoint.storage.db import StaffUser
 #: the form's fields, and the patient's fields as `endpoint.fields.patient` names them
 FIELDS = ("calendar", "date", "time", "type", "id_type", "national_id", "first_name",
           "last_name", "phone", "email", "note", "q", "patient", "types")
-PATIENT_FIELDS = {"patient.id_type": "id_type", "patient.national_id": "national_id",
-                  "patient.first_name": "first_name", "patient.last_name": "last_name",
-                  "patient.phone": "phone", "patient.email": "email"}
+PATIENT_FIELDS = MappingProxyType({
+    "patient.id_type": "id_type", "patient.national_id": "national_id",
+    "patient.first_name": "first_name", "patient.last_name": "last_name",
+    "patient.phone": "phone", "patient.email": "email"})
 
 
 def new(slug: str) -> Response:

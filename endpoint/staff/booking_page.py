@@ -13,6 +13,7 @@ the reason next to the form that caused it and everything typed kept.
 from __future__ import annotations
 
 import logging
+from types import MappingProxyType
 
 from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -44,9 +45,10 @@ from endpoint.storage.db import Booking, StaffUser, from_db
 
 log = logging.getLogger("ledig.staff")
 
-DONE = {"moved": "Timen er flyttet.", "type": "Timetypen er endret.",
-        "note": "Notatet er lagret.", "arrived": "Registrert: pasienten har møtt.",
-        "no_show": "Registrert: pasienten møtte ikke.", "attendance": "Oppmøtet er fjernet."}
+DONE = MappingProxyType({
+    "moved": "Timen er flyttet.", "type": "Timetypen er endret.",
+    "note": "Notatet er lagret.", "arrived": "Registrert: pasienten har møtt.",
+    "no_show": "Registrert: pasienten møtte ikke.", "attendance": "Oppmøtet er fjernet."})
 
 
 def _viewed(clinic: Clinic, user: StaffUser, booking: Booking, action: str) -> None:

@@ -31,7 +31,6 @@ import base64
 import binascii
 import hashlib
 import os
-import threading
 from collections.abc import Iterable
 
 from cryptography.exceptions import InvalidTag
@@ -131,20 +130,15 @@ class Keyring:
             raise TamperedData(f"a value in {context} does not authenticate") from exc
 
 
-_installed: dict[str, Keyring | None] = {"keyring": None}
-_lock = threading.Lock()
-
-
-def install(keyring: Keyring) -> None:
-    """The keyring every `SealedField` uses from now on (set when the database is opened)."""
-    with _lock:
-        _installed["keyring"] = keyring
-
-
-def installed() -> Keyring:
-    keyring = _installed["keyring"]
+def keyring_of(database: object) -> Keyring:
+    """The keyring `database` (Peewee's proxy, or the database it stands for) was opened
+    with: `storage.db.open_database` keeps it in the database's `OpenState`, so that each
+    database seals with its own keys and no module holds a key (docs/architecture.md,
+    one state)."""
+    target = getattr(database, "obj", database)  # the proxy stands for the open database
+    keyring = getattr(getattr(target, "open_state", None), "keyring", None)
     if keyring is None:
-        raise DataKeyError("no data key installed: open the database with a keyring first")
+        raise DataKeyError("no data key: open the database with a keyring first")
     return keyring
 
 
@@ -165,12 +159,12 @@ class SealedField(TextField):
     def db_value(self, value):
         if value is None:
             return None
-        return installed().seal(str(value), self._context())
+        return keyring_of(self.model._meta.database).seal(str(value), self._context())
 
     def python_value(self, value):
         if value is None:
             return None
-        return installed().open(value, self._context())
+        return keyring_of(self.model._meta.database).open(value, self._context())
 
 
 def sealed_fields(models: Iterable[type[Model]]) -> list[tuple[type[Model], list[SealedField]]]:
@@ -184,7 +178,7 @@ def sealed_fields(models: Iterable[type[Model]]) -> list[tuple[type[Model], list
 
 
 __all__ = ["DataKeyError", "Keyring", "MissingDataKey", "SealedField", "TamperedData",
-           "configured_keys", "install", "installed", "key_id", "keyring_for", "new_key_text",
+           "configured_keys", "key_id", "keyring_for", "keyring_of", "new_key_text",
            "parse_key", "sealed_fields", "stored_key_id"]
 
 

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    InterfaceError,
     Model,
     PostgresqlDatabase,
     TextField,
@@ -38,7 +40,7 @@ from peewee import (
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
-from endpoint.storage.crypto import SealedField
+from endpoint.storage.crypto import Keyring, SealedField
 
 db = DatabaseProxy()
 log = logging.getLogger("ledig.db")
@@ -463,18 +465,15 @@ class _PooledPostgres(PooledPostgresqlDatabase):  # type: ignore[misc]  # untype
     `ALIVE_WINDOW_SECONDS` ago is trusted on its local state (closed, or a
     transaction in an unknown state) alone; one idle for longer is pinged as
     before, so a database restart during a quiet spell is still noticed before
-    a request uses the dead connection. `ping="always"` (`LEDIG_DB_PING=always`)
-    puts back Peewee's check on every checkout, for comparison.
+    a request uses the dead connection. (`bench.scale --compare` puts Peewee's check
+    back on its own side, docs/scale.md.)
     """
 
-    def __init__(self, *args, ping: str = "idle", **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._always_ping = ping == "always"
         self._checked_in: dict[int, float] = {}
 
     def _is_closed(self, conn) -> bool:
-        if self._always_ping:
-            return bool(super()._is_closed(conn))
         adapter = self._adapter  # type: ignore[attr-defined]  # the driver's, set by peewee
         if conn.closed or adapter.txn_status(conn) == adapter.txn_unknown:
             return True
@@ -495,12 +494,38 @@ class _PooledPostgres(PooledPostgresqlDatabase):  # type: ignore[misc]  # untype
         super()._close_raw(conn)
 
 
-def open_database(url: str, *, ping: str = "idle") -> None:
-    """Point the models at the database of `url` (its schema is `migrations`' business).
+#: a clinic's busy sources as read for the slot route: when, and each (calendar, source)'s
+#: last good sync
+SyncStates = tuple[datetime, dict[tuple[str, str], datetime | None]]
 
-    `ping`: "idle" checks a pooled PostgreSQL connection with a round trip only after it
-    sat unused (see `_PooledPostgres`); "always" on every checkout (Peewee's way).
+
+@dataclass(eq=False)
+class OpenState:
+    """What this process holds for the open database, beside its connections.
+
+    One state (docs/architecture.md#rules-the-suite-keeps): no module keeps a key, a flag
+    or a cache of its own. `open_database` makes a new `OpenState` for each database it
+    opens and keeps it on that database (`opened()` finds it through the proxy), so a
+    database opened again, or another one, starts with nothing known, and two apps or
+    commands in one process never see each other's keys or flags.
     """
+
+    #: the keys every `SealedField` seals and opens with (None: sealed columns refuse)
+    keyring: Keyring | None = None
+    #: the schema is known to be up to date (`migrations.ensure_schema` checks no further)
+    schema_ready: bool = False
+    #: one migration at a time in this process (PostgreSQL's advisory lock does it across)
+    migrating: threading.Lock = field(default_factory=threading.Lock)
+    #: SQLite: this process's writers queue on a fair lock, not on SQLite's busy handler
+    writing: threading.Lock = field(default_factory=threading.Lock)
+    #: calendar sync: each clinic's source states as the slot route last read them
+    sync_states: dict[str, SyncStates] = field(default_factory=dict)
+    sync_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def open_database(url: str, keyring: Keyring | None = None) -> OpenState:
+    """Point the models at the database of `url` (its schema is `migrations`' business);
+    values of sealed columns are sealed and opened with `keyring`. Its fresh state."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
@@ -524,7 +549,7 @@ def open_database(url: str, *, ping: str = "idle") -> None:
                   "options": "-c lock_timeout=10000 -c statement_timeout=30000"}
         if url.startswith(("postgres://", "postgresql://")):
             # reuse connections across requests
-            database = _PooledPostgres(**{**params, **parse(url)}, ping=ping)
+            database = _PooledPostgres(**{**params, **parse(url)})
         else:
             database = connect(url, **(params if "postgres" in url else {}))
     if db.obj is not None:
@@ -532,7 +557,18 @@ def open_database(url: str, *, ping: str = "idle") -> None:
             db.obj.close()
         if hasattr(db.obj, "close_all"):
             db.obj.close_all()
+    state = OpenState(keyring=keyring)
+    database.open_state = state  # type: ignore[attr-defined]  # ours, beside Peewee's own
     db.initialize(database)
+    return state
+
+
+def opened() -> OpenState:
+    """The state of the database the models point at now."""
+    state = getattr(db.obj, "open_state", None)
+    if state is None:
+        raise InterfaceError("no database is open: open_database first")
+    return state
 
 
 def raw_sql(sql: str) -> str:
@@ -586,11 +622,8 @@ def write_transaction(lock_names: Sequence[str] = ()) -> Iterator[None]:
     else:
         # threads of this process queue on a fair lock; only other processes meet SQLite's
         # busy handler, whose sleeps (up to 100 ms) made contended writers crawl
-        with _sqlite_writer, db.atomic("IMMEDIATE"):
+        with opened().writing, db.atomic("IMMEDIATE"):
             yield
-
-
-_sqlite_writer = threading.Lock()
 
 
 def ping() -> bool:
@@ -606,5 +639,5 @@ __all__ = ["SQL", "AccessLog", "Booking", "BookingLog", "CalendarState", "DataKe
            "Outbox", "PatientSearch", "PatientToken", "RateHit", "SchemaVersion", "StaffBlock",
            "StaffSession", "StaffUser", "SyncBusy", "SyncSource", "WaitlistEntry",
            "WaitlistOffer", "calendar_lock", "db", "db_time", "from_db",
-           "is_postgres", "open_database", "patient_lock", "ping", "raw_sql", "to_db", "utcnow",
-           "write_transaction"]
+           "OpenState", "is_postgres", "open_database", "opened", "patient_lock", "ping",
+           "raw_sql", "to_db", "utcnow", "write_transaction"]

@@ -8,7 +8,7 @@ advisory lock lets one process at a time do it. A new schema change is a new
 from __future__ import annotations
 
 import logging
-import threading
+from types import MappingProxyType
 
 from peewee import InterfaceError, OperationalError
 
@@ -38,6 +38,7 @@ from endpoint.storage.db import (
     db,
     is_postgres,
     open_database,
+    opened,
 )
 from endpoint.storage.rotation import seal_plain_text
 
@@ -47,10 +48,7 @@ log = logging.getLogger("ledig.db")
 SCHEMA_VERSION = 11
 
 
-_schema = {"ready": False}
-
-
-def open_and_migrate(url: str, keyring: Keyring, *, ping: str = "idle") -> None:
+def open_and_migrate(url: str, keyring: Keyring) -> None:
     """Open the database of `url` with the data keys of `keyring`, and bring its schema up
     to date.
 
@@ -60,9 +58,7 @@ def open_and_migrate(url: str, keyring: Keyring, *, ping: str = "idle") -> None:
     `/healthz` says 503, and the first request that reaches the database
     brings the schema up (`ensure_schema`).
     """
-    crypto.install(keyring)
-    open_database(url, ping=ping)
-    reset()
+    open_database(url, keyring)
     try:
         migrate()
     except (OperationalError, InterfaceError) as exc:
@@ -71,22 +67,21 @@ def open_and_migrate(url: str, keyring: Keyring, *, ping: str = "idle") -> None:
 
 
 def reset() -> None:
-    """A database was (re)opened: its schema is unknown until `migrate` has run."""
-    _schema["ready"] = False
+    """The open database's schema is unknown until `migrate` has run again (a test that
+    changed it behind the endpoint's back)."""
+    opened().schema_ready = False
 
 
 def ensure_schema() -> None:
     """Bring the schema up to date if that could not be done at start."""
-    if not _schema["ready"]:
+    if not opened().schema_ready:
         migrate()
-
-
-_migrate_lock = threading.Lock()
 
 
 def migrate() -> int:
     """Create the schema on first start and apply forward migrations; the version."""
-    with _migrate_lock, db.connection_context():
+    state = opened()
+    with state.migrating, db.connection_context():
         with db.atomic():
             if is_postgres():
                 # transaction-scoped: released by the commit, so it also holds behind a
@@ -99,8 +94,8 @@ def migrate() -> int:
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[version]()
                 SchemaVersion.create(version=version)
-            record_data_key(crypto.installed())
-        _schema["ready"] = True
+            record_data_key(crypto.keyring_of(db))
+        state.schema_ready = True
         return SCHEMA_VERSION
 
 
@@ -229,10 +224,11 @@ def _v9() -> None:
 
 
 #: the columns sealed at rest since v10, which were VARCHARs of bounded length before
-_V10_WIDENED = {"booking": ("national_id", "first_name", "last_name", "phone", "email"),
-                "outbox": ("recipient",),
-                "waitlist_entry": ("national_id", "first_name", "last_name", "phone", "email"),
-                "patient_session": ("first_name", "last_name")}
+_V10_WIDENED = MappingProxyType({
+    "booking": ("national_id", "first_name", "last_name", "phone", "email"),
+    "outbox": ("recipient",),
+    "waitlist_entry": ("national_id", "first_name", "last_name", "phone", "email"),
+    "patient_session": ("first_name", "last_name")})
 
 
 def _v10() -> None:
@@ -252,7 +248,7 @@ def _v10() -> None:
             have = {c.name for c in db.get_columns(table)}
             for column in set(columns) & have:
                 db.execute_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT")
-    sealed = seal_plain_text(crypto.installed())
+    sealed = seal_plain_text(crypto.keyring_of(db))
     if sealed:
         log.info("sealed the personal data of %d stored rows", sealed)
 
@@ -276,5 +272,5 @@ def _v11() -> None:
             db.execute_sql(f"ALTER TABLE outbox ADD COLUMN {name} {sql_type}")
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8, 9: _v9,
-              10: _v10, 11: _v11}
+MIGRATIONS = MappingProxyType({1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8,
+                               9: _v9, 10: _v10, 11: _v11})

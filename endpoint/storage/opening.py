@@ -23,7 +23,7 @@ from endpoint.storage.migrations import open_and_migrate
 log = logging.getLogger("ledig.crypto")
 
 
-def open_sealed(settings: Settings, *, ping: str = "idle") -> tuple[Settings, Keyring]:
+def open_sealed(settings: Settings) -> tuple[Settings, Keyring]:
     """Open and migrate the database with the settings' data keys (making the SQLite key
     on the first start); the settings with their key, and its keyring."""
     made = new_data_key_file(settings)
@@ -39,7 +39,7 @@ def open_sealed(settings: Settings, *, ping: str = "idle") -> tuple[Settings, Ke
                 "(docs/deploy.md#restoring-on-a-new-host)", held) from None
         raise
     try:
-        open_and_migrate(settings.database_url, keyring, ping=ping)
+        open_and_migrate(settings.database_url, keyring)
     except MissingDataKey as exc:
         if made is None:
             raise

@@ -36,6 +36,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 
 from endpoint.clock import Clock
 from endpoint.storage.db import (
@@ -58,11 +59,11 @@ DAY = 24 * 3600.0
 ERASED_NOTE = "personal data erased by the retention purge"
 
 #: the booking's columns that can identify a patient, and what they become
-BOOKING_ERASED = {"first_name": "", "last_name": "", "phone": "", "email": "",
-                  "national_id": "", "id_type": "", "note": "", "patient_key": "",
-                  "cancel_token_hash": "", "cancel_reason": ""}
+BOOKING_ERASED = MappingProxyType({"first_name": "", "last_name": "", "phone": "", "email": "",
+                                   "national_id": "", "id_type": "", "note": "", "patient_key": "",
+                                   "cancel_token_hash": "", "cancel_reason": ""})
 #: the same for a message
-OUTBOX_ERASED = {"recipient": "", "subject": "", "body": "", "attachment": ""}
+OUTBOX_ERASED = MappingProxyType({"recipient": "", "subject": "", "body": "", "attachment": ""})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ it is counted in `conflicts` and listed under the staff API's conflicts.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from endpoint.storage.db import (
     db,
     db_time,
     from_db,
+    opened,
     raw_sql,
     to_db,
     write_transaction,
@@ -193,23 +193,23 @@ def health(clinic: Clinic, now: datetime,
 _STATE_SQL = "SELECT calendar, source, last_ok_at FROM sync_source WHERE clinic = ?"
 
 #: how long one process reuses a clinic's source states on the slot route: a refresh in
-#: this process forgets them at once, one in another process is seen within this time
+#: this process forgets them at once, one in another process is seen within this time.
+#: They are kept with the open database (`storage.db.OpenState`), so a database opened
+#: anew starts without them
 STATE_TTL = timedelta(seconds=5)
-_states: dict[tuple[int, str, str], tuple[datetime, dict[tuple[str, str], datetime | None]]] = {}
-_states_lock = threading.Lock()
 
 
 def forget_states(clinic: str) -> None:
     """A refresh changed the clinic's source states: read them anew next time."""
-    with _states_lock:
-        for key in [k for k in _states if k[2] == clinic]:
-            del _states[key]
+    state = opened()
+    with state.sync_lock:
+        state.sync_states.pop(clinic, None)
 
 
 def _last_ok(clinic: str, now: datetime) -> dict[tuple[str, str], datetime | None]:
-    key = (id(db.obj), str(db.obj.database), clinic)  # per open database: tests open many
-    with _states_lock:
-        hit = _states.get(key)
+    state = opened()
+    with state.sync_lock:
+        hit = state.sync_states.get(clinic)
     if hit is not None and timedelta(0) <= now - hit[0] < STATE_TTL:
         return hit[1]
     ok_at: dict[tuple[str, str], datetime | None] = {}
@@ -217,8 +217,8 @@ def _last_ok(clinic: str, now: datetime) -> dict[tuple[str, str], datetime | Non
         if isinstance(last_ok, str):  # SQLite hands back text
             last_ok = datetime.fromisoformat(last_ok)
         ok_at[(cal, source)] = last_ok
-    with _states_lock:
-        _states[key] = (now, ok_at)
+    with state.sync_lock:
+        state.sync_states[clinic] = (now, ok_at)
     return ok_at
 
 

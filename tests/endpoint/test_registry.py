@@ -144,7 +144,7 @@ def test_the_cache_misses_on_a_changed_file_or_changed_code(many, loads, tmp_pat
     registry = _cached_registry(many, cache)
     assert loads == ["klinikk-03.yaml"]
     assert registry.get("klinikk-03").name == "Klinikk 3, ny"
-    monkeypatch.setattr(registry_module, "_code_stamp", [b"other code"])
+    monkeypatch.setattr(registry_module, "code_stamp", lambda: b"other code")
     loads.clear()
     _cached_registry(many, cache)
     assert len(loads) == CLINICS

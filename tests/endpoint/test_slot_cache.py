@@ -133,8 +133,12 @@ def _book(client, start: str, national_id: str = "15108695088") -> None:
 
 def test_first_available_from_calendar_entries_equals_the_whole_clinic_design(make_app,
                                                                              sqlite_url):
+    from bench.before import WholeClinicCache
+    from endpoint import state as app_state
+
     app = make_app(database_url=sqlite_url)
-    old = make_app(database_url=sqlite_url, slot_cache="clinic")  # computes all at once
+    old = make_app(database_url=sqlite_url)
+    app_state.of(old).slot_cache = WholeClinicCache()  # the first design: all at once
     client, reference = app.test_client(), old.test_client()
     for url in (ALL, BERG, SLOTS):
         assert client.get(url).get_json() == reference.get(url).get_json()

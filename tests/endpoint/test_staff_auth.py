@@ -594,8 +594,7 @@ def test_a_version_4_database_migrates_forward_and_keeps_its_users(database_url,
     from endpoint.storage import crypto, migrations
     from endpoint.storage.db import SchemaVersion, StaffUser, db, open_database
 
-    crypto.install(crypto.Keyring.from_text(TEST_DATA_KEY))
-    open_database(database_url)
+    open_database(database_url, crypto.Keyring.from_text(TEST_DATA_KEY))
     key = "SERIAL PRIMARY KEY" if "postgres" in database_url else "INTEGER PRIMARY KEY"
     with db.connection_context():  # the staff of a version 4 database
         db.create_tables([SchemaVersion])

@@ -41,7 +41,7 @@ from hardening_support import (
 from support import TEST_DATA_KEY, TEST_START, Clock, clocked, write_clinic
 
 from endpoint.notify import outbox
-from endpoint.storage.crypto import Keyring, install
+from endpoint.storage.crypto import Keyring
 from endpoint.storage.db import Booking, Outbox, db, from_db, open_database, to_db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -130,8 +130,7 @@ def test_the_outbox_resumes_after_kill_9(live_server, content_dir, database_url,
     now = clock.now() + timedelta(minutes=1)
     done = _run_outbox_once(database_url, var, now)
     assert done.returncode == 0, done.stderr
-    open_database(database_url)
-    install(Keyring.from_text(TEST_DATA_KEY))  # this process reads sealed rows itself
+    open_database(database_url, Keyring.from_text(TEST_DATA_KEY))  # it reads sealed rows
     try:
         with db.connection_context():
             ids = [b["booking"]["id"] for b in told]
