@@ -167,9 +167,11 @@ def test_the_wheel_requires_no_features_library(installed_wheel):
 
 
 def test_the_core_books_without_the_features_libraries(tmp_path: Path, content_dir: Path,
-                                                        clock, live_server, installed_wheel):
+                                                        clock, live_server, installed_wheel,
+                                                        database_url):
     """The installed wheel with none of the features' libraries importable: pages, slots and
-    a booking work, and a timebok route answers 404."""
+    a booking work, on SQLite and on PostgreSQL (`ledig[postgres]`: its driver), and a
+    timebok route answers 404."""
     _, site = installed_wheel
     blocker = tmp_path / "blocker"
     blocker.mkdir()
@@ -183,7 +185,7 @@ def test_the_core_books_without_the_features_libraries(tmp_path: Path, content_d
                            capture_output=True, text=True, timeout=120)
     assert built.returncode == 0, built.stderr[-3000:]
 
-    server = live_server(content=content, site=work / "_site", env=bare)
+    server = live_server(database_url, content=content, site=work / "_site", env=bare)
     base = f"{server.url}/api/v1/clinics/{SLUG}"
     with urllib.request.urlopen(f"{base}/slots?type=konsultasjon", timeout=10) as answer:
         day = next(d for d in json.load(answer)["days"] if d["slots"])
@@ -199,4 +201,5 @@ def test_the_core_books_without_the_features_libraries(tmp_path: Path, content_d
         assert answer.status == 201
     with pytest.raises(urllib.error.HTTPError) as staff:
         urllib.request.urlopen(f"{server.url}/staff/{SLUG}/login", timeout=10)
+    staff.value.close()
     assert staff.value.code == 404
