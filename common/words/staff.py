@@ -59,6 +59,10 @@ ACTIONS: Mapping[str, str] = {
 
 ATTENDANCE: Mapping[str, str] = {"arrived": "Møtt", "no_show": "Ikke møtt", "": "Ikke registrert"}
 
+#: an appointment in a patient's list (the top bar's patient search): what became of it
+APPOINTMENT_STATES: Mapping[str, str] = {"cancelled": "avbestilt", "arrived": "møtt",
+                                         "no_show": "ikke møtt"}
+
 INITIATED_BY: Mapping[str, str] = {"patient": "pasienten ba om det",
                                    "clinic": "klinikken avlyste"}
 

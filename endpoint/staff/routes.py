@@ -1,7 +1,7 @@
 """Staff routes (docs/staff.md): the timebok's day and week, conflicts, the waiting list,
 and the calendar feed. The login, the booking form, a booking's page and staff blocks
 register their routes from their own modules (`login`, `booking_form`, `booking_page`,
-`blocks`).
+`blocks`, `patient_search`).
 
 Every page but the login, the feed and the style sheet needs a login session of the
 clinic's staff (`endpoint.staff.auth.staff_for_page`). A session of another clinic's
@@ -17,7 +17,7 @@ import logging
 from flask import Blueprint, Response, g, redirect, request, url_for
 
 from endpoint import state
-from endpoint.staff import blocks, booking_form, booking_page, login
+from endpoint.staff import blocks, booking_form, booking_page, login, patient_search
 from endpoint.staff.auth import staff_for_page
 from endpoint.staff.calendar import day_view
 from endpoint.staff.errors import StaffError, not_found
@@ -36,6 +36,7 @@ login.register(bp)
 booking_form.register(bp)
 booking_page.register(bp)
 blocks.register(bp)
+patient_search.register(bp)
 
 
 # -- pages -----------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta
 from booking import Busy, Clinic
 from booking.restrictions import calendar_day_slots, zone
 from common.words.conflicts import reason_words
-from common.words.dates import long_date
-from common.words.staff import held_until, sync_warning
+from common.words.dates import format_when, long_date
+from common.words.staff import APPOINTMENT_STATES, held_until, sync_warning
 from endpoint.services import waitlist
 from endpoint.services.conflicts import clinic_conflicts
 from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
@@ -67,6 +67,41 @@ class Returning:
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """One of a patient's appointments, as the patient search lists it (a link to its page)."""
+
+    public_id: str
+    when: str  # "torsdag 3. desember 2026 kl. 08:00"
+    type_name: str
+    calendar: str
+    state: str  # "", or in words: cancelled, arrived, no-show
+
+
+#: how many of a patient's past (and cancelled) appointments the search shows
+RECENT_APPOINTMENTS = 5
+
+
+def appointments_of(clinic: Clinic, key: str, now: datetime
+                    ) -> tuple[list[Appointment], list[Appointment]]:
+    """A patient's upcoming appointments (active, not ended; soonest first) and the most
+    recent others (ended or cancelled; newest first, at most `RECENT_APPOINTMENTS`): what
+    a receptionist needs when the patient calls to move or cancel one."""
+    tz = zone(clinic.timezone)
+    rows = sorted(bookings_of_patient_key(clinic, key), key=lambda b: from_db(b.start))
+    ahead = [b for b in rows if b.status == "active" and from_db(b.end) > now]
+    upcoming = {b.id for b in ahead}
+    behind = [b for b in reversed(rows) if b.id not in upcoming][:RECENT_APPOINTMENTS]
+
+    def shown(b) -> Appointment:
+        state = "cancelled" if b.status == "cancelled" else (b.attendance or "")
+        return Appointment(b.public_id, format_when(from_db(b.start).astimezone(tz)),
+                           type_name(clinic, b.type), calendar_name(clinic, b.calendar),
+                           APPOINTMENT_STATES.get(state, ""))
+
+    return [shown(b) for b in ahead], [shown(b) for b in behind]
 
 
 def day_extras(clinic: Clinic, day: date, now: datetime, days: int = 1

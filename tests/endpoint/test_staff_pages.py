@@ -284,6 +284,88 @@ def test_a_short_search_says_so_next_to_the_box(client):
     assert page.select_one("#first_name")["value"] == "Ola"
 
 
+# -- finding a patient from the top bar -------------------------------------------------------
+
+def _returning_patient():
+    """Nora Lie: a no-show on Friday 20 November, an appointment on Thursday 3 December at
+    09:00, one cancelled; another patient beside her."""
+    from endpoint.services.keys import patient_key
+
+    key = patient_key("test-secret-key", NID)  # the app's secret in these tests
+    past = booking_row(oslo(8, 0, "2026-11-20"), key=key, first="Nora", last="Lie",
+                       attendance="no_show")
+    ahead = booking_row(oslo(9, 0), key=key, first="Nora", last="Lie")
+    cancelled = booking_row(oslo(10, 0), key=key, first="Nora", last="Lie")
+    from endpoint.storage.db import Booking, db
+
+    with db.connection_context():
+        Booking.update(status="cancelled").where(Booking.id == cancelled.id).execute()
+    booking_row(oslo(11, 0), first="Per", last="Hansen", national_id="01010150123")
+    return key, past, ahead, cancelled
+
+
+def find(client, q: str):
+    return client.post(f"{BASE}/patients", data={"csrf": staff_csrf(client, SLUG), "q": q})
+
+
+def test_every_page_has_a_patient_search_in_the_bar_that_posts(client):
+    for path in ("calendar", "week", "conflicts", "waitlist", "bookings/new", "patients"):
+        form = soup(client.get(f"{BASE}/{path}")).select_one("header form[role=search]")
+        assert (form["method"], form["action"]) == ("post", f"{BASE}/patients"), path
+        assert form.select_one("input[name=q]") is not None, path
+
+
+def test_the_search_lists_a_patients_upcoming_appointments_with_links(client):
+    _, _, ahead, _ = _returning_patient()
+    patient = soup(find(client, NID)).select_one(".patient")
+    upcoming = patient.select('ul[aria-label^="Kommende"] a')
+    assert [(a.get_text(), a["href"]) for a in upcoming] == [
+        ("Torsdag 3. desember 2026 kl. 09:00", f"{BASE}/bookings/{ahead.public_id}")]
+
+
+def test_the_search_lists_past_and_cancelled_appointments_with_what_became_of_them(client):
+    _, past, _, cancelled = _returning_patient()
+    patient = soup(find(client, NID)).select_one(".patient")
+    recent = [(li.a["href"], li.select_one(".appt__state").get_text())
+              for li in patient.select('ul[aria-label^="Tidligere"] li')]
+    assert recent == [(f"{BASE}/bookings/{cancelled.public_id}", "avbestilt"),
+                      (f"{BASE}/bookings/{past.public_id}", "ikke møtt")]
+
+
+def test_the_search_page_names_nobody_in_its_title(client):
+    _returning_patient()
+    page = soup(find(client, NID))
+    assert page.select_one(".patient h2").get_text() == "Nora Lie"
+    assert page.title.get_text() == "Finn pasient · Fjordlegene legesenter · ledig"
+
+
+def test_every_search_from_the_bar_is_in_the_access_log(app, client):
+    from endpoint.services.access import FOUND_IN_SEARCH, accesses
+    from endpoint.storage.db import db
+
+    key, *_ = _returning_patient()
+    find(client, NID)
+    find(client, "Nora")  # not in the blind index (these rows were not indexed): none found
+    with db.connection_context():
+        rows = accesses(SLUG, key)
+        searches = db.execute_sql("SELECT actor, kind FROM patient_search ORDER BY id").fetchall()
+    assert [(r.actor, r.action) for r in rows] == [("staff:kari", FOUND_IN_SEARCH)]
+    assert [tuple(s) for s in searches] == [("staff:kari", "national_id"),
+                                            ("staff:kari", "name")]
+
+
+def test_a_search_in_the_address_bar_searches_nothing(client):
+    _returning_patient()
+    page = soup(client.get(f"{BASE}/patients", query_string={"q": NID}))
+    assert page.select_one(".patient") is None and page.select_one("#find-q")["value"] == ""
+
+
+def test_a_short_search_from_the_bar_says_so_next_to_the_box(client):
+    response = find(client, "a")
+    assert response.status_code == 422
+    assert soup(response).select_one("#find-q-error").get_text() == "Skriv minst 2 tegn."
+
+
 # -- a booking's page --------------------------------------------------------------------------
 
 def test_move_to_another_calendar_keeps_the_id_and_refuses_an_overlap(client):
@@ -376,7 +458,8 @@ def test_waitlist_and_conflicts_say_when_they_are_empty(client):
 def test_every_page_has_the_navigation_a_main_landmark_and_norwegian(client):
     booking = booking_row(oslo(9, 0))
     for path in ("calendar", "week", "conflicts", "waitlist", "bookings/new", "blocks/new",
-                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log"):
+                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log",
+                 "patients"):
         page = soup(client.get(f"{BASE}/{path}"))
         assert page.html["lang"] == "nb", path
         assert page.find("main", id="main") is not None, path
@@ -396,10 +479,11 @@ def test_another_clinics_staff_get_404_on_every_page(app):
     intruder = app.test_client()
     intruder.set_cookie("ledig_staff", cookie, path="/")
     for path in ("calendar", "week", "conflicts", "waitlist", "bookings/new", "blocks/new",
-                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log"):
+                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log",
+                 "patients"):
         assert intruder.get(f"{BASE}/{path}").status_code == 404, path
     for path in ("bookings/new", f"bookings/{booking.public_id}/cancel",
-                 f"bookings/{booking.public_id}/move", "blocks/new"):
+                 f"bookings/{booking.public_id}/move", "blocks/new", "patients"):
         assert intruder.post(f"{BASE}/{path}", data={"csrf": csrf}).status_code == 404, path
     # the id of their booking under their own clinic is nobody's
     assert other.get(f"/staff/{OTHER}/bookings/{booking.public_id}").status_code == 404
@@ -409,7 +493,7 @@ def test_another_clinics_staff_get_404_on_every_page(app):
 def test_a_form_without_its_token_is_refused(client):
     booking = booking_row(oslo(9, 0))
     for path in ("bookings/new", f"bookings/{booking.public_id}/cancel", "blocks/new",
-                 f"bookings/{booking.public_id}/attendance"):
+                 f"bookings/{booking.public_id}/attendance", "patients"):
         assert client.post(f"{BASE}/{path}", data={"attendance": "arrived"}).status_code == 403
     assert load(booking.public_id).attendance == ""
 
@@ -433,6 +517,7 @@ def test_bad_input_never_fails_a_page(client, value):
         client.post(f"{BASE}/bookings/new/search", data=patient_form(csrf, q=value)).status_code,
         client.post(f"{BASE}/bookings/new/search", data=patient_form(csrf, pick=value)
                     ).status_code,
+        client.post(f"{BASE}/patients", data={"csrf": csrf, "q": value}).status_code,
         client.post(f"{url}/move", data={"csrf": csrf, "date": value, "time": value,
                                          "calendar": value}).status_code,
         client.post(f"{url}/type", data={"csrf": csrf, "type": value}).status_code,

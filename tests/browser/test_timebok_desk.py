@@ -1,0 +1,54 @@
+"""The receptionist's sharp edges (docs/staff.md), in Chromium at 360 and 1280 px, on the busy
+day of `test_timebok_day.py`: a caller's appointment found from the top bar's patient
+search and opened, with no name in the address bar or the title. axe finds no
+violation and no page scrolls sideways."""
+
+from __future__ import annotations
+
+import pytest
+from booking_support import axe
+from test_timebok_day import PASSWORD, SLUG, TODAY, USER, timebok  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def logged_in(chromium, timebok, clock, width: int):  # noqa: F811 (the fixture's value)
+    """A page logged in with the password and the TOTP code, on the day's calendar."""
+    base, totp = timebok
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="nb-NO",
+                                   timezone_id="Europe/Oslo")
+    page = context.new_page()
+    page.goto(f"{base}/staff/{SLUG}/calendar?date={TODAY}")
+    page.get_by_label("Brukernavn").fill(USER)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_label("Kode (seks sifre)").fill(totp.at(clock.now()))
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{base}/staff/{SLUG}/calendar?date={TODAY}")
+    return context, page
+
+
+def fits(page) -> bool:
+    return not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_a_caller_is_found_from_the_bar_and_their_appointment_opened(
+        chromium, timebok, clock, axe_source, artifacts_dir, width):  # noqa: F811
+    context, page = logged_in(chromium, timebok, clock, width)
+    try:
+        bar = page.get_by_role("search", name="Pasientsøk")
+        bar.get_by_label("Finn pasient").fill("Hanne Vik")
+        bar.get_by_role("button", name="Finn").click()
+        page.get_by_role("heading", level=2, name="Hanne Vik").wait_for()
+        page.screenshot(path=str(artifacts_dir / f"staff-{width}-find-patient.png"),
+                        full_page=True)
+        assert page.url.endswith(f"/staff/{SLUG}/patients")  # no name in the address
+        assert "Hanne" not in page.title() and "Vik" not in page.title()
+        assert axe(page, axe_source) == [] and fits(page)
+        upcoming = page.get_by_role("list", name="Kommende timer for Hanne Vik")
+        upcoming.get_by_role("link", name="Tirsdag 1. desember 2026 kl. 12:30").click()
+        page.get_by_role("heading", level=1, name="Hanne Vik").wait_for()
+        assert "Samtaletime" in page.locator(".facts").inner_text()
+    finally:
+        context.close()
