@@ -20,6 +20,8 @@ PROBLEMS: Mapping[str, str] = {
                         "for «Bestill utenfor arbeidsplanen» hvis det er meningen.",
     "booking_cancelled": "Timen er avbestilt og kan ikke endres. Bestill en ny time i stedet.",
     "booking_ended": "Timen er over og kan ikke avbestilles. Registrer «ikke møtt» i stedet.",
+    "attendance_too_early": "Timen har ikke begynt ennå. «Møtt» kan registreres fra 15 "
+                            "minutter før timen, «Ikke møtt» først når timen har begynt.",
     "conflicts": "Det ligger timer i denne tiden. Flytt eller avbestill dem først, eller "
                  "kryss av for å blokkere likevel.",
     "block_overlap": "En annen blokkering i samme timebok overlapper denne tiden. Endre eller "
@@ -65,6 +67,12 @@ APPOINTMENT_STATES: Mapping[str, str] = {"cancelled": "avbestilt", "arrived": "m
 
 INITIATED_BY: Mapping[str, str] = {"patient": "pasienten ba om det",
                                    "clinic": "klinikken avlyste"}
+
+
+def attendance_opens(arrived_from: str, no_show_from: str) -> str:
+    """Why a booking's page shows no attendance buttons yet, and when they come."""
+    return (f"Oppmøte kan registreres når timen nærmer seg: «Møtt» fra kl. {arrived_from}, "
+            f"«Ikke møtt» fra kl. {no_show_from}.")
 
 
 def problem(code: str) -> str:

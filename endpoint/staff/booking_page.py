@@ -22,7 +22,12 @@ from booking.restrictions import zone
 from common.words import staff as words
 from endpoint.problems import Problem
 from endpoint.services import access, audit
-from endpoint.services.staff_bookings import BookingChange, cancel_as_staff, change_booking
+from endpoint.services.staff_bookings import (
+    BookingChange,
+    attendance_opens,
+    cancel_as_staff,
+    change_booking,
+)
 from endpoint.staff.auth import staff_for_page
 from endpoint.staff.calendar import (
     booked_at_label,
@@ -208,6 +213,11 @@ def _details(clinic: Clinic, booking: Booking, revealed: bool = False) -> dict[s
         "booked_by": actor_label(booking.booked_by) if booking.booked_by else "",
         "phone": booking.phone, "email": booking.email, "note": booking.note,
         "attendance": booking.attendance or "",
+        # the buttons show from when the service takes them (docs/staff.md#a-booking)
+        "can_arrive": now() >= attendance_opens(from_db(booking.start), "arrived"),
+        "can_no_show": now() >= attendance_opens(from_db(booking.start), "no_show"),
+        "attendance_opens": words.attendance_opens(
+            f"{attendance_opens(start, 'arrived'):%H:%M}", f"{start:%H:%M}"),
         "attendance_label": words.ATTENDANCE.get(booking.attendance or "", ""),
         "id_type": {"fnr": "Fødselsnummer", "dnr": "D-nummer"}.get(booking.id_type,
                                                                      "Identitetsnummer"),

@@ -1,18 +1,19 @@
 """The receptionist's sharp edges (docs/staff.md), in Chromium at 360 and 1280 px, on the busy
 day of `test_timebok_day.py`: a caller's appointment found from the top bar's patient
-search and opened, with no name in the address bar or the title. axe finds no
-violation and no page scrolls sideways."""
+search and opened, with no name in the address bar or the title; attendance buttons
+that wait for the appointment. axe finds no violation and no page scrolls sideways."""
 
+# ruff: noqa: F811 -- the tests take the fixture `timebok` imported from test_timebok_day
 from __future__ import annotations
 
 import pytest
 from booking_support import axe
-from test_timebok_day import PASSWORD, SLUG, TODAY, USER, timebok  # noqa: F401 (the fixture)
+from test_timebok_day import PASSWORD, SLUG, TODAY, USER, timebok  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
-def logged_in(chromium, timebok, clock, width: int):  # noqa: F811 (the fixture's value)
+def logged_in(chromium, timebok, clock, width: int):
     """A page logged in with the password and the TOTP code, on the day's calendar."""
     base, totp = timebok
     context = chromium.new_context(viewport={"width": width, "height": 900}, locale="nb-NO",
@@ -34,7 +35,7 @@ def fits(page) -> bool:
 
 @pytest.mark.parametrize("width", (360, 1280))
 def test_a_caller_is_found_from_the_bar_and_their_appointment_opened(
-        chromium, timebok, clock, axe_source, artifacts_dir, width):  # noqa: F811
+        chromium, timebok, clock, axe_source, artifacts_dir, width):
     context, page = logged_in(chromium, timebok, clock, width)
     try:
         bar = page.get_by_role("search", name="Pasientsøk")
@@ -50,5 +51,32 @@ def test_a_caller_is_found_from_the_bar_and_their_appointment_opened(
         upcoming.get_by_role("link", name="Tirsdag 1. desember 2026 kl. 12:30").click()
         page.get_by_role("heading", level=1, name="Hanne Vik").wait_for()
         assert "Samtaletime" in page.locator(".facts").inner_text()
+    finally:
+        context.close()
+
+
+def open_booking(page, base: str, name: str) -> None:
+    page.goto(f"{base}/staff/{SLUG}/calendar?date={TODAY}&view=list")
+    link = page.locator(".ag--booking a", has_text=name).first
+    page.goto(base + link.get_attribute("href"))
+    page.get_by_role("heading", level=1, name=name).wait_for()
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_attendance_buttons_wait_for_the_appointment(
+        chromium, timebok, clock, axe_source, artifacts_dir, width):
+    base, _ = timebok
+    context, page = logged_in(chromium, timebok, clock, width)
+    try:
+        open_booking(page, base, "Hanne Vik")  # 12:30; the clock stands at 10:47
+        attendance = page.get_by_role("region", name="Oppmøte")
+        assert attendance.get_by_role("button").count() == 0
+        assert "«Møtt» fra kl. 12:15" in attendance.inner_text()
+        page.screenshot(path=str(artifacts_dir / f"staff-{width}-attendance-ahead.png"),
+                        full_page=True)
+        assert axe(page, axe_source) == [] and fits(page)
+        open_booking(page, base, "Sofie Moen")  # 09:00: begun
+        buttons = page.get_by_role("region", name="Oppmøte").get_by_role("button")
+        assert buttons.all_inner_texts() == ["Møtt", "Ikke møtt"]
     finally:
         context.close()

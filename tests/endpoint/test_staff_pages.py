@@ -388,8 +388,10 @@ def test_move_to_another_calendar_keeps_the_id_and_refuses_an_overlap(client):
     assert "til Ole Berg" in log.select_one(".log").get_text()
 
 
-def test_type_note_attendance_and_the_log(client):
-    booking = booking_row(oslo(8, 0, "2026-12-01"))  # today, 08:00: the patient may arrive
+def test_type_note_attendance_and_the_log(app, clock):
+    booking = booking_row(oslo(8, 0, "2026-12-01"))  # today, 08:00
+    clock.advance(minutes=45)  # 07:45: the patient may be marked arrived
+    client = _client(app)
     url = f"{BASE}/bookings/{booking.public_id}"
     csrf = staff_csrf(client, SLUG)
     # a short consultation is not offered in the 08:00 block: outside the schedule
@@ -408,6 +410,24 @@ def test_type_note_attendance_and_the_log(client):
     assert "Notat endret" in text and "Oppmøte: Møtt" in text
     assert client.post(f"{url}/attendance", data={"csrf": csrf, "attendance": "late"}
                        ).status_code == 422
+
+
+def test_a_future_appointment_has_no_attendance_buttons_but_says_when_they_come(client):
+    booking = booking_row(oslo(9, 0))  # Thursday; the clock stands at Tuesday 07:00
+    page = soup(client.get(f"{BASE}/bookings/{booking.public_id}"))
+    assert page.select("button[name=attendance]") == []
+    assert page.select_one("#att-when").get_text() == (
+        "Oppmøte kan registreres når timen nærmer seg: «Møtt» fra kl. 08:45, «Ikke møtt» "
+        "fra kl. 09:00.")
+
+
+def test_a_no_show_posted_before_the_start_is_refused_in_norwegian(client):
+    booking = booking_row(oslo(9, 0))
+    refused = client.post(f"{BASE}/bookings/{booking.public_id}/attendance",
+                          data={"csrf": staff_csrf(client, SLUG), "attendance": "no_show"})
+    assert (refused.status_code, soup(refused).select_one("#attendance-error").get_text()) == (
+        409, "Timen har ikke begynt ennå. «Møtt» kan registreres fra 15 minutter før timen, "
+             "«Ikke møtt» først når timen har begynt.")
 
 
 def test_cancel_as_the_patient_asked_needs_no_reason_and_is_logged(client):
