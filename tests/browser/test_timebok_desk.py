@@ -51,6 +51,7 @@ def test_a_caller_is_found_from_the_bar_and_their_appointment_opened(
         upcoming.get_by_role("link", name="Tirsdag 1. desember 2026 kl. 12:30").click()
         page.get_by_role("heading", level=1, name="Hanne Vik").wait_for()
         assert "Samtaletime" in page.locator(".facts").inner_text()
+        assert "Hanne" not in page.title() and "Vik" not in page.title()
     finally:
         context.close()
 

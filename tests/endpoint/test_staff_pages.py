@@ -490,6 +490,31 @@ def test_every_page_has_the_navigation_a_main_landmark_and_norwegian(client):
             assert form.find("input", {"name": "csrf"})["value"], (path, form.get("action"))
 
 
+def test_no_page_that_shows_a_patient_names_them_in_its_title(client):
+    """A title lands in the browser's history, its tabs and its window list."""
+    booking = booking_row(oslo(9, 0), first="Nora", last="Lie", key="nora")
+    booking_row(oslo(10, 0), first="Sofie", last="Moen", national_id="01010150123")
+    csrf = staff_csrf(client, SLUG)
+    url = f"{BASE}/bookings/{booking.public_id}"
+    pages = {
+        "day": client.get(f"{BASE}/calendar?date={DAY}"),
+        "list": client.get(f"{BASE}/calendar?date={DAY}&view=list"),
+        "week": client.get(f"{BASE}/week?date={DAY}"),
+        "booking": client.get(url),
+        "log": client.get(f"{url}/log"),
+        "revealed": client.post(f"{url}/reveal", data={"csrf": csrf}),
+        "picked": client.post(f"{BASE}/bookings/new/search",
+                              data=patient_form(csrf, pick="nora")),
+        "found": find(client, NID),
+        "conflicts": client.get(f"{BASE}/conflicts"),
+    }
+    titles = {name: soup(r).title.get_text() for name, r in pages.items()}
+    assert soup(pages["booking"]).h1.get_text() == "Nora Lie"  # the page does show her
+    named = {name: t for name, t in titles.items()
+             if any(word in t for word in ("Nora", "Lie", "Sofie", "Moen"))}
+    assert named == {}
+
+
 def test_another_clinics_staff_get_404_on_every_page(app):
     booking = booking_row(oslo(9, 0))
     other = _client(app, OTHER, "ola")
