@@ -71,7 +71,8 @@ def history(slug: str, booking_id: str) -> Response:
     booking = _booking(clinic, booking_id)
     _viewed(clinic, user, booking, access.BOOKING_VIEWED)
     return page("log.html", clinic=clinic, b=_details(clinic, booking),
-                log=lines(clinic, audit.entries(booking)), section="day")
+                log=lines(clinic, audit.entries(booking)), section="day",
+                viewing=local_day(clinic, booking).isoformat())
 
 
 def reveal(slug: str, booking_id: str) -> Response:
@@ -247,4 +248,4 @@ def _page(clinic: Clinic, booking: Booking, *, revealed: bool = False,
     return page("booking.html", status=status, clinic=clinic, b=details, errors=errors or {},
                 notice=notice, moving=moving, cancelling=cancelling, conflict=conflict,
                 outside_asked=outside_asked, log=lines(clinic, audit.entries(booking)),
-                section="day")
+                section="day", viewing=str(details["day"]))

@@ -66,7 +66,8 @@ def calendar(slug: str):
     return page("calendar.html", view.positions_css() if mode == "grid" else "", view=view,
                 mode=mode, notice=notice_for(clinic, request.args), clinic=clinic,
                 cal_arg=bool(request.args.get("cal")),
-                sync_warnings=sync_warnings(clinic, now()), section="day")
+                sync_warnings=sync_warnings(clinic, now()), section="day",
+                viewing=day.isoformat())
 
 
 @bp.get("/<slug>/week")
@@ -76,7 +77,7 @@ def week(slug: str):
     spans, busy, conflicts = day_extras(clinic, day, now(), days=7)
     grid = week_grid(clinic, day, now(), spans=spans, busy=busy, conflicts=conflicts)
     return page("week.html", grid=grid, clinic=clinic, section="week",
-                sync_warnings=sync_warnings(clinic, now()))
+                sync_warnings=sync_warnings(clinic, now()), viewing=day.isoformat())
 
 
 @bp.get("/<slug>/conflicts")

@@ -1,7 +1,8 @@
 """The receptionist's sharp edges (docs/staff.md), in Chromium at 360 and 1280 px, on the busy
 day of `test_timebok_day.py`: a caller's appointment found from the top bar's patient
 search and opened, with no name in the address bar or the title; attendance buttons
-that wait for the appointment. axe finds no violation and no page scrolls sideways."""
+that wait for the appointment; the bar's "Blokker tid" on the day in view and its count of
+conflicts. axe finds no violation and no page scrolls sideways."""
 
 # ruff: noqa: F811 -- the tests take the fixture `timebok` imported from test_timebok_day
 from __future__ import annotations
@@ -79,5 +80,33 @@ def test_attendance_buttons_wait_for_the_appointment(
         open_booking(page, base, "Sofie Moen")  # 09:00: begun
         buttons = page.get_by_role("region", name="Oppmøte").get_by_role("button")
         assert buttons.all_inner_texts() == ["Møtt", "Ikke møtt"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_the_bar_blocks_the_day_in_view_and_counts_the_conflicts(
+        chromium, timebok, clock, axe_source, artifacts_dir, width):
+    base, _ = timebok
+    context, page = logged_in(chromium, timebok, clock, width)
+    try:
+        page.goto(f"{base}/staff/{SLUG}/calendar?date=2026-12-02")
+        page.get_by_role("link", name="Blokker tid").click()
+        assert page.get_by_label("Dato", exact=True).input_value() == "2026-12-02"
+        # Ole Berg's meeting over Hanne Vik's 12:30 today: one conflict
+        page.get_by_label("Timebok", exact=True).select_option("berg")
+        page.get_by_label("Dato", exact=True).fill(TODAY)
+        page.get_by_label("Fra klokken").fill("12:30")
+        page.get_by_label("Til klokken").fill("13:30")
+        page.get_by_label("Grunn").fill("Fagmøte")
+        page.get_by_role("button", name="Blokker tiden").click()  # lists Hanne Vik, asks
+        page.get_by_label("Blokker likevel", exact=False).check()
+        page.get_by_role("button", name="Blokker tiden").click()
+        page.get_by_role("status").wait_for()
+        menu = page.get_by_role("navigation", name="Timeboken")
+        assert menu.get_by_role("link", name="Konflikter").inner_text() == "Konflikter 1"
+        page.screenshot(path=str(artifacts_dir / f"staff-{width}-bar-conflicts.png"),
+                        full_page=True)
+        assert axe(page, axe_source) == [] and fits(page)
     finally:
         context.close()

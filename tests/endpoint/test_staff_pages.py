@@ -166,6 +166,27 @@ def test_blocks_and_conflicts_show_on_the_day_in_their_own_kind_of_box(client):
     assert soup(client.get(f"{BASE}/conflicts")).select_one(".empty")
 
 
+def test_blokker_tid_in_the_bar_takes_the_day_being_viewed(client):
+    booking = booking_row(oslo(9, 0))
+    for path in (f"calendar?date={DAY}", f"week?date={DAY}", f"bookings/{booking.public_id}",
+                 f"bookings/{booking.public_id}/log"):
+        link = soup(client.get(f"{BASE}/{path}")).find("a", string="Blokker tid")
+        form = soup(client.get(link["href"]))
+        assert form.select_one("#date")["value"] == DAY, path
+
+
+def test_konflikter_in_the_bar_shows_how_many_there_are(client):
+    booking_row(oslo(9, 0))
+    booking_row(oslo(9, 20), first="Kari", last="Nordmann")
+    before = soup(client.get(f"{BASE}/waitlist")).select_one(".menu a[href$=conflicts]")
+    client.post(f"{BASE}/blocks/new", data={
+        "csrf": staff_csrf(client, SLUG), "calendar": "hansen", "date": DAY, "start": "09:00",
+        "end": "10:00", "reason": "Fagmøte", "allow_conflicts": "1"})
+    after = soup(client.get(f"{BASE}/waitlist")).select_one(".menu a[href$=conflicts]")
+    assert (before.get_text(" ", strip=True), after.get_text(" ", strip=True)) == (
+        "Konflikter", "Konflikter 2")
+
+
 def test_the_week_has_every_calendar_and_day_and_links_them(client):
     booking_row(oslo(9, 0))
     page = soup(client.get(f"{BASE}/week?date={DAY}"))
