@@ -110,3 +110,38 @@ def test_the_bar_blocks_the_day_in_view_and_counts_the_conflicts(
         assert axe(page, axe_source) == [] and fits(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_the_week_lists_appointments_and_a_hold_widens_no_column(
+        chromium, timebok, clock, axe_source, artifacts_dir, width):
+    import uuid
+    from datetime import timedelta
+
+    from endpoint.storage.db import Hold, db, to_db
+
+    base, _ = timebok
+    with db.connection_context():  # a patient holds Kari Hansen's 11:30 on the booking page
+        start = clock.at + timedelta(minutes=43)  # 11:30 in Oslo
+        Hold.create(public_id=uuid.uuid4().hex, clinic=SLUG, calendar="hansen",
+                    type="konsultasjon", start=to_db(start),
+                    end=to_db(start + timedelta(minutes=20)),
+                    expires_at=to_db(clock.at + timedelta(minutes=10)), token_hash="x" * 64,
+                    client_key="y" * 64, created_at=to_db(clock.at))
+    context, page = logged_in(chromium, timebok, clock, width)
+    try:
+        page.get_by_role("navigation", name="Timeboken").get_by_role(
+            "link", name="Uke", exact=True).click()
+        page.get_by_role("heading", level=1, name="Uke 49").wait_for()
+        page.screenshot(path=str(artifacts_dir / f"staff-{width}-week.png"), full_page=True)
+        assert axe(page, axe_source) == [] and fits(page)
+        layout = ".wk-narrow li.is-today" if width < 700 else ".wk td.is-today"
+        today = page.locator(layout).first  # Kari Hansen's Tuesday
+        assert today.get_by_role("link", name="08:40 Per H. Samtaletime").is_visible()
+        assert "holdt på nett til 10:57" in today.inner_text()
+        if width >= 700:
+            widths = page.eval_on_selector_all(
+                ".wk tbody tr:first-child td", "tds => tds.map(td => td.offsetWidth)")
+            assert max(widths) - min(widths) <= 1, widths
+    finally:
+        context.close()

@@ -204,6 +204,22 @@ def test_the_week_has_every_calendar_and_day_and_links_them(client):
     assert len(page.select(".wk-narrow .wk-cal")) == 3  # the phone's layout
 
 
+def test_the_week_lists_each_days_appointments_with_time_short_name_and_type(client):
+    booking = booking_row(oslo(9, 0), first="Nora", last="Lie")
+    booking_row(oslo(8, 0), first="Per", last="Hansen")
+    thursday = soup(client.get(f"{BASE}/week?date={DAY}")).select(".wk tbody tr")[0].select(
+        "td")[3]
+    assert [(a.get_text(" ", strip=True), a["href"])
+            for a in thursday.select(".wk__appts a")][1] == (
+        "09:00 Nora L. Konsultasjon", f"{BASE}/bookings/{booking.public_id}")
+
+
+def test_a_past_day_in_the_week_counts_no_free_slots(client):
+    monday, tuesday = soup(client.get(f"{BASE}/week?date={DAY}")).select(
+        ".wk tbody tr")[0].select("td")[:2]  # the clock stands at Tuesday 07:00
+    assert (len(monday.select(".wk__free")), len(tuesday.select(".wk__free"))) == (0, 1)
+
+
 # -- booking for a patient -------------------------------------------------------------------
 
 def test_booking_for_a_phone_patient_goes_to_the_day_and_is_not_self_booked(client):
