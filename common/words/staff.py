@@ -75,6 +75,12 @@ def attendance_opens(arrived_from: str, no_show_from: str) -> str:
             f"«Ikke møtt» fra kl. {no_show_from}.")
 
 
+def off_grid(at: str) -> str:
+    """A move to a time between the slots (docs/staff.md#a-booking): said before it is done."""
+    return (f"Kl. {at} ligger mellom lukene i arbeidsplanen, så tiden rundt blir stående "
+            "ubrukt. Velg en av de ledige tidene, eller kryss av for å flytte likevel.")
+
+
 def problem(code: str) -> str:
     """The page's sentence for a service's problem code."""
     return PROBLEMS.get(code, "Det gikk ikke. Last siden på nytt og prøv igjen.")

@@ -2,7 +2,8 @@
 day of `test_timebok_day.py`: a caller's appointment found from the top bar's patient
 search and opened, with no name in the address bar or the title; attendance buttons
 that wait for the appointment; the bar's "Blokker tid" on the day in view and its count of
-conflicts. axe finds no violation and no page scrolls sideways."""
+conflicts; the week's appointments; a move's free times and its question before a time
+between the slots. axe finds no violation and no page scrolls sideways."""
 
 # ruff: noqa: F811 -- the tests take the fixture `timebok` imported from test_timebok_day
 from __future__ import annotations
@@ -143,5 +144,29 @@ def test_the_week_lists_appointments_and_a_hold_widens_no_column(
             widths = page.eval_on_selector_all(
                 ".wk tbody tr:first-child td", "tds => tds.map(td => td.offsetWidth)")
             assert max(widths) - min(widths) <= 1, widths
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_a_move_offers_the_free_times_and_asks_before_one_between_the_slots(
+        chromium, timebok, clock, axe_source, artifacts_dir, width):
+    base, _ = timebok
+    context, page = logged_in(chromium, timebok, clock, width)
+    try:
+        open_booking(page, base, "Arne Berg")  # Kari Hansen 14:20, in 14:00–15:30's slots
+        move = page.get_by_role("region", name="Flytt timen")
+        move.locator("#move-time").fill("14:30")  # between two 40-minute slots
+        move.get_by_role("button", name="Flytt", exact=True).click()
+        assert "ligger mellom lukene" in page.locator("#move-error").inner_text()
+        page.screenshot(path=str(artifacts_dir / f"staff-{width}-move-off-grid.png"),
+                        full_page=True)
+        assert axe(page, axe_source) == [] and fits(page)
+        free = page.get_by_role("group", name="Ledige tider denne dagen")
+        first = free.get_by_role("button").first
+        at = first.get_attribute("value")
+        first.click()
+        assert "Timen er flyttet" in page.get_by_role("status").inner_text()
+        assert f"kl. {at}" in page.locator(".facts").inner_text()
     finally:
         context.close()

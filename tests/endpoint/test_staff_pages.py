@@ -425,6 +425,44 @@ def test_move_to_another_calendar_keeps_the_id_and_refuses_an_overlap(client):
     assert "til Ole Berg" in log.select_one(".log").get_text()
 
 
+def test_the_move_form_offers_the_free_times_of_the_day_but_its_own(client):
+    booking = booking_row(oslo(8, 0))  # Kari Hansen's 08:00–11:00 block: 40-minute slots
+    page = soup(client.get(f"{BASE}/bookings/{booking.public_id}"))
+    offered = [b["value"] for b in page.select("#flytt button[name=alt_time]")]
+    assert offered[:3] == ["08:40", "09:20", "10:00"]
+
+
+def test_a_free_time_of_the_move_form_moves_there(client):
+    booking = booking_row(oslo(8, 0))
+    moved = client.post(f"{BASE}/bookings/{booking.public_id}/move", data={
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "08:00", "calendar": "hansen",
+        "alt_time": "09:20"})
+    assert (moved.status_code, load(booking.public_id).start) == (
+        303, oslo(9, 20).astimezone(UTC).replace(tzinfo=None))
+
+
+def test_a_move_between_the_slots_is_asked_about_first(client):
+    booking = booking_row(oslo(9, 20))
+    asked = client.post(f"{BASE}/bookings/{booking.public_id}/move", data={
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "08:10", "calendar": "hansen"})
+    page = soup(asked)
+    assert (asked.status_code, page.select_one("#move-error").get_text(),
+            page.select_one("input[name=off_grid]") is not None,
+            load(booking.public_id).start) == (
+        409, "Kl. 08:10 ligger mellom lukene i arbeidsplanen, så tiden rundt blir stående "
+             "ubrukt. Velg en av de ledige tidene, eller kryss av for å flytte likevel.",
+        True, oslo(9, 20).astimezone(UTC).replace(tzinfo=None))
+
+
+def test_a_move_between_the_slots_is_made_when_confirmed(client):
+    booking = booking_row(oslo(9, 20))
+    moved = client.post(f"{BASE}/bookings/{booking.public_id}/move", data={
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "08:10", "calendar": "hansen",
+        "off_grid": "1"})
+    assert (moved.status_code, load(booking.public_id).start) == (
+        303, oslo(8, 10).astimezone(UTC).replace(tzinfo=None))
+
+
 def test_type_note_attendance_and_the_log(app, clock):
     booking = booking_row(oslo(8, 0, "2026-12-01"))  # today, 08:00
     clock.advance(minutes=45)  # 07:45: the patient may be marked arrived
