@@ -23,6 +23,7 @@ TITLES = MappingProxyType({
     "block_overlap": (409, "Another staff block overlaps this time"),
     "booking_cancelled": (409, "The booking is cancelled"),
     "booking_ended": (409, "The appointment is over"),
+    "attendance_too_early": (409, "Too early to record attendance"),
     "move_not_allowed": (409, "This appointment cannot be moved online"),
     "hold_expired": (409, "The hold on this time has run out"),
     "hold_invalid": (409, "The hold does not match this time"),

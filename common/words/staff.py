@@ -20,6 +20,8 @@ PROBLEMS: Mapping[str, str] = {
                         "for «Bestill utenfor arbeidsplanen» hvis det er meningen.",
     "booking_cancelled": "Timen er avbestilt og kan ikke endres. Bestill en ny time i stedet.",
     "booking_ended": "Timen er over og kan ikke avbestilles. Registrer «ikke møtt» i stedet.",
+    "attendance_too_early": "Timen har ikke begynt ennå. «Møtt» kan registreres fra 15 "
+                            "minutter før timen, «Ikke møtt» først når timen har begynt.",
     "conflicts": "Det ligger timer i denne tiden. Flytt eller avbestill dem først, eller "
                  "kryss av for å blokkere likevel.",
     "block_overlap": "En annen blokkering i samme timebok overlapper denne tiden. Endre eller "
@@ -59,8 +61,24 @@ ACTIONS: Mapping[str, str] = {
 
 ATTENDANCE: Mapping[str, str] = {"arrived": "Møtt", "no_show": "Ikke møtt", "": "Ikke registrert"}
 
+#: an appointment in a patient's list (the top bar's patient search): what became of it
+APPOINTMENT_STATES: Mapping[str, str] = {"cancelled": "avbestilt", "arrived": "møtt",
+                                         "no_show": "ikke møtt"}
+
 INITIATED_BY: Mapping[str, str] = {"patient": "pasienten ba om det",
                                    "clinic": "klinikken avlyste"}
+
+
+def attendance_opens(arrived_from: str, no_show_from: str) -> str:
+    """Why a booking's page shows no attendance buttons yet, and when they come."""
+    return (f"Oppmøte kan registreres når timen nærmer seg: «Møtt» fra kl. {arrived_from}, "
+            f"«Ikke møtt» fra kl. {no_show_from}.")
+
+
+def off_grid(at: str) -> str:
+    """A move to a time between the slots (docs/staff.md#a-booking): said before it is done."""
+    return (f"Kl. {at} ligger mellom lukene i arbeidsplanen, så tiden rundt blir stående "
+            "ubrukt. Velg en av de ledige tidene, eller kryss av for å flytte likevel.")
 
 
 def problem(code: str) -> str:

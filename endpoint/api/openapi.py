@@ -412,6 +412,8 @@ SPEC = frozen({
                     "move_not_allowed", "hold_expired", "hold_invalid", "waitlist_ended",
                     *openapi_staff.CODES]},
                 "reason": {"type": "string", "description": "why a login failed"},
+                "from": {"type": "string", "format": "date-time",
+                         "description": "`attendance_too_early`: when it may be recorded"},
                 "errors": {"type": "array", "items": {
                     "type": "object", "required": ["field", "code", "message"],
                     "properties": {"field": {"type": "string"}, "code": {"type": "string"},

@@ -79,7 +79,9 @@ PATHS = frozen({
     f"{STAFF}/bookings/{{booking_id}}": {"patch": _op(
         "staffChangeBooking", "Move, retype, annotate or record attendance", [BOOKING_ID],
         {"200": _json("Changed", "StaffBookingEnvelope"), **WITH_BODY,
-         "409": _problem("`slot_unavailable`, `outside_schedule` or `booking_cancelled`")},
+         "409": _problem("`slot_unavailable`, `outside_schedule`, `booking_cancelled` or "
+                         "`attendance_too_early` (arrived or no-show before its time, with "
+                         "`from`)")},
         "BookingChange")},
     f"{STAFF}/bookings/{{booking_id}}/cancel": {"post": _op(
         "staffCancelBooking", "Cancel for the clinic or on the patient's word", [BOOKING_ID],
@@ -298,4 +300,4 @@ SCHEMAS = frozen({
 
 #: the codes the staff API adds to the Problem schema's enum
 CODES = frozen(["outside_schedule", "conflicts", "block_overlap", "booking_cancelled",
-                "booking_ended", "future_appointments"])
+                "booking_ended", "attendance_too_early", "future_appointments"])

@@ -29,6 +29,9 @@ from endpoint.storage.db import Booking, from_db, to_db
 from endpoint.storage.queries import busy_between, lookup
 
 ATTENDANCE = ("arrived", "no_show")
+#: a patient may be marked arrived this long before the appointment starts (in the
+#: waiting room early); a no-show only from the start (docs/staff.md#a-booking)
+ARRIVAL_EARLY = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,22 @@ def create_by_staff(clinic: Clinic, req: StaffBookingRequest, actor: str, now: d
     return booking
 
 
+def attendance_opens(start: datetime, attendance: str) -> datetime:
+    """When `attendance` (arrived | no_show) may first be recorded for an appointment that
+    starts at `start`: a no-show counts against the patient, so not before the time."""
+    return start - ARRIVAL_EARLY if attendance == "arrived" else start
+
+
+def _check_attendance_time(clinic: Clinic, start: datetime, attendance: str | None,
+                           now: datetime) -> None:
+    """409 `attendance_too_early` (with `from`, in the clinic's time) for arrived or no-show
+    before its time; clearing it is always allowed."""
+    if attendance and now < (opens := attendance_opens(start, attendance)):
+        raise Problem("attendance_too_early", "Attendance can be recorded from the "
+                      "appointment's start (arrived: up to 15 minutes before it), not before.",
+                      extra={"from": opens.astimezone(zone(clinic.timezone)).isoformat()})
+
+
 def find(clinic: Clinic, public_id: str) -> Booking:
     booking = lookup(clinic, public_id)
     if booking is None:
@@ -133,8 +152,8 @@ def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor:
 
     A move re-checks the target under both calendars' locks, raises the booking's
     SEQUENCE, tells the patient (unless `channels` is ()) and bumps both calendars'
-    generations. Only an active booking can be moved or marked; a note may be
-    written on any.
+    generations. Only an active booking can be moved or marked, and only from its start
+    (arrived: `ARRIVAL_EARLY` before it); a note may be written on any.
     """
     booking = find(clinic, public_id)
     calendar = change.calendar if change.calendar is not None else booking.calendar
@@ -150,6 +169,7 @@ def change_booking(clinic: Clinic, public_id: str, change: BookingChange, actor:
               or start != from_db(booking.start))
     if (moving or change.attendance is not None) and booking.status != "active":
         raise Problem("booking_cancelled", "The booking is cancelled; book a new time instead.")
+    _check_attendance_time(clinic, start, change.attendance, now)
     outside = (_outside(clinic, calendar, type_id, start, end, change.outside_schedule)
                if moving else booking.outside_schedule)
     work = Work(clinic, now, hooks)
@@ -213,5 +233,5 @@ def cancel_as_staff(clinic: Clinic, public_id: str, reason: str, initiated_by: s
                            initiated_by=initiated_by, channels=channels)
 
 
-__all__ = ["ATTENDANCE", "BookingChange", "StaffBookingRequest",
-           "cancel_as_staff", "change_booking", "create_by_staff", "find"]
+__all__ = ["ARRIVAL_EARLY", "ATTENDANCE", "BookingChange", "StaffBookingRequest",
+           "attendance_opens", "cancel_as_staff", "change_booking", "create_by_staff", "find"]

@@ -23,7 +23,12 @@ from booking.restrictions import zone
 from common.words import staff as words
 from endpoint.problems import Problem
 from endpoint.services import access, audit
-from endpoint.services.staff_bookings import BookingChange, cancel_as_staff, change_booking
+from endpoint.services.staff_bookings import (
+    BookingChange,
+    attendance_opens,
+    cancel_as_staff,
+    change_booking,
+)
 from endpoint.staff.auth import staff_for_page
 from endpoint.staff.calendar import (
     booked_at_label,
@@ -39,7 +44,7 @@ from endpoint.staff.errors import not_found
 from endpoint.staff.forms import MAX_NOTE, clean_text, local_datetime, parse_date, parse_time
 from endpoint.staff.history import actor_label, lines
 from endpoint.staff.render import page
-from endpoint.staff.timebok import conflict_reasons
+from endpoint.staff.timebok import conflict_reasons, free_starts, off_grid
 from endpoint.state import hooks, now
 from endpoint.storage.db import Booking, StaffUser, from_db
 
@@ -68,7 +73,8 @@ def history(slug: str, booking_id: str) -> Response:
     booking = _booking(clinic, booking_id)
     _viewed(clinic, user, booking, access.BOOKING_VIEWED)
     return page("log.html", clinic=clinic, b=_details(clinic, booking),
-                log=lines(clinic, audit.entries(booking)), section="day")
+                log=lines(clinic, audit.entries(booking)), section="day",
+                viewing=local_day(clinic, booking).isoformat())
 
 
 def reveal(slug: str, booking_id: str) -> Response:
@@ -83,9 +89,13 @@ def reveal(slug: str, booking_id: str) -> Response:
 
 
 def move(slug: str, booking_id: str) -> Response:
+    """Move the booking; "Vis ledige tider" only shows the free times of the date and
+    calendar chosen, and a time between the slots is asked about before it is taken."""
     clinic, user = staff_for_page(slug)
     booking = _booking(clinic, booking_id)
     form = {k: clean_text(request.form.get(k), 20) for k in ("date", "time", "calendar")}
+    if request.form.get("alt_time"):  # one of the free times listed
+        form["time"] = clean_text(request.form.get("alt_time"), 5)
     errors = {}
     day, at = parse_date(form["date"]), parse_time(form["time"])
     if day is None:
@@ -95,8 +105,16 @@ def move(slug: str, booking_id: str) -> Response:
     if clinic.calendar(form["calendar"]) is None:
         errors["move-calendar"] = words.field("calendar")
     outside = bool(request.form.get("outside"))
+    if request.form.get("show") and day is not None and not errors.get("move-calendar"):
+        return _page(clinic, booking, moving={**form, "time": form["time"] or ""})
     if errors or day is None or at is None:
         return _page(clinic, booking, errors=errors, moving=form, status=422)
+    hhmm = f"{at:%H:%M}"
+    if not request.form.get("off_grid") and off_grid(
+            clinic, form["calendar"], day, booking.type, hhmm,
+            free_starts(clinic, form["calendar"], day, booking.type, now(), booking.id)):
+        return _page(clinic, booking, errors={"move": words.off_grid(hhmm)}, moving=form,
+                     outside_asked="off_grid", status=409)
     change = BookingChange(start=local_datetime(clinic, day, at), calendar=form["calendar"],
                            channels=_channels(), outside_schedule=outside)
     return _change(clinic, user, booking, change, "moved", "move", moving=form)
@@ -210,6 +228,11 @@ def _details(clinic: Clinic, booking: Booking, revealed: bool = False) -> dict[s
         "booked_by": actor_label(booking.booked_by) if booking.booked_by else "",
         "phone": booking.phone, "email": booking.email, "note": booking.note,
         "attendance": booking.attendance or "",
+        # the buttons show from when the service takes them (docs/staff.md#a-booking)
+        "can_arrive": now() >= attendance_opens(from_db(booking.start), "arrived"),
+        "can_no_show": now() >= attendance_opens(from_db(booking.start), "no_show"),
+        "attendance_opens": words.attendance_opens(
+            f"{attendance_opens(start, 'arrived'):%H:%M}", f"{start:%H:%M}"),
         "attendance_label": words.ATTENDANCE.get(booking.attendance or "", ""),
         "id_type": {"fnr": "Fødselsnummer", "dnr": "D-nummer"}.get(booking.id_type,
                                                                      "Identitetsnummer"),
@@ -238,5 +261,20 @@ def _page(clinic: Clinic, booking: Booking, *, revealed: bool = False,
         if booking.status == "active" else ""
     return page("booking.html", status=status, clinic=clinic, b=details, errors=errors or {},
                 notice=notice, moving=moving, cancelling=cancelling, conflict=conflict,
+                free=_free_for_move(clinic, booking, moving),
                 outside_asked=outside_asked, log=lines(clinic, audit.entries(booking)),
-                section="day")
+                section="day", viewing=str(details["day"]))
+
+
+def _free_for_move(clinic: Clinic, booking: Booking, moving: dict[str, str]) -> list[str]:
+    """The free times of the move form's date and calendar for the booking's type, but its
+    own: what the form offers as buttons, as the booking form does."""
+    day = parse_date(moving.get("date"))
+    if booking.status != "active" or day is None:
+        return []
+    tz = zone(clinic.timezone)
+    own = from_db(booking.start).astimezone(tz)
+    return [t for t in free_starts(clinic, moving.get("calendar", ""), day, booking.type, now(),
+                                   booking.id)
+            if not (moving.get("calendar") == booking.calendar and day == own.date()
+                    and t == f"{own:%H:%M}")]

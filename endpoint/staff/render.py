@@ -10,9 +10,12 @@ from flask import Response, g, url_for
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from booking import Clinic
 from common.words import plural
+from endpoint import state
 from endpoint.staff.auth import csrf_token
 from endpoint.staff.calendar import csp_hash
+from endpoint.state import now
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "staff.css").read_bytes()
@@ -23,16 +26,25 @@ env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesca
 env.globals["plural"] = plural.form
 
 
+def conflict_count(clinic: Clinic) -> int:
+    """How many future bookings no longer fit (the bar's "Konflikter" says it on every
+    page); the app's counter keeps it until the clinic's file, bookings or blocks change."""
+    return state.current().conflicts.count({clinic.slug: clinic}, now())
+
+
 def page(template: str, style: str = "", status: int = 200, **context) -> Response:
     """Render a staff page; `style` is the page's positioning CSS, allowed by its hash.
 
     A page of a logged-in user gets `user`, its session's `csrf` token (the forms'
-    hidden field) and the logout button."""
+    hidden field), the logout button and the clinic's number of conflicts. A page that
+    shows a day passes it as `viewing` (ISO date), which the bar's "Blokker tid" takes."""
     g.style_hash = csp_hash(style) if style else ""
     user = g.get("staff_user")
+    clinic = context.get("clinic")
     html = env.get_template(template).render(
         style=Markup(style), css_url=url_for("staff.stylesheet", v=CSS_VERSION),
-        url_for=url_for, csrf=csrf_token(), user=user, **context)
+        url_for=url_for, csrf=csrf_token(), user=user,
+        conflict_count=conflict_count(clinic) if user and clinic else 0, **context)
     return Response(html, status=status, mimetype="text/html")
 
 

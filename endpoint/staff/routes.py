@@ -1,7 +1,7 @@
 """Staff routes (docs/staff.md): the timebok's day and week, conflicts, the waiting list,
 and the calendar feed. The login, the booking form, a booking's page and staff blocks
 register their routes from their own modules (`login`, `booking_form`, `booking_page`,
-`blocks`).
+`blocks`, `patient_search`).
 
 Every page but the login, the feed and the style sheet needs a login session of the
 clinic's staff (`endpoint.staff.auth.staff_for_page`). A session of another clinic's
@@ -18,7 +18,7 @@ from flask import Blueprint, Response, g, redirect, request, url_for
 from werkzeug.exceptions import NotFound
 
 from endpoint import state
-from endpoint.staff import blocks, booking_form, booking_page, login
+from endpoint.staff import blocks, booking_form, booking_page, login, patient_search
 from endpoint.staff.auth import staff_for_page
 from endpoint.staff.calendar import day_view
 from endpoint.staff.errors import StaffError, not_found
@@ -37,6 +37,7 @@ login.register(bp)
 booking_form.register(bp)
 booking_page.register(bp)
 blocks.register(bp)
+patient_search.register(bp)
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -66,7 +67,8 @@ def calendar(slug: str):
     return page("calendar.html", view.positions_css() if mode == "grid" else "", view=view,
                 mode=mode, notice=notice_for(clinic, request.args), clinic=clinic,
                 cal_arg=bool(request.args.get("cal")),
-                sync_warnings=sync_warnings(clinic, now()), section="day")
+                sync_warnings=sync_warnings(clinic, now()), section="day",
+                viewing=day.isoformat())
 
 
 @bp.get("/<slug>/week")
@@ -76,7 +78,7 @@ def week(slug: str):
     spans, busy, conflicts = day_extras(clinic, day, now(), days=7)
     grid = week_grid(clinic, day, now(), spans=spans, busy=busy, conflicts=conflicts)
     return page("week.html", grid=grid, clinic=clinic, section="week",
-                sync_warnings=sync_warnings(clinic, now()))
+                sync_warnings=sync_warnings(clinic, now()), viewing=day.isoformat())
 
 
 @bp.get("/<slug>/conflicts")

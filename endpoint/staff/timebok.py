@@ -11,13 +11,15 @@ list (docs/patients.md) from the wait-list service.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from booking import Busy, Clinic
 from booking.restrictions import calendar_day_slots, zone
+from booking.schedule import day_blocks
+from booking.slots import block_slots
 from common.words.conflicts import reason_words
-from common.words.dates import long_date
-from common.words.staff import held_until, sync_warning
+from common.words.dates import format_when, long_date
+from common.words.staff import APPOINTMENT_STATES, held_until, sync_warning
 from endpoint.services.conflicts import clinic_conflicts
 from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
 from endpoint.storage.db import from_db
@@ -67,6 +69,41 @@ class Returning:
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """One of a patient's appointments, as the patient search lists it (a link to its page)."""
+
+    public_id: str
+    when: str  # "torsdag 3. desember 2026 kl. 08:00"
+    type_name: str
+    calendar: str
+    state: str  # "", or in words: cancelled, arrived, no-show
+
+
+#: how many of a patient's past (and cancelled) appointments the search shows
+RECENT_APPOINTMENTS = 5
+
+
+def appointments_of(clinic: Clinic, key: str, now: datetime
+                    ) -> tuple[list[Appointment], list[Appointment]]:
+    """A patient's upcoming appointments (active, not ended; soonest first) and the most
+    recent others (ended or cancelled; newest first, at most `RECENT_APPOINTMENTS`): what
+    a receptionist needs when the patient calls to move or cancel one."""
+    tz = zone(clinic.timezone)
+    rows = sorted(bookings_of_patient_key(clinic, key), key=lambda b: from_db(b.start))
+    ahead = [b for b in rows if b.status == "active" and from_db(b.end) > now]
+    upcoming = {b.id for b in ahead}
+    behind = [b for b in reversed(rows) if b.id not in upcoming][:RECENT_APPOINTMENTS]
+
+    def shown(b) -> Appointment:
+        state = "cancelled" if b.status == "cancelled" else (b.attendance or "")
+        return Appointment(b.public_id, format_when(from_db(b.start).astimezone(tz)),
+                           type_name(clinic, b.type), calendar_name(clinic, b.calendar),
+                           APPOINTMENT_STATES.get(state, ""))
+
+    return [shown(b) for b in ahead], [shown(b) for b in behind]
 
 
 def day_extras(clinic: Clinic, day: date, now: datetime, days: int = 1
@@ -135,17 +172,42 @@ def patient_by_key(clinic: Clinic, key: str) -> Returning | None:
 
 
 def free_starts(clinic: Clinic, calendar_id: str, day: date, type_id: str,
-                now: datetime) -> list[str]:
+                now: datetime, exclude: int | None = None) -> list[str]:
     """The starts ("08:40") where a booking of the type fits in the calendar's blocks that
-    day and that have not begun: what to offer when the chosen time was taken."""
+    day and that have not begun: what to offer when the chosen time was taken, and where
+    a booking (`exclude`, its row id: its own time counts as free) may be moved."""
     cal, kind = clinic.calendar(calendar_id), clinic.type(type_id)
     if cal is None or kind is None:
         return []
     tz = zone(clinic.timezone)
-    busy = busy_between(clinic, day, day, calendar_id).get(calendar_id) or Busy()
+    busy = busy_between(clinic, day, day, calendar_id, exclude).get(calendar_id) or Busy()
     # the core's engine, staff-only blocks included: what the calendar would offer
     slots = calendar_day_slots(clinic, cal, kind, day, busy, online_only=False)
     return sorted({s.start.astimezone(tz).strftime("%H:%M") for s in slots if s.start > now})
+
+
+def off_grid(clinic: Clinic, calendar_id: str, day: date, type_id: str, at: str,
+             free: list[str]) -> bool:
+    """Whether `at` ("08:10") lies inside a plain block of the calendar that allows the
+    type, but on none of its slots' starts, taken or free: a booking there leaves the
+    slot around it unused (a 40-minute slot at 08:00 cannot be booked beside one moved to
+    08:10). A smart block has no fixed slots (its starts follow the bookings), and a time
+    outside every block is the schedule's question, asked by the services."""
+    cal, kind = clinic.calendar(calendar_id), clinic.type(type_id)
+    if cal is None or kind is None or at in free:
+        return False
+    hours, minutes = map(int, at.split(":"))
+    start = time(hours, minutes)
+    end = (datetime.combine(day, start) + timedelta(minutes=kind.duration)).time()
+    tz = zone(clinic.timezone)
+    for block in day_blocks(clinic, cal, day):
+        if block.smart or kind.id not in block.types:
+            continue
+        if block.start <= start and (end <= block.end and end > start):
+            starts = {s.start.astimezone(tz).strftime("%H:%M")
+                      for s in block_slots(block, kind, day, tz, Busy(), cal.id)}
+            return at not in starts
+    return False
 
 
 def waiting(clinic: Clinic, now: datetime) -> list[dict[str, object]]:

@@ -370,13 +370,13 @@ def test_a_moved_booking_is_a_newer_revision_of_its_event_in_the_feed(client, cl
     clock.advance(minutes=10)  # 07:10 in Oslo: the move
     moved_at = clock.now()
     moved = client.post(f"/staff/{SLUG}/bookings/{online['id']}/move", data={
-        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "09:00", "calendar": "hansen"})
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "09:20", "calendar": "hansen"})
     assert moved.status_code == 303
     clock.advance(minutes=5)  # the feed is read later
     after = event()
     assert (before.get("SEQUENCE", 0), after["SEQUENCE"], after.decoded("DTSTAMP"),
             after.decoded("LAST-MODIFIED"), after.decoded("DTSTART")) \
-        == (0, 1, moved_at, moved_at, oslo(9))
+        == (0, 1, moved_at, moved_at, oslo(9, 20))
 
 
 def test_feed_detail_full_names_the_patient(client, content_dir):

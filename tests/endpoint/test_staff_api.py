@@ -310,13 +310,14 @@ def test_a_move_onto_a_booking_or_a_block_is_refused(client):
     assert [e["action"] for e in log_of(client, b["id"])] == ["created", "moved"]
 
 
-def test_type_note_and_attendance(client, database_url):
+def test_type_note_and_attendance(client, database_url, clock):
     b = booked(client, iso(DAY, 8))
     retyped = patch(client, b["id"], type="kort")
     assert retyped.status_code == 200
     assert same_instant(retyped.get_json()["booking"]["end"], iso(DAY, 8, 10))
     assert patch(client, b["id"], note="Tar med\nresepten").get_json()["booking"]["note"] == \
         "Tar med\nresepten"
+    clock.advance(days=2, hours=1)  # Thursday 08:00: the appointment begins
     assert patch(client, b["id"], attendance="arrived").get_json()["booking"][
         "attendance"] == "arrived"
     assert patch(client, b["id"], attendance="no_show").get_json()["booking"][
@@ -333,6 +334,31 @@ def test_type_note_and_attendance(client, database_url):
     text = log_details_text(database_url)
     for secret in (fnr(0), "Kari", "Nordmann", "40612345", "kari@example.no", "resepten"):
         assert secret not in text
+
+
+def test_a_no_show_two_days_ahead_is_refused_with_when_it_may_be_recorded(client):
+    b = booked(client, iso(DAY, 8))
+    body = problem(patch(client, b["id"], attendance="no_show"), 409, "attendance_too_early")
+    assert same_instant(body["from"], iso(DAY, 8))
+
+
+def test_arrived_sixteen_minutes_before_the_start_is_refused(client, clock):
+    b = booked(client, iso(DAY, 8))
+    clock.advance(days=2, minutes=44)  # Thursday 07:44
+    problem(patch(client, b["id"], attendance="arrived"), 409, "attendance_too_early")
+
+
+def test_arrived_fifteen_minutes_before_the_start_is_taken(client, clock):
+    b = booked(client, iso(DAY, 8))
+    clock.advance(days=2, minutes=45)  # Thursday 07:45
+    assert patch(client, b["id"], attendance="arrived").get_json()["booking"][
+        "attendance"] == "arrived"
+
+
+def test_a_no_show_a_minute_before_the_start_is_refused(client, clock):
+    b = booked(client, iso(DAY, 8))
+    clock.advance(days=2, minutes=59)  # Thursday 07:59
+    problem(patch(client, b["id"], attendance="no_show"), 409, "attendance_too_early")
 
 
 def test_patch_errors(client):
@@ -458,8 +484,9 @@ def search(client, q: str):
     return client.get(f"{API}/patients", query_string={"q": q}, headers=STAFF)
 
 
-def test_patient_search_by_national_id_name_and_phone(client, database_url):
+def test_patient_search_by_national_id_name_and_phone(client, database_url, clock):
     first = booked(client, iso(DAY, 8))
+    clock.advance(days=2, hours=1)  # Thursday 08:00: the appointment begins
     patch(client, first["id"], attendance="no_show")
     booked(client, iso(DAY, 9))
     third = booked(client, iso(DAY, 10))

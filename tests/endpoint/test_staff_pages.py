@@ -166,6 +166,27 @@ def test_blocks_and_conflicts_show_on_the_day_in_their_own_kind_of_box(client):
     assert soup(client.get(f"{BASE}/conflicts")).select_one(".empty")
 
 
+def test_blokker_tid_in_the_bar_takes_the_day_being_viewed(client):
+    booking = booking_row(oslo(9, 0))
+    for path in (f"calendar?date={DAY}", f"week?date={DAY}", f"bookings/{booking.public_id}",
+                 f"bookings/{booking.public_id}/log"):
+        link = soup(client.get(f"{BASE}/{path}")).find("a", string="Blokker tid")
+        form = soup(client.get(link["href"]))
+        assert form.select_one("#date")["value"] == DAY, path
+
+
+def test_konflikter_in_the_bar_shows_how_many_there_are(client):
+    booking_row(oslo(9, 0))
+    booking_row(oslo(9, 20), first="Kari", last="Nordmann")
+    before = soup(client.get(f"{BASE}/waitlist")).select_one(".menu a[href$=conflicts]")
+    client.post(f"{BASE}/blocks/new", data={
+        "csrf": staff_csrf(client, SLUG), "calendar": "hansen", "date": DAY, "start": "09:00",
+        "end": "10:00", "reason": "Fagmøte", "allow_conflicts": "1"})
+    after = soup(client.get(f"{BASE}/waitlist")).select_one(".menu a[href$=conflicts]")
+    assert (before.get_text(" ", strip=True), after.get_text(" ", strip=True)) == (
+        "Konflikter", "Konflikter 2")
+
+
 def test_the_week_has_every_calendar_and_day_and_links_them(client):
     booking_row(oslo(9, 0))
     page = soup(client.get(f"{BASE}/week?date={DAY}"))
@@ -181,6 +202,22 @@ def test_the_week_has_every_calendar_and_day_and_links_them(client):
     nav = {a.get("rel", [""])[0]: a["href"] for a in page.select(".daynav a[rel]")}
     assert nav["prev"].endswith("date=2026-11-23") and nav["next"].endswith("date=2026-12-07")
     assert len(page.select(".wk-narrow .wk-cal")) == 3  # the phone's layout
+
+
+def test_the_week_lists_each_days_appointments_with_time_short_name_and_type(client):
+    booking = booking_row(oslo(9, 0), first="Nora", last="Lie")
+    booking_row(oslo(8, 0), first="Per", last="Hansen")
+    thursday = soup(client.get(f"{BASE}/week?date={DAY}")).select(".wk tbody tr")[0].select(
+        "td")[3]
+    assert [(a.get_text(" ", strip=True), a["href"])
+            for a in thursday.select(".wk__appts a")][1] == (
+        "09:00 Nora L. Konsultasjon", f"{BASE}/bookings/{booking.public_id}")
+
+
+def test_a_past_day_in_the_week_counts_no_free_slots(client):
+    monday, tuesday = soup(client.get(f"{BASE}/week?date={DAY}")).select(
+        ".wk tbody tr")[0].select("td")[:2]  # the clock stands at Tuesday 07:00
+    assert (len(monday.select(".wk__free")), len(tuesday.select(".wk__free"))) == (0, 1)
 
 
 # -- booking for a patient -------------------------------------------------------------------
@@ -284,6 +321,88 @@ def test_a_short_search_says_so_next_to_the_box(client):
     assert page.select_one("#first_name")["value"] == "Ola"
 
 
+# -- finding a patient from the top bar -------------------------------------------------------
+
+def _returning_patient():
+    """Nora Lie: a no-show on Friday 20 November, an appointment on Thursday 3 December at
+    09:00, one cancelled; another patient beside her."""
+    from endpoint.services.keys import patient_key
+
+    key = patient_key("test-secret-key", NID)  # the app's secret in these tests
+    past = booking_row(oslo(8, 0, "2026-11-20"), key=key, first="Nora", last="Lie",
+                       attendance="no_show")
+    ahead = booking_row(oslo(9, 0), key=key, first="Nora", last="Lie")
+    cancelled = booking_row(oslo(10, 0), key=key, first="Nora", last="Lie")
+    from endpoint.storage.db import Booking, db
+
+    with db.connection_context():
+        Booking.update(status="cancelled").where(Booking.id == cancelled.id).execute()
+    booking_row(oslo(11, 0), first="Per", last="Hansen", national_id="01010150123")
+    return key, past, ahead, cancelled
+
+
+def find(client, q: str):
+    return client.post(f"{BASE}/patients", data={"csrf": staff_csrf(client, SLUG), "q": q})
+
+
+def test_every_page_has_a_patient_search_in_the_bar_that_posts(client):
+    for path in ("calendar", "week", "conflicts", "waitlist", "bookings/new", "patients"):
+        form = soup(client.get(f"{BASE}/{path}")).select_one("header form[role=search]")
+        assert (form["method"], form["action"]) == ("post", f"{BASE}/patients"), path
+        assert form.select_one("input[name=q]") is not None, path
+
+
+def test_the_search_lists_a_patients_upcoming_appointments_with_links(client):
+    _, _, ahead, _ = _returning_patient()
+    patient = soup(find(client, NID)).select_one(".patient")
+    upcoming = patient.select('ul[aria-label^="Kommende"] a')
+    assert [(a.get_text(), a["href"]) for a in upcoming] == [
+        ("Torsdag 3. desember 2026 kl. 09:00", f"{BASE}/bookings/{ahead.public_id}")]
+
+
+def test_the_search_lists_past_and_cancelled_appointments_with_what_became_of_them(client):
+    _, past, _, cancelled = _returning_patient()
+    patient = soup(find(client, NID)).select_one(".patient")
+    recent = [(li.a["href"], li.select_one(".appt__state").get_text())
+              for li in patient.select('ul[aria-label^="Tidligere"] li')]
+    assert recent == [(f"{BASE}/bookings/{cancelled.public_id}", "avbestilt"),
+                      (f"{BASE}/bookings/{past.public_id}", "ikke møtt")]
+
+
+def test_the_search_page_names_nobody_in_its_title(client):
+    _returning_patient()
+    page = soup(find(client, NID))
+    assert page.select_one(".patient h2").get_text() == "Nora Lie"
+    assert page.title.get_text() == "Finn pasient · Fjordlegene legesenter · ledig"
+
+
+def test_every_search_from_the_bar_is_in_the_access_log(app, client):
+    from endpoint.services.access import FOUND_IN_SEARCH, accesses
+    from endpoint.storage.db import db
+
+    key, *_ = _returning_patient()
+    find(client, NID)
+    find(client, "Nora")  # not in the blind index (these rows were not indexed): none found
+    with db.connection_context():
+        rows = accesses(SLUG, key)
+        searches = db.execute_sql("SELECT actor, kind FROM patient_search ORDER BY id").fetchall()
+    assert [(r.actor, r.action) for r in rows] == [("staff:kari", FOUND_IN_SEARCH)]
+    assert [tuple(s) for s in searches] == [("staff:kari", "national_id"),
+                                            ("staff:kari", "name")]
+
+
+def test_a_search_in_the_address_bar_searches_nothing(client):
+    _returning_patient()
+    page = soup(client.get(f"{BASE}/patients", query_string={"q": NID}))
+    assert page.select_one(".patient") is None and page.select_one("#find-q")["value"] == ""
+
+
+def test_a_short_search_from_the_bar_says_so_next_to_the_box(client):
+    response = find(client, "a")
+    assert response.status_code == 422
+    assert soup(response).select_one("#find-q-error").get_text() == "Skriv minst 2 tegn."
+
+
 # -- a booking's page --------------------------------------------------------------------------
 
 def test_move_to_another_calendar_keeps_the_id_and_refuses_an_overlap(client):
@@ -306,8 +425,48 @@ def test_move_to_another_calendar_keeps_the_id_and_refuses_an_overlap(client):
     assert "til Ole Berg" in log.select_one(".log").get_text()
 
 
-def test_type_note_attendance_and_the_log(client):
-    booking = booking_row(oslo(8, 0, "2026-12-01"))  # today, 08:00: the patient may arrive
+def test_the_move_form_offers_the_free_times_of_the_day_but_its_own(client):
+    booking = booking_row(oslo(8, 0))  # Kari Hansen's 08:00–11:00 block: 40-minute slots
+    page = soup(client.get(f"{BASE}/bookings/{booking.public_id}"))
+    offered = [b["value"] for b in page.select("#flytt button[name=alt_time]")]
+    assert offered[:3] == ["08:40", "09:20", "10:00"]
+
+
+def test_a_free_time_of_the_move_form_moves_there(client):
+    booking = booking_row(oslo(8, 0))
+    moved = client.post(f"{BASE}/bookings/{booking.public_id}/move", data={
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "08:00", "calendar": "hansen",
+        "alt_time": "09:20"})
+    assert (moved.status_code, load(booking.public_id).start) == (
+        303, oslo(9, 20).astimezone(UTC).replace(tzinfo=None))
+
+
+def test_a_move_between_the_slots_is_asked_about_first(client):
+    booking = booking_row(oslo(9, 20))
+    asked = client.post(f"{BASE}/bookings/{booking.public_id}/move", data={
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "08:10", "calendar": "hansen"})
+    page = soup(asked)
+    assert (asked.status_code, page.select_one("#move-error").get_text(),
+            page.select_one("input[name=off_grid]") is not None,
+            load(booking.public_id).start) == (
+        409, "Kl. 08:10 ligger mellom lukene i arbeidsplanen, så tiden rundt blir stående "
+             "ubrukt. Velg en av de ledige tidene, eller kryss av for å flytte likevel.",
+        True, oslo(9, 20).astimezone(UTC).replace(tzinfo=None))
+
+
+def test_a_move_between_the_slots_is_made_when_confirmed(client):
+    booking = booking_row(oslo(9, 20))
+    moved = client.post(f"{BASE}/bookings/{booking.public_id}/move", data={
+        "csrf": staff_csrf(client, SLUG), "date": DAY, "time": "08:10", "calendar": "hansen",
+        "off_grid": "1"})
+    assert (moved.status_code, load(booking.public_id).start) == (
+        303, oslo(8, 10).astimezone(UTC).replace(tzinfo=None))
+
+
+def test_type_note_attendance_and_the_log(app, clock):
+    booking = booking_row(oslo(8, 0, "2026-12-01"))  # today, 08:00
+    clock.advance(minutes=45)  # 07:45: the patient may be marked arrived
+    client = _client(app)
     url = f"{BASE}/bookings/{booking.public_id}"
     csrf = staff_csrf(client, SLUG)
     # a short consultation is not offered in the 08:00 block: outside the schedule
@@ -326,6 +485,24 @@ def test_type_note_attendance_and_the_log(client):
     assert "Notat endret" in text and "Oppmøte: Møtt" in text
     assert client.post(f"{url}/attendance", data={"csrf": csrf, "attendance": "late"}
                        ).status_code == 422
+
+
+def test_a_future_appointment_has_no_attendance_buttons_but_says_when_they_come(client):
+    booking = booking_row(oslo(9, 0))  # Thursday; the clock stands at Tuesday 07:00
+    page = soup(client.get(f"{BASE}/bookings/{booking.public_id}"))
+    assert page.select("button[name=attendance]") == []
+    assert page.select_one("#att-when").get_text() == (
+        "Oppmøte kan registreres når timen nærmer seg: «Møtt» fra kl. 08:45, «Ikke møtt» "
+        "fra kl. 09:00.")
+
+
+def test_a_no_show_posted_before_the_start_is_refused_in_norwegian(client):
+    booking = booking_row(oslo(9, 0))
+    refused = client.post(f"{BASE}/bookings/{booking.public_id}/attendance",
+                          data={"csrf": staff_csrf(client, SLUG), "attendance": "no_show"})
+    assert (refused.status_code, soup(refused).select_one("#attendance-error").get_text()) == (
+        409, "Timen har ikke begynt ennå. «Møtt» kan registreres fra 15 minutter før timen, "
+             "«Ikke møtt» først når timen har begynt.")
 
 
 def test_cancel_as_the_patient_asked_needs_no_reason_and_is_logged(client):
@@ -376,7 +553,8 @@ def test_waitlist_and_conflicts_say_when_they_are_empty(client):
 def test_every_page_has_the_navigation_a_main_landmark_and_norwegian(client):
     booking = booking_row(oslo(9, 0))
     for path in ("calendar", "week", "conflicts", "waitlist", "bookings/new", "blocks/new",
-                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log"):
+                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log",
+                 "patients"):
         page = soup(client.get(f"{BASE}/{path}"))
         assert page.html["lang"] == "nb", path
         assert page.find("main", id="main") is not None, path
@@ -385,6 +563,31 @@ def test_every_page_has_the_navigation_a_main_landmark_and_norwegian(client):
         assert page.select_one("form.session button").get_text() == "Logg ut"
         for form in page.select("form[method=post]"):
             assert form.find("input", {"name": "csrf"})["value"], (path, form.get("action"))
+
+
+def test_no_page_that_shows_a_patient_names_them_in_its_title(client):
+    """A title lands in the browser's history, its tabs and its window list."""
+    booking = booking_row(oslo(9, 0), first="Nora", last="Lie", key="nora")
+    booking_row(oslo(10, 0), first="Sofie", last="Moen", national_id="01010150123")
+    csrf = staff_csrf(client, SLUG)
+    url = f"{BASE}/bookings/{booking.public_id}"
+    pages = {
+        "day": client.get(f"{BASE}/calendar?date={DAY}"),
+        "list": client.get(f"{BASE}/calendar?date={DAY}&view=list"),
+        "week": client.get(f"{BASE}/week?date={DAY}"),
+        "booking": client.get(url),
+        "log": client.get(f"{url}/log"),
+        "revealed": client.post(f"{url}/reveal", data={"csrf": csrf}),
+        "picked": client.post(f"{BASE}/bookings/new/search",
+                              data=patient_form(csrf, pick="nora")),
+        "found": find(client, NID),
+        "conflicts": client.get(f"{BASE}/conflicts"),
+    }
+    titles = {name: soup(r).title.get_text() for name, r in pages.items()}
+    assert soup(pages["booking"]).h1.get_text() == "Nora Lie"  # the page does show her
+    named = {name: t for name, t in titles.items()
+             if any(word in t for word in ("Nora", "Lie", "Sofie", "Moen"))}
+    assert named == {}
 
 
 def test_another_clinics_staff_get_404_on_every_page(app):
@@ -396,10 +599,11 @@ def test_another_clinics_staff_get_404_on_every_page(app):
     intruder = app.test_client()
     intruder.set_cookie("ledig_staff", cookie, path="/")
     for path in ("calendar", "week", "conflicts", "waitlist", "bookings/new", "blocks/new",
-                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log"):
+                 f"bookings/{booking.public_id}", f"bookings/{booking.public_id}/log",
+                 "patients"):
         assert intruder.get(f"{BASE}/{path}").status_code == 404, path
     for path in ("bookings/new", f"bookings/{booking.public_id}/cancel",
-                 f"bookings/{booking.public_id}/move", "blocks/new"):
+                 f"bookings/{booking.public_id}/move", "blocks/new", "patients"):
         assert intruder.post(f"{BASE}/{path}", data={"csrf": csrf}).status_code == 404, path
     # the id of their booking under their own clinic is nobody's
     assert other.get(f"/staff/{OTHER}/bookings/{booking.public_id}").status_code == 404
@@ -409,7 +613,7 @@ def test_another_clinics_staff_get_404_on_every_page(app):
 def test_a_form_without_its_token_is_refused(client):
     booking = booking_row(oslo(9, 0))
     for path in ("bookings/new", f"bookings/{booking.public_id}/cancel", "blocks/new",
-                 f"bookings/{booking.public_id}/attendance"):
+                 f"bookings/{booking.public_id}/attendance", "patients"):
         assert client.post(f"{BASE}/{path}", data={"attendance": "arrived"}).status_code == 403
     assert load(booking.public_id).attendance == ""
 
@@ -433,6 +637,7 @@ def test_bad_input_never_fails_a_page(client, value):
         client.post(f"{BASE}/bookings/new/search", data=patient_form(csrf, q=value)).status_code,
         client.post(f"{BASE}/bookings/new/search", data=patient_form(csrf, pick=value)
                     ).status_code,
+        client.post(f"{BASE}/patients", data={"csrf": csrf, "q": value}).status_code,
         client.post(f"{url}/move", data={"csrf": csrf, "date": value, "time": value,
                                          "calendar": value}).status_code,
         client.post(f"{url}/type", data={"csrf": csrf, "type": value}).status_code,
