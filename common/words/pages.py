@@ -125,6 +125,11 @@ NB: dict[str, str] = {
     "cancel_no_token": "Lenken mangler koden som trengs for å avbestille. Bruk lenken fra "
                        "bekreftelsen du fikk, eller ring oss på {phone}.",
     "cancel_new": "Bestill en ny time",
+    "cancel_confirm_heading": "Vil du avbestille timen?",
+    "cancel_confirm_final": "Avbestillingen kan ikke angres. Vil du ha time igjen, må du "
+                            "bestille en ny.",
+    "cancel_confirm_yes": "Ja, avbestill timen",
+    "cancel_confirm_no": "Nei, behold timen",
     "hold_left": "Vi holder av timen i {time}.",
     "hold_note": "Fullfør bestillingen før tiden går ut.",
     "hold_made": "Vi holder av timen for deg i noen minutter mens du fyller ut.",
@@ -299,6 +304,9 @@ NN: dict[str, str] = {
     "cancel_no_token": "Lenkja manglar koden som trengst for å avbestille. Bruk lenkja frå "
                        "stadfestinga du fekk, eller ring oss på {phone}.",
     "cancel_new": "Bestill ein ny time",
+    "cancel_confirm_final": "Avbestillinga kan ikkje angrast. Vil du ha time igjen, må du "
+                            "bestille ein ny.",
+    "cancel_confirm_no": "Nei, behald timen",
     "links_heading": "Bestillingslenkjer",
     "title_links": "Bestillingslenkjer – {clinic}",
     "links_intro": "Lenkjer og innebygd kode til heimesida. Sida er berre for dykk og "
@@ -500,6 +508,11 @@ EN: dict[str, str] = {
     "cancel_no_token": "The link lacks the code needed to cancel. Use the link from your "
                        "confirmation, or call us on {phone}.",
     "cancel_new": "Book a new appointment",
+    "cancel_confirm_heading": "Do you want to cancel the appointment?",
+    "cancel_confirm_final": "A cancellation cannot be undone. To have an appointment again, "
+                            "you must book a new one.",
+    "cancel_confirm_yes": "Yes, cancel the appointment",
+    "cancel_confirm_no": "No, keep the appointment",
     "hold_left": "We are holding this time for you for {time}.",
     "hold_note": "Finish booking before the time runs out.",
     "hold_made": "We are holding this time for you for a few minutes while you fill in "

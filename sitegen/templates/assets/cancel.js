@@ -1,5 +1,7 @@
 /* The cancellation page (entry module): the token stays in the fragment. "Flytt timen"
-   opens the booking page's slot picker (move.js, steps.js) for the same type. */
+   (the first offer) opens the booking page's slot picker (move.js, steps.js) for the same
+   type; "Avbestill timen" comes below it and asks first, since a cancellation cannot be
+   undone (docs/site.md#moving-a-booking-the-cancel-page). */
 
 import {client} from "./api.js";
 import {answerView, bookingPath, parseFragment, TOKEN_PATH} from "./cancellation.js";
@@ -9,7 +11,8 @@ import {setup} from "./page.js";
 
 function cancelPage({cfg, T, text, track}) {
   const status = $("#cancel-status"), dl = $("#cancel-summary"), btn = $("#cancel-button");
-  const moveBtn = $("#move-button");
+  const moveBtn = $("#move-button"), part = $("#cancel-part"), ask = $("#cancel-confirm");
+  const yes = $("#cancel-yes");
   const api = client(cfg.api);
   window.addEventListener("hashchange", () => { if (window.location.hash) window.location.reload(); });
   const hash = window.location.hash.slice(1), found = parseFragment(hash);
@@ -36,7 +39,8 @@ function cancelPage({cfg, T, text, track}) {
       row(dl, T.what, b.type_name);
       dl.hidden = false;
     }
-    btn.hidden = !view.button;
+    part.hidden = !view.button;
+    asking(false);
     moveBtn.hidden = !view.move;
     if (view.say) done(text.say(view.say));
     else if (!view.button) done(text.error(view.error));
@@ -45,23 +49,39 @@ function cancelPage({cfg, T, text, track}) {
 
   api("GET", path || TOKEN_PATH, null, found.token).then(answer, () => done(T.err_network));
 
-  btn.addEventListener("click", () => {
-    btn.disabled = true;
+  // "Avbestill timen" only asks: what is cancelled (when, who, what) and that it is final
+  function asking(on) {
+    btn.hidden = on;
+    ask.hidden = !on;
+    if (!on || !booking) return;
+    const what = $("#cancel-what");
+    what.textContent = "";
+    row(what, T.when, text.when(booking.start));
+    row(what, T.who, booking.calendar_name);
+    row(what, T.what, booking.type_name);
+    $("#h-cancel-confirm").focus();
+  }
+
+  btn.addEventListener("click", () => asking(true));
+  $("#cancel-no").addEventListener("click", () => { asking(false); btn.focus(); });
+
+  yes.addEventListener("click", () => {
+    yes.disabled = true;
     api("DELETE", path, null, found.token).then((res) => {
-      btn.disabled = false;
+      yes.disabled = false;
       if (res.status !== 200) return answer(res);
-      btn.hidden = moveBtn.hidden = true;
+      part.hidden = moveBtn.hidden = true;
       $("#move").hidden = true;
       done(T.cancel_done);
       track("booking_cancelled", {});
       $("h1").focus();
-    }, () => { btn.disabled = false; done(T.err_network); });
+    }, () => { yes.disabled = false; done(T.err_network); });
   });
 
   moveBtn.addEventListener("click", () => {
     moveBtn.hidden = true;
     moveBooking({cfg, T, text, track, api, booking, path, token: found.token,
-                 moved(b) { btn.hidden = true; booking = b; }});
+                 moved(b) { part.hidden = true; booking = b; }});
   });
 }
 
