@@ -26,13 +26,13 @@ def said_in_nb(start: str) -> tuple[str, str]:
 
 
 def open_cancel_page(site, chromium, width: int):
-    """A booking made, its cancel page open at `width` → (page, booking)."""
+    """A booking made, its cancel page open at `width` → (page, the booking's answer)."""
     made = book(site, free_slots(site)[2]["slots"][0]["start"])
     context = chromium.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(site.page(f"avbestill/#{made['booking']['id']}.{made['cancel_token']}"))
     page.get_by_role("button", name="Avbestill timen").wait_for()
-    return page, made["booking"]
+    return page, made
 
 
 def clean(page, axe_source: str, name: str) -> None:
@@ -63,7 +63,8 @@ def test_moving_is_the_first_offer_and_cancelling_comes_below_it(booking_site, c
 def test_cancelling_asks_first_and_says_what_and_that_it_is_final(booking_site, chromium,
                                                                    axe_source, width):
     site = booking_site()
-    page, booking = open_cancel_page(site, chromium, width)
+    page, made = open_cancel_page(site, chromium, width)
+    booking = made["booking"]
     page.get_by_role("button", name="Avbestill timen").click()
     ask = page.locator("#cancel-confirm")
     ask.get_by_role("heading", name="Vil du avbestille timen?").wait_for()
@@ -79,4 +80,32 @@ def test_cancelling_asks_first_and_says_what_and_that_it_is_final(booking_site, 
     ask.get_by_role("button", name="Ja, avbestill timen").click()
     page.get_by_text("Timen er avbestilt.").wait_for()
     assert bookings()[0]["status"] == "cancelled"
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_reload_keeps_the_page_usable_without_the_token_in_the_address_bar(
+        booking_site, chromium, axe_source, width):
+    site = booking_site()
+    page, made = open_cancel_page(site, chromium, width)
+    booking, token = made["booking"], made["cancel_token"]
+    page.reload()
+    page.get_by_role("button", name="Avbestill timen").wait_for()
+    assert said_in_nb(booking["start"])[0] in page.locator("#cancel-summary").inner_text()
+    assert page.evaluate("location.href") == site.page("avbestill/")
+    assert token not in str(page.evaluate("history.state"))
+    clean(page, axe_source, "reloaded")
+    page.get_by_role("button", name="Avbestill timen").click()
+    page.get_by_role("button", name="Ja, avbestill timen").click()
+    page.get_by_text("Timen er avbestilt.").wait_for()
+    assert bookings()[0]["status"] == "cancelled"
+    page.context.close()
+
+
+def test_the_kept_link_is_this_tabs_only(booking_site, chromium):
+    site = booking_site()
+    page, _ = open_cancel_page(site, chromium, 1280)
+    other = page.context.new_page()
+    other.goto(site.page("avbestill/"))
+    other.get_by_text("Lenken mangler koden").wait_for()
     page.context.close()

@@ -9,15 +9,30 @@ import {$, phoneLink, row} from "./dom.js";
 import {moveBooking} from "./move.js";
 import {setup} from "./page.js";
 
+// The link's fragment, kept for this tab only (sessionStorage: gone with the tab, never
+// sent anywhere) so that a reload works without the token back in the address bar
+// (docs/site.md#moving-a-booking-the-cancel-page).
+const KEPT = "ledig-cancel:";
+
+function keep(slug, fragment) {
+  try { window.sessionStorage.setItem(KEPT + slug, fragment); } catch { /* blocked */ }
+}
+
+function kept(slug) {
+  try { return window.sessionStorage.getItem(KEPT + slug) || ""; } catch { return ""; }
+}
+
 function cancelPage({cfg, T, text, track}) {
   const status = $("#cancel-status"), dl = $("#cancel-summary"), btn = $("#cancel-button");
   const moveBtn = $("#move-button"), part = $("#cancel-part"), ask = $("#cancel-confirm");
   const yes = $("#cancel-yes");
   const api = client(cfg.api);
   window.addEventListener("hashchange", () => { if (window.location.hash) window.location.reload(); });
-  const hash = window.location.hash.slice(1), found = parseFragment(hash);
-  // The token now lives in memory only: out of the address bar, away from the clinic's
-  // own script (baked into the page), the history and any bookmark of this page.
+  const hash = window.location.hash.slice(1);
+  const found = parseFragment(hash || kept(cfg.slug));
+  if (hash && found) keep(cfg.slug, hash);
+  // The token leaves the address bar: out of the history and any bookmark of this page.
+  // It stays in this tab's sessionStorage only, so that a reload still finds the booking.
   if (hash && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.pathname + window.location.search);
   }
