@@ -11,7 +11,7 @@ from __future__ import annotations
 NB: dict[str, str] = {
     "locale": "nb-NO",
     "title_booking": "Bestill time – {clinic}",
-    "title_cancel": "Avbestill time – {clinic}",
+    "title_cancel": "Flytt eller avbestill time – {clinic}",
     "title_links": "Bestillingslenker – {clinic}",
     "heading_booking": "Bestill time",
     "test_banner": "Testside: timer som bestilles her er ikke ekte.",
@@ -78,8 +78,8 @@ NB: dict[str, str] = {
     "name": "Navn",
     "receipt": "Timen er bestilt",
     "receipt_sent": "Vi sender en bekreftelse til deg.",
-    "receipt_cancel": "Kan du ikke komme? Avbestill med denne lenken:",
-    "receipt_cancel_deadline": "Avbestill senest {hours} timer før timen.",
+    "receipt_cancel": "Må du flytte eller avbestille timen? Bruk denne lenken:",
+    "receipt_cancel_deadline": "Flytt eller avbestill senest {hours} timer før timen.",
     "add_to_calendar": "Legg til i kalenderen",
     "book_another": "Bestill en time til",
     "err_slot_unavailable": "Noen andre rakk å bestille denne tiden. Velg en annen tid.",
@@ -114,7 +114,7 @@ NB: dict[str, str] = {
     "email_hint": "Trengs når timetypen sender bekreftelsen på e-post.",
     "consent_yes": "Ja, det er greit",
     "consent_no": "Nei takk",
-    "cancel_heading": "Avbestill time",
+    "cancel_heading": "Flytt eller avbestill time",
     "cancel_loading": "Henter timen …",
     "cancel_button": "Avbestill timen",
     "cancel_done": "Timen er avbestilt.",
@@ -122,8 +122,8 @@ NB: dict[str, str] = {
     "cancel_too_late": "Det er for sent å avbestille eller flytte denne timen på nett. "
                        "Ring oss på {phone}.",
     "cancel_not_found": "Vi fant ikke timen. Sjekk at du brukte hele lenken fra bekreftelsen.",
-    "cancel_no_token": "Lenken mangler koden som trengs for å avbestille. Bruk lenken fra "
-                       "bekreftelsen du fikk, eller ring oss på {phone}.",
+    "cancel_no_token": "Lenken mangler koden som trengs for å flytte eller avbestille. Bruk "
+                       "lenken fra bekreftelsen du fikk, eller ring oss på {phone}.",
     "cancel_new": "Bestill en ny time",
     "cancel_confirm_heading": "Vil du avbestille timen?",
     "cancel_confirm_final": "Avbestillingen kan ikke angres. Vil du ha time igjen, må du "
@@ -263,8 +263,8 @@ NN: dict[str, str] = {
     "id_type_missing": "Vel fødselsnummer eller D-nummer.",
     "name": "Namn",
     "receipt_sent": "Vi sender ei stadfesting til deg.",
-    "receipt_cancel": "Kan du ikkje kome? Avbestill med denne lenkja:",
-    "receipt_cancel_deadline": "Avbestill seinast {hours} timar før timen.",
+    "receipt_cancel": "Må du flytte eller avbestille timen? Bruk denne lenkja:",
+    "receipt_cancel_deadline": "Flytt eller avbestill seinast {hours} timar før timen.",
     "book_another": "Bestill ein time til",
     "err_slot_unavailable": "Nokon andre rakk å bestille denne tida. Vel ei anna tid.",
     "err_max_self_booked": "Du har alt bestilt så mange timar på nett som vi tillèt. "
@@ -301,8 +301,8 @@ NN: dict[str, str] = {
                        "Ring oss på {phone}.",
     "cancel_not_found": "Vi fann ikkje timen. Sjekk at du brukte heile lenkja frå "
                         "stadfestinga.",
-    "cancel_no_token": "Lenkja manglar koden som trengst for å avbestille. Bruk lenkja frå "
-                       "stadfestinga du fekk, eller ring oss på {phone}.",
+    "cancel_no_token": "Lenkja manglar koden som trengst for å flytte eller avbestille. Bruk "
+                       "lenkja frå stadfestinga du fekk, eller ring oss på {phone}.",
     "cancel_new": "Bestill ein ny time",
     "cancel_confirm_final": "Avbestillinga kan ikkje angrast. Vil du ha time igjen, må du "
                             "bestille ein ny.",
@@ -392,7 +392,7 @@ NN: dict[str, str] = {
 EN: dict[str, str] = {
     "locale": "en-GB",
     "title_booking": "Book an appointment – {clinic}",
-    "title_cancel": "Cancel an appointment – {clinic}",
+    "title_cancel": "Move or cancel an appointment – {clinic}",
     "title_links": "Booking links – {clinic}",
     "heading_booking": "Book an appointment",
     "test_banner": "Test page: appointments booked here are not real.",
@@ -461,8 +461,9 @@ EN: dict[str, str] = {
     "name": "Name",
     "receipt": "Your appointment is booked",
     "receipt_sent": "We are sending you a confirmation.",
-    "receipt_cancel": "Can't come? Cancel with this link:",
-    "receipt_cancel_deadline": "Cancel at least {hours} hours before the appointment.",
+    "receipt_cancel": "Need to move or cancel? Use this link:",
+    "receipt_cancel_deadline": "Move or cancel at least {hours} hours before the "
+                               "appointment.",
     "add_to_calendar": "Add to calendar",
     "book_another": "Book another appointment",
     "err_slot_unavailable": "Someone else just booked this time. Please choose another time.",
@@ -496,7 +497,7 @@ EN: dict[str, str] = {
     "email_hint": "Needed when the appointment type sends its confirmation by e-mail.",
     "consent_yes": "Yes, that's fine",
     "consent_no": "No thanks",
-    "cancel_heading": "Cancel an appointment",
+    "cancel_heading": "Move or cancel an appointment",
     "cancel_loading": "Fetching the appointment …",
     "cancel_button": "Cancel the appointment",
     "cancel_done": "The appointment is cancelled.",
@@ -505,8 +506,8 @@ EN: dict[str, str] = {
                        "Call us on {phone}.",
     "cancel_not_found": "We could not find the appointment. Check that you used the whole "
                         "link from the confirmation.",
-    "cancel_no_token": "The link lacks the code needed to cancel. Use the link from your "
-                       "confirmation, or call us on {phone}.",
+    "cancel_no_token": "The link lacks the code needed to move or cancel. Use the link from "
+                       "your confirmation, or call us on {phone}.",
     "cancel_new": "Book a new appointment",
     "cancel_confirm_heading": "Do you want to cancel the appointment?",
     "cancel_confirm_final": "A cancellation cannot be undone. To have an appointment again, "

@@ -137,7 +137,10 @@ def move_booking(slug: str, booking_id: str):
     found = _authorised(clinic, booking_id)  # the cancel token, or the patient's session
     start, calendar, hold_token = move_request(json_body(clinic.language), clinic)
     current = now()
-    booking = bookings.move_found(clinic, found, start, calendar, current, hold_token)
+    token = bearer_token(request.headers.get("Authorization"))
+    link_token = "" if is_session_token(token) else token  # the "moved" message's link
+    booking = bookings.move_found(clinic, found, start, calendar, current, hold_token,
+                                  cancel_token=link_token)
     return jsonify({"booking": booking_json(clinic, booking, current)})
 
 

@@ -109,3 +109,19 @@ def test_the_kept_link_is_this_tabs_only(booking_site, chromium):
     other.goto(site.page("avbestill/"))
     other.get_by_text("Lenken mangler koden").wait_for()
     page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_page_names_moving_and_offers_the_bookings_own_calendar_first(
+        booking_site, chromium, axe_source, width):
+    site = booking_site()
+    page, _ = open_cancel_page(site, chromium, width)  # booked with Kari Hansen
+    assert page.get_by_role("heading", level=1).inner_text() == "Flytt eller avbestill time"
+    assert page.title().startswith("Flytt eller avbestill time")
+    page.get_by_role("button", name="Flytt timen").click()
+    choices = page.locator("#step-calendar .body button")
+    choices.first.wait_for()
+    assert choices.first.inner_text().startswith("Kari Hansen")
+    assert choices.nth(1).inner_text() == "Første ledige time"
+    clean(page, axe_source, "calendars")
+    page.context.close()
