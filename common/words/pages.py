@@ -93,6 +93,20 @@ NB: dict[str, str] = {
     "err_network": "Vi fikk ikke kontakt med timebestillingen. Sjekk nettet og prøv igjen.",
     "err_generic": "Noe gikk galt hos oss. Prøv igjen, eller ring oss på {phone}.",
     "err_not_found": "Dette valget finnes ikke lenger. Last siden på nytt.",
+    "err_waitlist_ended": "Du står ikke lenger på ventelisten, så denne timen kan ikke "
+                          "bestilles herfra. Vil du vente på en time igjen, sett deg på "
+                          "listen fra bestillingssiden.",
+    "err_hold_expired": "Tiden vi holdt av for deg, gikk ut. Velg en tid på nytt.",
+    "err_hold_invalid": "Tiden vi holdt av for deg, gjelder ikke lenger. Velg en tid på nytt.",
+    "err_booking_cancelled": "Denne timen er avbestilt og kan ikke flyttes. Bestill en ny "
+                             "time, eller ring oss på {phone}.",
+    "err_unauthorized": "Lenken eller innloggingen gjelder ikke lenger. Bruk lenken du fikk, "
+                        "eller ring oss på {phone}.",
+    "err_payload_too_large": "Det du sendte, var for langt. Kort det ned og prøv igjen.",
+    "err_unsupported_media_type": "Nettleseren sendte noe timebestillingen ikke forstod. Last "
+                                  "siden på nytt og prøv igjen.",
+    "err_unavailable": "Timebestillingen er ikke tilgjengelig akkurat nå. Prøv igjen om litt, "
+                       "eller ring oss på {phone}.",
     "pick_other": "Velg en annen tid",
     "try_again": "Prøv igjen",
     "consent_label": "Informasjonskapsler",
@@ -276,6 +290,20 @@ NN: dict[str, str] = {
     "err_network": "Vi fekk ikkje kontakt med timebestillinga. Sjekk nettet og prøv igjen.",
     "err_generic": "Noko gjekk gale hos oss. Prøv igjen, eller ring oss på {phone}.",
     "err_not_found": "Dette valet finst ikkje lenger. Last sida på nytt.",
+    "err_waitlist_ended": "Du står ikkje lenger på ventelista, så denne timen kan ikkje "
+                          "bestillast herifrå. Vil du vente på ein time igjen, set deg på "
+                          "lista frå bestillingssida.",
+    "err_hold_expired": "Tida vi heldt av for deg, gjekk ut. Vel ei tid på nytt.",
+    "err_hold_invalid": "Tida vi heldt av for deg, gjeld ikkje lenger. Vel ei tid på nytt.",
+    "err_booking_cancelled": "Denne timen er avbestilt og kan ikkje flyttast. Bestill ein ny "
+                             "time, eller ring oss på {phone}.",
+    "err_unauthorized": "Lenkja eller innlogginga gjeld ikkje lenger. Bruk lenkja du fekk, "
+                        "eller ring oss på {phone}.",
+    "err_payload_too_large": "Det du sende, var for langt. Kort det ned og prøv igjen.",
+    "err_unsupported_media_type": "Nettlesaren sende noko timebestillinga ikkje forstod. Last "
+                                  "sida på nytt og prøv igjen.",
+    "err_unavailable": "Timebestillinga er ikkje tilgjengeleg akkurat no. Prøv igjen om litt, "
+                       "eller ring oss på {phone}.",
     "pick_other": "Vel ei anna tid",
     "consent_label": "Informasjonskapslar",
     "consent_text": "Vil du la oss bruke informasjonskapslar frå Google Analytics til "
@@ -477,6 +505,20 @@ EN: dict[str, str] = {
                    "again.",
     "err_generic": "Something went wrong on our side. Try again, or call us on {phone}.",
     "err_not_found": "This choice no longer exists. Reload the page.",
+    "err_waitlist_ended": "You are no longer on the waiting list, so this time cannot be "
+                          "booked from here. To wait for a time again, join the list from "
+                          "the booking page.",
+    "err_hold_expired": "The time we held for you ran out. Choose a time again.",
+    "err_hold_invalid": "The time we held for you no longer applies. Choose a time again.",
+    "err_booking_cancelled": "This appointment is cancelled and cannot be moved. Book a new "
+                             "one, or call us on {phone}.",
+    "err_unauthorized": "The link or your login no longer works. Use the link you got, or "
+                        "call us on {phone}.",
+    "err_payload_too_large": "What you sent was too long. Shorten it and try again.",
+    "err_unsupported_media_type": "Your browser sent something the booking service did not "
+                                  "understand. Reload the page and try again.",
+    "err_unavailable": "The booking service is not available right now. Try again in a "
+                       "little while, or call us on {phone}.",
     "pick_other": "Choose another time",
     "try_again": "Try again",
     "consent_label": "Cookies",
@@ -692,7 +734,9 @@ CLIENT_KEYS = (
     "first_available", "receipt_cancel_deadline", "sending", "confirm",
     "err_slot_unavailable", "err_max_self_booked", "err_booking_deadline",
     "err_outside_booking_window", "err_validation", "err_rate_limited", "err_network",
-    "err_generic", "err_not_found", "pick_other", "try_again", "cancel_done",
+    "err_generic", "err_not_found", "err_waitlist_ended", "err_hold_expired",
+    "err_hold_invalid", "err_booking_cancelled", "err_unauthorized", "err_payload_too_large",
+    "err_unsupported_media_type", "err_unavailable", "pick_other", "try_again", "cancel_done",
     "cancel_already", "cancel_too_late", "cancel_not_found", "cancel_no_token",
     "links_copied", "id_type", "national_id", "national_id_hint", "first_name", "last_name",
     "hold_left", "hold_made", "hold_one_minute", "hold_expired", "hold_taken",
