@@ -104,3 +104,22 @@ def test_the_pages_have_a_sentence_for_every_problem_code_they_can_get(language)
     assert missing == []
     generic = table["err_generic"]
     assert sorted(code for code in codes if table[f"err_{code}"] == generic) == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("nb", "Fjord: Du står på venteliste for Konsultasjon til tor 10.12. "
+           "Se eller forlat plassen: https://x.example/v"),
+    ("nn", "Fjord: Du står på venteliste for Konsultasjon til tor 10.12. "
+           "Sjå eller forlat plassen: https://x.example/v"),
+    ("en", "Fjord: You are on the wait list for Konsultasjon until Thu 10.12. "
+           "See or leave it: https://x.example/v"),
+])
+def test_the_wait_list_sms_ends_the_date_with_one_full_stop(language, expected):
+    from datetime import date
+
+    from common.words.messages import WaitFacts, waitlist_sms
+
+    facts = WaitFacts(language=language, clinic="Fjord", first_name="Kari", type="Konsultasjon",
+                      first=short_date(date(2026, 12, 3), language),
+                      last=short_date(date(2026, 12, 10), language), url="https://x.example/v")
+    assert waitlist_sms("waitlist_joined", facts) == expected

@@ -59,7 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "waitlist_offer.lead": "En time du venter på, er blitt ledig. Den som bestiller "
                                "først, får den.",
         "waitlist_offer.book": "Bestill timen her:",
-        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
+        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last} "
                                "Se eller forlat plassen: {url}",
         "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
         "sms.confirmation.short": "{clinic}: Time {when}, {type}. Flytt/avbestill: {cancel_url}",
@@ -118,7 +118,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "waitlist_offer.lead": "Ein time du ventar på, er blitt ledig. Den som bestiller "
                                "først, får han.",
         "waitlist_offer.book": "Bestill timen her:",
-        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
+        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last} "
                                "Sjå eller forlat plassen: {url}",
         "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
         "sms.confirmation.short": "{clinic}: Time {when}, {type}. Flytt/avbestill: {cancel_url}",
@@ -179,7 +179,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "waitlist_offer.lead": "A time you are waiting for has become free. The first to "
                                "book it gets it.",
         "waitlist_offer.book": "Book it here:",
-        "sms.waitlist_joined": "{clinic}: You are on the wait list for {type} until {last}. "
+        "sms.waitlist_joined": "{clinic}: You are on the wait list for {type} until {last} "
                                "See or leave it: {url}",
         "sms.waitlist_offer": "{clinic}: Free time {when}, {type}. First come, first "
                               "served: {url}",
@@ -341,6 +341,8 @@ def waitlist_email(kind: str, f: WaitFacts) -> tuple[str, str]:
 
 
 def waitlist_sms(kind: str, f: WaitFacts) -> str:
+    """The SMS of `waitlist_joined` or `waitlist_offer`. The short date ends with its own
+    full stop ("tor 10.12."), which also ends the sentence: the template adds none."""
     return text(f.language, f"sms.{kind}", clinic=f.clinic, type=f.type, when=f.when,
                 last=f.last, url=f.url)
 

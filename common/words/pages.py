@@ -38,6 +38,10 @@ NB: dict[str, str] = {
     "day_none": "ingen ledige",
     "day_full": "Fullt",
     "day_closed": "Stengt",
+    "day_type_off": "Ikke tilbudt",
+    "day_type_off_long": "timetypen tilbys ikke denne dagen",
+    "day_type_off_note": "Ikke tilbudt: timetypen du har valgt, tilbys ikke disse dagene, "
+                         "men klinikken er åpen for andre timer.",
     "day_first": "Første ledige time",
     "month_prev": "Forrige måned",
     "month_next": "Neste måned",
@@ -250,6 +254,10 @@ NN: dict[str, str] = {
     "loading": "Hentar ledige timar …",
     "month_prev": "Førre månad",
     "day_closed": "Stengd",
+    "day_type_off": "Ikkje tilbode",
+    "day_type_off_long": "timetypen vert ikkje tilboden denne dagen",
+    "day_type_off_note": "Ikkje tilbode: timetypen du har valt, vert ikkje tilboden desse "
+                         "dagane, men klinikken er open for andre timar.",
     "month_next": "Neste månad",
     "weekdays": "må,ty,on,to,fr,la,su",
     "weekdays_long": "måndag,tysdag,onsdag,torsdag,fredag,laurdag,sundag",
@@ -447,6 +455,10 @@ EN: dict[str, str] = {
     "day_none": "none free",
     "day_full": "Full",
     "day_closed": "Closed",
+    "day_type_off": "Not offered",
+    "day_type_off_long": "this appointment type is not offered on this day",
+    "day_type_off_note": "Not offered: the appointment type you chose is not offered on "
+                         "these days, but the clinic is open for other appointments.",
     "day_first": "First available appointment",
     "month_prev": "Previous month",
     "month_next": "Next month",
@@ -726,7 +738,8 @@ STRINGS: dict[str, dict[str, str]] = {"nb": NB, "nn": NN, "en": EN}
 # What the page's script needs (the rest is rendered into the HTML).
 CLIENT_KEYS = (
     "locale", "change", "with", "loading", "free_count_one", "free_count", "no_slots",
-    "day_none", "day_full", "day_closed", "day_first", "month_prev", "month_next", "weekdays",
+    "day_none", "day_full", "day_closed", "day_type_off", "day_type_off_long",
+    "day_type_off_note", "day_first", "month_prev", "month_next", "weekdays",
     "weekdays_long", "no_slots_hint",
     "minutes", "price", "required", "bad_phone", "bad_email", "fix_fields", "id_ok_fnr",
     "id_ok_dnr", "id_format", "id_checksum", "id_date", "id_kind", "id_is_dnr", "id_is_fnr",
