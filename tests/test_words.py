@@ -44,7 +44,7 @@ def test_a_mismatch_names_the_type_the_number_is():
         validate_national_id("41018036736", "fnr", test_mode=False)  # a D-number
     assert identity_code(info.value) == "identity.id_type_mismatch.dnr"
     assert field_message("nb", identity_code(info.value)) == (
-        "Dette er et D-nummer. Velg «D-nummer» i listen over.")
+        "Dette er et D-nummer. Velg «D-nummer» under «Type nummer».")
 
 
 @pytest.mark.parametrize(("n", "noun", "language", "expected"), [

@@ -3,7 +3,7 @@
 
 import {client} from "./api.js";
 import {$, $$, make, message, phoneLink, row} from "./dom.js";
-import {check, FIELDS, patient} from "./fields.js";
+import {check, FIELDS, idTypeOf, patient} from "./fields.js";
 import {canSearchAgain, clinicInfo, freshTypes, insideDeadline} from "./flow.js";
 import {fmt} from "./format.js";
 import {setup} from "./page.js";
@@ -82,7 +82,13 @@ function bookingPage({cfg, T, text, track}) {
 
   // Check on leaving a field (not for the submit button: a message appearing would
   // move it away from the click), clear an error as soon as the typing fixes it.
-  idInput.addEventListener("input", () => checkField("national_id", false));
+  // The list follows the number as it is typed; a kind chosen in the list afterwards is
+  // the patient's own (and checked against the number).
+  idInput.addEventListener("input", () => {
+    const kind = idTypeOf(idInput.value, opts());
+    if (kind) idType.value = kind;
+    checkField("national_id", false);
+  });
   idType.addEventListener("change", () => { if (idInput.value.trim()) checkField("national_id", true); });
   FIELDS.forEach((n) => {
     const input = $("#" + n);
