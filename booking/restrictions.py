@@ -119,10 +119,14 @@ class Openings:
     range, with the clinic's reason when it gave one — a closed exception's
     `reason`, or the public holiday's Norwegian name — and None otherwise (the
     week has no block for the type that day, or the calendars differ).
+    `other_types`: the closed days without a reason on which a calendar asked for
+    is open online for other types: the type is not offered, the clinic is not
+    closed (the page says so, docs/site.md).
     """
 
     open: frozenset[date]
     closed: tuple[tuple[date, str | None], ...]
+    other_types: frozenset[date] = frozenset()
 
 
 def _closed_reason(clinic: Clinic, calendar: Calendar, day: date,
@@ -146,21 +150,27 @@ def openings(clinic: Clinic, kind: AppointmentType, first_day: date, last_day: d
     calendars = [c for c in _online_calendars(clinic, calendar_id) if c.offers(kind.id)]
     opened: set[date] = set()
     closed: list[tuple[date, str | None]] = []
+    others: set[date] = set()
     day = first_day
     while day <= last_day:
         reasons: set[str] = set()
+        online = False  # some calendar is open online this day, for other types
         for cal in calendars:
             blocks = day_blocks(clinic, cal, day)
             if any(b.online and block_slots(b, kind, day, tz, NO_BUSY, cal.id) for b in blocks):
                 opened.add(day)
                 break
+            online = online or any(b.online for b in blocks)
             reason = _closed_reason(clinic, cal, day, kind)
             if reason:
                 reasons.add(reason)
         else:
-            closed.append((day, reasons.pop() if len(reasons) == 1 else None))
+            reason = reasons.pop() if len(reasons) == 1 else None
+            closed.append((day, reason))
+            if reason is None and online:
+                others.add(day)
         day += timedelta(days=1)
-    return Openings(frozenset(opened), tuple(closed))
+    return Openings(frozenset(opened), tuple(closed), frozenset(others))
 
 
 def visible_window(clinic: Clinic, kind: AppointmentType, now: datetime,

@@ -350,7 +350,8 @@ def render_clinic(clinic: Clinic, assets: Assets) -> dict[str, bytes]:
         render("booking.html", path, "booking", link, title=title, heading=heading,
                calendars=pick.calendars, types=pick.types,
                email_required=bool(pick.types) and all("email" in k.notify
-                                                       for k in pick.types))
+                                                       for k in pick.types),
+               email_any=any("email" in k.notify for k in pick.types))
     render("cancel.html", f"{slug}/{CANCEL_PATH}/index.html", "cancel",
            title=t["title_cancel"].format(clinic=clinic.name))
     render("venteliste.html", f"{slug}/{WAITLIST_PATH}/index.html", "venteliste",

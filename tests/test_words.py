@@ -44,7 +44,7 @@ def test_a_mismatch_names_the_type_the_number_is():
         validate_national_id("41018036736", "fnr", test_mode=False)  # a D-number
     assert identity_code(info.value) == "identity.id_type_mismatch.dnr"
     assert field_message("nb", identity_code(info.value)) == (
-        "Dette er et D-nummer. Velg «D-nummer» i listen over.")
+        "Dette er et D-nummer. Velg «D-nummer» under «Type nummer».")
 
 
 @pytest.mark.parametrize(("n", "noun", "language", "expected"), [
@@ -63,3 +63,63 @@ def test_dates_are_written_once_per_language():
     assert long_date(date(2026, 12, 1), "nn") == "tysdag 1. desember 2026"
     assert short_date(date(2026, 12, 2)) == "ons 2.12."
     assert format_when(datetime(2026, 12, 2, 8, 20), "en") == "Wednesday 2 December 2026 at 08:20"
+
+
+#: the problem code each status answers with when its description names none
+#: (endpoint/problems.py)
+STATUS_CODES = {401: "unauthorized", 404: "not_found", 413: "payload_too_large",
+                415: "unsupported_media_type", 422: "validation", 429: "rate_limited",
+                503: "unavailable"}
+
+
+def public_problem_codes() -> set[str]:
+    """Every problem code of an operation the public pages call (`/api/v1/clinics/…`), as
+    the OpenAPI document says: the status's own code and each code its description names."""
+    import re
+
+    from endpoint.api.openapi import SPEC
+
+    known = set(SPEC["components"]["schemas"]["Problem"]["properties"]["code"]["enum"])
+    found: set[str] = set()
+    for path, operations in SPEC["paths"].items():
+        if not path.startswith("/api/v1/clinics/"):
+            continue
+        for operation in operations.values():
+            for status, answer in operation["responses"].items():
+                if "application/problem+json" not in answer.get("content", {}):
+                    continue
+                named = set(re.findall(r"[a-z_]+", answer["description"])) & known
+                found |= named or {STATUS_CODES[int(status)]}
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_pages_have_a_sentence_for_every_problem_code_they_can_get(language):
+    from common.words.pages import client_strings
+
+    table = client_strings(language)
+    codes = public_problem_codes()
+    assert {"waitlist_ended", "hold_expired", "slot_unavailable"} <= codes  # the parse works
+    missing = sorted(code for code in codes if not table.get(f"err_{code}"))
+    assert missing == []
+    generic = table["err_generic"]
+    assert sorted(code for code in codes if table[f"err_{code}"] == generic) == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("nb", "Fjord: Du står på venteliste for Konsultasjon til tor 10.12. "
+           "Se eller forlat plassen: https://x.example/v"),
+    ("nn", "Fjord: Du står på venteliste for Konsultasjon til tor 10.12. "
+           "Sjå eller forlat plassen: https://x.example/v"),
+    ("en", "Fjord: You are on the wait list for Konsultasjon until Thu 10.12. "
+           "See or leave it: https://x.example/v"),
+])
+def test_the_wait_list_sms_ends_the_date_with_one_full_stop(language, expected):
+    from datetime import date
+
+    from common.words.messages import WaitFacts, waitlist_sms
+
+    facts = WaitFacts(language=language, clinic="Fjord", first_name="Kari", type="Konsultasjon",
+                      first=short_date(date(2026, 12, 3), language),
+                      last=short_date(date(2026, 12, 10), language), url="https://x.example/v")
+    assert waitlist_sms("waitlist_joined", facts) == expected

@@ -26,25 +26,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancellation.by_patient": "Timen er avbestilt slik du ba om.",
         "moved.subject": "Endret time: {type} {when}",
         "moved.lead": "Timen din er endret. Her er den nye timen:",
-        "moved.cancel": "Må du avbestille, bruk lenken i timebekreftelsen eller ring oss på "
-                        "{phone}.",
+        "moved.cancel": "Må du flytte eller avbestille, bruk lenken i timebekreftelsen eller "
+                        "ring oss på {phone}.",
         "dialog.subject": "Melding fra {clinic}",
         "hello": "Hei {first_name},",
         "what": "Hva", "with": "Hos", "when": "Når", "where": "Hvor", "price": "Pris",
         "price.value": "{price} kr",
-        "cancel": "Må du avbestille? Gjør det senest {hours} timer før timen:",
-        "cancel.late": "Må du avbestille, ring oss på {phone}.",
+        "cancel": "Må du flytte eller avbestille timen? Gjør det senest {hours} timer før "
+                  "timen:",
+        "cancel.late": "Må du flytte eller avbestille, ring oss på {phone}.",
         "signature": "Vennlig hilsen\n{clinic}",
         "calendar.attached": "Timen ligger vedlagt som kalenderfil (.ics).",
         "calendar.removed": "Vedlagt ligger en kalenderfil (.ics) som tar timen ut av "
                             "kalenderen din.",
         "sms.confirmation": "{clinic}: Time {when}, {type}. Sted: {place}. "
-                            "Avbestilling: {cancel_url}",
+                            "Flytt/avbestill: {cancel_url}",
         "sms.reminder": "{clinic}: Påminnelse om time {when}, {type}. Sted: {place}.",
         "sms.cancellation": "{clinic}: Timen din {when} ({type}) er avbestilt slik du ba om.",
         "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
                                       "({type}). Grunn: {reason}. Ring {phone} for ny time.",
-        "sms.moved": "{clinic}: Timen din er flyttet til {when}, {type}. Sted: {place}.",
+        "sms.moved": "{clinic}: Timen din er flyttet til {when}, {type}. Sted: {place}. "
+                     "Flytt/avbestill: {cancel_url}",
+        "sms.moved.short": "{clinic}: Timen din er flyttet til {short_when}, {type}. "
+                           "Flytt/avbestill: {cancel_url}",
+        "sms.moved.plain": "{clinic}: Timen din er flyttet til {when}, {type}. Sted: {place}. "
+                           "Flytt/avbestill med lenken i timebekreftelsen.",
         "waitlist_joined.subject": "Du står på venteliste: {type}",
         "waitlist_joined.lead": "Du står på ventelisten for {type} fra {first} til {last}. "
                                 "Blir en passende time ledig, sender vi deg den.",
@@ -53,13 +59,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "waitlist_offer.lead": "En time du venter på, er blitt ledig. Den som bestiller "
                                "først, får den.",
         "waitlist_offer.book": "Bestill timen her:",
-        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
+        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last} "
                                "Se eller forlat plassen: {url}",
         "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
-        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Avbestill: {cancel_url}",
-        "sms.confirmation.brief": "{clinic}: Time {short_when}, {type}. Avbestill: {cancel_url}",
-        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Avbestill: {cancel_url}",
-        "sms.confirmation.bare": "Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Flytt/avbestill: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: {type} {short_when}. Flytt/avbestill: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Flytt/avbestill: {cancel_url}",
+        "sms.confirmation.bare": "{type} {short_when}. Flytt/avbestill: {cancel_url}",
         "sms.reminder.short": "{clinic}: Påminnelse om time {when}, {type}.",
         "sms.reminder.brief": "{clinic}: Påminnelse om time {short_when}, {type}.",
         "sms.reminder.shorter": "{clinic}: Påminnelse om time {short_when}.",
@@ -78,26 +84,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancellation.by_patient": "Timen er avbestilt slik du bad om.",
         "moved.subject": "Endra time: {type} {when}",
         "moved.lead": "Timen din er endra. Her er den nye timen:",
-        "moved.cancel": "Må du avbestille, bruk lenkja i timestadfestinga eller ring oss på "
-                        "{phone}.",
+        "moved.cancel": "Må du flytte eller avbestille, bruk lenkja i timestadfestinga eller "
+                        "ring oss på {phone}.",
         "dialog.subject": "Melding frå {clinic}",
         "hello": "Hei {first_name},",
         "what": "Kva", "with": "Hos", "when": "Når", "where": "Kvar", "price": "Pris",
         "price.value": "{price} kr",
-        "cancel": "Må du avbestille? Gjer det seinast {hours} timar før timen:",
-        "cancel.late": "Må du avbestille, ring oss på {phone}.",
+        "cancel": "Må du flytte eller avbestille timen? Gjer det seinast {hours} timar før "
+                  "timen:",
+        "cancel.late": "Må du flytte eller avbestille, ring oss på {phone}.",
         "signature": "Venleg helsing\n{clinic}",
         "calendar.attached": "Timen ligg vedlagd som kalenderfil (.ics).",
         "calendar.removed": "Vedlagd ligg ei kalenderfil (.ics) som tek timen ut av "
                             "kalenderen din.",
         "sms.confirmation": "{clinic}: Time {when}, {type}. Stad: {place}. "
-                            "Avbestilling: {cancel_url}",
+                            "Flytt/avbestill: {cancel_url}",
         "sms.reminder": "{clinic}: Påminning om time {when}, {type}. Stad: {place}.",
         "sms.cancellation": "{clinic}: Timen din {when} ({type}) er avbestilt slik du bad "
                             "om.",
         "sms.cancellation.by_clinic": "{clinic}: Klinikken har avbestilt timen din {when} "
                                       "({type}). Grunn: {reason}. Ring {phone} for ny time.",
-        "sms.moved": "{clinic}: Timen din er flytta til {when}, {type}. Stad: {place}.",
+        "sms.moved": "{clinic}: Timen din er flytta til {when}, {type}. Stad: {place}. "
+                     "Flytt/avbestill: {cancel_url}",
+        "sms.moved.short": "{clinic}: Timen din er flytta til {short_when}, {type}. "
+                           "Flytt/avbestill: {cancel_url}",
+        "sms.moved.plain": "{clinic}: Timen din er flytta til {when}, {type}. Stad: {place}. "
+                           "Flytt/avbestill med lenkja i timestadfestinga.",
         "waitlist_joined.subject": "Du står på venteliste: {type}",
         "waitlist_joined.lead": "Du står på ventelista for {type} frå {first} til {last}. "
                                 "Blir ein passande time ledig, sender vi deg han.",
@@ -106,13 +118,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "waitlist_offer.lead": "Ein time du ventar på, er blitt ledig. Den som bestiller "
                                "først, får han.",
         "waitlist_offer.book": "Bestill timen her:",
-        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last}. "
+        "sms.waitlist_joined": "{clinic}: Du står på venteliste for {type} til {last} "
                                "Sjå eller forlat plassen: {url}",
         "sms.waitlist_offer": "{clinic}: Ledig time {when}, {type}. Først til mølla: {url}",
-        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Avbestill: {cancel_url}",
-        "sms.confirmation.brief": "{clinic}: Time {short_when}, {type}. Avbestill: {cancel_url}",
-        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Avbestill: {cancel_url}",
-        "sms.confirmation.bare": "Time {short_when}, {type}. Avbestill: {cancel_url}",
+        "sms.confirmation.short": "{clinic}: Time {when}, {type}. Flytt/avbestill: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: {type} {short_when}. Flytt/avbestill: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Time {short_when}. Flytt/avbestill: {cancel_url}",
+        "sms.confirmation.bare": "{type} {short_when}. Flytt/avbestill: {cancel_url}",
         "sms.reminder.short": "{clinic}: Påminning om time {when}, {type}.",
         "sms.reminder.brief": "{clinic}: Påminning om time {short_when}, {type}.",
         "sms.reminder.shorter": "{clinic}: Påminning om time {short_when}.",
@@ -131,19 +143,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancellation.by_patient": "The appointment is cancelled as you asked.",
         "moved.subject": "Appointment changed: {type} {when}",
         "moved.lead": "Your appointment has been changed. This is the new appointment:",
-        "moved.cancel": "To cancel, use the link in your confirmation or call us on {phone}.",
+        "moved.cancel": "To move or cancel it, use the link in your confirmation or call us "
+                        "on {phone}.",
         "dialog.subject": "A message from {clinic}",
         "hello": "Hello {first_name},",
         "what": "What", "with": "With", "when": "When", "where": "Where", "price": "Price",
         "price.value": "NOK {price}",
-        "cancel": "Need to cancel? Do it at least {hours} hours before the appointment:",
-        "cancel.late": "To cancel, call us on {phone}.",
+        "cancel": "Need to move or cancel? Do it at least {hours} hours before the "
+                  "appointment:",
+        "cancel.late": "To move or cancel, call us on {phone}.",
         "signature": "Kind regards\n{clinic}",
         "calendar.attached": "The appointment is attached as a calendar file (.ics).",
         "calendar.removed": "The attached calendar file (.ics) takes the appointment out of "
                             "your calendar.",
         "sms.confirmation": "{clinic}: Appointment {when}, {type}. Place: {place}. "
-                            "Cancel: {cancel_url}",
+                            "Move/cancel: {cancel_url}",
         "sms.reminder": "{clinic}: Reminder of your appointment {when}, {type}. "
                         "Place: {place}.",
         "sms.cancellation": "{clinic}: Your appointment {when} ({type}) is cancelled as "
@@ -151,7 +165,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "sms.cancellation.by_clinic": "{clinic}: The clinic has cancelled your appointment "
                                       "{when} ({type}). Reason: {reason}. Call {phone} for a "
                                       "new one.",
-        "sms.moved": "{clinic}: Your appointment is moved to {when}, {type}. Place: {place}.",
+        "sms.moved": "{clinic}: Your appointment is moved to {when}, {type}. Place: {place}. "
+                     "Move/cancel: {cancel_url}",
+        "sms.moved.short": "{clinic}: Your appointment is moved to {short_when}, {type}. "
+                           "Move/cancel: {cancel_url}",
+        "sms.moved.plain": "{clinic}: Your appointment is moved to {when}, {type}. "
+                           "Place: {place}. Move or cancel with the link in your confirmation.",
         "waitlist_joined.subject": "You are on the wait list: {type}",
         "waitlist_joined.lead": "You are on the wait list for {type} from {first} to {last}. "
                                 "When a fitting time becomes free, we send it to you.",
@@ -160,15 +179,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "waitlist_offer.lead": "A time you are waiting for has become free. The first to "
                                "book it gets it.",
         "waitlist_offer.book": "Book it here:",
-        "sms.waitlist_joined": "{clinic}: You are on the wait list for {type} until {last}. "
+        "sms.waitlist_joined": "{clinic}: You are on the wait list for {type} until {last} "
                                "See or leave it: {url}",
         "sms.waitlist_offer": "{clinic}: Free time {when}, {type}. First come, first "
                               "served: {url}",
-        "sms.confirmation.short": "{clinic}: Appointment {when}, {type}. Cancel: {cancel_url}",
-        "sms.confirmation.brief": "{clinic}: Appointment {short_when}, {type}. "
-                                  "Cancel: {cancel_url}",
-        "sms.confirmation.shorter": "{clinic}: Appointment {short_when}. Cancel: {cancel_url}",
-        "sms.confirmation.bare": "Appointment {short_when}, {type}. Cancel: {cancel_url}",
+        "sms.confirmation.short": "{clinic}: Appointment {when}, {type}. Move/cancel: {cancel_url}",
+        "sms.confirmation.brief": "{clinic}: {type} {short_when}. Move/cancel: {cancel_url}",
+        "sms.confirmation.shorter": "{clinic}: Appointment {short_when}. Move/cancel: {cancel_url}",
+        "sms.confirmation.bare": "{type} {short_when}. Move/cancel: {cancel_url}",
         "sms.reminder.short": "{clinic}: Reminder of your appointment {when}, {type}.",
         "sms.reminder.brief": "{clinic}: Reminder of your appointment {short_when}, {type}.",
         "sms.reminder.shorter": "{clinic}: Reminder of your appointment {short_when}.",
@@ -232,11 +250,11 @@ def email(kind: str, f: Facts, *, attached: bool = False) -> tuple[str, str]:
                 parts.append(t("cancellation.reason", reason=f.reason))
         else:
             parts.append(t("cancellation.by_patient"))
-    elif kind == "moved":
+    elif kind == "moved" and not f.cancel_url:  # a move without the token: staff, login
         if f.clinic_phone:
             parts.append(t("moved.cancel", phone=f.clinic_phone))
     else:
-        if f.info:
+        if f.info and kind != "moved":
             parts.append(f.info)
         if f.cancel_url:
             parts.append(f"{t('cancel', hours=f.cancel_hours)}\n{f.cancel_url}")
@@ -259,20 +277,27 @@ def sms(kind: str, f: Facts) -> str:
     whole text, else without the place, else with the short date (with the type,
     then without), else (when the
     SMS comes from the clinic's own `sms_sender`, which the phone shows) without
-    the clinic's name; when nothing fits one segment, the first that fits two."""
+    the clinic's name; when nothing fits one segment, the first that fits two. A move
+    carries the link to move or cancel again when the mover showed the cancel token (the
+    endpoint keeps only its hash), else points to the confirmation's."""
     key = f"sms.{kind}"
     if kind == "cancellation" and f.cancelled_by == "clinic":
         key = "sms.cancellation.by_clinic"
+    if kind == "moved" and not f.cancel_url:
+        key = "sms.moved.plain"
     reason = " ".join(f.reason.split())
     if len(reason) > SMS_REASON:
         reason = reason[:SMS_REASON - 1].rstrip() + "…"
     values = dict(clinic=f.clinic, when=f.when, type=f.type, place=f.place,
                   cancel_url=f.cancel_url, reason=reason or "-", phone=f.clinic_phone,
                   short_when=f.short_when or f.when)
-    if kind not in ("confirmation", "reminder"):
+    if key == "sms.moved":
+        keys = [key, "sms.moved.short"]
+    elif kind in ("confirmation", "reminder"):
+        keys = [key, f"{key}.short", f"{key}.brief", f"{key}.shorter"] + (
+            [f"{key}.bare"] if f.sms_sender else [])
+    else:
         return text(f.language, key, **values)
-    keys = [key, f"{key}.short", f"{key}.brief", f"{key}.shorter"] + (
-        [f"{key}.bare"] if f.sms_sender else [])
     texts = [text(f.language, k, **values) for k in keys]
     for most in (1, 2):
         for candidate in texts:
@@ -316,6 +341,8 @@ def waitlist_email(kind: str, f: WaitFacts) -> tuple[str, str]:
 
 
 def waitlist_sms(kind: str, f: WaitFacts) -> str:
+    """The SMS of `waitlist_joined` or `waitlist_offer`. The short date ends with its own
+    full stop ("tor 10.12."), which also ends the sentence: the template adds none."""
     return text(f.language, f"sms.{kind}", clinic=f.clinic, type=f.type, when=f.when,
                 last=f.last, url=f.url)
 

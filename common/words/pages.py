@@ -11,7 +11,7 @@ from __future__ import annotations
 NB: dict[str, str] = {
     "locale": "nb-NO",
     "title_booking": "Bestill time – {clinic}",
-    "title_cancel": "Avbestill time – {clinic}",
+    "title_cancel": "Flytt eller avbestill time – {clinic}",
     "title_links": "Bestillingslenker – {clinic}",
     "heading_booking": "Bestill time",
     "test_banner": "Testside: timer som bestilles her er ikke ekte.",
@@ -38,6 +38,10 @@ NB: dict[str, str] = {
     "day_none": "ingen ledige",
     "day_full": "Fullt",
     "day_closed": "Stengt",
+    "day_type_off": "Ikke tilbudt",
+    "day_type_off_long": "timetypen tilbys ikke denne dagen",
+    "day_type_off_note": "Ikke tilbudt: timetypen du har valgt, tilbys ikke disse dagene, "
+                         "men klinikken er åpen for andre timer.",
     "day_first": "Første ledige time",
     "month_prev": "Forrige måned",
     "month_next": "Neste måned",
@@ -48,7 +52,8 @@ NB: dict[str, str] = {
     "id_type": "Type nummer",
     "fnr": "Fødselsnummer",
     "dnr": "D-nummer",
-    "national_id": "Nummer (11 sifre)",
+    "id_type_auto": "Vi velger dette ut fra nummeret du skriver. Du kan endre det her.",
+    "national_id": "Fødselsnummer eller D-nummer (11 sifre)",
     "national_id_hint": "Du kan skrive mellomrom.",
     "first_name": "Fornavn",
     "last_name": "Etternavn",
@@ -69,8 +74,8 @@ NB: dict[str, str] = {
     "id_checksum": "Kontrollsifrene stemmer ikke. Sjekk at nummeret er riktig skrevet.",
     "id_date": "De seks første sifrene er ikke en gyldig dato (DDMMÅÅ).",
     "id_kind": "Denne typen nummer kan ikke brukes. Bruk fødselsnummer eller D-nummer.",
-    "id_is_dnr": "Dette er et D-nummer. Velg «D-nummer» i listen over.",
-    "id_is_fnr": "Dette er et fødselsnummer. Velg «Fødselsnummer» i listen over.",
+    "id_is_dnr": "Dette er et D-nummer. Velg «D-nummer» under «Type nummer».",
+    "id_is_fnr": "Dette er et fødselsnummer. Velg «Fødselsnummer» under «Type nummer».",
     "id_type_missing": "Velg fødselsnummer eller D-nummer.",
     "when": "Når",
     "who": "Hos",
@@ -78,8 +83,8 @@ NB: dict[str, str] = {
     "name": "Navn",
     "receipt": "Timen er bestilt",
     "receipt_sent": "Vi sender en bekreftelse til deg.",
-    "receipt_cancel": "Kan du ikke komme? Avbestill med denne lenken:",
-    "receipt_cancel_deadline": "Avbestill senest {hours} timer før timen.",
+    "receipt_cancel": "Må du flytte eller avbestille timen? Bruk denne lenken:",
+    "receipt_cancel_deadline": "Flytt eller avbestill senest {hours} timer før timen.",
     "add_to_calendar": "Legg til i kalenderen",
     "book_another": "Bestill en time til",
     "err_slot_unavailable": "Noen andre rakk å bestille denne tiden. Velg en annen tid.",
@@ -93,6 +98,20 @@ NB: dict[str, str] = {
     "err_network": "Vi fikk ikke kontakt med timebestillingen. Sjekk nettet og prøv igjen.",
     "err_generic": "Noe gikk galt hos oss. Prøv igjen, eller ring oss på {phone}.",
     "err_not_found": "Dette valget finnes ikke lenger. Last siden på nytt.",
+    "err_waitlist_ended": "Du står ikke lenger på ventelisten, så denne timen kan ikke "
+                          "bestilles herfra. Vil du vente på en time igjen, sett deg på "
+                          "listen fra bestillingssiden.",
+    "err_hold_expired": "Tiden vi holdt av for deg, gikk ut. Velg en tid på nytt.",
+    "err_hold_invalid": "Tiden vi holdt av for deg, gjelder ikke lenger. Velg en tid på nytt.",
+    "err_booking_cancelled": "Denne timen er avbestilt og kan ikke flyttes. Bestill en ny "
+                             "time, eller ring oss på {phone}.",
+    "err_unauthorized": "Lenken eller innloggingen gjelder ikke lenger. Bruk lenken du fikk, "
+                        "eller ring oss på {phone}.",
+    "err_payload_too_large": "Det du sendte, var for langt. Kort det ned og prøv igjen.",
+    "err_unsupported_media_type": "Nettleseren sendte noe timebestillingen ikke forstod. Last "
+                                  "siden på nytt og prøv igjen.",
+    "err_unavailable": "Timebestillingen er ikke tilgjengelig akkurat nå. Prøv igjen om litt, "
+                       "eller ring oss på {phone}.",
     "pick_other": "Velg en annen tid",
     "try_again": "Prøv igjen",
     "consent_label": "Informasjonskapsler",
@@ -111,10 +130,12 @@ NB: dict[str, str] = {
                        "lagres hos klinikken, vises bare for de ansatte og står aldri i "
                        "e-post eller SMS.",
     "privacy_link": "Slik behandler vi personopplysninger",
-    "email_hint": "Trengs når timetypen sender bekreftelsen på e-post.",
+    "email_needed": "Må fylles ut: vi sender bekreftelsen av timen på e-post.",
+    "email_optional_sms": "Kan stå tom: bekreftelsen kommer på SMS.",
+    "email_optional": "Kan stå tom.",
     "consent_yes": "Ja, det er greit",
     "consent_no": "Nei takk",
-    "cancel_heading": "Avbestill time",
+    "cancel_heading": "Flytt eller avbestill time",
     "cancel_loading": "Henter timen …",
     "cancel_button": "Avbestill timen",
     "cancel_done": "Timen er avbestilt.",
@@ -122,9 +143,14 @@ NB: dict[str, str] = {
     "cancel_too_late": "Det er for sent å avbestille eller flytte denne timen på nett. "
                        "Ring oss på {phone}.",
     "cancel_not_found": "Vi fant ikke timen. Sjekk at du brukte hele lenken fra bekreftelsen.",
-    "cancel_no_token": "Lenken mangler koden som trengs for å avbestille. Bruk lenken fra "
-                       "bekreftelsen du fikk, eller ring oss på {phone}.",
+    "cancel_no_token": "Lenken mangler koden som trengs for å flytte eller avbestille. Bruk "
+                       "lenken fra bekreftelsen du fikk, eller ring oss på {phone}.",
     "cancel_new": "Bestill en ny time",
+    "cancel_confirm_heading": "Vil du avbestille timen?",
+    "cancel_confirm_final": "Avbestillingen kan ikke angres. Vil du ha time igjen, må du "
+                            "bestille en ny.",
+    "cancel_confirm_yes": "Ja, avbestill timen",
+    "cancel_confirm_no": "Nei, behold timen",
     "hold_left": "Vi holder av timen i {time}.",
     "hold_note": "Fullfør bestillingen før tiden går ut.",
     "hold_made": "Vi holder av timen for deg i noen minutter mens du fyller ut.",
@@ -231,6 +257,10 @@ NN: dict[str, str] = {
     "loading": "Hentar ledige timar …",
     "month_prev": "Førre månad",
     "day_closed": "Stengd",
+    "day_type_off": "Ikkje tilbode",
+    "day_type_off_long": "timetypen vert ikkje tilboden denne dagen",
+    "day_type_off_note": "Ikkje tilbode: timetypen du har valt, vert ikkje tilboden desse "
+                         "dagane, men klinikken er open for andre timar.",
     "month_next": "Neste månad",
     "weekdays": "må,ty,on,to,fr,la,su",
     "weekdays_long": "måndag,tysdag,onsdag,torsdag,fredag,laurdag,sundag",
@@ -253,13 +283,14 @@ NN: dict[str, str] = {
     "id_checksum": "Kontrollsifra stemmer ikkje. Sjekk at nummeret er rett skrive.",
     "id_date": "Dei seks første sifra er ikkje ein gyldig dato (DDMMÅÅ).",
     "id_kind": "Denne typen nummer kan ikkje brukast. Bruk fødselsnummer eller D-nummer.",
-    "id_is_dnr": "Dette er eit D-nummer. Vel «D-nummer» i lista over.",
-    "id_is_fnr": "Dette er eit fødselsnummer. Vel «Fødselsnummer» i lista over.",
+    "id_type_auto": "Vi vel dette ut frå nummeret du skriv. Du kan endre det her.",
+    "id_is_dnr": "Dette er eit D-nummer. Vel «D-nummer» under «Type nummer».",
+    "id_is_fnr": "Dette er eit fødselsnummer. Vel «Fødselsnummer» under «Type nummer».",
     "id_type_missing": "Vel fødselsnummer eller D-nummer.",
     "name": "Namn",
     "receipt_sent": "Vi sender ei stadfesting til deg.",
-    "receipt_cancel": "Kan du ikkje kome? Avbestill med denne lenkja:",
-    "receipt_cancel_deadline": "Avbestill seinast {hours} timar før timen.",
+    "receipt_cancel": "Må du flytte eller avbestille timen? Bruk denne lenkja:",
+    "receipt_cancel_deadline": "Flytt eller avbestill seinast {hours} timar før timen.",
     "book_another": "Bestill ein time til",
     "err_slot_unavailable": "Nokon andre rakk å bestille denne tida. Vel ei anna tid.",
     "err_max_self_booked": "Du har alt bestilt så mange timar på nett som vi tillèt. "
@@ -271,6 +302,20 @@ NN: dict[str, str] = {
     "err_network": "Vi fekk ikkje kontakt med timebestillinga. Sjekk nettet og prøv igjen.",
     "err_generic": "Noko gjekk gale hos oss. Prøv igjen, eller ring oss på {phone}.",
     "err_not_found": "Dette valet finst ikkje lenger. Last sida på nytt.",
+    "err_waitlist_ended": "Du står ikkje lenger på ventelista, så denne timen kan ikkje "
+                          "bestillast herifrå. Vil du vente på ein time igjen, set deg på "
+                          "lista frå bestillingssida.",
+    "err_hold_expired": "Tida vi heldt av for deg, gjekk ut. Vel ei tid på nytt.",
+    "err_hold_invalid": "Tida vi heldt av for deg, gjeld ikkje lenger. Vel ei tid på nytt.",
+    "err_booking_cancelled": "Denne timen er avbestilt og kan ikkje flyttast. Bestill ein ny "
+                             "time, eller ring oss på {phone}.",
+    "err_unauthorized": "Lenkja eller innlogginga gjeld ikkje lenger. Bruk lenkja du fekk, "
+                        "eller ring oss på {phone}.",
+    "err_payload_too_large": "Det du sende, var for langt. Kort det ned og prøv igjen.",
+    "err_unsupported_media_type": "Nettlesaren sende noko timebestillinga ikkje forstod. Last "
+                                  "sida på nytt og prøv igjen.",
+    "err_unavailable": "Timebestillinga er ikkje tilgjengeleg akkurat no. Prøv igjen om litt, "
+                       "eller ring oss på {phone}.",
     "pick_other": "Vel ei anna tid",
     "consent_label": "Informasjonskapslar",
     "consent_text": "Vil du la oss bruke informasjonskapslar frå Google Analytics til "
@@ -288,7 +333,9 @@ NN: dict[str, str] = {
                        "vert lagra hos klinikken, vert berre vist for dei tilsette og står "
                        "aldri i e-post eller SMS.",
     "privacy_link": "Slik handsamar vi personopplysningar",
-    "email_hint": "Trengst når timetypen sender stadfestinga på e-post.",
+    "email_needed": "Må fyllast ut: vi sender stadfestinga av timen på e-post.",
+    "email_optional_sms": "Kan stå tom: stadfestinga kjem på SMS.",
+    "email_optional": "Kan stå tom.",
     "consent_yes": "Ja, det er greitt",
     "cancel_loading": "Hentar timen …",
     "cancel_already": "Denne timen er alt avbestilt.",
@@ -296,9 +343,12 @@ NN: dict[str, str] = {
                        "Ring oss på {phone}.",
     "cancel_not_found": "Vi fann ikkje timen. Sjekk at du brukte heile lenkja frå "
                         "stadfestinga.",
-    "cancel_no_token": "Lenkja manglar koden som trengst for å avbestille. Bruk lenkja frå "
-                       "stadfestinga du fekk, eller ring oss på {phone}.",
+    "cancel_no_token": "Lenkja manglar koden som trengst for å flytte eller avbestille. Bruk "
+                       "lenkja frå stadfestinga du fekk, eller ring oss på {phone}.",
     "cancel_new": "Bestill ein ny time",
+    "cancel_confirm_final": "Avbestillinga kan ikkje angrast. Vil du ha time igjen, må du "
+                            "bestille ein ny.",
+    "cancel_confirm_no": "Nei, behald timen",
     "links_heading": "Bestillingslenkjer",
     "title_links": "Bestillingslenkjer – {clinic}",
     "links_intro": "Lenkjer og innebygd kode til heimesida. Sida er berre for dykk og "
@@ -378,13 +428,13 @@ NN: dict[str, str] = {
                        "på nytt.",
     "locale": "nn-NO",
     "place": "Stad",
-    "national_id": "Nummer (11 siffer)",
+    "national_id": "Fødselsnummer eller D-nummer (11 siffer)",
 }
 
 EN: dict[str, str] = {
     "locale": "en-GB",
     "title_booking": "Book an appointment – {clinic}",
-    "title_cancel": "Cancel an appointment – {clinic}",
+    "title_cancel": "Move or cancel an appointment – {clinic}",
     "title_links": "Booking links – {clinic}",
     "heading_booking": "Book an appointment",
     "test_banner": "Test page: appointments booked here are not real.",
@@ -411,6 +461,10 @@ EN: dict[str, str] = {
     "day_none": "none free",
     "day_full": "Full",
     "day_closed": "Closed",
+    "day_type_off": "Not offered",
+    "day_type_off_long": "this appointment type is not offered on this day",
+    "day_type_off_note": "Not offered: the appointment type you chose is not offered on "
+                         "these days, but the clinic is open for other appointments.",
     "day_first": "First available appointment",
     "month_prev": "Previous month",
     "month_next": "Next month",
@@ -421,7 +475,8 @@ EN: dict[str, str] = {
     "id_type": "Kind of number",
     "fnr": "National identity number (fødselsnummer)",
     "dnr": "D-number",
-    "national_id": "Number (11 digits)",
+    "id_type_auto": "We choose this from the number you type. You can change it here.",
+    "national_id": "National identity number or D-number (11 digits)",
     "national_id_hint": "Spaces are fine.",
     "first_name": "First name",
     "last_name": "Last name",
@@ -443,9 +498,9 @@ EN: dict[str, str] = {
     "id_date": "The first six digits are not a valid date (DDMMYY).",
     "id_kind": "This kind of number cannot be used. Use a national identity number or a "
                "D-number.",
-    "id_is_dnr": "This is a D-number. Choose “D-number” in the list above.",
+    "id_is_dnr": "This is a D-number. Choose “D-number” under “Kind of number”.",
     "id_is_fnr": "This is a national identity number. Choose “National identity number” "
-                 "in the list above.",
+                 "under “Kind of number”.",
     "id_type_missing": "Choose national identity number or D-number.",
     "when": "When",
     "who": "With",
@@ -453,8 +508,9 @@ EN: dict[str, str] = {
     "name": "Name",
     "receipt": "Your appointment is booked",
     "receipt_sent": "We are sending you a confirmation.",
-    "receipt_cancel": "Can't come? Cancel with this link:",
-    "receipt_cancel_deadline": "Cancel at least {hours} hours before the appointment.",
+    "receipt_cancel": "Need to move or cancel? Use this link:",
+    "receipt_cancel_deadline": "Move or cancel at least {hours} hours before the "
+                               "appointment.",
     "add_to_calendar": "Add to calendar",
     "book_another": "Book another appointment",
     "err_slot_unavailable": "Someone else just booked this time. Please choose another time.",
@@ -468,6 +524,20 @@ EN: dict[str, str] = {
                    "again.",
     "err_generic": "Something went wrong on our side. Try again, or call us on {phone}.",
     "err_not_found": "This choice no longer exists. Reload the page.",
+    "err_waitlist_ended": "You are no longer on the waiting list, so this time cannot be "
+                          "booked from here. To wait for a time again, join the list from "
+                          "the booking page.",
+    "err_hold_expired": "The time we held for you ran out. Choose a time again.",
+    "err_hold_invalid": "The time we held for you no longer applies. Choose a time again.",
+    "err_booking_cancelled": "This appointment is cancelled and cannot be moved. Book a new "
+                             "one, or call us on {phone}.",
+    "err_unauthorized": "The link or your login no longer works. Use the link you got, or "
+                        "call us on {phone}.",
+    "err_payload_too_large": "What you sent was too long. Shorten it and try again.",
+    "err_unsupported_media_type": "Your browser sent something the booking service did not "
+                                  "understand. Reload the page and try again.",
+    "err_unavailable": "The booking service is not available right now. Try again in a "
+                       "little while, or call us on {phone}.",
     "pick_other": "Choose another time",
     "try_again": "Try again",
     "consent_label": "Cookies",
@@ -485,10 +555,12 @@ EN: dict[str, str] = {
                        "record. It is kept by the clinic, shown only to its staff and never "
                        "written in an e-mail or SMS.",
     "privacy_link": "How we handle personal data",
-    "email_hint": "Needed when the appointment type sends its confirmation by e-mail.",
+    "email_needed": "Required: we send the confirmation of your appointment by email.",
+    "email_optional_sms": "You may leave it empty: the confirmation comes by text message.",
+    "email_optional": "You may leave it empty.",
     "consent_yes": "Yes, that's fine",
     "consent_no": "No thanks",
-    "cancel_heading": "Cancel an appointment",
+    "cancel_heading": "Move or cancel an appointment",
     "cancel_loading": "Fetching the appointment …",
     "cancel_button": "Cancel the appointment",
     "cancel_done": "The appointment is cancelled.",
@@ -497,9 +569,14 @@ EN: dict[str, str] = {
                        "Call us on {phone}.",
     "cancel_not_found": "We could not find the appointment. Check that you used the whole "
                         "link from the confirmation.",
-    "cancel_no_token": "The link lacks the code needed to cancel. Use the link from your "
-                       "confirmation, or call us on {phone}.",
+    "cancel_no_token": "The link lacks the code needed to move or cancel. Use the link from "
+                       "your confirmation, or call us on {phone}.",
     "cancel_new": "Book a new appointment",
+    "cancel_confirm_heading": "Do you want to cancel the appointment?",
+    "cancel_confirm_final": "A cancellation cannot be undone. To have an appointment again, "
+                            "you must book a new one.",
+    "cancel_confirm_yes": "Yes, cancel the appointment",
+    "cancel_confirm_no": "No, keep the appointment",
     "hold_left": "We are holding this time for you for {time}.",
     "hold_note": "Finish booking before the time runs out.",
     "hold_made": "We are holding this time for you for a few minutes while you fill in "
@@ -670,15 +747,19 @@ STRINGS: dict[str, dict[str, str]] = {"nb": NB, "nn": NN, "en": EN}
 # What the page's script needs (the rest is rendered into the HTML).
 CLIENT_KEYS = (
     "locale", "change", "with", "loading", "free_count_one", "free_count", "no_slots",
-    "day_none", "day_full", "day_closed", "day_first", "month_prev", "month_next", "weekdays",
+    "day_none", "day_full", "day_closed", "day_type_off", "day_type_off_long",
+    "day_type_off_note", "day_first", "month_prev", "month_next", "weekdays",
     "weekdays_long", "no_slots_hint",
     "minutes", "price", "required", "bad_phone", "bad_email", "fix_fields", "id_ok_fnr",
     "id_ok_dnr", "id_format", "id_checksum", "id_date", "id_kind", "id_is_dnr", "id_is_fnr",
     "id_type_missing", "fnr", "dnr", "when", "who", "what", "place", "name", "mobile", "email",
+    "email_needed", "email_optional_sms", "email_optional",
     "first_available", "receipt_cancel_deadline", "sending", "confirm",
     "err_slot_unavailable", "err_max_self_booked", "err_booking_deadline",
     "err_outside_booking_window", "err_validation", "err_rate_limited", "err_network",
-    "err_generic", "err_not_found", "pick_other", "try_again", "cancel_done",
+    "err_generic", "err_not_found", "err_waitlist_ended", "err_hold_expired",
+    "err_hold_invalid", "err_booking_cancelled", "err_unauthorized", "err_payload_too_large",
+    "err_unsupported_media_type", "err_unavailable", "pick_other", "try_again", "cancel_done",
     "cancel_already", "cancel_too_late", "cancel_not_found", "cancel_no_token",
     "links_copied", "id_type", "national_id", "national_id_hint", "first_name", "last_name",
     "hold_left", "hold_made", "hold_one_minute", "hold_expired", "hold_taken",

@@ -470,7 +470,13 @@ SPEC = frozen({
                 "closed": {"type": "array", "items": {
                     "type": "object", "required": ["date", "reason"],
                     "properties": {"date": {"type": "string", "format": "date"},
-                                   "reason": {"type": ["string", "null"]}}},
+                                   "reason": {"type": ["string", "null"]},
+                                   "other_types": {
+                                       "type": "boolean",
+                                       "description": "no reason, and a calendar asked "
+                                                      "for is open online that day for "
+                                                      "other types: the type is not "
+                                                      "offered, the clinic is open"}}},
                     "description": "days of the range without online openings of the type, "
                                    "with the clinic's reason (a closed exception's reason, "
                                    "the public holiday's name) or null"},

@@ -135,6 +135,8 @@ def move_booking(slug: str, booking_id: str):
     found = _authorised(clinic, booking_id)  # the cancel token, or the patient's session
     start, calendar, hold_token = move_request(json_body(clinic.language), clinic)
     current = now()
+    token = bearer_token(request.headers.get("Authorization"))
+    link_token = "" if is_session_token(token) else token  # the "moved" message's link
     booking = bookings.move_found(clinic, found, start, calendar, current, hold_token,
-                                   hooks=state.hooks())
+                                  cancel_token=link_token, hooks=state.hooks())
     return jsonify({"booking": booking_json(clinic, booking, current)})

@@ -135,14 +135,17 @@ def _drop_reminders(booking: Booking, why: str) -> None:
 
 
 def enqueue_moved(clinic: Clinic, booking: Booking, now: datetime,
-                  channels: tuple[str, ...] | None = None) -> None:
+                  channels: tuple[str, ...] | None = None, cancel_token: str = "") -> None:
     """Inside a move's transaction: the reminders anew, and the patient told (on `channels`)
-    with the booking's new time and an `.ics` of the same UID at its new SEQUENCE."""
+    with the booking's new time and an `.ics` of the same UID at its new SEQUENCE. A move
+    made with the cancel token (the patient's link) carries the link to move or cancel
+    again; a staff move cannot, since the endpoint keeps only the token's hash."""
     _drop_reminders(booking, "the booking was moved")
     kind = clinic.type(booking.type)
     if kind is None:
         return
-    facts = _facts(clinic, kind, booking)
+    link = cancel_url(clinic, booking, cancel_token) if cancel_token else ""
+    facts = _facts(clinic, kind, booking, cancel_url=link)
     told = kind.notify if channels is None else channels
     rows = [_standard(clinic, booking, "moved", channel, facts, now, now)
             for channel in _channels(tuple(dict.fromkeys(told)), booking)]

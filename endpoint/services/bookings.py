@@ -222,13 +222,15 @@ def move_booking(clinic: Clinic, public_id: str, token: str, start: datetime,
     patient's hold on the new time, consumed by the move.
     """
     return move_found(clinic, find_booking(clinic, public_id, token), start, calendar, now,
-                      hold_token, hooks=hooks)
+                      hold_token, cancel_token=token, hooks=hooks)
 
 
 def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str | None,
-               now: datetime, hold_token: str | None = None, *, hooks: Hooks) -> Booking:
+               now: datetime, hold_token: str | None = None, cancel_token: str = "", *,
+               hooks: Hooks) -> Booking:
     """`move_booking` of a booking the patient has shown to be theirs (cancel token, or a
-    logged-in patient's session, docs/patient-login.md)."""
+    logged-in patient's session, docs/patient-login.md). With the cancel token, the
+    "moved" message carries the link to move or cancel again."""
     target = calendar or booking.calendar
     if (problem := check_move(clinic, booking, now)) is not None:
         raise problem
@@ -258,7 +260,7 @@ def move_found(clinic: Clinic, booking: Booking, start: datetime, calendar: str 
         audit.record(moved, now, audit.PATIENT, audit.MOVED, via="online", notified=True,
                      **{"from": {k: old[k] for k in ("calendar", "start", "end")},
                         "to": {k: new[k] for k in ("calendar", "start", "end")}})
-        compose.enqueue_moved(clinic, moved, now)
+        compose.enqueue_moved(clinic, moved, now, cancel_token=cancel_token)
         work.changed(moved, previous_calendar=current.calendar)
         freed(work, current)
     return moved

@@ -254,7 +254,8 @@ def cached_openings(cache: SlotCache, clinic: Clinic, kind: AppointmentType,
     made: Openings = openings(clinic, kind, first, last, calendar)
     value = CachedOpenings(
         tuple((d, d.isoformat()) for d in sorted(made.open)),
-        json.dumps([{"date": d.isoformat(), "reason": reason} for d, reason in made.closed],
+        json.dumps([{"date": d.isoformat(), "reason": reason,
+                     "other_types": d in made.other_types} for d, reason in made.closed],
                    ensure_ascii=False, separators=(",", ":")))
     cache.put(key, value, 1 + len(made.closed))
     return value

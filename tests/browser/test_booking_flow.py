@@ -87,6 +87,7 @@ def test_booking_in_an_iframe_on_another_origin(booking_site, host_page, page, b
     cancel.on("request", lambda r: requested.append(r.url))
     cancel.goto(link)
     cancel.get_by_role("button", name="Avbestill timen").click()
+    cancel.get_by_role("button", name="Ja, avbestill timen").click()
     cancel.get_by_text("Timen er avbestilt.").wait_for()
     assert bookings()[0]["status"] == "cancelled"
     token = link.split(".")[-1]
@@ -137,6 +138,7 @@ def test_cancellation_token_leaves_the_address_bar(booking_site, page, browser_e
     assert page.evaluate("location.href") == site.page("avbestill/?utm=x")
     assert token not in page.evaluate("history.state + location.href")
     page.get_by_role("button", name="Avbestill timen").click()
+    page.get_by_role("button", name="Ja, avbestill timen").click()
     page.get_by_text("Timen er avbestilt.").wait_for()
     assert bookings()[0]["status"] == "cancelled"
     assert errors == []

@@ -150,3 +150,26 @@ def test_full_and_closed_days_are_named_and_shown(booking_site, chromium, axe_so
     assert "Tannlege" not in page.content()
     assert axe(page, axe_source) == []
     context.close()
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_a_day_open_for_other_types_says_the_type_is_not_offered(booking_site, chromium,
+                                                                  axe_source, width):
+    """Kari Hansen works Fridays, but not with Samtaletime, and no Saturdays: Friday is
+    "Ikke tilbudt" (the clinic is open), Saturday "Stengt"."""
+    site = booking_site()
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site.page("?calendar=hansen&type=samtale"))
+    page.locator("#days button.day").first.wait_for()
+    grid = page.get_by_role("grid")
+    friday = grid.get_by_role(
+        "gridcell", name="fredag 4. desember, timetypen tilbys ikke denne dagen", exact=True)
+    saturday = grid.get_by_role("gridcell", name="lørdag 5. desember, Stengt", exact=True)
+    assert friday.locator("[aria-hidden=true]").all_inner_texts() == ["4", "Ikke tilbudt"]
+    assert saturday.locator("[aria-hidden=true]").all_inner_texts() == ["5", "Stengt"]
+    assert "timetypen du har valgt, tilbys ikke disse dagene" in page.locator(
+        "#days .month-notes").inner_text()
+    assert axe(page, axe_source) == []
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    context.close()

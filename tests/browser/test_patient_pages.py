@@ -255,6 +255,7 @@ def test_wait_list_offer_claimed_from_venteliste(booking_site, chromium, clock, 
     cancel = other.new_page()
     cancel.goto(site.page(f"avbestill/#{blocking['booking']['id']}.{blocking['cancel_token']}"))
     cancel.get_by_role("button", name="Avbestill timen").click()
+    cancel.get_by_role("button", name="Ja, avbestill timen").click()
     cancel.get_by_text("Timen er avbestilt.").wait_for()
     other.close()
     offers = [link for link in offer_links(site) if link not in before]

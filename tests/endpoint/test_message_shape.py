@@ -67,7 +67,8 @@ def test_the_demo_clinics_confirmation_is_one_sms_with_the_short_link():
     text = row["body"]
     assert text.endswith(f"{PAGES_40}fjordlegene/avbestill/#{TOKEN}")
     assert one_segment(text), (len(text), text)
-    assert text.startswith("Fjordlegene legesenter: Time ons 9.12. kl. 14:40, Konsultasjon. ")
+    assert text.startswith("Fjordlegene legesenter: Konsultasjon ons 9.12. kl. 14:40. "
+                           "Flytt/avbestill: ")
     assert segments(text) == 1
 
 

@@ -1,7 +1,8 @@
 """The slot route's `full` and `closed` days (README.md#http-api), on SQLite: a day whose every
 opening is booked is full, a closed exception gives its reason, a public holiday its
 Norwegian name, a weekend none; "first available" is full only when every calendar is;
-a calendar closed by calendar sync shows its open days as full and nothing more."""
+a calendar closed by calendar sync shows its open days as full and nothing more; a day
+open for other types only is marked `other_types`."""
 
 from __future__ import annotations
 
@@ -35,26 +36,34 @@ def test_slot_days_full_and_closed_with_reasons(client):
     assert DAY not in [d["date"] for d in body["days"]]
     assert body["full"] == [DAY]
     assert body["closed"] == [
-        {"date": "2026-12-05", "reason": None}, {"date": "2026-12-06", "reason": None},
-        {"date": "2026-12-12", "reason": None}, {"date": "2026-12-13", "reason": None},
-        {"date": "2026-12-19", "reason": None}, {"date": "2026-12-20", "reason": None},
-        {"date": "2026-12-24", "reason": "Julaften"},
-        {"date": "2026-12-25", "reason": "Første juledag"},
-        {"date": "2026-12-26", "reason": "Andre juledag"},
-        {"date": "2026-12-27", "reason": None},
-        {"date": "2026-12-31", "reason": "Nyttårsaften"},
+        *({"date": day, "reason": None, "other_types": False}
+          for day in ("2026-12-05", "2026-12-06", "2026-12-12", "2026-12-13", "2026-12-19",
+                      "2026-12-20")),
+        {"date": "2026-12-24", "reason": "Julaften", "other_types": False},
+        {"date": "2026-12-25", "reason": "Første juledag", "other_types": False},
+        {"date": "2026-12-26", "reason": "Andre juledag", "other_types": False},
+        {"date": "2026-12-27", "reason": None, "other_types": False},
+        {"date": "2026-12-31", "reason": "Nyttårsaften", "other_types": False},
     ]
     # first available: Ole Berg still has times on DAY, and works Saturdays and the 24th
     anyone = client.get(SLOTS).get_json()
     assert DAY in [d["date"] for d in anyone["days"]]
     assert anyone["full"] == []
     assert anyone["closed"] == [
-        {"date": "2026-12-06", "reason": None}, {"date": "2026-12-13", "reason": None},
-        {"date": "2026-12-20", "reason": None},
-        {"date": "2026-12-25", "reason": "Første juledag"},
-        {"date": "2026-12-26", "reason": "Andre juledag"},
-        {"date": "2026-12-27", "reason": None},
+        *({"date": day, "reason": None, "other_types": False}
+          for day in ("2026-12-06", "2026-12-13", "2026-12-20")),
+        {"date": "2026-12-25", "reason": "Første juledag", "other_types": False},
+        {"date": "2026-12-26", "reason": "Andre juledag", "other_types": False},
+        {"date": "2026-12-27", "reason": None, "other_types": False},
     ]
+
+
+def test_a_day_open_for_other_types_only_says_so(client):
+    # Kari Hansen works Fridays, but not with samtale; she works no Saturdays
+    body = client.get("/api/v1/clinics/fjordlegene/slots?type=samtale&calendar=hansen"
+                      "&from=2026-12-04&to=2026-12-05").get_json()
+    assert body["closed"] == [{"date": "2026-12-04", "reason": None, "other_types": True},
+                              {"date": "2026-12-05", "reason": None, "other_types": False}]
 
 
 def test_slot_days_of_a_short_range(client):
@@ -79,4 +88,4 @@ def test_slot_days_of_a_calendar_closed_by_sync_are_full_not_why(make_app, conte
         assert body["days"] == []  # never synced: fail closed
         assert body["full"] == ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-06",
                                 "2026-12-07"]
-        assert body["closed"] == [{"date": "2026-12-05", "reason": "Kurs"}]
+        assert body["closed"] == [{"date": "2026-12-05", "reason": "Kurs", "other_types": False}]

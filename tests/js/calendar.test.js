@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 
-import {dayStates, move, months, reasonRuns, weekday, weeks} from "../../sitegen/templates/assets/calendar.js";
+import {dayStates, hasOtherTypes, move, months, reasonRuns, weekday, weeks} from "../../sitegen/templates/assets/calendar.js";
 
 describe("weeks", () => {
   test("December 2026 starts on a Tuesday and has five weeks from Monday", () => {
@@ -75,5 +75,15 @@ describe("dayStates and reasonRuns", () => {
       {from: "2027-07-05", to: "2027-07-07", reason: "Sommerferie"},
       {from: "2027-07-09", to: "2027-07-09", reason: "Sommerferie"}]);
     assert.deepEqual(reasonRuns(states, "2027-01"), []);
+  });
+  test("a day open for other types only is its own state, with its month", () => {
+    const others = dayStates({full: [], closed: [
+      {date: "2026-12-04", reason: null, other_types: true},
+      {date: "2026-12-05", reason: null, other_types: false}]});
+    assert.deepEqual(others.get("2026-12-04"), {state: "other", reason: ""});
+    assert.deepEqual(others.get("2026-12-05"), {state: "closed", reason: ""});
+    assert.equal(hasOtherTypes(others, "2026-12"), true);
+    assert.equal(hasOtherTypes(others, "2027-01"), false);
+    assert.equal(hasOtherTypes(states, "2026-12"), false);
   });
 });

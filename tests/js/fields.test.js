@@ -4,7 +4,7 @@ import {readFileSync} from "node:fs";
 import {test} from "node:test";
 import vm from "node:vm";
 
-import {check, emailOk, patient, phoneOk} from "../../sitegen/templates/assets/fields.js";
+import {check, emailOk, idTypeOf, patient, phoneOk} from "../../sitegen/templates/assets/fields.js";
 
 // identity.js is a classic script: run it as the page does, then use its global.
 const identity = {};
@@ -66,4 +66,11 @@ test("an empty e-mail is fine when the chosen type sends no e-mail", () => {
   assert.deepEqual(check("email", "", true, {}), {valid: false, key: "required"});
   assert.deepEqual(check("email", "nope", true, {emailOptional: true}),
                    {valid: false, key: "bad_email"});
+});
+
+test("the kind of number comes from the number itself", () => {
+  assert.equal(idTypeOf("53097248016", opts), "dnr"); // a D-number (navikt/fnrvalidator's)
+  assert.equal(idTypeOf("151086 95088", {...opts, idType: "dnr"}), "fnr");
+  assert.equal(idTypeOf("15108", opts), "", "half typed: no choice yet");
+  assert.equal(idTypeOf("15108695089", opts), "", "a wrong check digit: no choice");
 });

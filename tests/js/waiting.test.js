@@ -41,3 +41,9 @@ test("what the offer page shows", () => {
   assert.equal(offerView({status: 404, body: {code: "not_found"}}).say, "offer_not_found");
   assert.equal(offerView({status: 429, body: {code: "rate_limited"}}).error, "rate_limited");
 });
+
+test("an entry that has ended offers no time to book, even one still free", () => {
+  const slot = {calendar: "hansen", start: "2026-12-03T08:00:00+01:00"};
+  const view = offerView({status: 200, body: {entry: {status: "booked"}, offers: [slot]}});
+  assert.deepEqual([view.say, view.slots], ["offer_ended", []]);
+});

@@ -67,9 +67,10 @@ def test_the_consent_banner_says_what_google_gets(tmp_path, content_dir):
 def test_email_is_optional_where_no_type_sends_email(tmp_path, content_dir):
     html = built(tmp_path, content_dir)
     field = re.search(r'<input id="email"[^>]*>', html)[0]
-    # the demo's types differ: some send e-mail, some not, so the field says when it is needed
+    # the demo's types differ: some send e-mail, some not, so the page's script says
+    # whether it is needed once the type is chosen (tests/browser/test_details_form.py)
     assert "required" not in field and "email-hint" in field
-    assert "Trengs når timetypen sender bekreftelsen på e-post." in html
+    assert '<p class="hint" id="email-hint"></p>' in html
 
 
 def contrast(a: str, b: str) -> float:

@@ -3,7 +3,7 @@
 
 import {client} from "./api.js";
 import {$, $$, make, message, phoneLink, row} from "./dom.js";
-import {check, FIELDS, patient} from "./fields.js";
+import {check, FIELDS, idTypeOf, patient} from "./fields.js";
 import {canSearchAgain, clinicInfo, freshTypes, insideDeadline} from "./flow.js";
 import {fmt} from "./format.js";
 import {setup} from "./page.js";
@@ -50,6 +50,7 @@ function bookingPage({cfg, T, text, track}) {
       if (back) back(prev, s, event);
       else if (prev.step && prev.step !== s.step) keepPlace().then((f) => f(prev, s, event));
       if (prev.fieldErrors !== s.fieldErrors && s.fieldErrors.length) showFieldErrors(s);
+      if (s.step === "details" && (prev.step !== s.step || prev.type !== s.type)) emailRule(s.type);
       if (prev.info !== s.info || prev.step !== s.step) {
         wlButton.hidden = !(s.info && s.info.waitlist) || s.step === "receipt";
       }
@@ -65,8 +66,19 @@ function bookingPage({cfg, T, text, track}) {
     else input.removeAttribute("aria-invalid");
   }
 
+  // the channels the chosen type confirms on (docs/notifications.md)
+  const notifyOf = (type) => (cfg.types[type] || {}).notify || ["email"];
   const opts = () => ({idType: idType.value, identity: window.ledigIdentity, testMode: cfg.test_mode,
-                       emailOptional: !((cfg.types[(flow ? flow.state() : {}).type] || {}).notify || ["email"]).includes("email")});
+                       emailOptional: !notifyOf((flow ? flow.state() : {}).type).includes("email")});
+
+  // Before anything is typed, the e-mail field says whether it is needed and why: the
+  // type confirms by e-mail, or the confirmation comes by SMS (or not at all).
+  function emailRule(type) {
+    const notify = notifyOf(type), needed = notify.includes("email");
+    $("#email").required = needed;
+    $("#email-hint").textContent = needed ? T.email_needed
+      : notify.includes("sms") ? T.email_optional_sms : T.email_optional;
+  }
 
   function checkField(name, final) {
     const r = check(name, $("#" + name).value, final, opts());
@@ -82,7 +94,13 @@ function bookingPage({cfg, T, text, track}) {
 
   // Check on leaving a field (not for the submit button: a message appearing would
   // move it away from the click), clear an error as soon as the typing fixes it.
-  idInput.addEventListener("input", () => checkField("national_id", false));
+  // The list follows the number as it is typed; a kind chosen in the list afterwards is
+  // the patient's own (and checked against the number).
+  idInput.addEventListener("input", () => {
+    const kind = idTypeOf(idInput.value, opts());
+    if (kind) idType.value = kind;
+    checkField("national_id", false);
+  });
   idType.addEventListener("change", () => { if (idInput.value.trim()) checkField("national_id", true); });
   FIELDS.forEach((n) => {
     const input = $("#" + n);

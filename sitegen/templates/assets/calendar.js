@@ -52,12 +52,19 @@ export function move(dates, date, key) {
 }
 
 // The endpoint's word on the days without free times (`full`, `closed` of the slot
-// route): a Map of date → {state: "full"} or {state: "closed", reason} ("" for none).
+// route): a Map of date → {state: "full"}, {state: "closed", reason} ("" for none), or
+// {state: "other"} when only this type is not offered that day (the clinic is open).
 export function dayStates(quiet) {
   const out = new Map();
   ((quiet && quiet.full) || []).forEach((date) => out.set(date, {state: "full", reason: ""}));
-  ((quiet && quiet.closed) || []).forEach((c) => out.set(c.date, {state: "closed", reason: c.reason || ""}));
+  ((quiet && quiet.closed) || []).forEach((c) => out.set(c.date, c.other_types && !c.reason
+    ? {state: "other", reason: ""} : {state: "closed", reason: c.reason || ""}));
   return out;
+}
+
+// Whether a month has a day on which only this type is not offered.
+export function hasOtherTypes(states, month) {
+  return [...states].some(([date, q]) => q.state === "other" && monthOf(date) === month);
 }
 
 // A month's closed days that have a reason, as runs of days in a row with the same one:

@@ -3,9 +3,12 @@
    closed days say so (the reason in the name, and under the grid). Fetched by steps.js
    beside the first days. o: {s, T, text, dispatch, view: {month, at}, nav, box}. */
 
-import {dayStates, monthOf, months, move, reasonRuns, weeks} from "./calendar.js";
+import {dayStates, hasOtherTypes, monthOf, months, move, reasonRuns, weeks} from "./calendar.js";
 import {$, $$, make} from "./dom.js";
 import {fmt} from "./format.js";
+
+// the label under a day without free times, by its state (dayStates)
+const WORD = {full: (T) => T.day_full, closed: (T) => T.day_closed, other: (T) => T.day_type_off};
 
 const KEYS = ["ArrowRight", "ArrowLeft", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"];
 
@@ -67,14 +70,17 @@ function draw(o, focusIt) {
       if (!date) return;
       const n = String(Number(date.slice(8))), d = byDate[date];
       if (!d) {
-        // full or closed (the clinic's reason as text, never markup), else simply none free
-        const q = quiet.get(date), word = q ? (q.state === "full" ? T.day_full : T.day_closed) : "";
+        // full, closed (the clinic's reason as text, never markup) or the type not offered
+        // that day (the clinic open for others), else simply none free
+        const q = quiet.get(date), word = q ? WORD[q.state](T) : "";
         td.className = "day-off" + (q ? " day-" + q.state : "");
         td.appendChild(make("span", null, n)).setAttribute("aria-hidden", "true");
         if (q) td.appendChild(make("span", "day-label", word)).setAttribute("aria-hidden", "true");
         if (q && q.reason) td.title = q.reason;
+        if (q && q.state === "other") td.title = T.day_type_off_long;
         td.appendChild(make("span", "sr-only", text.day(date) + ", " +
-          (q ? word + (q.reason ? ": " + q.reason : "") : T.day_none)));
+          (!q ? T.day_none : q.state === "other" ? T.day_type_off_long
+            : word + (q.reason ? ": " + q.reason : ""))));
         return;
       }
       const b = td.appendChild(make("button", "day booking-form-date", n));
@@ -100,8 +106,8 @@ function draw(o, focusIt) {
     $("[data-date=\"" + to + "\"]", table).focus();
   });
   box.appendChild(table);
-  const runs = reasonRuns(quiet, v.month);
-  if (runs.length) {
+  const runs = reasonRuns(quiet, v.month), others = hasOtherTypes(quiet, v.month);
+  if (runs.length || others) {
     const short = new Intl.DateTimeFormat(T.locale, {day: "numeric", month: "short", timeZone: "UTC"});
     const on = (date) => short.format(new Date(date + "T12:00:00Z"));
     const notes = box.appendChild(make("p", "month-notes"));
@@ -110,6 +116,8 @@ function draw(o, focusIt) {
       notes.appendChild(make("span", null,
         (r.from === r.to ? on(r.from) : on(r.from) + "–" + on(r.to)) + ": " + r.reason));
     });
+    // a sentence, which may wrap (the reasons' spans do not)
+    if (others) notes.append((runs.length ? " · " : "") + T.day_type_off_note);
   }
   if (focusIt) $("[data-date=\"" + v.at + "\"]", table).focus();
 }

@@ -15,6 +15,15 @@ export function phoneOk(v) {
 
 export function emailOk(v) { return /^[^\s@]+@[^\s@]+\.[^\s@.]+$/.test(v); }
 
+// The kind of a whole, valid number ("fnr" or "dnr", as booking/identity.py tells them
+// apart), or "" while it is half typed or invalid: the form chooses the list's kind from
+// it, so a D-number typed as a fødselsnummer is simply a D-number.
+export function idTypeOf(raw, opts) {
+  const r = opts.identity.validate(raw, "fnr", !!opts.testMode);
+  if (r.valid) return "fnr";
+  return r.code === "id_type_mismatch" ? "dnr" : "";
+}
+
 // opts: {idType: "fnr" | "dnr", identity: window.ledigIdentity, testMode}
 export function checkId(raw, final, opts) {
   if (!raw.trim()) return {valid: !final, key: final ? "required" : ""};

@@ -13,8 +13,11 @@ export function moveBooking({cfg, T, text, track, api, booking, path, token, mov
   Object.keys(cfg.offers).forEach((c) => {
     if (cfg.offers[c].includes(kind)) offers[c] = [kind];
   });
-  // the calendar buttons, as the booking page's ("" = first available)
-  ["", ...Object.keys(offers)].forEach((id) => {
+  // the calendar buttons, as the booking page's ("" = first available), the booking's own
+  // calendar first: most who move want to stay with the one they chose
+  const own = offers[booking.calendar] ? [booking.calendar] : [];
+  const others = Object.keys(offers).filter((id) => id !== booking.calendar);
+  [...own, "", ...others].forEach((id) => {
     const b = make("button", "choice ant-select-dropdown-menu-item");
     b.type = "button";
     b.setAttribute("data-value", id);

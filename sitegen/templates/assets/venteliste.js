@@ -34,7 +34,7 @@ function offerPage({cfg, T, text, track}) {
     }
     slotsBox.textContent = "";
     view.slots.forEach((slot) => {
-      const b = make("button", "choice slot ant-btn");
+      const b = make("button", "choice offer ant-btn"); // the row's width: time and whom
       b.type = "button";
       b.appendChild(make("span", "main", T.offer_book));
       b.appendChild(make("span", "sub", text.when(slot.start) + " " +
@@ -62,6 +62,7 @@ function offerPage({cfg, T, text, track}) {
         if (res.status === 201) return booked(res.body);
         const code = (res.body || {}).code;
         if (code === "slot_unavailable") return load(T.offer_taken);
+        if (code === "waitlist_ended") slotsBox.hidden = leave.hidden = true; // none claimable
         say(text.error(code || "generic"));
       }, () => { b.disabled = false; say(T.err_network); });
   }

@@ -34,9 +34,11 @@ export function offerView(res) {
   const out = {entry: null, slots: [], say: null, error: null};
   if (res.status === 200) {
     const b = res.body, e = out.entry = b.entry || {};
-    // offered times someone else has booked since are left out (the claim re-checks)
-    out.slots = (b.offers || []).filter((o) => o.available !== false);
-    if (e.status && e.status !== "waiting" && e.status !== "offered") out.say = "offer_ended";
+    // offered times someone else has booked since are left out (the claim re-checks);
+    // an entry that has ended (booked, left, past) offers none: it could not claim them
+    const ended = e.status && e.status !== "waiting" && e.status !== "offered";
+    out.slots = ended ? [] : (b.offers || []).filter((o) => o.available !== false);
+    if (ended) out.say = "offer_ended";
     else if (!out.slots.length) out.say = "offer_none";
   } else if (res.status === 404 || res.status === 401) out.say = "offer_not_found";
   else out.error = (res.body || {}).code || "generic";

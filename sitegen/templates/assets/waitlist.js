@@ -3,7 +3,7 @@
    identity and contact fields and checks as the booking (fields.js, identity.js). */
 
 import {$, make, phoneLink} from "./dom.js";
-import {check, FIELDS, patient} from "./fields.js";
+import {check, FIELDS, idTypeOf, patient} from "./fields.js";
 import {fmt} from "./format.js";
 import {addDays, rangeError, today} from "./waiting.js";
 
@@ -127,6 +127,11 @@ export function open({cfg, T, text, api, track, info, type, calendar}) {
     if (e.relatedTarget === send) return;
     if (inputs[n].value.trim()) checkOne(n);
   }));
+  // the list follows the number as it is typed, as on the booking form
+  inputs.national_id.addEventListener("input", () => {
+    const chosen = idTypeOf(inputs.national_id.value, opts());
+    if (chosen) idType.value = chosen;
+  });
   function checkRange() {
     const key = rangeError(from.value, to.value, first, last);
     mark(to, key ? fmt(T[key], {date: text.day(last)}) : "");
