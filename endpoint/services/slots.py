@@ -48,8 +48,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from booking import Busy, Clinic, DaySlots
-from booking.model import AppointmentType
-from booking.restrictions import Openings, earliest_start, free_slots, openings, visible_day
+from booking.model import AppointmentType, Calendar
+from booking.plans import RangePlan, compile_range
+from booking.restrictions import (
+    Openings,
+    earliest_start,
+    free_slots,
+    openings,
+    visible_day,
+)
 from booking.slots import Slot
 from endpoint.storage.queries import busy_until, generations
 from endpoint.storage.sync import closed_calendars
@@ -58,6 +65,8 @@ from endpoint.storage.sync import closed_calendars
 MAX_ENTRIES = 512
 #: the bound of the per-calendar design, in slots held (responses and calendars)
 MAX_SLOTS = 400_000
+#: the bound of the compiled range plans, in candidate slots held (about 250 bytes each)
+MAX_PLAN_SLOTS = 200_000
 
 
 @dataclass(frozen=True)
@@ -89,10 +98,57 @@ def _first(*moments: datetime | None) -> datetime | None:
     return min(known) if known else None
 
 
+class PlanCache:
+    """Compiled range plans (booking/plans.py), an LRU bounded by the slots they hold.
+
+    A plan depends on the configuration alone, so it is keyed on the clinic's
+    version and outlives every booking: a slot-cache miss merges the bookings
+    into the plan it finds here instead of walking the schedule again.
+    """
+
+    def __init__(self, max_weight: int = MAX_PLAN_SLOTS):
+        self.max_weight = max_weight
+        self._plans: OrderedDict[Hashable, RangePlan] = OrderedDict()
+        self._lock = threading.Lock()
+        self.weight = 0
+
+    def plan(self, clinic: Clinic, calendar: Calendar, kind: AppointmentType,
+             first: date, last: date) -> RangePlan:
+        """The plan of `first` .. `last`, compiled on the first call and kept."""
+        key = (clinic.slug, clinic.version, calendar.id, kind.id, first, last)
+        with self._lock:
+            found = self._plans.get(key)
+            if found is not None:
+                self._plans.move_to_end(key)
+                return found
+        made = compile_range(clinic, calendar, kind, first, last)  # pure: outside the lock
+        with self._lock:
+            old = self._plans.pop(key, None)
+            if old is not None:
+                self.weight -= old.weight
+            self._plans[key] = made
+            self.weight += made.weight
+            while self.weight > self.max_weight and len(self._plans) > 1:
+                _, dropped = self._plans.popitem(last=False)
+                self.weight -= dropped.weight
+        return made
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plans.clear()
+            self.weight = 0
+
+
 class SlotCache:
-    """An LRU of slot lists bounded by weight (slots held, or entries in the old design)."""
+    """An LRU of slot lists bounded by weight (slots held, or entries in the old design).
+
+    It owns the compiled range plans too (`plans`), which a miss computes from."""
 
     def __init__(self, max_weight: int | None = None, *, per_calendar: bool = True):
+        self.plans = PlanCache()
         self.per_calendar = per_calendar
         self.max_weight = max_weight or (MAX_SLOTS if per_calendar else MAX_ENTRIES)
         #: key -> (value, weight, until: the first hold's expiry it counted, or None)
@@ -165,6 +221,7 @@ class SlotCache:
         with self._lock:
             self._entries.clear()
             self.weight = 0
+        self.plans.clear()
 
 
 def _weight(days: Iterable[DaySlots]) -> int:
@@ -243,7 +300,7 @@ def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calenda
         # busy times read after the generations: an entry is never older than its key
         busy, until = busy_loader(missing[0][0] if len(missing) == 1 else None)
         for cid, calendar_key in missing:
-            computed = tuple(free_slots(clinic, kind, busy, first, last, cid))
+            computed = tuple(free_slots(clinic, kind, busy, first, last, cid, cache.plans))
             # a hold in another calendar does not end this one's entry
             mine = until if cid in busy else None
             cache.put(calendar_key, computed, _weight(computed), mine)
