@@ -111,6 +111,8 @@ class PlanCache:
         self._plans: OrderedDict[Hashable, RangePlan] = OrderedDict()
         self._lock = threading.Lock()
         self.weight = 0
+        #: plans compiled since start (a configuration version's first miss per range)
+        self.compiled = 0
 
     def plan(self, clinic: Clinic, calendar: Calendar, kind: AppointmentType,
              first: date, last: date) -> RangePlan:
@@ -123,6 +125,7 @@ class PlanCache:
                 return found
         made = compile_range(clinic, calendar, kind, first, last)  # pure: outside the lock
         with self._lock:
+            self.compiled += 1
             old = self._plans.pop(key, None)
             if old is not None:
                 self.weight -= old.weight
