@@ -39,13 +39,14 @@ schedule's days: they show as full, never why.
 
 from __future__ import annotations
 
-import heapq
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
+from operator import attrgetter
 
 from booking import Busy, Clinic, DaySlots
 from booking.model import AppointmentType, Calendar
@@ -231,16 +232,32 @@ def _weight(days: Iterable[DaySlots]) -> int:
     return 1 + sum(len(d.slots) for d in days)
 
 
+#: JSON as the route writes it: compact, not ASCII-escaped
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _day_json(day: DaySlots) -> str:
-    return json.dumps({"date": day.date.isoformat(), "slots": [
-        {"start": s.start.isoformat(), "end": s.end.isoformat(), "calendar": s.calendar}
-        for s in day.slots]}, ensure_ascii=False, separators=(",", ":"))
+    """`{"date": ..., "slots": [{"start", "end", "calendar"}]}` as `_compact` writes it,
+    put together by hand: ISO times need no escaping, and a miss writes a thousand slots.
+    tests/endpoint/test_slot_cache.py checks the body against `json.dumps`."""
+    tails: dict[str, str] = {}
+    parts = []
+    for s in day.slots:
+        tail = tails.get(s.calendar)
+        if tail is None:
+            tail = tails[s.calendar] = '","calendar":' + _compact(s.calendar) + "}"
+        parts.append('{"start":"' + s.start.isoformat() + '","end":"' + s.end.isoformat()
+                     + tail)
+    return '{"date":"' + day.date.isoformat() + '","slots":[' + ",".join(parts) + "]}"
 
 
 def _shown(days: Iterable[DaySlots], kind: AppointmentType,
            now: datetime) -> tuple[CachedDay, ...]:
     # what a patient sees now; reused while the deadline cuts nothing from the day
     return tuple(CachedDay(d, _day_json(visible_day(d, kind, now))) for d in days)
+
+
+_by_start = attrgetter("start", "calendar")
 
 
 def _merged(per_calendar: Sequence[Sequence[DaySlots]]) -> list[DaySlots]:
@@ -251,7 +268,8 @@ def _merged(per_calendar: Sequence[Sequence[DaySlots]]) -> list[DaySlots]:
     for days in per_calendar:
         for d in days:
             by_date.setdefault(d.date, []).append(d.slots)
-    return [DaySlots(day, tuple(heapq.merge(*lists, key=lambda s: (s.start, s.calendar))))
+    # each list is sorted so: a stable sort of them end to end is their merge, in C
+    return [DaySlots(day, tuple(sorted(chain.from_iterable(lists), key=_by_start)))
             for day, lists in sorted(by_date.items())]
 
 

@@ -3,6 +3,7 @@ process booked, and the route's query count does not grow with stored bookings."
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -184,3 +185,13 @@ def test_a_configuration_change_compiles_new_plans(client, content_dir):
                                              "types: [konsultasjon, samtale]}"))
     client.get(SLOTS)
     assert cache.plans.compiled == 2
+
+
+def test_the_days_are_written_as_compact_json(client):
+    """The days' JSON is put together by hand (endpoint/services/slots.py): it is what
+    `json.dumps` writes, for every calendar's slots ("first available")."""
+    response = client.get(ALL)
+    days = response.get_json()["days"]
+    assert {s["calendar"] for d in days for s in d["slots"]} == {"hansen", "berg"}
+    written = json.dumps(days, ensure_ascii=False, separators=(",", ":"))
+    assert f'"days": {written}, "full": ' in response.get_data(as_text=True)
