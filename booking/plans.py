@@ -44,7 +44,7 @@ from booking.slots import (
 @dataclass(frozen=True, slots=True)
 class SmartPart:
     """A smart block's edges and grid; its starts depend on the bookings (`smart_slots`),
-    its slots are made once per grid point."""
+    its slots are made once per grid point, when first asked for (most never are)."""
 
     b0: float
     b1: float
@@ -52,7 +52,7 @@ class SmartPart:
     dur: int
     calendar: str
     tz: ZoneInfo
-    at: dict[float, Slot] = field(default_factory=dict)  # grid point -> its slot
+    at: dict[float, Slot] = field(default_factory=dict)  # grid point -> its slot, once made
     alone: list[Slot] = field(default_factory=list)  # the free slots when nothing is near
 
     def free(self, busy: Busy) -> list[Slot]:
@@ -71,9 +71,18 @@ class SmartPart:
         for ts in sorted(anchors):
             if b0 <= ts and ts + dur <= b1 and not busy.overlaps(ts, ts + dur):
                 slot = self.at.get(ts)
-                if slot is None:  # not a grid point made at compile time (never, in practice)
-                    slot = self._slot(ts)
+                if slot is None:  # two threads may both make it: equal slots, either kept
+                    slot = self.at[ts] = self._slot(ts)
                 out.append(slot)
+        return out
+
+    def grid(self) -> list[float]:
+        """Every start the block may offer: its grid points where the type fits."""
+        out = []
+        ts = self.b0
+        while ts + self.dur <= self.b1:
+            out.append(ts)
+            ts += self.step
         return out
 
     def _slot(self, ts: float) -> Slot:
@@ -104,12 +113,9 @@ class RangePlan:
     ordered: tuple[bool, ...]
     #: every candidate free: the mask when nothing is busy
     no_busy: tuple[bool, ...]
-
-    @property
-    def weight(self) -> int:
-        """Slots held: what a cache bounds plans by."""
-        return 1 + len(self.slots) + sum(len(p.at) for day in self.days for p in day
-                                         if isinstance(p, SmartPart))
+    #: the slots it may hold (plain candidates, smart grid points): what a cache bounds
+    #: plans by
+    weight: int
 
     def free(self, busy: Busy) -> list[list[Slot] | None]:
         """Per day, its free slots in block order (None: the day has no block)."""
@@ -156,28 +162,45 @@ def compile_range(clinic: Clinic, calendar: Calendar, kind: AppointmentType,
     slots: list[Slot] = []
     days: list[tuple[Piece, ...]] = []
     ordered: list[bool] = []
+    weight = 1
     day = first
     while day <= last:
         pieces: list[Piece] = []
-        every: list[Slot] = []  # the day's candidates in block order
+        every: list[Slot] = []  # a clock-change day's candidates in block order
+        edges: list[float] = []  # another day's: the first and last start of each block
+        steady = day_frame(day, tz)[1]
         for block in day_blocks(clinic, calendar, day):
             if not block.online or kind.id not in block.types:
                 continue
             if block.smart:
                 part = _smart_part(block, kind, day, tz, calendar.id)
                 pieces.append(part)
-                every.extend(part.at[ts] for ts in sorted(part.at))
+                grid = part.grid()
+                weight += len(grid)
+                if not steady:
+                    part.at.update((ts, part._slot(ts)) for ts in grid)
+                    every.extend(part.at[ts] for ts in grid)
+                elif grid:
+                    edges += (grid[0], grid[-1])
             else:
                 a = len(slots)
                 _plain_candidates(block, kind, day, tz, calendar.id, starts, ends, slots)
                 pieces.append((a, len(slots)))
-                every.extend(slots[a:])
+                if not steady:
+                    every.extend(slots[a:])
+                elif len(slots) > a:
+                    edges += (starts[a], starts[-1])
         days.append(tuple(pieces))
-        # the order `free_slots` sorts by (start, calendar), on aware datetimes as it does
-        ordered.append(all(a.start <= b.start for a, b in zip(every, every[1:], strict=False)))
+        # the order `free_slots` sorts by (start, calendar), on aware datetimes as it does:
+        # wall-clock times, which only a clock-change day puts in another order than instants
+        if steady:
+            ordered.append(all(a <= b for a, b in zip(edges, edges[1:], strict=False)))
+        else:
+            ordered.append(all(a.start <= b.start
+                               for a, b in zip(every, every[1:], strict=False)))
         day += timedelta(days=1)
     return RangePlan(first, tuple(starts), tuple(ends), tuple(slots), tuple(days),
-                     tuple(ordered), (True,) * len(slots))
+                     tuple(ordered), (True,) * len(slots), weight + len(slots))
 
 
 def _plain_candidates(block: Block, kind: AppointmentType, day: date, tz: ZoneInfo,
@@ -214,16 +237,12 @@ def _plain_candidates(block: Block, kind: AppointmentType, day: date, tz: ZoneIn
 
 def _smart_part(block: Block, kind: AppointmentType, day: date, tz: ZoneInfo,
                 calendar: str) -> SmartPart:
-    """`smart_slots`' edges and grid, with a slot made for every grid point."""
+    """`smart_slots`' edges and grid, and its slots when nothing is near."""
     midnight, steady = day_frame(day, tz)
     if steady:
         b0, b1 = midnight + _minute(block.start) * 60, midnight + _minute(block.end) * 60
     else:
         b0, b1 = _edge(day, _minute(block.start), tz), _edge(day, _minute(block.end), tz)
     part = SmartPart(b0, b1, block.step_minutes * 60, kind.duration * 60, calendar, tz)
-    ts = b0
-    while ts + part.dur <= b1:
-        part.at[ts] = part._slot(ts)
-        ts += part.step
     part.alone.extend(part._free(NO_BUSY, []))
     return part
