@@ -1,4 +1,4 @@
-"""Compiled day plans: a calendar's candidate slots of one type on one day, made once.
+"""Compiled range plans: a calendar's candidate slots of one type over a range of days, made once.
 
 `block_slots` (booking/slots.py) is the straightforward engine: for every block
 of every day it walks the wall-clock grid, converts each start to an instant
@@ -6,7 +6,8 @@ and builds a `Slot` of two aware datetimes, then drops the busy ones. Only
 the last step depends on the bookings; the rest depends on the configuration
 alone. A `RangePlan` is that rest, done once for a range of days: the plain blocks'
 candidate starts and ends in epoch seconds, in one array beside the `Slot` each
-one becomes, and the smart blocks' edges with a `Slot` per grid point. A cache
+one becomes, and the smart blocks' edges, whose `Slot`s are made when first asked
+for (one per grid point at most, kept). A cache
 miss is then the busy intervals' overlap test run over those arrays in C
 (`Busy.frees`, `itertools.compress`), and the slots it answers with are the very
 objects the plan holds (`Slot` is frozen).
