@@ -28,6 +28,9 @@ class Load:
     errors: int
 
 
+#: the secret key the benchmarks' servers run with (it keys the patient search index)
+BENCH_SECRET_KEY = "bench"
+
 #: the data key the benchmarks seal patients' data under (base64 of 32 bytes)
 BENCH_DATA_KEY = "YmVuY2gtZGF0YS1rZXktbGVkaWctMzItYnl0ZXMhISE="
 
@@ -49,7 +52,7 @@ def free_port() -> int:
 def start_server(content: Path, database_url: str, port: int, threads: int = 4,
                  var: Path | None = None) -> subprocess.Popen:
     """`bench.server` (the real app plus a bare route) on waitress, in a child process."""
-    env = {**os.environ, "LEDIG_SECRET_KEY": "bench", "LEDIG_RATE_LIMIT": "off",
+    env = {**os.environ, "LEDIG_SECRET_KEY": BENCH_SECRET_KEY, "LEDIG_RATE_LIMIT": "off",
            "LEDIG_DATA_KEY": BENCH_DATA_KEY,
            "LEDIG_VAR": str(var or content.parent / "var")}
     proc = subprocess.Popen([sys.executable, "-m", "bench.server", "--content", str(content),

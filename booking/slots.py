@@ -7,12 +7,14 @@ clinic's timezone.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import le
 from zoneinfo import ZoneInfo
 
 from booking.model import AppointmentType, Block
@@ -30,7 +32,7 @@ class Slot:
 class Busy:
     """A calendar's occupied intervals, searchable for overlap in O(log n)."""
 
-    __slots__ = ("_starts", "_ends", "_max_end", "_max_len")
+    __slots__ = ("_starts", "_ends", "_max_end", "_max_len", "_lead")
 
     def __init__(self, intervals: Iterable[Interval] = ()):
         self._set(sorted((s.timestamp(), e.timestamp()) for s, e in intervals))
@@ -40,6 +42,8 @@ class Busy:
         self._ends = [e for _, e in pairs]
         self._max_end = list(accumulate(self._ends, max))
         self._max_len = max((e - s for s, e in pairs), default=0.0)
+        #: the latest end of the first i intervals, at i (-inf at 0): `frees`' lookup
+        self._lead = [-math.inf, *self._max_end]
 
     @classmethod
     def from_epochs(cls, pairs: Iterable[tuple[float, float]]) -> Busy:
@@ -52,6 +56,12 @@ class Busy:
         """Whether any interval overlaps [start, end) (epoch seconds)."""
         i = bisect_left(self._starts, end)
         return i > 0 and self._max_end[i - 1] > start
+
+    def frees(self, starts: Iterable[float], ends: Iterable[float]) -> Iterator[bool]:
+        """For each [start, end) of the pairs, `not overlaps(start, end)`: the same test,
+        run in C over a whole array (compiled plans, booking/plans.py)."""
+        found = map(bisect_left, repeat(self._starts), ends)
+        return map(le, map(self._lead.__getitem__, found), starts)
 
     def within(self, start: float, end: float) -> list[tuple[float, float]]:
         """Intervals that overlap or touch [start, end]."""

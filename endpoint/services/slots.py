@@ -40,23 +40,33 @@ schedule's days: they show as full, never why.
 
 from __future__ import annotations
 
-import heapq
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
+from operator import attrgetter
 
 from booking import Busy, Clinic, DaySlots
-from booking.model import AppointmentType
-from booking.restrictions import Openings, earliest_start, free_slots, openings, visible_day
+from booking.model import AppointmentType, Calendar
+from booking.plans import RangePlan, compile_range
+from booking.restrictions import (
+    Openings,
+    earliest_start,
+    free_slots,
+    openings,
+    visible_day,
+)
 from booking.slots import Slot
 from endpoint.storage.queries import busy_until, generations
 from endpoint.storage.sync import closed_calendars
 
 #: the cache's bound, in slots held (responses and calendars)
 MAX_SLOTS = 400_000
+#: the bound of the compiled range plans, in candidate slots held (about 250 bytes each)
+MAX_PLAN_SLOTS = 200_000
 
 
 @dataclass(frozen=True)
@@ -84,10 +94,60 @@ def _first(*moments: datetime | None) -> datetime | None:
     return min(known) if known else None
 
 
+class PlanCache:
+    """Compiled range plans (booking/plans.py), an LRU bounded by the slots they hold.
+
+    A plan depends on the configuration alone, so it is keyed on the clinic's
+    version and outlives every booking: a slot-cache miss merges the bookings
+    into the plan it finds here instead of walking the schedule again.
+    """
+
+    def __init__(self, max_weight: int = MAX_PLAN_SLOTS):
+        self.max_weight = max_weight
+        self._plans: OrderedDict[Hashable, RangePlan] = OrderedDict()
+        self._lock = threading.Lock()
+        self.weight = 0
+        #: plans compiled since start (a configuration version's first miss per range)
+        self.compiled = 0
+
+    def plan(self, clinic: Clinic, calendar: Calendar, kind: AppointmentType,
+             first: date, last: date) -> RangePlan:
+        """The plan of `first` .. `last`, compiled on the first call and kept."""
+        key = (clinic.slug, clinic.version, calendar.id, kind.id, first, last)
+        with self._lock:
+            found = self._plans.get(key)
+            if found is not None:
+                self._plans.move_to_end(key)
+                return found
+        made = compile_range(clinic, calendar, kind, first, last)  # pure: outside the lock
+        with self._lock:
+            self.compiled += 1
+            old = self._plans.pop(key, None)
+            if old is not None:
+                self.weight -= old.weight
+            self._plans[key] = made
+            self.weight += made.weight
+            while self.weight > self.max_weight and len(self._plans) > 1:
+                _, dropped = self._plans.popitem(last=False)
+                self.weight -= dropped.weight
+        return made
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plans.clear()
+            self.weight = 0
+
+
 class SlotCache:
-    """An LRU of slot lists bounded by weight (slots held)."""
+    """An LRU of slot lists bounded by weight (slots held).
+
+    It owns the compiled range plans too (`plans`), which a miss computes from."""
 
     def __init__(self, max_weight: int = MAX_SLOTS):
+        self.plans = PlanCache()
         self.max_weight = max_weight
         #: key -> (value, weight, until: the first hold's expiry it counted, or None)
         self._entries: OrderedDict[Hashable, tuple[object, int, datetime | None]] = OrderedDict()
@@ -149,22 +209,39 @@ class SlotCache:
         with self._lock:
             self._entries.clear()
             self.weight = 0
+        self.plans.clear()
 
 
 def _weight(days: Iterable[DaySlots]) -> int:
     return 1 + sum(len(d.slots) for d in days)
 
 
+#: JSON as the route writes it: compact, not ASCII-escaped
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _day_json(day: DaySlots) -> str:
-    return json.dumps({"date": day.date.isoformat(), "slots": [
-        {"start": s.start.isoformat(), "end": s.end.isoformat(), "calendar": s.calendar}
-        for s in day.slots]}, ensure_ascii=False, separators=(",", ":"))
+    """`{"date": ..., "slots": [{"start", "end", "calendar"}]}` as `_compact` writes it,
+    put together by hand: ISO times need no escaping, and a miss writes a thousand slots.
+    tests/endpoint/test_slot_cache.py checks the body against `json.dumps`."""
+    tails: dict[str, str] = {}
+    parts = []
+    for s in day.slots:
+        tail = tails.get(s.calendar)
+        if tail is None:
+            tail = tails[s.calendar] = '","calendar":' + _compact(s.calendar) + "}"
+        parts.append('{"start":"' + s.start.isoformat() + '","end":"' + s.end.isoformat()
+                     + tail)
+    return '{"date":"' + day.date.isoformat() + '","slots":[' + ",".join(parts) + "]}"
 
 
 def shown_days(days: Iterable[DaySlots], kind: AppointmentType,
                now: datetime) -> tuple[CachedDay, ...]:
     # what a patient sees now; reused while the deadline cuts nothing from the day
     return tuple(CachedDay(d, _day_json(visible_day(d, kind, now))) for d in days)
+
+
+_by_start = attrgetter("start", "calendar")
 
 
 def _merged(per_calendar: Sequence[Sequence[DaySlots]]) -> list[DaySlots]:
@@ -175,7 +252,8 @@ def _merged(per_calendar: Sequence[Sequence[DaySlots]]) -> list[DaySlots]:
     for days in per_calendar:
         for d in days:
             by_date.setdefault(d.date, []).append(d.slots)
-    return [DaySlots(day, tuple(heapq.merge(*lists, key=lambda s: (s.start, s.calendar))))
+    # each list is sorted so: a stable sort of them end to end is their merge, in C
+    return [DaySlots(day, tuple(sorted(chain.from_iterable(lists), key=_by_start)))
             for day, lists in sorted(by_date.items())]
 
 
@@ -212,7 +290,7 @@ def cached_days(cache: SlotCache, clinic: Clinic, kind: AppointmentType, calenda
         # busy times read after the generations: an entry is never older than its key
         busy, until = busy_loader(missing[0][0] if len(missing) == 1 else None)
         for cid, calendar_key in missing:
-            computed = tuple(free_slots(clinic, kind, busy, first, last, cid))
+            computed = tuple(free_slots(clinic, kind, busy, first, last, cid, cache.plans))
             # a hold in another calendar does not end this one's entry
             mine = until if cid in busy else None
             cache.put(calendar_key, computed, _weight(computed), mine)

@@ -52,10 +52,18 @@ def day_bounds(clinic: Clinic, first: date, last: date) -> tuple[datetime, datet
     return start, end
 
 
+#: the naive UTC the database stores, at epoch second 0
+_EPOCH = datetime(1970, 1, 1)
+
+
 def _epoch(value: datetime | str) -> float:
-    if not isinstance(value, datetime):  # SQLite hands back text
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC).timestamp()
+    """Epoch seconds of a stored (naive UTC) time: `value.replace(tzinfo=UTC).timestamp()`,
+    by a subtraction that costs a quarter of it (a miss converts thousands of rows)."""
+    if isinstance(value, str):  # SQLite hands back text
+        return (datetime.fromisoformat(value) - _EPOCH).total_seconds()
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    return (value - _EPOCH).total_seconds()
 
 
 @lru_cache(maxsize=32)

@@ -3,6 +3,7 @@ process booked, and the route's query count does not grow with stored bookings."
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -162,3 +163,39 @@ def test_a_booking_recomputes_only_its_calendar(client):
     assert cache.hits == hits + 1  # berg's bookings did not change
     client.get(ALL)
     assert cache.computed == computed + 1  # only hansen's slots are computed again
+
+
+def test_a_booking_merges_into_the_plans_compiled_before(client):
+    """The schedule's part of a miss is compiled once per configuration version
+    (docs/performance.md): a booking's miss reuses it."""
+    cache = client.application.extensions["ledig"].slot_cache
+    before = _starts(client.get(SLOTS))
+    assert cache.plans.compiled == 1  # hansen's konsultasjon over the route's range
+    _book(client, before[3])
+    misses = cache.misses
+    after = _starts(client.get(SLOTS))
+    assert cache.misses == misses + 1
+    assert before[3] not in after
+    assert cache.plans.compiled == 1
+
+
+def test_a_configuration_change_compiles_new_plans(client, content_dir):
+    cache = client.application.extensions["ledig"].slot_cache
+    client.get(SLOTS)
+    path = content_dir / "clinics" / "fjordlegene.yaml"
+    path.write_text(path.read_text().replace('{start: "08:00", end: "11:00", '
+                                             "types: [konsultasjon, samtale]}",
+                                             '{start: "08:00", end: "09:00", '
+                                             "types: [konsultasjon, samtale]}"))
+    client.get(SLOTS)
+    assert cache.plans.compiled == 2
+
+
+def test_the_days_are_written_as_compact_json(client):
+    """The days' JSON is put together by hand (endpoint/services/slots.py): it is what
+    `json.dumps` writes, for every calendar's slots ("first available")."""
+    response = client.get(ALL)
+    days = response.get_json()["days"]
+    assert {s["calendar"] for d in days for s in d["slots"]} == {"hansen", "berg"}
+    written = json.dumps(days, ensure_ascii=False, separators=(",", ":"))
+    assert f'"days": {written}, "full": ' in response.get_data(as_text=True)
