@@ -24,6 +24,7 @@ import enum
 import importlib
 import inspect
 import logging
+import operator
 import pkgutil
 import re
 import types
@@ -52,7 +53,8 @@ ALLOWED_OBJECTS: dict[str, str] = {
 }
 
 _SCALARS = (type(None), bool, int, float, complex, str, bytes, range, enum.Enum, re.Pattern,
-            datetime.date, datetime.time, datetime.timedelta, datetime.tzinfo, PurePath)
+            datetime.date, datetime.time, datetime.timedelta, datetime.tzinfo, PurePath,
+            operator.attrgetter, operator.itemgetter, operator.methodcaller)
 _ALIASES = (types.GenericAlias, types.UnionType, typing.TypeVar)
 
 
