@@ -43,6 +43,8 @@ class Settings:
     trusted_proxies: int = 0
     reload_interval: float = 1.0
     max_body_bytes: int = 16 * 1024
+    #: the outbox's thread inside `serve` (LEDIG_OUTBOX_WORKER=off: `endpoint outbox` runs
+    #: as a process of its own, docs/deploy.md#the-outbox-and-sync-as-their-own-processes)
     outbox_worker: bool = True
     outbox_interval: float = 5.0
     # retention (docs/privacy.md): personal data of bookings that ended this long ago is
@@ -50,6 +52,7 @@ class Settings:
     purge_after_days: int | None = 180
     #: calendar sync (docs/sync.md): the refresher thread of `serve`, and how often it looks
     #: for due sources (each source is read every `refresh_minutes` of its clinic)
+    #: (LEDIG_SYNC_WORKER=off: `endpoint sync` runs as a process of its own)
     sync_worker: bool = True
     sync_interval: float = 30.0
     #: the features this deployment runs (LEDIG_FEATURES, docs/features.md): by default
@@ -93,6 +96,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         else _int(env, "LEDIG_PURGE_AFTER_DAYS"),
         reload_interval=_seconds(env, "LEDIG_RELOAD_SECONDS"),
         outbox_interval=_seconds(env, "LEDIG_OUTBOX_SECONDS"),
+        outbox_worker=_switch(env, "LEDIG_OUTBOX_WORKER"),
+        sync_worker=_switch(env, "LEDIG_SYNC_WORKER"),
     )
     try:
         settings = replace(settings, features=feature_set.running(env))
@@ -126,6 +131,16 @@ def _int(env: dict[str, str], name: str) -> int | None:
     if not (value.isascii() and value.isdigit()):
         raise SettingsError(f"{name} must be a whole number (got '{value}')")
     return int(value)
+
+
+def _switch(env: dict[str, str], name: str) -> bool | None:
+    """`on` or `off` (unset: the default)."""
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value not in ("on", "off"):
+        raise SettingsError(f"{name} must be on or off (got '{env.get(name)}')")
+    return value == "on"
 
 
 def _seconds(env: dict[str, str], name: str) -> float | None:

@@ -49,10 +49,26 @@ def test_rate_limit_forms(value, rate):
                                  {"LEDIG_TRUSTED_PROXIES": "-1"},
                                  {"LEDIG_PURGE_AFTER_DAYS": "a year"},
                                  {"LEDIG_OUTBOX_SECONDS": "0"},
-                                 {"LEDIG_OUTBOX_SECONDS": "soon"}])
+                                 {"LEDIG_OUTBOX_SECONDS": "soon"},
+                                 {"LEDIG_OUTBOX_WORKER": "no"},
+                                 {"LEDIG_SYNC_WORKER": "0"}])
 def test_bad_values_are_refused(env):
     with pytest.raises(SettingsError):
         from_env(env)
+
+
+@pytest.mark.parametrize(("value", "runs"), [("", True), ("on", True), ("off", False),
+                                             ("OFF", False)])
+def test_the_workers_of_serve_can_be_turned_off(value, runs):
+    s = from_env({"LEDIG_OUTBOX_WORKER": value, "LEDIG_SYNC_WORKER": value})
+    assert (s.outbox_worker, s.sync_worker) == (runs, runs)
+
+
+def test_serve_without_its_workers_leaves_them_to_their_own_processes(live_server):
+    """docs/deploy.md: the outbox and sync as their own processes."""
+    server = live_server(env={"LEDIG_OUTBOX_WORKER": "off", "LEDIG_SYNC_WORKER": "off"})
+    log = server.log.read_text()
+    assert ("outbox worker started" in log, "sync worker" in log.lower()) == (False, False)
 
 
 def test_flags_win_over_the_environment(monkeypatch):
