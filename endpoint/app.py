@@ -7,10 +7,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from flask import Flask, Response, jsonify, redirect, request, send_from_directory
+from markupsafe import escape
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from common.words.pages import strings
 from endpoint import features as plugged
 from endpoint import state as app_state
 from endpoint.api.openapi import bp as openapi_bp
@@ -154,6 +156,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if exc.code == 404 and settings.site is not None and _wants_page():
+            return _missing_page(state)  # a mistyped address of the preview's pages
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 413: "payload_too_large",
                 415: "unsupported_media_type", 429: "rate_limited"}.get(exc.code or 0)
@@ -338,6 +342,31 @@ def _serve_site(app: Flask, site: Path, state: AppState) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         return response
+
+
+def _wants_page() -> bool:
+    """A browser asking for a page (not the API, not the staff pages, which have their own)."""
+    if request.path.startswith(("/api/", "/staff/", "/patient/", "/openapi.json", "/healthz")):
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def _missing_page(state: AppState) -> Response:
+    """404 as a page in the clinic's language (the first part of the path names the clinic),
+    with a link to its booking page."""
+    slug = request.path.strip("/").split("/", 1)[0]
+    clinic = state.registry.get(slug) if slug else None
+    words = strings(clinic.language if clinic is not None else "nb")
+    home = f"/{clinic.slug}/" if clinic is not None else "/"
+    lang = clinic.language if clinic is not None else "nb"
+    body = (f'<!doctype html><html lang="{lang}"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(words['missing_title'])}</title>"
+            f"<main><h1>{escape(words['missing_title'])}</h1>"
+            f"<p>{escape(words['missing_text'])}</p>"
+            f'<p><a href="{escape(home)}">{escape(words["missing_link"])}</a></p></main>')
+    return Response(body, status=404, mimetype="text/html")
 
 
 def frame_ancestors(state: AppState, path: str) -> str:

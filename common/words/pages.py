@@ -143,6 +143,10 @@ NB: dict[str, str] = {
     "cancel_too_late": "Det er for sent å avbestille eller flytte denne timen på nett. "
                        "Ring oss på {phone}.",
     "cancel_not_found": "Vi fant ikke timen. Sjekk at du brukte hele lenken fra bekreftelsen.",
+    "missing_title": "Fant ikke siden",
+    "missing_text": "Adressen finnes ikke her. Kanskje den er skrevet feil, eller siden er "
+                    "flyttet.",
+    "missing_link": "Til timebestillingen",
     "cancel_no_token": "Lenken mangler koden som trengs for å flytte eller avbestille. Bruk "
                        "lenken fra bekreftelsen du fikk, eller ring oss på {phone}.",
     "cancel_new": "Bestill en ny time",
@@ -343,6 +347,10 @@ NN: dict[str, str] = {
                        "Ring oss på {phone}.",
     "cancel_not_found": "Vi fann ikkje timen. Sjekk at du brukte heile lenkja frå "
                         "stadfestinga.",
+    "missing_title": "Fann ikkje sida",
+    "missing_text": "Adressa finst ikkje her. Kanskje ho er skriven feil, eller sida er "
+                    "flytta.",
+    "missing_link": "Til timebestillinga",
     "cancel_no_token": "Lenkja manglar koden som trengst for å flytte eller avbestille. Bruk "
                        "lenkja frå stadfestinga du fekk, eller ring oss på {phone}.",
     "cancel_new": "Bestill ein ny time",
@@ -569,6 +577,10 @@ EN: dict[str, str] = {
                        "Call us on {phone}.",
     "cancel_not_found": "We could not find the appointment. Check that you used the whole "
                         "link from the confirmation.",
+    "missing_title": "Page not found",
+    "missing_text": "There is nothing at this address. It may be mistyped, or the page has "
+                    "moved.",
+    "missing_link": "To the booking page",
     "cancel_no_token": "The link lacks the code needed to move or cancel. Use the link from "
                        "your confirmation, or call us on {phone}.",
     "cancel_new": "Book a new appointment",
