@@ -6,11 +6,13 @@ Part of `booking.config`, which checks the rest of the file; the same
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 from booking.checker import Checker, closest
 from booking.model import WEEKDAYS, AppointmentType, Block, Calendar, ScheduleException
 from booking.sync_config import check_calendar_sync
+from booking.tree import Mapping
 
 CALENDAR_KEYS = {"id", "name", "title", "online", "week", "exceptions", "sync"}
 BLOCK_KEYS = {"start", "end", "types", "online", "smart", "slot_minutes", "step_minutes"}
@@ -59,10 +61,14 @@ def check_blocks(
                 c.error(m.line, bkey,
                         f"the block is {length} minutes, shorter than '{t}' "
                         f"({types[t].duration} minutes): lengthen the block or remove the type.")
-        if slot_minutes and any(types[t].duration > slot_minutes for t in tids):
+        longer = [t for t in tids if slot_minutes and types[t].duration > slot_minutes]
+        if slot_minutes and longer:
+            longest = max(types[t].duration for t in longer)
+            named = _and([f"'{t}' ({types[t].duration} minutes)" for t in longer])
             c.error(m.line_of("slot_minutes"), f"{bkey}.slot_minutes",
-                    f"{slot_minutes} is shorter than a type the block allows; "
-                    "a slot must fit every type booked in it.")
+                    f"{slot_minutes} is shorter than {named}, which the block allows; "
+                    "a slot must fit every type booked in it: raise slot_minutes to "
+                    f"{longest} or remove the type.")
         blocks.append(Block(
             start=start, end=end, types=tuple(tids),
             online=c.flag(m, "online", bkey, True),
@@ -80,6 +86,44 @@ def check_blocks(
     return tuple(ordered)
 
 
+def check_week(
+    c: Checker, week_m: Mapping, key: str, types: dict[str, AppointmentType]
+) -> tuple[tuple[Block, ...], ...]:
+    """Each weekday's blocks, Monday first.
+
+    Days that share one list — written once under a YAML anchor (`mon: &day`) and
+    aliased (`tue: *day`) — are checked once: a mistake in the list is one error at
+    its line, under the anchor's day, that names every day sharing it (README.md,
+    calendars), not one error per day that all point at the same line.
+    """
+    groups: list[list[str]] = []
+    for d in WEEKDAYS:
+        value = week_m.get(d)
+        group = next((g for g in groups if value is not None and week_m.get(g[0]) is value),
+                     None)
+        if group is None:
+            groups.append([d])
+        else:
+            group.append(d)
+    found: dict[str, tuple[Block, ...]] = {}
+    for group in groups:
+        first = len(c.issues)
+        blocks = check_blocks(c, week_m.get(group[0]), f"{key}.{group[0]}",
+                              week_m.line_of(group[0]), types)
+        if len(group) > 1:
+            shared = (f" These blocks serve {_and(group)} (the YAML alias of "
+                      f"{group[0]}'s list): the one fix here mends all {len(group)} days.")
+            c.issues[first:] = [replace(issue, message=issue.message + shared)
+                                for issue in c.issues[first:]]
+        found.update(dict.fromkeys(group, blocks))
+    return tuple(found[d] for d in WEEKDAYS)
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def check_calendars(
     c: Checker, value: object, line: int, types: dict[str, AppointmentType]
 ) -> list[Calendar]:
@@ -93,10 +137,7 @@ def check_calendars(
         if cid:
             key = f"calendars.{cid}"
         week_m = c.mapping(m.get("week"), f"{key}.week", m.line_of("week"), set(WEEKDAYS))
-        week = tuple(
-            check_blocks(c, week_m.get(d), f"{key}.week.{d}", week_m.line_of(d), types)
-            for d in WEEKDAYS
-        )
+        week = check_week(c, week_m, f"{key}.week", types)
         exceptions = check_exceptions(c, m.get("exceptions"), f"{key}.exceptions",
                                  m.line_of("exceptions"), types)
         busy, push = check_calendar_sync(c, m.get("sync"), key, m.line_of("sync"))
