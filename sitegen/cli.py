@@ -15,12 +15,12 @@ from booking.addresses import preview_url
 from booking.fit import Misfit, Placed, misfits
 from booking.restrictions import zone
 from booking.urls import page_url
-from common import features
+from common import features, preview
 from common.content import Content, load_content
 from common.stored import Stored, StoredError, find_database, find_keyring, read_stored
 from common.words.conflicts import reason_words
 from common.words.pages import strings
-from sitegen.build import build
+from sitegen.build import build, preview_for
 from sitegen.urls import embed_id, iframe_code
 
 
@@ -35,7 +35,8 @@ def cmd_check(args: argparse.Namespace, now: datetime) -> int:
     except features.FeaturesError as exc:
         print(exc, file=sys.stderr)
         return 1
-    content = load_content(args.content, args.preview_url, running)
+    address = None if args.preview_url == preview.NONE else args.preview_url
+    content = load_content(args.content, address, running)
     _report_issues(content)
     if content.errors:
         print(f"{len(content.errors)} error(s): nothing is valid until they are fixed.",
@@ -186,7 +187,12 @@ def format_check(clinic: Clinic, now: datetime) -> str:
 
 
 def cmd_link(args: argparse.Namespace, now: datetime) -> int:
-    content = load_content(args.content)
+    address = preview.remembered(Path(args.site))
+    content = load_content(args.content, address)
+    if address:
+        print(f"sitegen: the pages in {args.site} are a local preview at {address}: these "
+              "are its addresses (the published pages have the clinic file's)",
+              file=sys.stderr)
     clinic = content.clinics.get(args.clinic)
     if clinic is None:
         _report_issues(content)
@@ -215,17 +221,23 @@ def cmd_link(args: argparse.Namespace, now: datetime) -> int:
 
 
 def cmd_build(args: argparse.Namespace, now: datetime) -> int:
+    address, kept = preview_for(Path(args.out), args.preview_url)
+    if kept:
+        print(kept, file=sys.stderr)
     return build(Path(args.content), Path(args.out), clinic=args.clinic,
-                 preview_url=args.preview_url, verify=args.verify)
+                 preview_url=address, verify=args.verify)
 
 
 def _preview_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--preview-url", type=_preview_url, default=None, metavar="URL",
                    help="a local preview: every clinic's pages and endpoint at URL "
-                        "(make demo; never for published pages)")
+                        "(make demo; never for published pages); a build without it keeps "
+                        "the last build's; none: the clinics' own addresses")
 
 
 def _preview_url(value: str) -> str:
+    if value == preview.NONE:
+        return value
     try:
         return preview_url(value)
     except ValueError as exc:
@@ -260,6 +272,9 @@ def parser() -> argparse.ArgumentParser:
     ln.add_argument("--calendar")
     ln.add_argument("--type")
     ln.add_argument("--content", default="content")
+    ln.add_argument("--site", default=str(preview.DEFAULT_SITE), metavar="DIR",
+                    help="the built pages: when they are a local preview (--preview-url), "
+                         "its addresses are printed (default _site)")
     ln.set_defaults(func=cmd_link)
     return p
 
