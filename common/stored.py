@@ -45,6 +45,10 @@ _SOURCES = schema.select("sync_source")
 _SYNC_BUSY = schema.select("sync_busy", '"end" > {p}')
 
 
+#: where a database found without being named came from
+DEFAULT = "the endpoint's default"
+
+
 @dataclass(frozen=True)
 class Found:
     """Which database `sitegen check` reads, and why that one (`where`)."""
@@ -68,7 +72,7 @@ def find_database(flag: str | None, env: Mapping[str, str]) -> Found:
         return Found(env["LEDIG_DATABASE_URL"], "LEDIG_DATABASE_URL")
     default = schema.DEFAULT_DATABASE_URL
     there = Path(default[len("sqlite:///"):]).is_file()
-    return Found(default if there else None, "the endpoint's default")
+    return Found(default if there else None, DEFAULT)
 
 
 def find_keyring(env: Mapping[str, str]) -> tuple[Keyring | None, str]:
@@ -118,14 +122,14 @@ def _open(url: str) -> Database:
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if not path or path == ":memory:" or not Path(path).is_file():
-            raise StoredError(f"--database {url}: no database file there; give the path the "
-                              "endpoint uses (LEDIG_DATABASE_URL)")
+            raise StoredError(f"database {without_password(url)}: no database file there; "
+                              "give the path the endpoint uses (LEDIG_DATABASE_URL)")
     elif not url.startswith(("postgres://", "postgresql://")):
-        raise StoredError(f"--database {url}: use sqlite:///path or postgresql://…")
+        raise StoredError(f"database {without_password(url)}: use sqlite:///path or postgresql://…")
     try:
         return connect(url, **({"connect_timeout": 5} if "postgres" in url else {}))
     except (ValueError, DatabaseError) as exc:
-        raise StoredError(f"--database {url}: {exc}") from exc
+        raise StoredError(f"database {without_password(url)}: {exc}") from exc
 
 
 def _instant(value: datetime | str) -> datetime:
@@ -169,7 +173,7 @@ def read_stored(url: str, now: datetime, keyring: Keyring | None = None) -> Stor
             _read_sync(database, stored, p, param)
         return stored
     except DatabaseError as exc:
-        raise StoredError(f"--database {url}: {str(exc).strip()}") from exc
+        raise StoredError(f"database {without_password(url)}: {str(exc).strip()}") from exc
     finally:
         if not database.is_closed():
             database.close()
@@ -212,14 +216,14 @@ def _check_schema(database: Database, url: str) -> None:
     try:
         row = database.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
     except DatabaseError as exc:
-        raise StoredError(f"--database {url}: this is no ledig endpoint database "
+        raise StoredError(f"database {without_password(url)}: this is no ledig endpoint database "
                           "(it has no schema_version table)") from exc
     version = row[0] if row else None
     if version is None or version < SCHEMA:
-        raise StoredError(f"--database {url}: its schema is version {version or 0}; start "
-                          f"the endpoint once (it migrates to version {SCHEMA} or later) "
-                          "and check again")
+        raise StoredError(f"database {without_password(url)}: its schema is version "
+                          f"{version or 0}; start the endpoint once (it migrates to version "
+                          f"{SCHEMA} or later) and check again")
 
 
-__all__ = ["SCHEMA", "Found", "Stored", "StoredError", "find_database", "find_keyring",
+__all__ = ["DEFAULT", "SCHEMA", "Found", "Stored", "StoredError", "find_database", "find_keyring",
            "read_stored", "without_password"]

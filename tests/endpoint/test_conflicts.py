@@ -208,6 +208,29 @@ def test_check_says_when_it_finds_no_database(tmp_path, content_dir):
     assert "would be left" not in check.stdout
 
 
+def test_an_unreadable_default_database_is_said_and_the_check_stands(tmp_path, content_dir):
+    """A `var/ledig.sqlite3` the check cannot read (here: no ledig database) that nobody
+    named does not fail `make demo`'s check: it says so and checks no bookings."""
+    write_clinic(content_dir, SLUG, clinic_yaml())
+    (tmp_path / "var").mkdir()
+    import sqlite3
+    sqlite3.connect(tmp_path / "var" / "ledig.sqlite3").close()
+    check = sitegen_check(content_dir, cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert "this is no ledig endpoint database" in check.stderr
+    assert ("database: sqlite:///var/ledig.sqlite3 (the endpoint's default) could not be read "
+            "(see above): the bookings this content would strand are not checked"
+            ) in check.stdout
+
+
+def test_an_unreadable_ledig_database_url_fails_the_check(tmp_path, content_dir):
+    write_clinic(content_dir, SLUG, clinic_yaml())
+    missing = f"sqlite:///{tmp_path / 'nothing.sqlite3'}"
+    check = sitegen_check(content_dir, cwd=tmp_path, env={"LEDIG_DATABASE_URL": missing})
+    assert check.returncode == 1 and f"database {missing}: no database file there" in \
+        check.stderr
+
+
 def test_a_database_password_is_not_printed():
     from common.stored import without_password
     assert without_password("postgresql://ledig:s3cret@db:5432/ledig") == (
