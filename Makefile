@@ -36,7 +36,7 @@ install-mutate: $(VENV)/.installed-mutate
 ##   answers there; the clinic file's own pages_url/endpoint_url are not changed; a later
 ##   `make build` keeps that address, `sitegen build --preview-url none` drops it)
 demo: install
-	$(BIN)/sitegen check
+	$(BIN)/sitegen check --preview-url $(PREVIEW_URL)
 	$(BIN)/sitegen build --preview-url $(PREVIEW_URL)
 	@echo "Open $(PREVIEW_URL)fjordlegene/  (Ctrl-C stops)"
 	$(BIN)/endpoint serve --site _site --host $(HOST) --port $(PORT) --preview-url $(PREVIEW_URL)

@@ -42,8 +42,7 @@ def cmd_check(args: argparse.Namespace, now: datetime) -> int:
     except features.FeaturesError as exc:
         print(exc, file=sys.stderr)
         return 1
-    address = None if args.preview_url == preview.NONE else args.preview_url
-    content = load_content(args.content, address, running)
+    content = load_content(args.content, _check_address(args), running)
     _report_issues(content)
     if content.errors:
         print(f"{len(content.errors)} error(s): nothing is valid until they are fixed.",
@@ -72,6 +71,15 @@ def cmd_check(args: argparse.Namespace, now: datetime) -> int:
     if read:
         print(read)
     return 0
+
+
+def _check_address(args: argparse.Namespace) -> str | None:
+    """The preview address the check's links are printed at: `--preview-url`'s, else that
+    of the pages in `--site` when they were built as a local preview (the addresses
+    those pages call), else None: the clinic files' own."""
+    if args.preview_url is not None:
+        return None if args.preview_url == preview.NONE else args.preview_url
+    return preview.remembered(Path(args.site)) if args.site else None
 
 
 def _read_database(flag: str | None, now: datetime) -> tuple[Stored | None, str]:

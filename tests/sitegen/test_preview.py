@@ -113,6 +113,22 @@ def test_link_prints_the_address_of_the_preview_the_pages_were_built_for(demo_si
     assert f"the pages in {demo_site} are a local preview at {DEMO}" in linked.stderr
 
 
+def test_check_of_a_preview_site_prints_the_preview_links(demo_site, content_dir):
+    checked = sitegen("check", "--content", str(content_dir), "--site", str(demo_site),
+                      "--database", "none")
+    assert checked.returncode == 0, checked.stderr
+    assert f"link influensa ({DEMO}{SLUG}/influensa/)" in checked.stdout
+    assert f"the pages in {demo_site}/{SLUG}/ are built from this clinic file" in \
+        checked.stdout
+
+
+def test_make_demo_checks_at_the_address_it_builds_for():
+    out = subprocess.run(["make", "-n", "demo", "PORT=8471"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    assert any("sitegen check --preview-url http://127.0.0.1:8471/" in line
+               for line in out.splitlines())
+
+
 def test_staff_user_add_prints_the_address_of_the_preview(demo_site, content_dir, sqlite_url,
                                                           clock):
     added = run_main(endpoint_cli.main, [
