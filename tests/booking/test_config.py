@@ -1018,9 +1018,8 @@ def test_a_mistake_in_a_list_shared_by_five_days_is_one_error_naming_them():
     errors = shared_week_errors('{start: "08:00", end: "08:15", types: [kons]}')
     assert errors == [
         "test.yaml:7: calendars.lege.week.mon[0]: the block is 15 minutes, shorter than "
-        "'kons' (20 minutes): lengthen the block or remove the type. These blocks serve mon, "
-        "tue, wed, thu and fri (the YAML alias of mon's list): the one fix here mends all 5 "
-        "days.",
+        "'kons' (20 minutes): lengthen the block or remove the type. This is shared through a "
+        "YAML alias by mon, tue, wed, thu and fri: the one fix here mends all 5 days.",
         "test.yaml:13: calendars.lege.week.sat[0]: the block is 15 minutes, shorter than "
         "'kons' (20 minutes): lengthen the block or remove the type."]
 
@@ -1031,8 +1030,8 @@ def test_a_slot_too_short_names_the_type_that_does_not_fit_and_the_days():
     assert errors[0] == (
         "test.yaml:7: calendars.lege.week.mon[0].slot_minutes: 15 is shorter than 'kons' "
         "(20 minutes), which the block allows; a slot must fit every type booked in it: "
-        "raise slot_minutes to 20 or remove the type. These blocks serve mon, tue, wed, thu "
-        "and fri (the YAML alias of mon's list): the one fix here mends all 5 days.")
+        "raise slot_minutes to 20 or remove the type. This is shared through a YAML alias by "
+        "mon, tue, wed, thu and fri: the one fix here mends all 5 days.")
     assert len(errors) == 2  # and sat's own
 
 
@@ -1040,10 +1039,33 @@ def test_an_unknown_type_in_a_shared_list_is_one_error():
     errors = shared_week_errors('{start: "08:00", end: "10:00", types: [knos]}')
     assert [e.split(": ", 2)[1] for e in errors] == [
         "calendars.lege.week.mon[0].types", "calendars.lege.week.sat[0].types"]
-    assert "These blocks serve mon, tue, wed, thu and fri" in errors[0]
+    assert "shared through a YAML alias by mon, tue, wed, thu and fri" in errors[0]
 
 
 def test_days_that_share_a_list_still_each_get_its_blocks():
     clinic, issues = load(SHARED_WEEK.format(block='{start: "08:00", end: "10:00", types: [kons]}'))
     assert clinic is not None, issues
     assert [len(day) for day in clinic.calendars[0].week] == [1, 1, 1, 1, 1, 1, 0]
+
+
+def test_a_mistake_in_one_block_shared_by_several_days_lists_is_one_error():
+    """An anchor on one block (`- &morning {…}`) in lists that differ otherwise."""
+    _, issues = load("""
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - &morning {start: "08:00", end: "08:15", types: [kons]}
+              wed:
+                - *morning
+                - {start: "12:00", end: "14:00", types: [kons]}
+              fri: [*morning]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """)
+    assert [str(i) for i in issues if not i.warning] == [
+        "test.yaml:7: calendars.lege.week.mon[0]: the block is 15 minutes, shorter than "
+        "'kons' (20 minutes): lengthen the block or remove the type. This is shared through "
+        "a YAML alias by mon, wed and fri: the one fix here mends all 3 days."]
