@@ -33,9 +33,10 @@ install-mutate: $(VENV)/.installed-mutate
 
 ## demo: set up, build the demo clinic, serve pages + API at $(PREVIEW_URL)
 ##   (make demo PORT=8123: the pages are built to call that port, and the endpoint
-##   answers there; the clinic file's own pages_url/endpoint_url are not changed)
+##   answers there; the clinic file's own pages_url/endpoint_url are not changed; a later
+##   `make build` keeps that address, `sitegen build --preview-url none` drops it)
 demo: install
-	$(BIN)/sitegen check
+	$(BIN)/sitegen check --preview-url $(PREVIEW_URL)
 	$(BIN)/sitegen build --preview-url $(PREVIEW_URL)
 	@echo "Open $(PREVIEW_URL)fjordlegene/  (Ctrl-C stops)"
 	$(BIN)/endpoint serve --site _site --host $(HOST) --port $(PORT) --preview-url $(PREVIEW_URL)

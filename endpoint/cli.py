@@ -23,6 +23,7 @@ from booking import Clinic
 from booking.addresses import preview_url
 from booking.config import SLUG_RE
 from booking.features import FEATURES, install_hint
+from common import preview
 from common.content import CLINIC_SUFFIXES, load_clinic_bytes
 from common.features import FeaturesError, installed, running
 from endpoint.clock import SYSTEM, Clock
@@ -271,8 +272,13 @@ def clinic_of(content: Path, slug: str) -> Clinic:
     return clinic
 
 
-def base_url(clinic: Clinic) -> str:
-    return (clinic.endpoint_url or "http://127.0.0.1:8000").rstrip("/")
+def base_url(clinic: Clinic, site: Path = preview.DEFAULT_SITE) -> str:
+    """Where the clinic's staff reach the endpoint, for the addresses a command prints: the
+    local preview the pages in `site` were built for (`make demo PORT=8471` builds and
+    serves there, README.md#sitegen-build), else the clinic file's `endpoint_url`, else
+    where `endpoint serve` listens by default."""
+    address = preview.remembered(site) or clinic.endpoint_url or "http://127.0.0.1:8000"
+    return address.rstrip("/")
 
 
 # -- the parser ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from common import features as feature_set
+from common.schema import DEFAULT_DATABASE_URL
 
 
 class SettingsError(ValueError):
@@ -24,7 +25,7 @@ PERIODS = MappingProxyType({"second": 1, "minute": 60, "hour": 3600})
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite:///var/ledig.sqlite3"
+    database_url: str = DEFAULT_DATABASE_URL  # where sitegen check looks too (common/stored.py)
     secret_key: str = ""
     data_key: str = ""  # base64 32 bytes: seals patients' data at rest (storage/crypto.py)
     data_key_old: str = ""  # comma-separated previous keys, during a rotation

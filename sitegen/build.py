@@ -26,7 +26,9 @@
 * **write**: only the writer touches the build folder. It writes atomically
   (a temporary file, then `os.replace`), skips files whose bytes did not
   change, and removes outputs it no longer produces — only files it wrote,
-  as listed in the manifest `.ledig-build.json` in the build folder. Old
+  as listed in the manifest `.ledig-build.json` in the build folder, which also
+  remembers the preview address the pages were built for (`--preview-url`), so
+  that a plain rebuild keeps it (`preview_for`). Old
   shared assets go only in a full build: after `--clinic`, the other clinics'
   pages may still link to them.
 """
@@ -50,9 +52,9 @@ from typing import TextIO
 from booking import ConfigIssue
 from common.content import clinic_files, load_clinic_bytes
 from common.logo import media_stamp
+from common.preview import MANIFEST, NONE
 from sitegen import pages
 
-MANIFEST = ".ledig-build.json"
 FORMAT = 1
 PARALLEL_FROM = 48  # changed clinics; below this a process pool costs more than it saves
 PROGRESS_FROM = 50
@@ -123,6 +125,8 @@ class Manifest:
     engine: str = ""
     assets: dict[str, list[int]] = field(default_factory=dict)
     clinics: dict[str, dict] = field(default_factory=dict)
+    #: the local preview's address the pages were built for; None: the clinics' own
+    preview_url: str | None = None
 
     @classmethod
     def read(cls, out: Path) -> Manifest:
@@ -130,13 +134,14 @@ class Manifest:
             raw = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT:
                 return cls()
-            return cls(raw["engine"], dict(raw["assets"]), dict(raw["clinics"]))
+            return cls(raw["engine"], dict(raw["assets"]), dict(raw["clinics"]),
+                       raw.get("preview_url") or None)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
     def to_bytes(self) -> bytes:
         body = {"format": FORMAT, "engine": self.engine, "assets": self.assets,
-                "clinics": self.clinics}
+                "clinics": self.clinics, "preview_url": self.preview_url}
         # no indent: json's C encoder only runs without one, and at 2,000 clinics the
         # pure-Python one took 0.66 s of a 1.2 s no-change rebuild
         return (json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n").encode()
@@ -304,6 +309,22 @@ class Writer:
 
 # -- the command ------------------------------------------------------------------------
 
+def preview_for(out: Path, flag: str | None) -> tuple[str | None, str]:
+    """The preview address a build into `out` is for, and the line that says why when it
+    is not the flag's: `--preview-url URL` builds for URL, `--preview-url none` for the
+    clinics' own addresses, and no flag keeps what the last build there was for (a
+    rebuild after `make demo PORT=8471` keeps calling :8471, README.md#sitegen-build)."""
+    if flag == NONE:
+        return None, ""
+    if flag is not None:
+        return flag, ""
+    kept = Manifest.read(out).preview_url
+    if kept is None:
+        return None, ""
+    return kept, (f"sitegen: the pages in {out} were built as a local preview at {kept}; "
+                  "built for it again (--preview-url none builds the clinics' own addresses)")
+
+
 def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | None = None,
           stream: TextIO | None = None, preview_url: str | None = None,
           verify: bool = False) -> int:
@@ -397,10 +418,11 @@ def build(content: Path, out: Path, clinic: str | None = None, *, jobs: int | No
         if set(manifest.assets) != set(new_assets):
             engine_now = ""
     if results or gone or stamps_changed or manifest.engine != engine_now \
-            or manifest.assets != assets_before:
+            or manifest.assets != assets_before or manifest.preview_url != preview_url:
         # a no-change build leaves the manifest alone: encoding and comparing its entries
         # for 2,000 clinics (about 1 MB) was a tenth of that build's time
         manifest.engine = engine_now
+        manifest.preview_url = preview_url
         writer.write(MANIFEST, manifest.to_bytes())
 
     pages_built = sum(len(o) for _s, _i, o in results)

@@ -15,12 +15,19 @@ from booking.addresses import preview_url
 from booking.fit import Misfit, Placed, misfits
 from booking.restrictions import zone
 from booking.urls import page_url
-from common import features
+from common import features, preview
 from common.content import Content, load_content
-from common.stored import Stored, StoredError, read_stored
+from common.stored import (
+    DEFAULT,
+    Stored,
+    StoredError,
+    find_database,
+    find_keyring,
+    read_stored,
+)
 from common.words.conflicts import reason_words
 from common.words.pages import strings
-from sitegen.build import build
+from sitegen.build import build, preview_for
 from sitegen.urls import embed_id, iframe_code
 
 
@@ -35,19 +42,17 @@ def cmd_check(args: argparse.Namespace, now: datetime) -> int:
     except features.FeaturesError as exc:
         print(exc, file=sys.stderr)
         return 1
-    content = load_content(args.content, args.preview_url, running)
+    content = load_content(args.content, _check_address(args), running)
     _report_issues(content)
     if content.errors:
         print(f"{len(content.errors)} error(s): nothing is valid until they are fixed.",
               file=sys.stderr)
         return 1
-    stored = None
-    if args.database:
-        try:
-            stored = read_stored(args.database, now)
-        except StoredError as exc:
-            print(exc, file=sys.stderr)
-            return 1
+    try:
+        stored, read = _read_database(args.database, now)
+    except StoredError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     site = Path(args.site) if args.site else None
     for clinic in content.clinics.values():
         print(format_check(clinic, now))
@@ -57,13 +62,48 @@ def cmd_check(args: argparse.Namespace, now: datetime) -> int:
             print(format_conflicts(clinic, misfits(
                 clinic, stored.bookings.get(clinic.slug, ()),
                 stored.staff_blocks.get(clinic.slug, {}), now,
-                stored.busy.get(clinic.slug, {}))))
+                stored.busy.get(clinic.slug, {})), stored.initials))
             for line in format_sync(clinic, stored.sync_sources.get(clinic.slug, {}), now):
                 print(line)
     if stored is not None:
         for line in _unserved(content, stored):
             print(line)
+    if read:
+        print(read)
     return 0
+
+
+def _check_address(args: argparse.Namespace) -> str | None:
+    """The preview address the check's links are printed at: `--preview-url`'s, else that
+    of the pages in `--site` when they were built as a local preview (the addresses
+    those pages call), else None: the clinic files' own."""
+    if args.preview_url is not None:
+        return None if args.preview_url == preview.NONE else args.preview_url
+    return preview.remembered(Path(args.site)) if args.site else None
+
+
+def _read_database(flag: str | None, now: datetime) -> tuple[Stored | None, str]:
+    """The endpoint's database as the endpoint finds it (README.md#sitegen-check), or None,
+    and the line that says which one was read, or that none was found ('' after
+    `--database none`, which asked for none)."""
+    found = find_database(flag, os.environ)
+    if found.url is None:
+        return None, (f"database: none read ({found.where}: {found.shown} is not there): the "
+                      "bookings this content would strand are not checked; give --database URL"
+                      if found.where != "--database" else "")
+    keyring, key_where = find_keyring(os.environ)
+    try:
+        stored = read_stored(found.url, now, keyring)
+    except StoredError as exc:
+        if found.where != DEFAULT:
+            raise  # a database named on purpose that cannot be read fails the check
+        # a file left in var/ (an older demo): the pages' check still stands
+        print(exc, file=sys.stderr)
+        return None, (f"database: {found.shown} ({found.where}) could not be read (see "
+                      "above): the bookings this content would strand are not checked")
+    initials = (f"patients' initials opened with {key_where}" if keyring
+                else f"without patients' initials: {key_where}")
+    return stored, f"database: {found.shown} ({found.where}); {initials}"
 
 
 def format_built(clinic: Clinic, site: Path) -> str:
@@ -82,16 +122,23 @@ def format_built(clinic: Clinic, site: Path) -> str:
             "current names, prices and info, but not new calendars, types or links)")
 
 
-def format_conflicts(clinic: Clinic, found: list[Misfit]) -> str:
-    """The bookings that this content would leave outside the schedule, one a line."""
+def format_conflicts(clinic: Clinic, found: list[Misfit],
+                     initials: dict[str, str] | None = None) -> str:
+    """The bookings that this content would leave outside the schedule, one a line: when,
+    which calendar and type, and whose (the patient's initials, when the data key opened
+    them) — what the admin finds them by in the timebok."""
     if not found:
         return "  ok    no active booking would be left outside the schedule"
     words = reason_words("en")
     lines = [f"  no    {len(found)} active booking(s) would be left outside the schedule "
              "(they stay booked; move or cancel them, or change the schedule back):"]
     for m in found:
-        lines.append(f"          {_when(clinic, m.booking)}  {m.booking.calendar} / "
-                     f"{m.booking.type}  booking {m.booking.id}: {words[m.reason]}")
+        b = m.booking
+        cal, kind = clinic.calendar(b.calendar), clinic.type(b.type)
+        who = (initials or {}).get(b.id)
+        label = f"{cal.name if cal else b.calendar} / {kind.name if kind else b.type}"
+        lines.append(f"          {_when(clinic, m.booking)}  {label}"
+                     f"{f'  patient {who}' if who else ''}: {words[m.reason]}")
     return "\n".join(lines)
 
 
@@ -163,7 +210,12 @@ def format_check(clinic: Clinic, now: datetime) -> str:
 
 
 def cmd_link(args: argparse.Namespace, now: datetime) -> int:
-    content = load_content(args.content)
+    address = preview.remembered(Path(args.site))
+    content = load_content(args.content, address)
+    if address:
+        print(f"sitegen: the pages in {args.site} are a local preview at {address}: these "
+              "are its addresses (the published pages have the clinic file's)",
+              file=sys.stderr)
     clinic = content.clinics.get(args.clinic)
     if clinic is None:
         _report_issues(content)
@@ -192,17 +244,23 @@ def cmd_link(args: argparse.Namespace, now: datetime) -> int:
 
 
 def cmd_build(args: argparse.Namespace, now: datetime) -> int:
+    address, kept = preview_for(Path(args.out), args.preview_url)
+    if kept:
+        print(kept, file=sys.stderr)
     return build(Path(args.content), Path(args.out), clinic=args.clinic,
-                 preview_url=args.preview_url, verify=args.verify)
+                 preview_url=address, verify=args.verify)
 
 
 def _preview_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--preview-url", type=_preview_url, default=None, metavar="URL",
                    help="a local preview: every clinic's pages and endpoint at URL "
-                        "(make demo; never for published pages)")
+                        "(make demo; never for published pages); a build without it keeps "
+                        "the last build's; none: the clinics' own addresses")
 
 
 def _preview_url(value: str) -> str:
+    if value == preview.NONE:
+        return value
     try:
         return preview_url(value)
     except ValueError as exc:
@@ -224,8 +282,9 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate; say what is bookable online and why not")
     c.add_argument("--content", default="content")
     c.add_argument("--database", default=None, metavar="URL",
-                   help="also list the endpoint's active bookings this content would leave "
-                        "outside the schedule (read-only)")
+                   help="the endpoint's database, whose active bookings this content would "
+                        "leave outside the schedule are listed (read-only); default: "
+                        "LEDIG_DATABASE_URL, else var/ledig.sqlite3 if there; none: read none")
     c.add_argument("--site", default=None, metavar="DIR",
                    help="also say whether the built pages in DIR (e.g. _site) are of the "
                         "current clinic files")
@@ -236,6 +295,9 @@ def parser() -> argparse.ArgumentParser:
     ln.add_argument("--calendar")
     ln.add_argument("--type")
     ln.add_argument("--content", default="content")
+    ln.add_argument("--site", default=str(preview.DEFAULT_SITE), metavar="DIR",
+                    help="the built pages: when they are a local preview (--preview-url), "
+                         "its addresses are printed (default _site)")
     ln.set_defaults(func=cmd_link)
     return p
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from booking import Clinic
+from common import preview
 from endpoint.cli import (
     CommandError,
     base_url,
@@ -43,7 +45,7 @@ def _staff_action(args: argparse.Namespace, clinic: Clinic | None, password: str
         assert clinic is not None
         users.add_user(clinic.slug, args.username, password, role=args.role)
         print(f"added staff user '{args.username}' to {clinic.slug}; the calendar is at "
-              f"{base_url(clinic)}/staff/{clinic.slug}/calendar")
+              f"{base_url(clinic, Path(args.site))}/staff/{clinic.slug}/calendar")
     elif args.action == "remove":
         users.remove_user(args.clinic, args.username)
         print(f"removed staff user '{args.username}' from {args.clinic}")
@@ -71,7 +73,7 @@ def _staff_action(args: argparse.Namespace, clinic: Clinic | None, password: str
         token = users.rotate_feed_token(clinic.slug, args.username)
         print("The calendar feed URL (shown only now; keep it secret, it opens the feed "
               "without a password):", file=sys.stderr)
-        print(f"{base_url(clinic)}/staff/{clinic.slug}/bookings.ics?token={token}")
+        print(f"{base_url(clinic, Path(args.site))}/staff/{clinic.slug}/bookings.ics?token={token}")
     return 0
 
 
@@ -126,6 +128,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
             a.add_argument("--role", choices=users.ROLES, default="staff" if name == "add"
                            else None, required=name == "role",
                            help="staff (default) or admin")
+        if name in ("add", "rotate-feed-token"):
+            a.add_argument("--site", default=str(preview.DEFAULT_SITE), metavar="DIR",
+                           help="the built pages: when they are a local preview "
+                                "(sitegen build --preview-url), the printed address is its "
+                                "(default _site)")
         database_flag(a)
         content_flag(a)
         a.set_defaults(func=cmd_staff_user)

@@ -986,3 +986,86 @@ def test_an_octal_looking_number_is_an_error_not_a_silent_ten():
     assert clinic is None
     assert [(i.line, i.key) for i in issues] == [(12, "appointment_types.kons.duration")]
     assert "octal" in issues[0].message and "(20)" in issues[0].message
+
+
+SHARED_WEEK = case("""
+    name: Testklinikken
+    calendars:
+      - id: lege
+        name: Lege
+        week:
+          mon: &day
+            - {block}
+          tue: *day
+          wed: *day
+          thu: *day
+          fri: *day
+          sat:
+            - {block}
+    appointment_types:
+      - {{id: kons, name: Konsultasjon, duration: 20}}
+      - {{id: kort, name: Kort time, duration: 10}}
+    """)
+
+
+def shared_week_errors(block: str) -> list[str]:
+    """The errors of a week whose block is in one list shared by mon–fri, and in sat's own."""
+    _, issues = load(SHARED_WEEK.format(block=block))
+    return [str(i) for i in issues if not i.warning]
+
+
+def test_a_mistake_in_a_list_shared_by_five_days_is_one_error_naming_them():
+    errors = shared_week_errors('{start: "08:00", end: "08:15", types: [kons]}')
+    assert errors == [
+        "test.yaml:7: calendars.lege.week.mon[0]: the block is 15 minutes, shorter than "
+        "'kons' (20 minutes): lengthen the block or remove the type. This is shared through a "
+        "YAML alias by mon, tue, wed, thu and fri: the one fix here mends all 5 days.",
+        "test.yaml:13: calendars.lege.week.sat[0]: the block is 15 minutes, shorter than "
+        "'kons' (20 minutes): lengthen the block or remove the type."]
+
+
+def test_a_slot_too_short_names_the_type_that_does_not_fit_and_the_days():
+    errors = shared_week_errors(
+        '{start: "08:00", end: "10:00", types: [kons, kort], slot_minutes: 15}')
+    assert errors[0] == (
+        "test.yaml:7: calendars.lege.week.mon[0].slot_minutes: 15 is shorter than 'kons' "
+        "(20 minutes), which the block allows; a slot must fit every type booked in it: "
+        "raise slot_minutes to 20 or remove the type. This is shared through a YAML alias by "
+        "mon, tue, wed, thu and fri: the one fix here mends all 5 days.")
+    assert len(errors) == 2  # and sat's own
+
+
+def test_an_unknown_type_in_a_shared_list_is_one_error():
+    errors = shared_week_errors('{start: "08:00", end: "10:00", types: [knos]}')
+    assert [e.split(": ", 2)[1] for e in errors] == [
+        "calendars.lege.week.mon[0].types", "calendars.lege.week.sat[0].types"]
+    assert "shared through a YAML alias by mon, tue, wed, thu and fri" in errors[0]
+
+
+def test_days_that_share_a_list_still_each_get_its_blocks():
+    clinic, issues = load(SHARED_WEEK.format(block='{start: "08:00", end: "10:00", types: [kons]}'))
+    assert clinic is not None, issues
+    assert [len(day) for day in clinic.calendars[0].week] == [1, 1, 1, 1, 1, 1, 0]
+
+
+def test_a_mistake_in_one_block_shared_by_several_days_lists_is_one_error():
+    """An anchor on one block (`- &morning {…}`) in lists that differ otherwise."""
+    _, issues = load("""
+        name: Testklinikken
+        calendars:
+          - id: lege
+            name: Lege
+            week:
+              mon:
+                - &morning {start: "08:00", end: "08:15", types: [kons]}
+              wed:
+                - *morning
+                - {start: "12:00", end: "14:00", types: [kons]}
+              fri: [*morning]
+        appointment_types:
+          - {id: kons, name: Konsultasjon, duration: 20}
+        """)
+    assert [str(i) for i in issues if not i.warning] == [
+        "test.yaml:7: calendars.lege.week.mon[0]: the block is 15 minutes, shorter than "
+        "'kons' (20 minutes): lengthen the block or remove the type. This is shared through "
+        "a YAML alias by mon, wed and fri: the one fix here mends all 3 days."]

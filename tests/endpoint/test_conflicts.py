@@ -11,12 +11,13 @@ it cannot read.
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from endpoint_support import booking_body
+from endpoint_support import booking_body, patient
 from staff_api_support import (
     API,
     OTHER,
@@ -28,7 +29,7 @@ from staff_api_support import (
     iso,
     staff_body,
 )
-from support import TEST_START, clocked, write_clinic
+from support import TEST_DATA_KEY, TEST_START, clocked, write_clinic
 
 from common.stored import StoredError, read_stored
 
@@ -47,16 +48,27 @@ def setup(make_app, content_dir, database_url, clock):
     return app.test_client(), day
 
 
-def sitegen_check(content_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+def sitegen_check(content_dir: Path, *extra: str, cwd: Path = ROOT,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`sitegen check` in a child process, in `cwd` (where it looks for `var/`), with the
+    tests' environment less LEDIG_DATABASE_URL, plus `env`."""
+    base = {k: v for k, v in os.environ.items() if k != "LEDIG_DATABASE_URL"}
     return subprocess.run(clocked(TEST_START, "sitegen", "check", "--content",
                                   str(content_dir), *extra), capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+                          cwd=cwd, timeout=60, env=base | (env or {}))
+
+
+def patient_of(who: int, first_name: str, last_name: str) -> dict:
+    return patient(who, first_name=first_name, last_name=last_name)
 
 
 def make_bookings(client, day):
+    """Kari Nordmann's at 09:00 and Per Olsen's at 10:00 on `day` (initials K.N. and P.O.),
+    and Kari Nordmann's the day after at 09:00."""
     staff = client.post(f"{API}/bookings", json=staff_body(iso(day, 9)), headers=STAFF)
     patient = client.post(f"{PUBLIC}/bookings",
-                          json=booking_body(iso(day, 10), calendar="lege", type="kons", who=3))
+                          json=booking_body(iso(day, 10), calendar="lege", type="kons",
+                                            patient=patient_of(3, "per", "Olsen")))
     later = client.post(f"{API}/bookings", json=staff_body(iso(day + timedelta(days=1), 9)),
                         headers=STAFF)
     assert {staff.status_code, patient.status_code, later.status_code} == {201}, (
@@ -80,11 +92,14 @@ def test_closing_a_day_under_bookings(setup, content_dir, database_url, caplog):
     check = sitegen_check(content_dir, "--database", database_url)
     assert check.returncode == 0, check.stderr
     assert "2 active booking(s) would be left outside the schedule" in check.stdout
-    assert f"booking {staff_id}: the day is closed in the schedule" in check.stdout
-    assert f"booking {patient_id}: the day is closed in the schedule" in check.stdout
-    assert later_id not in check.stdout
-    assert f"{day.isoformat()} 09:00  lege / kons" in check.stdout
-    assert "would be left" not in sitegen_check(content_dir).stdout  # only with --database
+    # by date, time, calendar, type and the patient's initials: what the timebok shows
+    assert (f"{day.isoformat()} 09:00  Dr. Lege / Konsultasjon  patient K.N.: the day is "
+            "closed in the schedule") in check.stdout
+    assert (f"{day.isoformat()} 10:00  Dr. Lege / Konsultasjon  patient P.O.: the day is "
+            "closed in the schedule") in check.stdout
+    assert f"{(day + timedelta(days=1)).isoformat()} 09:00" not in check.stdout
+    assert not {staff_id, patient_id, later_id} & set(check.stdout.split())
+    assert "would be left" not in sitegen_check(content_dir, "--database", "none").stdout
 
     with caplog.at_level(logging.WARNING, logger="ledig.content"):
         listed = client.get(f"{API}/conflicts", headers=STAFF)
@@ -132,6 +147,94 @@ def test_a_calendar_taken_offline_or_a_type_removed(setup, content_dir, database
     assert {c["reason"] for c in listed} == {"type_not_offered"}
     check = sitegen_check(content_dir, "--database", database_url)
     assert check.stdout.count("its block no longer offers the appointment type") == 3
+
+
+def test_check_reads_the_database_of_ledig_database_url(setup, content_dir, database_url):
+    client, day = setup
+    make_bookings(client, day)
+    closed = f"      - {{date: {day.isoformat()}, closed: true, reason: Kurs}}\n"
+    write_clinic(content_dir, SLUG, clinic_yaml(closed))
+    check = sitegen_check(content_dir, env={"LEDIG_DATABASE_URL": database_url})
+    assert check.returncode == 0, check.stderr
+    assert "2 active booking(s) would be left outside the schedule" in check.stdout
+    assert (f"database: {database_url} (LEDIG_DATABASE_URL); patients' initials opened with "
+            "LEDIG_DATA_KEY") in check.stdout
+
+
+@pytest.fixture
+def project(tmp_path, content_dir, make_app, clock):
+    """A folder as the endpoint leaves it with no LEDIG_DATABASE_URL nor LEDIG_DATA_KEY:
+    `var/ledig.sqlite3` and the key it made in `var/data_key`; a day with two bookings
+    closed in the clinic file since."""
+    folder = tmp_path / "project"
+    (folder / "var").mkdir(parents=True)
+    url = f"sqlite:///{folder / 'var' / 'ledig.sqlite3'}"
+    write_clinic(content_dir, SLUG, clinic_yaml())
+    app = make_app(database_url=url)
+    add_staff(url)
+    day = (clock.at.astimezone(UTC) + timedelta(days=3)).date()
+    make_bookings(app.test_client(), day)
+    (folder / "var" / "data_key").write_text(TEST_DATA_KEY + "\n")
+    write_clinic(content_dir, SLUG, clinic_yaml(
+        f"      - {{date: {day.isoformat()}, closed: true, reason: Kurs}}\n"))
+    return folder
+
+
+NO_KEY = {"LEDIG_DATA_KEY": ""}
+
+
+def test_check_reads_the_endpoints_default_database_and_kept_key(project, content_dir):
+    check = sitegen_check(content_dir, cwd=project, env=NO_KEY)
+    assert check.returncode == 0, check.stderr
+    assert ("database: sqlite:///var/ledig.sqlite3 (the endpoint's default); patients' "
+            "initials opened with var/data_key") in check.stdout
+    assert "09:00  Dr. Lege / Konsultasjon  patient K.N.: the day is closed" in check.stdout
+
+
+def test_check_without_the_data_key_lists_without_initials(project, content_dir):
+    (project / "var" / "data_key").unlink()
+    check = sitegen_check(content_dir, cwd=project, env=NO_KEY)
+    assert check.returncode == 0, check.stderr
+    assert "without patients' initials: no data key" in check.stdout
+    assert "09:00  Dr. Lege / Konsultasjon: the day is closed" in check.stdout
+
+
+def test_check_says_when_it_finds_no_database(tmp_path, content_dir):
+    write_clinic(content_dir, SLUG, clinic_yaml())
+    check = sitegen_check(content_dir, cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert ("database: none read (the endpoint's default: sqlite:///var/ledig.sqlite3 is not "
+            "there)") in check.stdout
+    assert "would be left" not in check.stdout
+
+
+def test_an_unreadable_default_database_is_said_and_the_check_stands(tmp_path, content_dir):
+    """A `var/ledig.sqlite3` the check cannot read (here: no ledig database) that nobody
+    named does not fail `make demo`'s check: it says so and checks no bookings."""
+    write_clinic(content_dir, SLUG, clinic_yaml())
+    (tmp_path / "var").mkdir()
+    import sqlite3
+    sqlite3.connect(tmp_path / "var" / "ledig.sqlite3").close()
+    check = sitegen_check(content_dir, cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert "this is no ledig endpoint database" in check.stderr
+    assert ("database: sqlite:///var/ledig.sqlite3 (the endpoint's default) could not be read "
+            "(see above): the bookings this content would strand are not checked"
+            ) in check.stdout
+
+
+def test_an_unreadable_ledig_database_url_fails_the_check(tmp_path, content_dir):
+    write_clinic(content_dir, SLUG, clinic_yaml())
+    missing = f"sqlite:///{tmp_path / 'nothing.sqlite3'}"
+    check = sitegen_check(content_dir, cwd=tmp_path, env={"LEDIG_DATABASE_URL": missing})
+    assert check.returncode == 1 and f"database {missing}: no database file there" in \
+        check.stderr
+
+
+def test_a_database_password_is_not_printed():
+    from common.stored import without_password
+    assert without_password("postgresql://ledig:s3cret@db:5432/ledig") == (
+        "postgresql://ledig:***@db:5432/ledig")
 
 
 def test_the_database_flag_says_what_it_cannot_read(tmp_path, content_dir):

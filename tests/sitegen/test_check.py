@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def check(content: Path | str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "sitegen", "check", "--content", str(content)],
+        # --database none: a var/ledig.sqlite3 left by `make demo` is not this test's
+        [sys.executable, "-m", "sitegen", "check", "--content", str(content), "--database",
+         "none"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
 
@@ -238,7 +240,8 @@ def test_check_says_when_the_built_pages_are_of_an_older_clinic_file(tmp_path):
 
     def run() -> str:
         done = subprocess.run([sys.executable, "-m", "sitegen", "check", "--content",
-                               str(content), "--site", str(site)], cwd=ROOT,
+                               str(content), "--site", str(site), "--database", "none"],
+                              cwd=ROOT,
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         return done.stdout

@@ -2,8 +2,10 @@
 
 `sitegen build --preview-url URL` and `endpoint serve --preview-url URL` make one local
 preview: the pages' API address, their CSP, the endpoint's CORS and frame-ancestors and
-the links in messages all say URL; the clinic file, and a build without the flag, keep
-the clinic's own addresses.
+the links in messages all say URL; the clinic file keeps the clinic's own addresses. A
+later build without the flag keeps the preview's address and says so, `--preview-url
+none` goes back to the clinic's; `sitegen link` and `endpoint staff-user add` print the
+address the built pages call.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support import run_main
 
+from endpoint import cli as endpoint_cli
+from sitegen import cli as sitegen_cli
 from sitegen.build import build
 from tests.conftest import LiveServer, free_port
 
@@ -61,9 +66,77 @@ def test_a_preview_build_calls_the_preview_address_and_a_plain_build_the_clinics
     assert cfg["api"] == f"http://127.0.0.1:8123/api/v1/clinics/{SLUG}"
     assert cfg["cancel_url"] == f"http://127.0.0.1:8123/{SLUG}/avbestill/"
     assert "connect-src http://127.0.0.1:8123" in page.read_text()
-    # the same folder built without the flag goes back to what the clinic file says
-    assert build(content_dir, tmp_path / "preview") == 0
-    assert config_of(page)["api"] == f"http://127.0.0.1:8000/api/v1/clinics/{SLUG}"
+
+
+DEMO = "http://127.0.0.1:8471/"  # make demo PORT=8471
+
+
+def sitegen(*argv: str):
+    return run_main(sitegen_cli.main, list(argv))
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path, content_dir: Path) -> Path:
+    """The pages as `make demo PORT=8471` builds them."""
+    site = tmp_path / "_site"
+    built = sitegen("build", "--content", str(content_dir), "--out", str(site),
+                    "--preview-url", DEMO)
+    assert built.returncode == 0, built.stderr
+    return site
+
+
+def test_a_plain_rebuild_keeps_the_preview_address_and_says_so(demo_site, content_dir):
+    again = sitegen("build", "--content", str(content_dir), "--out", str(demo_site))
+    assert again.returncode == 0, again.stderr
+    assert config_of(demo_site / SLUG / "index.html")["api"] == f"{DEMO}api/v1/clinics/{SLUG}"
+    assert (f"the pages in {demo_site} were built as a local preview at {DEMO}; built for it "
+            "again (--preview-url none builds the clinics' own addresses)") in again.stderr
+
+
+def test_preview_url_none_builds_the_clinics_own_addresses_again(demo_site, content_dir):
+    own = f"http://127.0.0.1:8000/api/v1/clinics/{SLUG}"  # fjordlegene.yaml's
+    back = sitegen("build", "--content", str(content_dir), "--out", str(demo_site),
+                   "--preview-url", "none")
+    assert back.returncode == 0, back.stderr
+    assert config_of(demo_site / SLUG / "index.html")["api"] == own
+    later = sitegen("build", "--content", str(content_dir), "--out", str(demo_site))
+    assert config_of(demo_site / SLUG / "index.html")["api"] == own
+    assert "local preview" not in later.stderr
+
+
+def test_link_prints_the_address_of_the_preview_the_pages_were_built_for(demo_site,
+                                                                         content_dir):
+    linked = sitegen("link", "--clinic", SLUG, "--content", str(content_dir), "--site",
+                     str(demo_site))
+    assert linked.returncode == 0, linked.stderr
+    assert linked.stdout.splitlines()[0] == f"{DEMO}{SLUG}/"
+    assert f"the pages in {demo_site} are a local preview at {DEMO}" in linked.stderr
+
+
+def test_check_of_a_preview_site_prints_the_preview_links(demo_site, content_dir):
+    checked = sitegen("check", "--content", str(content_dir), "--site", str(demo_site),
+                      "--database", "none")
+    assert checked.returncode == 0, checked.stderr
+    assert f"link influensa ({DEMO}{SLUG}/influensa/)" in checked.stdout
+    assert f"the pages in {demo_site}/{SLUG}/ are built from this clinic file" in \
+        checked.stdout
+
+
+def test_make_demo_checks_at_the_address_it_builds_for():
+    out = subprocess.run(["make", "-n", "demo", "PORT=8471"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    assert any("sitegen check --preview-url http://127.0.0.1:8471/" in line
+               for line in out.splitlines())
+
+
+def test_staff_user_add_prints_the_address_of_the_preview(demo_site, content_dir, sqlite_url,
+                                                          clock):
+    added = run_main(endpoint_cli.main, [
+        "staff-user", "add", "--clinic", SLUG, "--username", "kari", "--site", str(demo_site),
+        "--content", str(content_dir), "--database", sqlite_url],
+        stdin="et langt nok passord\n", env={"LEDIG_SECRET_KEY": "k"}, clock=clock)
+    assert added.returncode == 0, added.stderr
+    assert f"the calendar is at {DEMO}staff/{SLUG}/calendar" in added.stdout
 
 
 def test_the_preview_endpoint_answers_the_preview_pages(tmp_path: Path, content_dir: Path,
