@@ -104,7 +104,12 @@ def cmd_outbox(args: argparse.Namespace, clock: Clock) -> int:
         outcomes = outbox.drain(settings, clock, senders_of(load(settings.features)))
         print(", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "nothing due")
         return 0
-    worker = outbox.Worker(settings, clock, senders=senders_of(load(settings.features)))
+    return run_in_foreground(outbox.Worker(settings, clock,
+                                           senders=senders_of(load(settings.features))))
+
+
+def run_in_foreground(worker) -> int:
+    """A worker thread as a command: until it ends, or Ctrl-C stops it."""
     worker.start()
     try:
         while worker.is_alive():

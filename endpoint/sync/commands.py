@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peewee import InterfaceError, OperationalError
 
-from endpoint.cli import content_flag, database_flag, open_database
+from endpoint.cli import content_flag, database_flag, open_database, run_in_foreground
 from endpoint.clock import Clock
 from endpoint.registry import Registry
 from endpoint.settings import from_args
@@ -34,14 +34,7 @@ def cmd_sync(args: argparse.Namespace, clock: Clock) -> int:
             return 1
         print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no busy sources")
         return 1 if counts.get("failed") else 0
-    worker = refresh.Worker(registry, clock, settings.sync_interval)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(1)
-    except KeyboardInterrupt:
-        worker.stop()
-    return 0
+    return run_in_foreground(refresh.Worker(registry, clock, settings.sync_interval))
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
