@@ -191,3 +191,12 @@ def sms_report(status: str, kind: str, reason: str = "", code: str = "",
     why = DELIVERY_REASONS[language].get(reason, DELIVERY_REASONS[language]["other"])
     return words["undelivered"].format(kind=what, reason=why,
                                        code=words["code"].format(code=code) if code else "")
+
+
+def refused_file(file: str, count: int) -> str:
+    """The timebok's banner when the running endpoint refused a change of the clinic's file
+    (it keeps serving the last valid version); the errors follow it, one a line."""
+    errors = "feilen" if count == 1 else f"de {count} feilene"
+    return (f"Den siste endringen i klinikkfila {file} ble avvist, så timeboka og "
+            f"bestillingssidene bruker fortsatt forrige gyldige versjon. Rett {errors} under "
+            "og lagre fila på nytt:")

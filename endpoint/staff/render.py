@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from booking import Clinic
 from common.words import plural
+from common.words.staff import refused_file
 from endpoint import state
 from endpoint.staff.auth import csrf_token
 from endpoint.staff.calendar import csp_hash
@@ -32,6 +33,18 @@ def conflict_count(clinic: Clinic) -> int:
     return state.current().conflicts.count({clinic.slug: clinic}, now())
 
 
+def refused(clinic: Clinic) -> tuple[str, list[str]]:
+    """The banner when the last change of the clinic's file was refused (docs/staff.md): its
+    sentence and the errors, as `file:line: key: message` (("", []) when it was not)."""
+    issues = [issue for issue in state.current().registry.errors()
+              if Path(issue.file).stem == clinic.slug]
+    if not issues:
+        return "", []
+    name = Path(issues[0].file).name  # the file's name, not where the server keeps it
+    return refused_file(name, len(issues)), [f"{name}:{i.line}: {i.key}: {i.message}"
+                                             for i in issues]
+
+
 def page(template: str, style: str = "", status: int = 200, **context) -> Response:
     """Render a staff page; `style` is the page's positioning CSS, allowed by its hash.
 
@@ -41,10 +54,12 @@ def page(template: str, style: str = "", status: int = 200, **context) -> Respon
     g.style_hash = csp_hash(style) if style else ""
     user = g.get("staff_user")
     clinic = context.get("clinic")
+    banner, refusals = refused(clinic) if user and clinic else ("", [])
     html = env.get_template(template).render(
         style=Markup(style), css_url=url_for("staff.stylesheet", v=CSS_VERSION),
         url_for=url_for, csrf=csrf_token(), user=user,
-        conflict_count=conflict_count(clinic) if user and clinic else 0, **context)
+        conflict_count=conflict_count(clinic) if user and clinic else 0,
+        refused_banner=banner, refusals=refusals, **context)
     return Response(html, status=status, mimetype="text/html")
 
 

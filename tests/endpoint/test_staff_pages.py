@@ -651,3 +651,22 @@ def test_bad_input_never_fails_a_page(client, value):
     for response in (client.get(f"{BASE}/calendar", query_string={"date": value}),):
         assert "<script>alert" not in response.get_data(as_text=True)
     assert re.fullmatch(r"[0-9a-f]{32}", booking.public_id)
+
+
+# -- a refused clinic file -----------------------------------------------------------------
+
+def test_a_refused_change_of_the_clinic_file_is_a_banner_naming_the_file_and_the_error(
+        client, content_dir):
+    path = content_dir / "clinics" / f"{SLUG}.yaml"
+    path.write_text(path.read_text().replace("timezone: Europe/Oslo", "timezone: Europe/Osl"))
+    banner = soup(client.get(f"{BASE}/calendar?date={DAY}")).select_one("#refused-file")
+    line = path.read_text().splitlines().index("timezone: Europe/Osl") + 1
+    assert [li.text for li in banner.select("li")] == [
+        f"{SLUG}.yaml:{line}: timezone: 'Europe/Osl' is not an IANA timezone name; use e.g. "
+        "Europe/Oslo."]
+
+
+def test_another_clinics_refused_file_is_not_shown(client, content_dir):
+    path = content_dir / "clinics" / f"{OTHER}.yaml"
+    path.write_text(path.read_text().replace("timezone: Europe/Oslo", "timezone: Europe/Osl"))
+    assert soup(client.get(f"{BASE}/calendar?date={DAY}")).select_one("#refused-file") is None
