@@ -96,6 +96,8 @@ NB: dict[str, str] = {
     "err_validation": "Noen opplysninger må rettes. Se feltene som er merket.",
     "err_rate_limited": "For mange forsøk på kort tid. Vent et minutt og prøv igjen.",
     "err_network": "Vi fikk ikke kontakt med timebestillingen. Sjekk nettet og prøv igjen.",
+    "err_unreachable": "Timebestillingen svarer ikke akkurat nå. Prøv igjen om litt, eller "
+                       "ring oss på {phone}.",
     "err_generic": "Noe gikk galt hos oss. Prøv igjen, eller ring oss på {phone}.",
     "err_not_found": "Dette valget finnes ikke lenger. Last siden på nytt.",
     "err_waitlist_ended": "Du står ikke lenger på ventelisten, så denne timen kan ikke "
@@ -304,6 +306,8 @@ NN: dict[str, str] = {
     "err_validation": "Nokre opplysningar må rettast. Sjå felta som er merkte.",
     "err_rate_limited": "For mange forsøk på kort tid. Vent eit minutt og prøv igjen.",
     "err_network": "Vi fekk ikkje kontakt med timebestillinga. Sjekk nettet og prøv igjen.",
+    "err_unreachable": "Timebestillinga svarar ikkje akkurat no. Prøv igjen om litt, eller "
+                       "ring oss på {phone}.",
     "err_generic": "Noko gjekk gale hos oss. Prøv igjen, eller ring oss på {phone}.",
     "err_not_found": "Dette valet finst ikkje lenger. Last sida på nytt.",
     "err_waitlist_ended": "Du står ikkje lenger på ventelista, så denne timen kan ikkje "
@@ -530,6 +534,8 @@ EN: dict[str, str] = {
     "err_rate_limited": "Too many attempts in a short time. Wait a minute and try again.",
     "err_network": "We could not reach the booking service. Check your connection and try "
                    "again.",
+    "err_unreachable": "The booking service is not answering right now. Try again in a "
+                       "little while, or call us on {phone}.",
     "err_generic": "Something went wrong on our side. Try again, or call us on {phone}.",
     "err_not_found": "This choice no longer exists. Reload the page.",
     "err_waitlist_ended": "You are no longer on the waiting list, so this time cannot be "
@@ -769,6 +775,7 @@ CLIENT_KEYS = (
     "first_available", "receipt_cancel_deadline", "sending", "confirm",
     "err_slot_unavailable", "err_max_self_booked", "err_booking_deadline",
     "err_outside_booking_window", "err_validation", "err_rate_limited", "err_network",
+    "err_unreachable",
     "err_generic", "err_not_found", "err_waitlist_ended", "err_hold_expired",
     "err_hold_invalid", "err_booking_cancelled", "err_unauthorized", "err_payload_too_large",
     "err_unsupported_media_type", "err_unavailable", "pick_other", "try_again", "cancel_done",
@@ -792,7 +799,7 @@ def strings(language: str) -> dict[str, str]:
 
 #: what the login module needs besides, on pages of clinics with `patient_login` only
 LOGIN_CLIENT_KEYS = (*NB_LOGIN, "when", "who", "what", "loading", "no_slots", "err_generic",
-                     "err_network", "cancel_too_late")
+                     "err_network", "err_unreachable", "cancel_too_late")
 
 
 def client_strings(language: str, *, login: bool = False) -> dict[str, str]:

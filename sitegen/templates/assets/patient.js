@@ -2,13 +2,13 @@
 
 import {client, slotsPath} from "./api.js";
 import {$, make} from "./dom.js";
-import {fmt, texts} from "./format.js";
+import {fmt, texts, words} from "./format.js";
 import {onChange, put, token} from "./session.js";
 
 const POPUP = "ledig-login";
 
 function loginPart(cfg) {
-  const T = cfg.t, text = texts(cfg), slug = cfg.slug, api = client(cfg.api);
+  const T = words(cfg), text = texts(cfg), slug = cfg.slug, api = client(cfg.api);
   const msg = $("#me-msg"), bearer = () => token(slug);
   const say = (words) => { msg.textContent = words || ""; msg.hidden = !words; };
   const got = (m) => (m.session ? put(slug, m.session)
