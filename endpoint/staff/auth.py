@@ -50,7 +50,7 @@ from werkzeug.wrappers import Response
 
 from booking import Clinic
 from booking.urls import is_return_address
-from common.words import plural
+from common.words import staff as words
 from endpoint import state
 from endpoint.clock import epoch
 from endpoint.problems import Problem
@@ -70,8 +70,7 @@ FAILURE_PERIOD = 15 * 60
 FAILURES_PER_ADDRESS = 20
 FAILURES_PER_USERNAME = 10
 
-CROSS_SITE = "Skjemaet kom fra et annet nettsted og ble avvist."
-BAD_CSRF = "Skjemaet er utløpt eller ugyldig; last siden på nytt og prøv igjen."
+CROSS_SITE, BAD_CSRF = words.CROSS_SITE, words.BAD_CSRF
 
 
 # -- the four functions views call -----------------------------------------------------------
@@ -256,9 +255,7 @@ def refuse_if_guessing(slug: str, username: str = "") -> None:
     retry = _retry_after(slug, username)
     if retry is not None:
         minutes = max(1, math.ceil(retry / 60))
-        raise StaffError(429, "For mange mislykkede innlogginger. Vent "
-                         f"{minutes} {plural.form(minutes, 'minutt', 'minutter')} og prøv "
-                         "igjen.", {"Retry-After": str(retry)})
+        raise StaffError(429, words.too_many_logins(minutes), {"Retry-After": str(retry)})
 
 
 def count_failure(slug: str, username: str = "") -> None:

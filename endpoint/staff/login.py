@@ -13,16 +13,14 @@ from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from booking import Clinic
+from common.words import staff as words
 from endpoint import state
 from endpoint.staff import auth
 from endpoint.staff.errors import not_found
 from endpoint.staff.render import page
 
-WRONG_LOGIN = "Feil brukernavn eller passord. Sjekk at Caps Lock er av, og prøv igjen."
-WRONG_CODE = ("Koden stemmer ikke, eller er allerede brukt. Skriv inn koden som vises i "
-              "appen nå.")
-EXPIRED = "Økten er utløpt. Logg inn på nytt."
-LOGGED_OUT = "Du er logget ut."
+WRONG_LOGIN, WRONG_CODE = words.WRONG_LOGIN, words.WRONG_CODE
+EXPIRED, LOGGED_OUT = words.EXPIRED, words.LOGGED_OUT
 _NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
