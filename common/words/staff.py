@@ -1,5 +1,8 @@
 """The staff timebok's words (docs/staff.md): what the pages say for the services' codes, the
-audit log's actions, attendance and who cancelled.
+audit log's actions and a booking's log lines, attendance and who cancelled, the notices
+after an action, the login and its guards (CSRF, too many failures), the calendar feed.
+The view modules of `endpoint/staff/` hold no sentence of their own
+(`tests/test_words.py` checks it; docs/architecture.md).
 
 The staff pages are written in bokmål whatever the clinic's language (the
 staff of a Norwegian clinic read bokmål; patients get their messages in the

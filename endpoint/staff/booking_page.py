@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from booking import Clinic
 from booking.restrictions import zone
 from common.words import staff as words
+from common.words.dates import format_span
 from endpoint.problems import Problem
 from endpoint.services import access, audit
 from endpoint.services.staff_bookings import (
@@ -34,7 +35,6 @@ from endpoint.staff.calendar import (
     calendar_name,
     find_booking,
     local_day,
-    long_date,
     mask_national_id,
     patient_name,
     type_name,
@@ -217,7 +217,7 @@ def _details(clinic: Clinic, booking: Booking, revealed: bool = False) -> dict[s
         "id": booking.public_id, "name": patient_name(booking),
         "type": type_name(clinic, booking.type), "type_id": booking.type,
         "calendar": calendar_name(clinic, booking.calendar), "calendar_id": booking.calendar,
-        "when": f"{long_date(start.date())} kl. {start:%H:%M}–{end:%H:%M}",
+        "when": format_span(start, end),
         "day": start.date().isoformat(), "time": f"{start:%H:%M}", "status": booking.status,
         "ended": from_db(booking.end) <= now(),
         "self_booked": booking.self_booked, "booked_at": booked_at_label(booking, clinic),

@@ -27,7 +27,7 @@ from booking.restrictions import local_today, zone
 from booking.schedule import day_blocks, day_closed
 from booking.slots import block_slots
 from common.words import staff as words
-from common.words.dates import long_date, short_date
+from common.words.dates import long_date, numeric_when, short_date
 from endpoint.services.patients import mask_national_id as mask_national_id  # re-exported
 from endpoint.storage.db import Booking, from_db
 from endpoint.storage.queries import bookings_between, lookup
@@ -217,7 +217,7 @@ def patient_name(booking: Booking) -> str:
 
 def booked_at_label(booking: Booking, clinic: Clinic) -> str:
     at = from_db(booking.created_at).astimezone(zone(clinic.timezone))
-    return f"{at:%d.%m.%Y} kl. {at:%H:%M}"
+    return numeric_when(at)
 
 
 def day_view(clinic: Clinic, day: date, now: datetime, *, picked: str = "",

@@ -12,6 +12,7 @@ from datetime import datetime
 from booking import Clinic
 from booking.restrictions import zone
 from common.words import staff as words
+from common.words.dates import numeric_when
 from endpoint.services.audit import Entry
 from endpoint.staff.calendar import calendar_name, type_name
 
@@ -33,7 +34,7 @@ def actor_label(actor: str) -> str:
 
 def _hm(value: object) -> str:
     try:
-        return datetime.fromisoformat(str(value)).strftime("%d.%m. kl. %H:%M")
+        return numeric_when(datetime.fromisoformat(str(value)), year=False)
     except ValueError:
         return str(value)
 
@@ -83,6 +84,6 @@ def lines(clinic: Clinic, entries: list[Entry]) -> list[Line]:
         at = e.at.astimezone(tz)
         # HTML's <time datetime> takes seconds (and at most 3 digits of a fraction): no
         # microseconds
-        out.append(Line(f"{at:%d.%m.%Y} kl. {at:%H:%M}", at.isoformat(timespec="seconds"),
+        out.append(Line(numeric_when(at), at.isoformat(timespec="seconds"),
                         actor_label(e.actor), e.action, describe(clinic, e)))
     return out
