@@ -328,3 +328,12 @@ def feed_open(link: str) -> str:
 def feed_name(clinic: str) -> str:
     """The feed's name in a calendar app: "Fjord: timer"."""
     return f"{clinic}: timer"
+
+
+#: a wait-list entry that takes any of the clinic's calendars, in the staff pages' wait list
+ANY_CALENDAR = "Alle"
+
+
+def week_title(number: int, first: str, last: str) -> str:
+    """The week view's heading: "Uke 49: mandag 30. november 2026 – søndag 6. desember 2026"."""
+    return f"Uke {number}: {first} – {last}"

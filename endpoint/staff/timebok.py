@@ -19,7 +19,7 @@ from booking.schedule import day_blocks
 from booking.slots import block_slots
 from common.words.conflicts import reason_words
 from common.words.dates import format_span, format_when
-from common.words.staff import APPOINTMENT_STATES, held_until, sync_warning
+from common.words.staff import ANY_CALENDAR, APPOINTMENT_STATES, held_until, sync_warning
 from endpoint.services.conflicts import clinic_conflicts
 from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
 from endpoint.storage.db import from_db
@@ -217,7 +217,7 @@ def waiting(clinic: Clinic, now: datetime) -> list[dict[str, object]]:
         cal = clinic.calendar(str(e["calendar"])) if e["calendar"] else None
         rows.append({"name": f"{e['first_name']} {e['last_name']}".strip(),
                      "phone": e["phone"], "type_name": kind.name if kind else e["type"],
-                     "calendar": cal.name if cal else "Alle",
+                     "calendar": cal.name if cal else ANY_CALENDAR,
                      "since": str(e["created_at"])[:10],
                      "range": f"{e['from']} – {e['to']}", "masked_id": e["masked_id"]})
     return rows
