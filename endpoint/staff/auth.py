@@ -70,8 +70,6 @@ FAILURE_PERIOD = 15 * 60
 FAILURES_PER_ADDRESS = 20
 FAILURES_PER_USERNAME = 10
 
-CROSS_SITE, BAD_CSRF = words.CROSS_SITE, words.BAD_CSRF
-
 
 # -- the four functions views call -----------------------------------------------------------
 
@@ -130,10 +128,10 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     """Refuse a cross-site form or one without this session's CSRF token (403 page)."""
     if _cross_site():
-        raise forbidden(CROSS_SITE)
+        raise forbidden(words.CROSS_SITE)
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token", "")
     if not _csrf_matches(sent):
-        raise forbidden(BAD_CSRF)
+        raise forbidden(words.BAD_CSRF)
 
 
 # -- sessions and their cookie ---------------------------------------------------------------
@@ -308,11 +306,11 @@ def login_csrf(nonce: str) -> str:
 def check_login_csrf(sent: str) -> None:
     """Refuse a cross-site login, or one whose form did not come from our login page."""
     if _cross_site():
-        raise forbidden(CROSS_SITE)
+        raise forbidden(words.CROSS_SITE)
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     if not nonce or len(nonce) > 100 or not hmac.compare_digest(
             sent.encode(), login_csrf(nonce).encode()):
-        raise forbidden(BAD_CSRF)
+        raise forbidden(words.BAD_CSRF)
 
 
 __all__ = ["COOKIE", "check_csrf", "csrf_token", "finish_totp", "log_in", "log_out",
