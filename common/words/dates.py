@@ -2,7 +2,9 @@
 
 `format_when` is what patients read in messages and dialogs ("tirsdag 2.
 desember 2026 kl. 08:20"); `long_date` and `short_date` are the staff
-calendar's headings ("tirsdag 2. desember 2026", "tir 2.12.").
+calendar's headings ("tirsdag 2. desember 2026", "tir 2.12."); `numeric_when` and
+`format_span` the staff pages' stamps ("28.11.2026 kl. 14:03") and a booking's or a
+block's time ("tirsdag 1. desember 2026 kl. 08:00–08:20").
 """
 
 from __future__ import annotations
@@ -56,3 +58,18 @@ def short_when(value: datetime, language: str = "nb") -> str:
     lang = _lang(language)
     return short_date(value.date(), lang) + (f" kl. {value:%H:%M}" if lang != "en"
                                              else f" at {value:%H:%M}")
+
+
+def numeric_when(value: datetime, language: str = "nb", *, year: bool = True) -> str:
+    """`28.11.2026 kl. 14:03`, or `28.11. kl. 14:03` without the year: the staff pages'
+    stamps (when a booking was made, a log line)."""
+    day = f"{value:%d.%m.%Y}" if year else f"{value:%d.%m.}"
+    return f"{day} {'at' if _lang(language) == 'en' else 'kl.'} {value:%H:%M}"
+
+
+def format_span(start: datetime, end: datetime, language: str = "nb") -> str:
+    """`tirsdag 1. desember 2026 kl. 08:00–08:20`; across days both ends in full,
+    `… kl. 08:00 – onsdag 2. desember 2026 kl. 09:00`."""
+    if start.date() == end.date():
+        return f"{format_when(start, language)}–{end:%H:%M}"
+    return f"{format_when(start, language)} – {format_when(end, language)}"

@@ -1,5 +1,8 @@
 """The staff timebok's words (docs/staff.md): what the pages say for the services' codes, the
-audit log's actions, attendance and who cancelled.
+audit log's actions and a booking's log lines, attendance and who cancelled, the notices
+after an action, the login and its guards (CSRF, too many failures), the calendar feed.
+The view modules of `endpoint/staff/` hold no sentence of their own
+(`tests/test_words.py` checks it; docs/architecture.md).
 
 The staff pages are written in bokmål whatever the clinic's language (the
 staff of a Norwegian clinic read bokmål; patients get their messages in the
@@ -11,6 +14,8 @@ patient are told the same about the same number.
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from common.words import plural
 
 #: a service's problem code -> what the page says (and what to do)
 PROBLEMS: Mapping[str, str] = {
@@ -191,6 +196,147 @@ def sms_report(status: str, kind: str, reason: str = "", code: str = "",
     why = DELIVERY_REASONS[language].get(reason, DELIVERY_REASONS[language]["other"])
     return words["undelivered"].format(kind=what, reason=why,
                                        code=words["code"].format(code=code) if code else "")
+
+
+# -- login and the forms' guards (endpoint/staff/login.py, auth.py) --------------------------
+
+WRONG_LOGIN = "Feil brukernavn eller passord. Sjekk at Caps Lock er av, og prøv igjen."
+WRONG_CODE = ("Koden stemmer ikke, eller er allerede brukt. Skriv inn koden som vises i "
+              "appen nå.")
+EXPIRED = "Økten er utløpt. Logg inn på nytt."
+LOGGED_OUT = "Du er logget ut."
+CROSS_SITE = "Skjemaet kom fra et annet nettsted og ble avvist."
+BAD_CSRF = "Skjemaet er utløpt eller ugyldig; last siden på nytt og prøv igjen."
+NOT_FOUND = "Fant ikke siden."
+
+
+def too_many_logins(minutes: int) -> str:
+    """The 429 page after too many failed logins (docs/staff.md): how long to wait."""
+    return (f"For mange mislykkede innlogginger. Vent {minutes} "
+            f"{plural.form(minutes, 'minutt', 'minutter')} og prøv igjen.")
+
+
+def not_a_date(value: str) -> str:
+    """A page's `date` in the query string that is no date (a 400)."""
+    return f"«{value}» er ikke en dato; bruk formen ÅÅÅÅ-MM-DD, for eksempel 2026-12-03."
+
+
+# -- who, and the notices after an action (the day's and a booking's pages) ------------------
+
+#: a booking without a name on the day, the week and in the feed
+NO_NAME = "(uten navn)"
+#: a log entry's actor that is no staff user, by its code (`services.audit`)
+ACTORS: Mapping[str, str] = {"patient": "pasienten", "staff": "personalet"}
+UNKNOWN_ACTOR = "ukjent"
+#: who cancelled a booking, by `Booking.cancelled_by`
+CANCELLED_BY: Mapping[str, str] = {"patient": "pasienten", "staff": "klinikken"}
+#: the kind of a booking's number, by `Booking.id_type`, and when it has none of these
+ID_TYPES: Mapping[str, str] = {"fnr": "Fødselsnummer", "dnr": "D-nummer"}
+ID_TYPE_OTHER = "Identitetsnummer"
+
+#: a booking's page after a change (`?done=`)
+DONE: Mapping[str, str] = {
+    "moved": "Timen er flyttet.", "type": "Timetypen er endret.",
+    "note": "Notatet er lagret.", "arrived": "Registrert: pasienten har møtt.",
+    "no_show": "Registrert: pasienten møtte ikke.", "attendance": "Oppmøtet er fjernet."}
+#: the day's page after a block was made or removed (`?done=`)
+BLOCK_DONE: Mapping[str, str] = {"blocked": "Tiden er blokkert.",
+                                 "unblocked": "Blokkeringen er fjernet."}
+#: the day's page after a booking was made or moved: "Timen for Kari Hansen kl. 08:00 …"
+BOOKING_DONE: Mapping[str, str] = {"booked": "er bestilt", "moved": "er flyttet"}
+
+
+def booking_done(who: str, at: str, done: str) -> str:
+    """The day's notice after a booking was made or moved (`done` a key of BOOKING_DONE)."""
+    return f"Timen for {who} kl. {at} {BOOKING_DONE[done]}."
+
+
+def booking_cancelled(who: str, at: str) -> str:
+    """The day's notice after a booking was cancelled."""
+    return f"Timen kl. {at} for {who} er avbestilt."
+
+
+def note_too_long(limit: int) -> str:
+    return f"Notatet kan være høyst {limit} tegn."
+
+
+# -- a booking's log (endpoint/staff/history.py): one line per audit entry --------------------
+
+NATIONAL_ID_SHOWN = "Fødselsnummeret ble vist"
+BLOCKED_BY_STAFF = "Tiden ble blokkert av personalet"
+
+
+def booked(online: bool, place: str, outside: bool, notified: bool) -> str:
+    """ "Bestilt på nett av pasienten til Kari Hansen 01.12. kl. 08:00"; `place` may be ""."""
+    how = "på nett av pasienten" if online else "av klinikken"
+    start = f" til {place}" if place else ""
+    extra = " utenfor arbeidsplanen" if outside else ""
+    told = "" if notified else "; ingen bekreftelse sendt"
+    return f"Bestilt {how}{start}{extra}{told}"
+
+
+def moved(from_place: str, to_place: str, notified: bool) -> str:
+    told = "pasienten fikk beskjed" if notified else "uten beskjed til pasienten"
+    return f"Flyttet fra {from_place} til {to_place} ({told})"
+
+
+def type_changed(from_type: str, to_type: str) -> str:
+    return f"Timetype endret fra {from_type} til {to_type}"
+
+
+def attendance_changed(to: str) -> str:
+    """`to` is the attendance's words (ATTENDANCE), or "" when it was removed."""
+    return f"Oppmøte: {to}" if to else "Oppmøte fjernet"
+
+
+def note_changed(kept: bool) -> str:
+    return "Notat endret" if kept else "Notat fjernet"
+
+
+def cancelled(online: bool, who: str, notified: bool) -> str:
+    """ "Avbestilt på nett: pasienten ba om det"; `who` is INITIATED_BY's words or ""."""
+    via = " på nett" if online else ""
+    told = "" if notified else ", uten beskjed til pasienten"
+    return f"Avbestilt{via}{': ' + who if who else ''}{told}"
+
+
+# -- the staff calendar feed (endpoint/staff/feed.py, docs/staff.md) -------------------------
+
+FEED_ONLINE = "Bestilt online"
+FEED_BY_CLINIC = "Lagt inn av klinikken"
+
+
+def feed_origin(online: bool, booked_at: str) -> str:
+    """How a feed event's booking came: "Bestilt online 28.11.2026 kl. 14:03"."""
+    return f"{FEED_ONLINE} {booked_at}" if online else FEED_BY_CLINIC
+
+
+def feed_full(kind: str, where: str, who: str, phone: str) -> list[str]:
+    """A feed event's first lines at full detail: the type and place, the patient, the phone."""
+    return [f"{kind} hos {where}", f"Pasient: {who}", *([f"Telefon: {phone}"] if phone else [])]
+
+
+def feed_summary(where: str) -> str:
+    """A feed event's title at the least detail: no name, no type."""
+    return f"Time hos {where}"
+
+
+def feed_open(link: str) -> str:
+    return f"Åpne timen: {link}"
+
+
+def feed_name(clinic: str) -> str:
+    """The feed's name in a calendar app: "Fjord: timer"."""
+    return f"{clinic}: timer"
+
+
+#: a wait-list entry that takes any of the clinic's calendars, in the staff pages' wait list
+ANY_CALENDAR = "Alle"
+
+
+def week_title(number: int, first: str, last: str) -> str:
+    """The week view's heading: "Uke 49: mandag 30. november 2026 – søndag 6. desember 2026"."""
+    return f"Uke {number}: {first} – {last}"
 
 
 def refused_file(file: str, count: int) -> str:

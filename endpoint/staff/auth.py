@@ -50,7 +50,7 @@ from werkzeug.wrappers import Response
 
 from booking import Clinic
 from booking.urls import is_return_address
-from common.words import plural
+from common.words import staff as words
 from endpoint import state
 from endpoint.clock import epoch
 from endpoint.problems import Problem
@@ -69,9 +69,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FAILURE_PERIOD = 15 * 60
 FAILURES_PER_ADDRESS = 20
 FAILURES_PER_USERNAME = 10
-
-CROSS_SITE = "Skjemaet kom fra et annet nettsted og ble avvist."
-BAD_CSRF = "Skjemaet er utløpt eller ugyldig; last siden på nytt og prøv igjen."
 
 
 # -- the four functions views call -----------------------------------------------------------
@@ -131,10 +128,10 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     """Refuse a cross-site form or one without this session's CSRF token (403 page)."""
     if _cross_site():
-        raise forbidden(CROSS_SITE)
+        raise forbidden(words.CROSS_SITE)
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token", "")
     if not _csrf_matches(sent):
-        raise forbidden(BAD_CSRF)
+        raise forbidden(words.BAD_CSRF)
 
 
 # -- sessions and their cookie ---------------------------------------------------------------
@@ -256,9 +253,7 @@ def refuse_if_guessing(slug: str, username: str = "") -> None:
     retry = _retry_after(slug, username)
     if retry is not None:
         minutes = max(1, math.ceil(retry / 60))
-        raise StaffError(429, "For mange mislykkede innlogginger. Vent "
-                         f"{minutes} {plural.form(minutes, 'minutt', 'minutter')} og prøv "
-                         "igjen.", {"Retry-After": str(retry)})
+        raise StaffError(429, words.too_many_logins(minutes), {"Retry-After": str(retry)})
 
 
 def count_failure(slug: str, username: str = "") -> None:
@@ -311,11 +306,11 @@ def login_csrf(nonce: str) -> str:
 def check_login_csrf(sent: str) -> None:
     """Refuse a cross-site login, or one whose form did not come from our login page."""
     if _cross_site():
-        raise forbidden(CROSS_SITE)
+        raise forbidden(words.CROSS_SITE)
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     if not nonce or len(nonce) > 100 or not hmac.compare_digest(
             sent.encode(), login_csrf(nonce).encode()):
-        raise forbidden(BAD_CSRF)
+        raise forbidden(words.BAD_CSRF)
 
 
 __all__ = ["COOKIE", "check_csrf", "csrf_token", "finish_totp", "log_in", "log_out",

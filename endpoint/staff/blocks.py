@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from booking import Clinic
 from booking.restrictions import zone
 from common.words import staff as words
-from common.words.dates import long_date
+from common.words.dates import format_span, numeric_when
 from endpoint.problems import Problem
 from endpoint.services import audit
 from endpoint.services.blocks import MAX_BLOCK_DAYS, BlockRequest, add_block, remove_block
@@ -88,10 +88,7 @@ def show(slug: str, block_id: str) -> Response:
     block = _block(clinic, block_id)
     tz = zone(clinic.timezone)
     start, end = from_db(block.start).astimezone(tz), from_db(block.end).astimezone(tz)
-    same_day = start.date() == end.date()
-    when = (f"{long_date(start.date())} kl. {start:%H:%M}–{end:%H:%M}" if same_day else
-            f"{long_date(start.date())} kl. {start:%H:%M} – {long_date(end.date())} kl. "
-            f"{end:%H:%M}")
+    when = format_span(start, end)
     details = {"id": block.public_id, "calendar": calendar_name(clinic, block.calendar),
                "calendar_id": block.calendar, "when": when, "day": start.date().isoformat(),
                "reason": block.reason, "by": actor_label(block.created_by)}
@@ -130,7 +127,7 @@ def _block(clinic: Clinic, block_id: str):
 def _under(clinic: Clinic, booking) -> dict[str, str]:
     start = from_db(booking.start).astimezone(zone(clinic.timezone))
     return {"id": booking.public_id, "name": patient_name(booking),
-            "when": f"{start:%d.%m.} kl. {start:%H:%M}", "type": type_name(clinic, booking.type)}
+            "when": numeric_when(start, year=False), "type": type_name(clinic, booking.type)}
 
 
 def _form(clinic: Clinic, values: dict[str, str], *, errors: dict[str, str] | None = None,

@@ -13,7 +13,6 @@ the reason next to the form that caused it and everything typed kept.
 from __future__ import annotations
 
 import logging
-from types import MappingProxyType
 
 from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -21,6 +20,7 @@ from werkzeug.wrappers import Response
 from booking import Clinic
 from booking.restrictions import zone
 from common.words import staff as words
+from common.words.dates import format_span
 from endpoint.problems import Problem
 from endpoint.services import access, audit
 from endpoint.services.staff_bookings import (
@@ -35,7 +35,6 @@ from endpoint.staff.calendar import (
     calendar_name,
     find_booking,
     local_day,
-    long_date,
     mask_national_id,
     patient_name,
     type_name,
@@ -50,10 +49,7 @@ from endpoint.storage.db import Booking, StaffUser, from_db
 
 log = logging.getLogger("ledig.staff")
 
-DONE = MappingProxyType({
-    "moved": "Timen er flyttet.", "type": "Timetypen er endret.",
-    "note": "Notatet er lagret.", "arrived": "Registrert: pasienten har møtt.",
-    "no_show": "Registrert: pasienten møtte ikke.", "attendance": "Oppmøtet er fjernet."})
+DONE = words.DONE
 
 
 def _viewed(clinic: Clinic, user: StaffUser, booking: Booking, action: str) -> None:
@@ -136,7 +132,7 @@ def note(slug: str, booking_id: str) -> Response:
     booking = _booking(clinic, booking_id)
     text = clean_text(request.form.get("note"), MAX_NOTE + 1, lines=True)
     if len(text) > MAX_NOTE:
-        return _page(clinic, booking, errors={"note": f"Notatet kan være høyst {MAX_NOTE} tegn."},
+        return _page(clinic, booking, errors={"note": words.note_too_long(MAX_NOTE)},
                      status=422)
     return _change(clinic, user, booking, BookingChange(note=text), "note", "note")
 
@@ -221,7 +217,7 @@ def _details(clinic: Clinic, booking: Booking, revealed: bool = False) -> dict[s
         "id": booking.public_id, "name": patient_name(booking),
         "type": type_name(clinic, booking.type), "type_id": booking.type,
         "calendar": calendar_name(clinic, booking.calendar), "calendar_id": booking.calendar,
-        "when": f"{long_date(start.date())} kl. {start:%H:%M}–{end:%H:%M}",
+        "when": format_span(start, end),
         "day": start.date().isoformat(), "time": f"{start:%H:%M}", "status": booking.status,
         "ended": from_db(booking.end) <= now(),
         "self_booked": booking.self_booked, "booked_at": booked_at_label(booking, clinic),
@@ -234,14 +230,12 @@ def _details(clinic: Clinic, booking: Booking, revealed: bool = False) -> dict[s
         "attendance_opens": words.attendance_opens(
             f"{attendance_opens(start, 'arrived'):%H:%M}", f"{start:%H:%M}"),
         "attendance_label": words.ATTENDANCE.get(booking.attendance or "", ""),
-        "id_type": {"fnr": "Fødselsnummer", "dnr": "D-nummer"}.get(booking.id_type,
-                                                                     "Identitetsnummer"),
+        "id_type": words.ID_TYPES.get(booking.id_type, words.ID_TYPE_OTHER),
         "national_id": booking.national_id if revealed else mask_national_id(
             booking.national_id),
         "has_national_id": bool(booking.national_id), "revealed": revealed,
         "cancel_reason": booking.cancel_reason,
-        "cancelled_by": {"patient": "pasienten", "staff": "klinikken"}.get(
-            booking.cancelled_by, booking.cancelled_by),
+        "cancelled_by": words.CANCELLED_BY.get(booking.cancelled_by, booking.cancelled_by),
         "notify": bool(kind.notify) if (kind := clinic.type(booking.type)) else False,
         "outside_schedule": bool(booking.outside_schedule),
     }

@@ -26,7 +26,8 @@ from booking.model import Block, Calendar
 from booking.restrictions import local_today, zone
 from booking.schedule import day_blocks, day_closed
 from booking.slots import block_slots
-from common.words.dates import long_date, short_date
+from common.words import staff as words
+from common.words.dates import long_date, numeric_when, short_date
 from endpoint.services.patients import mask_national_id as mask_national_id  # re-exported
 from endpoint.storage.db import Booking, from_db
 from endpoint.storage.queries import bookings_between, lookup
@@ -211,12 +212,12 @@ def csp_hash(text: str) -> str:
 
 
 def patient_name(booking: Booking) -> str:
-    return f"{booking.first_name} {booking.last_name}".strip() or "(uten navn)"
+    return f"{booking.first_name} {booking.last_name}".strip() or words.NO_NAME
 
 
 def booked_at_label(booking: Booking, clinic: Clinic) -> str:
     at = from_db(booking.created_at).astimezone(zone(clinic.timezone))
-    return f"{at:%d.%m.%Y} kl. {at:%H:%M}"
+    return numeric_when(at)
 
 
 def day_view(clinic: Clinic, day: date, now: datetime, *, picked: str = "",
@@ -303,8 +304,7 @@ def week_view(clinic: Clinic, day: date) -> tuple[WeekDay, ...]:
 
 def cancelled_by_label(booking: Booking) -> str:
     """Who cancelled, as staff read it."""
-    return {"patient": "pasienten", "staff": "klinikken"}.get(booking.cancelled_by,
-                                                               booking.cancelled_by)
+    return words.CANCELLED_BY.get(booking.cancelled_by, booking.cancelled_by)
 
 
 def find_booking(clinic: Clinic, public_id: str) -> Booking | None:

@@ -3,6 +3,8 @@ the staff error page by the blueprint (`endpoint.staff.routes`)."""
 
 from __future__ import annotations
 
+from common.words import staff as words
+
 
 class StaffError(Exception):
     """An error page for staff: status, a Norwegian sentence, extra headers."""
@@ -13,7 +15,7 @@ class StaffError(Exception):
 
 
 def not_found() -> StaffError:
-    return StaffError(404, "Fant ikke siden.")
+    return StaffError(404, words.NOT_FOUND)
 
 
 def forbidden(message: str) -> StaffError:

@@ -24,6 +24,7 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event
 
 from booking import Clinic
+from common.words import staff as words
 from endpoint.services import audit
 from endpoint.staff.calendar import booked_at_label, calendar_name, patient_name, type_name
 from endpoint.storage.db import Booking, from_db, to_db
@@ -44,7 +45,7 @@ def feed(clinic: Clinic, now: datetime, base: str = "") -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{clinic.name}: timer")
+    cal.add("x-wr-calname", words.feed_name(clinic.name))
     cal.add("x-wr-timezone", clinic.timezone)
     cal.add("refresh-interval", timedelta(minutes=15), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT15M")
@@ -69,20 +70,16 @@ def _event(clinic: Clinic, b: Booking, revised: datetime | None, base: str = "")
     event.add("dtend", from_db(b.end))
     event.add("location", where)
     event.add("url", link)
-    origin = (f"Bestilt online {booked_at_label(b, clinic)}" if b.self_booked
-              else "Lagt inn av klinikken")
+    origin = words.feed_origin(b.self_booked, booked_at_label(b, clinic))
     if clinic.feed_detail == "full":
         kind, who = type_name(clinic, b.type), patient_name(b)
         event.add("summary", f"{who}: {kind}")
-        lines = [f"{kind} hos {where}", f"Pasient: {who}"]
-        if b.phone:
-            lines.append(f"Telefon: {b.phone}")
-        lines += [origin, link]
+        lines = [*words.feed_full(kind, where, who, b.phone), origin, link]
     else:
-        event.add("summary", f"Time hos {where}")
-        lines = [origin, f"Åpne timen: {link}"]
+        event.add("summary", words.feed_summary(where))
+        lines = [origin, words.feed_open(link)]
     event.add("description", "\n".join(lines))
-    event.add("categories", ["Bestilt online" if b.self_booked else "Lagt inn av klinikken"])
+    event.add("categories", [words.FEED_ONLINE if b.self_booked else words.FEED_BY_CLINIC])
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("class", "CONFIDENTIAL")

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 
 from booking import Clinic
 from booking.restrictions import MAX_YEAR, MIN_YEAR, local_today, zone
+from common.words import staff as words
 from endpoint.staff.calendar import find_booking, patient_name
 from endpoint.staff.errors import StaffError
 from endpoint.storage.db import from_db
@@ -71,8 +72,7 @@ def day_arg(value: str | None, clinic: Clinic, now: datetime) -> date:
         return local_today(clinic, now)
     day = parse_date(value)
     if day is None:
-        raise StaffError(400, f"«{value[:40]}» er ikke en dato; bruk formen ÅÅÅÅ-MM-DD, for "
-                              "eksempel 2026-12-03.")
+        raise StaffError(400, words.not_a_date(value[:40]))
     return day
 
 
@@ -80,11 +80,10 @@ def notice_for(clinic: Clinic, args: Mapping[str, str]) -> str:
     """The sentence a page shows after an action sent the user back to it."""
     booking = find_booking(clinic, args.get("booking", "") or args.get("cancelled", ""))
     if booking is None:
-        return {"blocked": "Tiden er blokkert.", "unblocked": "Blokkeringen er fjernet."
-                }.get(args.get("done", ""), "")
+        return words.BLOCK_DONE.get(args.get("done", ""), "")
     start = from_db(booking.start).astimezone(zone(clinic.timezone))
     who = patient_name(booking)
     if args.get("cancelled") or args.get("done") == "cancelled":
-        return f"Timen kl. {start:%H:%M} for {who} er avbestilt."
-    words = {"booked": "er bestilt", "moved": "er flyttet"}.get(args.get("done", ""), "")
-    return f"Timen for {who} kl. {start:%H:%M} {words}." if words else ""
+        return words.booking_cancelled(who, f"{start:%H:%M}")
+    done = args.get("done", "")
+    return words.booking_done(who, f"{start:%H:%M}", done) if done in words.BOOKING_DONE else ""

@@ -12,6 +12,7 @@ from datetime import datetime
 from booking import Clinic
 from booking.restrictions import zone
 from common.words import staff as words
+from common.words.dates import numeric_when
 from endpoint.services.audit import Entry
 from endpoint.staff.calendar import calendar_name, type_name
 
@@ -28,12 +29,12 @@ class Line:
 def actor_label(actor: str) -> str:
     if actor.startswith("staff:"):
         return actor[len("staff:"):]
-    return {"patient": "pasienten", "staff": "personalet"}.get(actor, actor or "ukjent")
+    return words.ACTORS.get(actor, actor or words.UNKNOWN_ACTOR)
 
 
 def _hm(value: object) -> str:
     try:
-        return datetime.fromisoformat(str(value)).strftime("%d.%m. kl. %H:%M")
+        return numeric_when(datetime.fromisoformat(str(value)), year=False)
     except ValueError:
         return str(value)
 
@@ -49,32 +50,27 @@ def describe(clinic: Clinic, entry: Entry) -> str:
     d = entry.details
     action = entry.action
     if action == "created":
-        how = "på nett av pasienten" if d.get("via") != "staff" else "av klinikken"
-        extra = " utenfor arbeidsplanen" if d.get("outside_schedule") else ""
-        told = "" if d.get("notified", True) else "; ingen bekreftelse sendt"
-        start = f" til {_place(clinic, d)}" if d.get("start") else ""
-        return f"Bestilt {how}{start}{extra}{told}"
+        return words.booked(d.get("via") != "staff",
+                            _place(clinic, d) if d.get("start") else "",
+                            bool(d.get("outside_schedule")), bool(d.get("notified", True)))
     if action == "moved":
-        told = "pasienten fikk beskjed" if d.get("notified") else "uten beskjed til pasienten"
-        return f"Flyttet fra {_place(clinic, d.get('from'))} til {_place(clinic, d.get('to'))}" \
-               f" ({told})"
+        return words.moved(_place(clinic, d.get("from")), _place(clinic, d.get("to")),
+                           bool(d.get("notified")))
     if action == "type_changed":
-        return (f"Timetype endret fra {type_name(clinic, str(d.get('from', '')))} til "
-                f"{type_name(clinic, str(d.get('to', '')))}")
+        return words.type_changed(type_name(clinic, str(d.get("from", ""))),
+                                  type_name(clinic, str(d.get("to", ""))))
     if action == "attendance":
         to = words.ATTENDANCE.get(str(d.get("to") or ""), str(d.get("to")))
-        return f"Oppmøte: {to}" if d.get("to") else "Oppmøte fjernet"
+        return words.attendance_changed(to if d.get("to") else "")
     if action == "note":
-        return "Notat endret" if d.get("length") else "Notat fjernet"
+        return words.note_changed(bool(d.get("length")))
     if action == "cancelled":
         who = words.INITIATED_BY.get(str(d.get("initiated_by", "")), "")
-        told = "" if d.get("notified", True) else ", uten beskjed til pasienten"
-        via = " på nett" if d.get("via") == "online" else ""
-        return f"Avbestilt{via}{': ' + who if who else ''}{told}"
+        return words.cancelled(d.get("via") == "online", who, bool(d.get("notified", True)))
     if action == "national_id_revealed":
-        return "Fødselsnummeret ble vist"
+        return words.NATIONAL_ID_SHOWN
     if action == "blocked":
-        return "Tiden ble blokkert av personalet"
+        return words.BLOCKED_BY_STAFF
     if action in ("sms_delivered", "sms_undelivered"):  # an SMS provider's delivery report
         return words.sms_report(action.removeprefix("sms_"), str(d.get("kind", "")),
                                 str(d.get("reason", "")), str(d.get("code", "")))
@@ -88,6 +84,6 @@ def lines(clinic: Clinic, entries: list[Entry]) -> list[Line]:
         at = e.at.astimezone(tz)
         # HTML's <time datetime> takes seconds (and at most 3 digits of a fraction): no
         # microseconds
-        out.append(Line(f"{at:%d.%m.%Y} kl. {at:%H:%M}", at.isoformat(timespec="seconds"),
+        out.append(Line(numeric_when(at), at.isoformat(timespec="seconds"),
                         actor_label(e.actor), e.action, describe(clinic, e)))
     return out

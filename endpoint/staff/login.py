@@ -13,16 +13,12 @@ from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from booking import Clinic
+from common.words import staff as words
 from endpoint import state
 from endpoint.staff import auth
 from endpoint.staff.errors import not_found
 from endpoint.staff.render import page
 
-WRONG_LOGIN = "Feil brukernavn eller passord. Sjekk at Caps Lock er av, og prøv igjen."
-WRONG_CODE = ("Koden stemmer ikke, eller er allerede brukt. Skriv inn koden som vises i "
-              "appen nå.")
-EXPIRED = "Økten er utløpt. Logg inn på nytt."
-LOGGED_OUT = "Du er logget ut."
 _NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -32,8 +28,8 @@ def login_form(slug: str) -> Response:
     session = auth.current_session()
     if session is not None and session.user.clinic == slug:
         return redirect(_totp_url(slug, target) if session.pending else target, 303)
-    notice = {"1": LOGGED_OUT}.get(request.args.get("logged_out", "")) or (
-        EXPIRED if request.args.get("expired") else "")
+    notice = {"1": words.LOGGED_OUT}.get(request.args.get("logged_out", "")) or (
+        words.EXPIRED if request.args.get("expired") else "")
     return _login_page(clinic, target, notice=notice)
 
 
@@ -44,7 +40,7 @@ def login_submit(slug: str) -> Response:
     target = auth.safe_next(slug, request.form.get("next"))
     session = auth.log_in(clinic, username, request.form.get("password", ""))
     if session is None:
-        return _login_page(clinic, target, error=WRONG_LOGIN, username=username, status=403)
+        return _login_page(clinic, target, error=words.WRONG_LOGIN, username=username, status=403)
     response = redirect(_totp_url(slug, target) if session.pending else target, 303)
     auth.set_session_cookie(response, slug, session)
     return response
@@ -72,7 +68,7 @@ def totp_submit(slug: str) -> Response:
     full = auth.finish_totp(session, request.form.get("code", "")[:20])
     if full is None:
         return page("totp.html", status=403, clinic=clinic, next=target,
-                    username=session.user.username, error=WRONG_CODE)
+                    username=session.user.username, error=words.WRONG_CODE)
     response = redirect(target, 303)
     auth.set_session_cookie(response, slug, full)
     return response

@@ -18,8 +18,8 @@ from booking.restrictions import calendar_day_slots, zone
 from booking.schedule import day_blocks
 from booking.slots import block_slots
 from common.words.conflicts import reason_words
-from common.words.dates import format_when, long_date
-from common.words.staff import APPOINTMENT_STATES, held_until, sync_warning
+from common.words.dates import format_span, format_when
+from common.words.staff import ANY_CALENDAR, APPOINTMENT_STATES, held_until, sync_warning
 from endpoint.services.conflicts import clinic_conflicts
 from endpoint.staff.calendar import Span, calendar_name, mask_national_id, patient_name, type_name
 from endpoint.storage.db import from_db
@@ -130,8 +130,7 @@ def sync_warnings(clinic: Clinic, now: datetime) -> list[str]:
     for h in health(clinic, now):
         if h.ok:
             continue
-        since = (f"{long_date(h.last_ok_at.astimezone(tz).date())} kl. "
-                 f"{h.last_ok_at.astimezone(tz):%H:%M}" if h.last_ok_at else None)
+        since = format_when(h.last_ok_at.astimezone(tz)) if h.last_ok_at else None
         out.append(sync_warning(h.label, names.get(h.calendar, h.calendar), since, h.error,
                                 closed=not h.fresh))
     return out
@@ -151,7 +150,7 @@ def conflict_list(clinic: Clinic, now: datetime) -> list[ConflictItem]:
         start, end = from_db(b.start).astimezone(tz), from_db(b.end).astimezone(tz)
         out.append(ConflictItem(
             b.public_id, start.date(),
-            f"{long_date(start.date()).capitalize()} kl. {start:%H:%M}–{end:%H:%M}",
+            format_span(start, end).capitalize(),
             patient_name(b), b.phone, calendar_name(clinic, b.calendar),
             type_name(clinic, b.type), said.get(code, code)))
     return out
@@ -218,7 +217,7 @@ def waiting(clinic: Clinic, now: datetime) -> list[dict[str, object]]:
         cal = clinic.calendar(str(e["calendar"])) if e["calendar"] else None
         rows.append({"name": f"{e['first_name']} {e['last_name']}".strip(),
                      "phone": e["phone"], "type_name": kind.name if kind else e["type"],
-                     "calendar": cal.name if cal else "Alle",
+                     "calendar": cal.name if cal else ANY_CALENDAR,
                      "since": str(e["created_at"])[:10],
                      "range": f"{e['from']} – {e['to']}", "masked_id": e["masked_id"]})
     return rows

@@ -19,7 +19,7 @@ from booking.model import Calendar
 from booking.restrictions import local_today, zone
 from booking.schedule import day_blocks, day_closed
 from common.words.dates import long_date, short_date
-from common.words.staff import WHOLE_DAY
+from common.words.staff import NO_NAME, WHOLE_DAY, week_title
 from endpoint.staff.calendar import Span, free_slots, type_name
 from endpoint.storage.db import from_db
 from endpoint.storage.queries import bookings_between
@@ -78,7 +78,7 @@ class WeekGrid:
     @property
     def title(self) -> str:
         sunday = self.monday + timedelta(days=6)
-        return f"Uke {self.number}: {long_date(self.monday)} – {long_date(sunday)}"
+        return week_title(self.number, long_date(self.monday), long_date(sunday))
 
     def label(self, day: date) -> str:
         return short_date(day)
@@ -141,4 +141,4 @@ def week_grid(clinic: Clinic, day: date, now: datetime, *, spans: Iterable[Span]
 def short_name(booking) -> str:
     """'Kari N.': the week shows many names at once, on a screen others may see."""
     first, last = booking.first_name.strip(), booking.last_name.strip()
-    return f"{first} {last[:1]}.".strip() if last else (first or "(uten navn)")
+    return f"{first} {last[:1]}.".strip() if last else (first or NO_NAME)
