@@ -49,9 +49,6 @@ from endpoint.storage.db import Booking, StaffUser, from_db
 
 log = logging.getLogger("ledig.staff")
 
-DONE = words.DONE
-
-
 def _viewed(clinic: Clinic, user: StaffUser, booking: Booking, action: str) -> None:
     access.record(clinic, audit.staff_actor(user.username), action, [booking.patient_key],
                   now(), booking.public_id)
@@ -61,7 +58,7 @@ def show(slug: str, booking_id: str) -> Response:
     clinic, user = staff_for_page(slug)
     booking = _booking(clinic, booking_id)
     _viewed(clinic, user, booking, access.BOOKING_VIEWED)
-    return _page(clinic, booking, notice=DONE.get(request.args.get("done", ""), ""))
+    return _page(clinic, booking, notice=words.DONE.get(request.args.get("done", ""), ""))
 
 
 def history(slug: str, booking_id: str) -> Response:
