@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 
-import {fmt, has, texts, unreachable, words} from "../../sitegen/templates/assets/format.js";
+import {fmt, has, texts} from "../../sitegen/templates/assets/format.js";
 
 const CFG = {
   tz: "Europe/Oslo", phone: "+47 55 12 34 56",
@@ -50,14 +50,20 @@ test("error codes: the code's sentence, else the generic one, with the phone", (
   assert.equal(text.say("cancel_too_late"), "For sent. Ring +47 55 12 34 56.");
 });
 
-test("no answer: blame the connection only when the browser is offline", () => {
-  const T = {err_network: "Sjekk nettet.", err_unreachable: "Svarer ikke; ring {phone}."};
-  assert.deepEqual([unreachable(T, false, "55 12 34 56"), unreachable(T, true, "55 12 34 56")],
-                   ["Sjekk nettet.", "Svarer ikke; ring 55 12 34 56."]);
-});
-
-test("the page's words keep every text and answer err_network for the moment", () => {
-  const T = words({phone: "55 12 34 56", t: {confirm: "Bestill", err_network: "Sjekk nettet.",
-                                              err_unreachable: "Ring {phone}."}});
-  assert.deepEqual([T.confirm, T.err_network], ["Bestill", "Ring 55 12 34 56."]);
+test("an error without an answer is the moment's: the service, unless offline", () => {
+  const text = texts({...CFG, t: {...CFG.t, err_network: "Sjekk nettet.",
+                                  err_unreachable: "Svarer ikke; ring {phone}."}});
+  const was = Object.getOwnPropertyDescriptor(globalThis, "navigator");
+  const online = (onLine) => Object.defineProperty(globalThis, "navigator",
+                                                   {value: {onLine}, configurable: true});
+  try {
+    online(true);
+    const answered = text.error("network");
+    online(false);
+    assert.deepEqual([answered, text.error("network")],
+                     ["Svarer ikke; ring +47 55 12 34 56.", "Sjekk nettet."]);
+  } finally {
+    if (was) Object.defineProperty(globalThis, "navigator", was);
+    else delete globalThis.navigator;
+  }
 });

@@ -28,7 +28,7 @@ function bookingPage({cfg, T, text, track}) {
     const s = flow.state();
     import("./waitlist.js").then((m) => m.open({cfg, T, text, api, track, info,
                                                 type: s.type, calendar: s.calendar}),
-                                 () => message($("#waitlist-msg"), T.err_network));
+                                 () => message($("#waitlist-msg"), text.error("network")));
   }
   wlButton.addEventListener("click", openWaitlist);
 

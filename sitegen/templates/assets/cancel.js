@@ -62,7 +62,7 @@ function cancelPage({cfg, T, text, track}) {
     else status.hidden = true;
   }
 
-  api("GET", path || TOKEN_PATH, null, found.token).then(answer, () => done(T.err_network));
+  api("GET", path || TOKEN_PATH, null, found.token).then(answer, () => done(text.error("network")));
 
   // "Avbestill timen" only asks: what is cancelled (when, who, what) and that it is final
   function asking(on) {
@@ -90,7 +90,7 @@ function cancelPage({cfg, T, text, track}) {
       done(T.cancel_done);
       track("booking_cancelled", {});
       $("h1").focus();
-    }, () => { yes.disabled = false; done(T.err_network); });
+    }, () => { yes.disabled = false; done(text.error("network")); });
   });
 
   moveBtn.addEventListener("click", () => {

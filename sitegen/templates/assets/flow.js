@@ -203,7 +203,8 @@ const on = {
   days_loaded(ctx, s, e) {
     if (e.key !== daysKey(s) || s.daysStatus !== "loading") return null;
     s.days = e.days.filter((d) => d.slots.length);
-    s.quiet = {full: e.full || [], closed: e.closed || []};  // the grid's full and closed days
+    // the grid's full and closed days
+    s.quiet = {full: e.full || [], closed: e.closed || []};
     s.daysKey = e.key;
     s.daysStatus = "ready";
     const want = s.wantDay;
@@ -309,7 +310,8 @@ const on = {
     if (e.status === 201 || (ctx.move && e.status === 200)) {
       s.booking = e.body;
       s.details = ctx.move ? {} : null;
-      s.hold = null;  // a booking uses its hold up
+      // a booking uses its hold up
+      s.hold = null;
       s.step = "receipt";
       return [track(ctx.move ? "booking_moved" : "booking_confirmed"), focus("receipt")];
     }

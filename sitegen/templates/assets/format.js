@@ -7,22 +7,6 @@ export function fmt(s, o) {
   return String(s).replace(/\{(\w+)\}/g, (m, k) => (o && o[k] != null ? o[k] : m));
 }
 
-// When a request got no answer: "check your connection" only when the browser knows it is
-// offline; otherwise the endpoint did not answer (down, or the pages call the wrong address),
-// and the patient's own network is not to blame.
-export function unreachable(T, online, phone) {
-  return online === false ? T.err_network : fmt(T.err_unreachable || T.err_network, {phone});
-}
-
-// The page's words, whose err_network says what went wrong at the moment it is read.
-export function words(cfg) {
-  const T = {...(cfg.t || {})};
-  Object.defineProperty(T, "err_network", {
-    get: () => unreachable(cfg.t || {}, globalThis.navigator?.onLine, cfg.phone || ""),
-  });
-  return T;
-}
-
 export function texts(cfg) {
   const T = cfg.t || {}, phone = {phone: cfg.phone || ""};
   const dayFmt = new Intl.DateTimeFormat(T.locale, {weekday: "long", day: "numeric",
@@ -49,8 +33,10 @@ export function texts(cfg) {
       return parts.join(" · ");
     },
     say: (key) => fmt(T[key], phone),
-    error: (code) => (code === "network"
-      ? unreachable(T, globalThis.navigator?.onLine, phone.phone)
-      : fmt(has(T, "err_" + code) ? T["err_" + code] : T.err_generic, phone)),
+    // No answer: the patient's own network is to blame only when the browser knows it is
+    // offline; otherwise the booking service did not answer. (The one browser fact this
+    // pure module reads, and only if it is there: Node's tests set it.)
+    error: (code) => fmt(code === "network" && globalThis.navigator?.onLine !== false
+      ? T.err_unreachable : has(T, "err_" + code) ? T["err_" + code] : T.err_generic, phone),
   };
 }

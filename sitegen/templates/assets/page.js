@@ -3,7 +3,7 @@
 import {askConsent, CONSENT_KEY, needsBanner, store} from "./consent.js";
 import {$, usePhone} from "./dom.js";
 import {poster, reportHeight} from "./embed.js";
-import {texts, words} from "./format.js";
+import {texts} from "./format.js";
 import {gtagOf, tracker} from "./tracking.js";
 
 export function setup() {
@@ -13,8 +13,8 @@ export function setup() {
   usePhone(cfg.phone);
   const post = poster(window), gtag = gtagOf(window);
   if (window.parent !== window) reportHeight(window, post);
-  post({type: "ledig:ready", clinic: cfg.slug}); // the snippet shows a plain link without it
+  // the snippet shows a plain link without it
+  post({type: "ledig:ready", clinic: cfg.slug});
   if (needsBanner(cfg.tracking || {}, store(CONSENT_KEY))) askConsent($("#consent"), gtag);
-  // every "no answer" message of the pages reads T.err_network: it says what went wrong now
-  return {cfg, T: words(cfg), text: texts(cfg), track: tracker(cfg, gtag, post)};
+  return {cfg, T: cfg.t || {}, text: texts(cfg), track: tracker(cfg, gtag, post)};
 }

@@ -2,13 +2,13 @@
 
 import {client, slotsPath} from "./api.js";
 import {$, make} from "./dom.js";
-import {fmt, texts, words} from "./format.js";
+import {fmt, texts} from "./format.js";
 import {onChange, put, token} from "./session.js";
 
 const POPUP = "ledig-login";
 
 function loginPart(cfg) {
-  const T = words(cfg), text = texts(cfg), slug = cfg.slug, api = client(cfg.api);
+  const T = cfg.t, text = texts(cfg), slug = cfg.slug, api = client(cfg.api);
   const msg = $("#me-msg"), bearer = () => token(slug);
   const say = (words) => { msg.textContent = words || ""; msg.hidden = !words; };
   const got = (m) => (m.session ? put(slug, m.session)
@@ -79,7 +79,8 @@ function loginPart(cfg) {
       " · " + b.calendar_name + (b.status === "cancelled" ? " · " + T.my_cancelled : "")), actions);
     if (b.can_move) actions.appendChild(button(T.my_move, () => move(b, li)));
     if (b.can_cancel) {
-      actions.appendChild(button(T.my_cancel, (e) => { // asked twice
+      // asked twice
+      actions.appendChild(button(T.my_cancel, (e) => {
         if (e.currentTarget.dataset.sure) return act(api("DELETE", "/bookings/" + b.id, null, bearer()));
         e.currentTarget.dataset.sure = "1";
         e.currentTarget.textContent = T.my_cancel_sure;

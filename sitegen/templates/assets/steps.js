@@ -29,7 +29,8 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
   const loadGrid = () => gridModule || (gridModule = import("./daygrid.js"));
 
   const dispatch = (event) => apply(next(ctx, state, event), event);
-  const now = () => Date.now() + skew;  // the endpoint's clock, as far as a hold told
+  // the endpoint's clock, as far as a hold told
+  const now = () => Date.now() + skew;
 
   function apply(out, event) {
     const prev = state;
@@ -170,7 +171,7 @@ export function picker({cfg, T, text, track, api, ctx, query, page}) {
       m.show({s: state, T, text, dispatch, view, nav: dayNav, box: daysBox});
     }, () => {
       gridModule = null;
-      message(dayMsg, T.err_network, null, [[T.try_again, () => renderDays(state)]]);
+      message(dayMsg, text.error("network"), null, [[T.try_again, () => renderDays(state)]]);
     });
   }
 

@@ -51,7 +51,7 @@ function offerPage({cfg, T, text, track}) {
   }
 
   const load = (before) => api("GET", path, null, found.token).then((res) => show(res, before),
-                                                                     () => say(T.err_network));
+                                                                     () => say(text.error("network")));
   load();
 
   function claim(slot, b) {
@@ -64,7 +64,7 @@ function offerPage({cfg, T, text, track}) {
         if (code === "slot_unavailable") return load(T.offer_taken);
         if (code === "waitlist_ended") slotsBox.hidden = leave.hidden = true; // none claimable
         say(text.error(code || "generic"));
-      }, () => { b.disabled = false; say(T.err_network); });
+      }, () => { b.disabled = false; say(text.error("network")); });
   }
 
   function booked(body) {
@@ -98,7 +98,7 @@ function offerPage({cfg, T, text, track}) {
       say(T.offer_left);
       track("waitlist_left", {});
       $("h1").focus();
-    }, () => { leave.disabled = false; say(T.err_network); });
+    }, () => { leave.disabled = false; say(text.error("network")); });
   });
 }
 
