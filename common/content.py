@@ -158,11 +158,13 @@ def load_clinic_bytes(data: bytes, *, slug: str, file: str,
     return clinic, issues
 
 
-def feature_issues(clinic: Clinic, running: frozenset[str]) -> list[ConfigIssue]:
+def feature_issues(clinic: Clinic, running: frozenset[str],
+                   have: frozenset[str]) -> list[ConfigIssue]:
     """Why the deployment cannot serve `clinic`: each feature the file needs that is not
-    installed or not run (LEDIG_FEATURES, docs/features.md), with file, line and key."""
+    installed (`have`, found once per load: `common.features.installed`) or not run
+    (LEDIG_FEATURES, docs/features.md), with file, line and key."""
     return [ConfigIssue(file, line, key, sentence) for file, line, key, sentence
-            in refusals(clinic.source, clinic.needs, running, installed())]
+            in refusals(clinic.source, clinic.needs, running, have)]
 
 
 def effective(clinic: Clinic, running: frozenset[str]) -> Clinic:
@@ -194,11 +196,12 @@ def load_content(content_dir: Path | str, preview_url: str | None = None,
     if not files:
         content.issues.append(ConfigIssue(str(Path(content_dir) / "clinics"), 0, "(folder)",
                                           "holds no clinic files (*.yaml); add one."))
+    have = installed() if running is not None else frozenset()
     for path in files:
         clinic, issues = load_clinic_bytes(path.read_bytes(), slug=path.stem, file=str(path),
                                            preview_url=preview_url)
         if clinic is not None and running is not None \
-                and (refused := feature_issues(clinic, running)):
+                and (refused := feature_issues(clinic, running, have)):
             clinic, issues = None, [*issues, *refused]
         content.issues.extend(issues)
         if clinic is not None:

@@ -38,6 +38,7 @@ import booking
 import common
 from booking import Clinic, ConfigIssue
 from common.content import CLINIC_SUFFIXES, effective, feature_issues, load_clinic_bytes
+from common.features import installed
 from endpoint.clock import SYSTEM, Clock
 
 log = logging.getLogger("ledig.content")
@@ -164,6 +165,8 @@ class Registry:
         self.content_dir = Path(content_dir)
         #: the features this deployment runs: a clinic file needing another is refused
         self.running = running
+        #: the features whose libraries are installed, found once (not per clinic file)
+        self.installed = installed() if running is not None else frozenset()
         self.cache = ValidatedCache(cache) if cache is not None else None
         self.preview_url = preview_url
         self.interval = interval
@@ -244,7 +247,7 @@ class Registry:
             clinic, issues = load_clinic_bytes(data, slug=path.stem, file=str(path),
                                                preview_url=self.preview_url)
         if clinic is not None and self.running is not None \
-                and (refused := feature_issues(clinic, self.running)):
+                and (refused := feature_issues(clinic, self.running, self.installed)):
             clinic, issues = None, [*issues, *refused]
         if clinic is not None and self.running is not None:
             clinic = effective(clinic, self.running)
